@@ -1,0 +1,181 @@
+// Scoring of one checklist in one call: the yes-count, the grade, the
+// high-harm indicators present, and the MARAC referral criteria met, each
+// with a reason a practitioner can read back. Pure and thread-safe.
+//
+//   Result<Scorer> scorer = Scorer::Create(ScoringPolicy::Default(),
+//                                          InstrumentSet::BuiltIn());
+//   Result<RiskScore> s = scorer->Score(checklist, history, completed_on);
+//   for (const Finding& f : DescribeCriteria(*s)) Print(f.id, f.reason);
+//
+// A RiskScore is compact (no text); the Describe* functions render the
+// reasons on demand, so scoring a million assessments allocates nothing.
+#ifndef MARAC_ASSESS_SCORE_H_
+#define MARAC_ASSESS_SCORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marac/assess/checklist.h"
+#include "marac/assess/instrument.h"
+#include "marac/assess/policy.h"
+#include "marac/common/date.h"
+#include "marac/common/result.h"
+
+namespace marac {
+
+enum class Grade : std::uint8_t { kStandard, kMedium, kHigh, kNotGraded };
+// "standard" | "medium" | "high" | "not_graded".
+std::string_view GradeName(Grade grade);
+
+enum class ProfessionalJudgement : std::uint8_t { kNone, kRefer };
+
+// What the case system knows beyond the checklist. Field names are those of
+// the CLI's JSON, so errors name the same path.
+struct CaseHistory {
+  // Date of the incident the assessment is about; the completion date when
+  // absent. Must not be after completion.
+  std::optional<Date> incident_on;
+  // Incidents known to any agency within the escalation window (12 months by
+  // default), the current one included.
+  std::optional<int> incidents_last_12_months;
+  // Alternatively, the dates of known incidents (the current one included);
+  // those within the escalation window are counted. Give one or the other.
+  std::vector<Date> incident_dates;
+  // Most recent MARAC referral of this victim, if any.
+  std::optional<Date> last_marac_referral_on;
+  ProfessionalJudgement professional_judgement = ProfessionalJudgement::kNone;
+  // Required (not blank) when professional_judgement is kRefer.
+  std::string professional_judgement_reason;
+};
+
+// Criterion ids, reported in this order.
+enum class Criterion : std::uint8_t {
+  kVisibleHighRisk = 0,
+  kProfessionalJudgement = 1,
+  kPotentialEscalation = 2,
+  kRepeat = 3,
+};
+inline constexpr int kCriterionCount = 4;
+// "visible_high_risk", "professional_judgement", "potential_escalation",
+// "repeat".
+std::string_view CriterionName(Criterion criterion);
+
+// Prompts for the practitioner; never decisions.
+enum class Prompt : std::uint8_t {
+  kConsiderProfessionalJudgement = 0,
+  kCouldBeHigh = 1,
+  kIncomplete = 2,
+  kFollowUpChecklist = 3,
+};
+inline constexpr int kPromptCount = 4;
+// "consider_professional_judgement", "could_be_high", "incomplete",
+// "follow_up_checklist".
+std::string_view PromptName(Prompt prompt);
+
+// The policy values a score was made under, shared by every score a Scorer
+// makes for one instrument.
+struct ScoreContext {
+  std::shared_ptr<const Instrument> instrument;
+  std::string policy_version;
+  GradeBands bands;
+  int escalation_incidents = 0;
+  int escalation_window_months = 0;
+  int repeat_window_months = 0;
+  bool raise_grade_on_judgement = false;
+  int judgement_prompt_min_tags = 0;
+  std::uint64_t judgement_prompt_tag_mask = 0;  // Over instrument->tags().
+};
+
+// The outcome. Item sets are bit masks: bit n-1 stands for item n.
+struct RiskScore {
+  std::shared_ptr<const ScoreContext> context;
+  int score = 0;        // Number of "yes" answers.
+  int answered = 0;     // Items answered yes or no.
+  // score + not known + not asked: what the score could be if every unknown
+  // were a yes.
+  int max_possible = 0;
+  // For an instrument mapped to the RIC (police form): yes answers on
+  // mapped items, comparable with a RIC score.
+  std::optional<int> ric_equivalent_score;
+  std::uint64_t yes_items = 0;
+  std::uint64_t not_known_items = 0;
+  std::uint64_t unanswered_items = 0;  // Not asked.
+  std::uint64_t high_harm_tags = 0;    // Over instrument->tags().
+  Grade grade = Grade::kNotGraded;
+  Grade count_grade = Grade::kNotGraded;  // From the yes-count alone.
+  bool incomplete = false;
+  bool could_be_high = false;
+  bool marac_referral = false;
+  std::uint8_t criteria = 0;  // Bit per Criterion met.
+  std::uint8_t prompts = 0;   // Bit per Prompt raised.
+  // Items whose tags raised the judgement prompt.
+  std::uint64_t judgement_prompt_items = 0;
+  // Facts behind the criteria, for their reasons.
+  Date as_of;
+  Date incident_on;
+  std::optional<int> incident_count;
+  std::optional<Date> last_marac_referral_on;
+  std::string professional_judgement_reason;
+
+  bool Meets(Criterion c) const {
+    return (criteria >> static_cast<int>(c)) & 1u;
+  }
+  bool Raised(Prompt p) const { return (prompts >> static_cast<int>(p)) & 1u; }
+  const Instrument& instrument() const { return *context->instrument; }
+};
+
+// Scores checklists under one policy. Build once, share between threads.
+class Scorer {
+ public:
+  // kInvalidArgument when `policy` is inconsistent (see
+  // ScoringPolicy::Validate) or names a prompt tag no instrument has.
+  static Result<Scorer> Create(const ScoringPolicy& policy,
+                               const InstrumentSet& instruments);
+
+  // Scores `checklist`, completed on `as_of`, with `history`.
+  // kInvalidArgument naming the field when a history date is after `as_of`,
+  // a count is negative or implausible (over 10000), both a count and dates
+  // are given, or a judgement referral has no reason. kFailedPrecondition
+  // when the checklist's instrument is not one this scorer was built with.
+  Result<RiskScore> Score(const Checklist& checklist,
+                          const CaseHistory& history, Date as_of) const;
+
+  const ScoringPolicy& policy() const { return policy_; }
+
+ private:
+  ScoringPolicy policy_;
+  std::vector<std::shared_ptr<const ScoreContext>> contexts_;
+};
+
+// One-off scoring with the built-in instruments; use a Scorer for bulk work.
+Result<RiskScore> Score(const Checklist& checklist, const CaseHistory& history,
+                        Date as_of,
+                        const ScoringPolicy& policy = ScoringPolicy::Default());
+
+// A reported criterion, prompt or indicator: machine id, plain-English reason
+// and the items behind it (by number on the form).
+struct Finding {
+  std::string id;
+  std::string reason;
+  std::vector<int> items;
+};
+
+// The criteria met, in Criterion order.
+std::vector<Finding> DescribeCriteria(const RiskScore& score);
+// The criteria not met, with why not, in Criterion order.
+std::vector<Finding> DescribeCriteriaNotMet(const RiskScore& score);
+// High-harm indicators present, in order of the lowest "yes" item raising
+// each; reason lists the items' labels.
+std::vector<Finding> DescribeHighHarmIndicators(const RiskScore& score);
+// Prompts raised, in Prompt order.
+std::vector<Finding> DescribePrompts(const RiskScore& score);
+// Item numbers in `mask`, ascending.
+std::vector<int> ItemNumbers(std::uint64_t mask);
+
+}  // namespace marac
+
+#endif  // MARAC_ASSESS_SCORE_H_

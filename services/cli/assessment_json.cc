@@ -1,0 +1,299 @@
+#include "services/cli/assessment_json.h"
+
+#include <charconv>
+#include <string>
+
+#include "lib/common/strict_json.h"
+
+namespace marac {
+namespace {
+
+constexpr std::size_t kMaxIdLength = 128;
+constexpr std::size_t kMaxReasonLength = 4000;
+
+Result<Date> ReadDate(const Json& value, std::string_view field,
+                      const ParseLimits& limits) {
+  MARAC_ASSIGN_OR_RETURN(const std::string text, ReadString(value, field, 64));
+  MARAC_ASSIGN_OR_RETURN(const Date date, Date::Parse(field, text));
+  if (date < limits.earliest) {
+    return InvalidArgument(field, text + " is before " +
+                                      limits.earliest.ToString() +
+                                      ", too early to be right");
+  }
+  if (limits.latest && date > *limits.latest) {
+    return InvalidArgument(field, text + " is in the future (today is " +
+                                      limits.latest->ToString() + ")");
+  }
+  return date;
+}
+
+// "1".."N" only: no sign, no leading zero, no fraction.
+Result<int> ReadQuestionNumber(std::string_view key, const Instrument& instrument) {
+  const std::string path = "answers." + std::string(key.substr(0, 20));
+  int number = 0;
+  const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
+  const bool digits_only = ec == std::errc() && end == key.data() + key.size() &&
+                           !key.empty() && key[0] != '0' && key[0] != '-' &&
+                           key[0] != '+';
+  if (!digits_only) {
+    if (ec == std::errc::result_out_of_range) {
+      return InvalidArgument(path, instrument.id() + " has questions 1-" +
+                                       std::to_string(instrument.item_count()));
+    }
+    return InvalidArgument(path, "not a question number (expected \"1\" to \"" +
+                                     std::to_string(instrument.item_count()) +
+                                     "\")");
+  }
+  if (number > instrument.item_count()) {
+    return InvalidArgument(path, instrument.id() + " has questions 1-" +
+                                     std::to_string(instrument.item_count()));
+  }
+  return number;
+}
+
+void AppendInt(long long value, std::string& out) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, end);
+}
+
+void AppendNumbers(std::uint64_t mask, std::string& out) {
+  out += '[';
+  bool first = true;
+  for (; mask != 0; mask &= mask - 1) {
+    if (!first) out += ',';
+    first = false;
+    AppendInt(std::countr_zero(mask) + 1, out);
+  }
+  out += ']';
+}
+
+void AppendIntList(const std::vector<int>& numbers, std::string& out) {
+  out += '[';
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendInt(numbers[i], out);
+  }
+  out += ']';
+}
+
+void AppendKey(std::string_view key, std::string& out) {
+  out += '"';
+  out.append(key);
+  out += "\":";
+}
+
+void AppendFindings(std::string_view id_key, const std::vector<Finding>& findings,
+                    bool with_items, std::string& out) {
+  out += '[';
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '{';
+    AppendKey(id_key, out);
+    AppendJsonString(findings[i].id, out);
+    out += ',';
+    AppendKey("reason", out);
+    AppendJsonString(findings[i].reason, out);
+    if (with_items) {
+      out += ',';
+      AppendKey("items", out);
+      AppendIntList(findings[i].items, out);
+    }
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
+                                         const InstrumentSet& instruments,
+                                         const ParseLimits& limits) {
+  MARAC_ASSIGN_OR_RETURN(const Json doc, ParseStrictJson(json_text));
+  if (!doc.is_object()) {
+    return InvalidArgument("<assessment>", "expected a JSON object, got " +
+                                               std::string(JsonTypeName(doc)));
+  }
+  MARAC_RETURN_IF_ERROR(CheckKnownKeys(
+      doc, "",
+      {"assessment_id", "instrument", "completed_on", "answers",
+       "professional_judgement", "professional_judgement_reason",
+       "incidents_last_12_months", "last_marac_referral_on", "incident_on"}));
+
+  const Json* id = FindMember(doc, "assessment_id");
+  if (id == nullptr) return InvalidArgument("assessment_id", "required");
+  MARAC_ASSIGN_OR_RETURN(std::string assessment_id,
+                         ReadString(*id, "assessment_id", kMaxIdLength));
+  if (assessment_id.empty()) return InvalidArgument("assessment_id", "empty");
+
+  const Json* instrument_field = FindMember(doc, "instrument");
+  if (instrument_field == nullptr) {
+    return InvalidArgument("instrument", "required");
+  }
+  MARAC_ASSIGN_OR_RETURN(const std::string instrument_id,
+                         ReadString(*instrument_field, "instrument", 64));
+  MARAC_ASSIGN_OR_RETURN(std::shared_ptr<const Instrument> instrument,
+                         instruments.Find(instrument_id, "instrument"));
+
+  const Json* completed = FindMember(doc, "completed_on");
+  if (completed == nullptr) return InvalidArgument("completed_on", "required");
+  MARAC_ASSIGN_OR_RETURN(const Date completed_on,
+                         ReadDate(*completed, "completed_on", limits));
+
+  const Json* answers = FindMember(doc, "answers");
+  if (answers == nullptr) {
+    return InvalidArgument("answers",
+                           "required (an object; {} when nothing was asked)");
+  }
+  if (!answers->is_object()) {
+    return InvalidArgument("answers", "expected an object of question number "
+                                      "-> answer, got " +
+                                          std::string(JsonTypeName(*answers)));
+  }
+  ParsedAssessment parsed{std::move(assessment_id), Checklist(instrument),
+                          completed_on, {}};
+  for (const auto& [key, value] : answers->items()) {
+    MARAC_ASSIGN_OR_RETURN(const int number,
+                           ReadQuestionNumber(key, *instrument));
+    const std::string path = "answers." + key;
+    MARAC_ASSIGN_OR_RETURN(const std::string text, ReadString(value, path, 64));
+    MARAC_ASSIGN_OR_RETURN(const Answer answer, ParseAnswer(path, text));
+    MARAC_RETURN_IF_ERROR(parsed.checklist.Record(number, answer));
+  }
+
+  CaseHistory& history = parsed.history;
+  if (const Json* pj = FindMember(doc, "professional_judgement", true)) {
+    MARAC_ASSIGN_OR_RETURN(const std::string text,
+                           ReadString(*pj, "professional_judgement", 64));
+    if (text == "refer") {
+      history.professional_judgement = ProfessionalJudgement::kRefer;
+    } else if (text != "none") {
+      return InvalidArgument("professional_judgement",
+                             "\"" + text.substr(0, 40) +
+                                 "\" is not allowed (none | refer)");
+    }
+  }
+  if (const Json* reason =
+          FindMember(doc, "professional_judgement_reason", true)) {
+    MARAC_ASSIGN_OR_RETURN(
+        history.professional_judgement_reason,
+        ReadString(*reason, "professional_judgement_reason", kMaxReasonLength));
+    if (history.professional_judgement != ProfessionalJudgement::kRefer) {
+      return InvalidArgument("professional_judgement_reason",
+                             "given, but professional_judgement is not "
+                             "\"refer\"");
+    }
+  }
+  if (const Json* n = FindMember(doc, "incidents_last_12_months", true)) {
+    MARAC_ASSIGN_OR_RETURN(
+        const std::int64_t count,
+        ReadInt(*n, "incidents_last_12_months", 0, 10000));
+    history.incidents_last_12_months = static_cast<int>(count);
+  }
+  if (const Json* d = FindMember(doc, "last_marac_referral_on", true)) {
+    MARAC_ASSIGN_OR_RETURN(history.last_marac_referral_on,
+                           ReadDate(*d, "last_marac_referral_on", limits));
+  }
+  if (const Json* d = FindMember(doc, "incident_on", true)) {
+    MARAC_ASSIGN_OR_RETURN(history.incident_on,
+                           ReadDate(*d, "incident_on", limits));
+  }
+  return parsed;
+}
+
+void AppendResultJson(const ParsedAssessment& a, const RiskScore& s,
+                      std::string& out) {
+  out += '{';
+  AppendKey("assessment_id", out);
+  AppendJsonString(a.assessment_id, out);
+  out += ',';
+  AppendKey("instrument", out);
+  AppendJsonString(s.instrument().id(), out);
+  out += ',';
+  AppendKey("instrument_version", out);
+  AppendJsonString(s.instrument().version(), out);
+  out += ',';
+  AppendKey("policy_version", out);
+  AppendJsonString(s.context->policy_version, out);
+  out += ',';
+  AppendKey("score", out);
+  AppendInt(s.score, out);
+  out += ',';
+  AppendKey("answered", out);
+  AppendInt(s.answered, out);
+  out += ',';
+  AppendKey("unanswered", out);
+  AppendNumbers(s.unanswered_items, out);
+  out += ',';
+  AppendKey("not_known", out);
+  AppendNumbers(s.not_known_items, out);
+  out += ',';
+  AppendKey("max_possible_score", out);
+  AppendInt(s.max_possible, out);
+  if (s.ric_equivalent_score) {
+    out += ',';
+    AppendKey("ric_equivalent_score", out);
+    AppendInt(*s.ric_equivalent_score, out);
+  }
+  out += ',';
+  AppendKey("grade", out);
+  AppendJsonString(GradeName(s.grade), out);
+  out += ',';
+  AppendKey("incomplete", out);
+  out += s.incomplete ? "true" : "false";
+  out += ',';
+  AppendKey("could_be_high", out);
+  out += s.could_be_high ? "true" : "false";
+  out += ',';
+  AppendKey("marac_referral", out);
+  out += s.marac_referral ? "true" : "false";
+  out += ',';
+  AppendKey("criteria", out);
+  AppendFindings("criterion", DescribeCriteria(s), false, out);
+  out += ',';
+  AppendKey("criteria_not_met", out);
+  AppendFindings("criterion", DescribeCriteriaNotMet(s), false, out);
+  out += ',';
+  AppendKey("high_harm_indicators", out);
+  AppendFindings("indicator", DescribeHighHarmIndicators(s), true, out);
+  out += ',';
+  AppendKey("prompts", out);
+  AppendFindings("prompt", DescribePrompts(s), true, out);
+  out += '}';
+}
+
+}  // namespace marac

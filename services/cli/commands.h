@@ -1,0 +1,52 @@
+// The subcommands of `marac`, callable in-process (tests, benchmarks) as
+// well as from main(). Each returns the process exit status:
+// 0 success, 1 an I/O or internal failure, 2 bad input or bad usage.
+#ifndef MARAC_SERVICES_CLI_COMMANDS_H_
+#define MARAC_SERVICES_CLI_COMMANDS_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "marac/assess/instrument.h"
+#include "marac/assess/score.h"
+#include "services/cli/assessment_json.h"
+
+namespace marac {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+
+struct ScoreCommandOptions {
+  bool jsonl = false;
+  // A line (or, without --jsonl, the whole input) longer than this is refused.
+  std::size_t max_input_bytes = 1 << 20;
+  ParseLimits limits;
+};
+
+// Scores what `in` holds and writes one result line per assessment to `out`;
+// messages go to `err`. With `jsonl`, bad lines become {"line": N, "error":
+// "..."} in place and the rest are still scored.
+int RunScore(const Scorer& scorer, const InstrumentSet& instruments,
+             const ScoreCommandOptions& options, std::istream& in,
+             std::ostream& out, std::ostream& err);
+
+struct DemoCommandOptions {
+  std::uint64_t seed = 20261123;
+  std::size_t count = 2000;
+  // When set, writes assessments.jsonl and results.jsonl there.
+  std::optional<std::string> out_dir;
+};
+
+int RunDemo(const DemoCommandOptions& options, std::ostream& out,
+            std::ostream& err);
+
+// The program: parses argv and dispatches.
+int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
+            std::ostream& err);
+
+}  // namespace marac
+
+#endif  // MARAC_SERVICES_CLI_COMMANDS_H_

@@ -1,0 +1,228 @@
+// Argument parsing and dispatch for `marac`. CLI11 does the parsing; every
+// usage error exits 2 with CLI11's message naming the option.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "services/cli/commands.h"
+
+namespace marac {
+namespace {
+
+constexpr std::size_t kMaxConfigBytes = 1 << 20;
+
+Result<std::string> ReadFile(const std::string& path, std::string_view option) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return InvalidArgument(option, path + ": cannot open the file");
+  }
+  std::string text;
+  char chunk[16 * 1024];
+  while (file.read(chunk, sizeof chunk) || file.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(file.gcount()));
+    if (text.size() > kMaxConfigBytes) {
+      return InvalidArgument(option, path + ": larger than 1 MiB");
+    }
+  }
+  if (file.bad()) return InvalidArgument(option, path + ": read error");
+  return text;
+}
+
+Date Today() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(
+      std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+// Builds the instrument set and policy from the command's files.
+Status LoadConfiguration(const std::vector<std::string>& instrument_files,
+                         const std::vector<std::string>& wording_files,
+                         const std::string& policy_file,
+                         InstrumentSet& instruments, ScoringPolicy& policy) {
+  instruments = InstrumentSet::BuiltIn();
+  for (const std::string& path : instrument_files) {
+    MARAC_ASSIGN_OR_RETURN(const std::string text, ReadFile(path, "--instrument"));
+    Result<std::shared_ptr<const Instrument>> instrument =
+        Instrument::FromJson(text);
+    if (!instrument.ok()) {
+      return InvalidArgument("--instrument " + path,
+                             instrument.status().message());
+    }
+    instruments.Put(*std::move(instrument));
+  }
+  for (const std::string& path : wording_files) {
+    MARAC_ASSIGN_OR_RETURN(const std::string text, ReadFile(path, "--wording"));
+    // The wording names its instrument; find it, then attach.
+    bool attached = false;
+    Status last = InvalidArgument("--wording " + path,
+                                  "names no known instrument");
+    for (const auto& instrument : instruments.all()) {
+      Result<std::shared_ptr<const Instrument>> worded =
+          instrument->WithWording(text);
+      if (worded.ok()) {
+        instruments.Put(*std::move(worded));
+        attached = true;
+        break;
+      }
+      if (worded.status().message().rfind("instrument:", 0) != 0) {
+        last = InvalidArgument("--wording " + path, worded.status().message());
+      }
+    }
+    if (!attached) return last;
+  }
+  policy = ScoringPolicy::Default();
+  if (!policy_file.empty()) {
+    MARAC_ASSIGN_OR_RETURN(const std::string text, ReadFile(policy_file, "--policy"));
+    Result<ScoringPolicy> loaded = ScoringPolicy::FromJson(text);
+    if (!loaded.ok()) {
+      return InvalidArgument("--policy " + policy_file, loaded.status().message());
+    }
+    policy = *std::move(loaded);
+  }
+  return Status::Ok();
+}
+
+void PrintInstruments(const InstrumentSet& instruments, std::ostream& out) {
+  for (const auto& instrument : instruments.all()) {
+    out << instrument->id() << " (version " << instrument->version() << ", "
+        << instrument->item_count() << " items): " << instrument->title()
+        << "\n";
+    for (const InstrumentItem& item : instrument->items()) {
+      out << "  " << item.number << ". " << item.key << ": " << item.label;
+      if (item.ric_number && instrument->id() != "safelives-ric") {
+        out << " [RIC " << *item.ric_number << "]";
+      }
+      for (const std::string& tag : item.high_harm_tags) out << " #" << tag;
+      out << "\n";
+      if (!item.wording.empty()) out << "     \"" << item.wording << "\"\n";
+    }
+  }
+}
+
+}  // namespace
+
+int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
+            std::ostream& err) {
+  CLI::App app{"marac: DASH risk scoring, MARAC referral criteria and agendas",
+               "marac"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every subcommand");
+
+  std::vector<std::string> instrument_files;
+  std::vector<std::string> wording_files;
+  std::string policy_file;
+  auto add_config = [&](CLI::App* sub) {
+    sub->add_option("--instrument", instrument_files,
+                    "Instrument definition (JSON) replacing the built-in one "
+                    "with the same id; repeatable")
+        ->check(CLI::ExistingFile);
+    sub->add_option("--wording", wording_files,
+                    "Licensed question wording (JSON) to attach; repeatable")
+        ->check(CLI::ExistingFile);
+    sub->add_option("--policy", policy_file,
+                    "Local scoring policy (marac-policy/1 JSON)")
+        ->check(CLI::ExistingFile);
+  };
+
+  ScoreCommandOptions score_options;
+  std::string input = "-";
+  std::string today_text;
+  CLI::App* score = app.add_subcommand(
+      "score", "Score assessments: one JSON object, or JSON Lines with --jsonl");
+  score->add_flag("--jsonl", score_options.jsonl,
+                  "Input is JSON Lines; one result line per input line");
+  score->add_option("--max-input-bytes", score_options.max_input_bytes,
+                    "Refuse a line (or document) longer than this")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20));
+  score->add_option("--today", today_text,
+                    "Date taken as today (YYYY-MM-DD) for the future-date check");
+  score->add_option("FILE", input, "Input file, or - for standard input");
+  add_config(score);
+
+  DemoCommandOptions demo_options;
+  std::string demo_out;
+  CLI::App* demo = app.add_subcommand(
+      "demo", "Generate synthetic assessments, score them, print a summary");
+  demo->add_option("--out", demo_out,
+                   "Folder to write assessments.jsonl and results.jsonl");
+  demo->add_option("--seed", demo_options.seed, "Seed for the synthetic data");
+  demo->add_option("--count", demo_options.count, "Number of assessments")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+
+  CLI::App* list = app.add_subcommand(
+      "instruments", "List the instruments, their items, keys and tags");
+  add_config(list);
+
+  CLI::App* policy_cmd = app.add_subcommand(
+      "policy", "Print the effective scoring policy as JSON");
+  add_config(policy_cmd);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    (void)app.exit(e, out, err);
+    return kExitBadInput;
+  }
+
+  InstrumentSet instruments;
+  ScoringPolicy policy;
+  if (!demo->parsed()) {
+    const Status loaded = LoadConfiguration(instrument_files, wording_files,
+                                            policy_file, instruments, policy);
+    if (!loaded.ok()) {
+      err << "marac: " << loaded.message() << "\n";
+      return kExitBadInput;
+    }
+  }
+
+  if (score->parsed()) {
+    const Result<Scorer> scorer = Scorer::Create(policy, instruments);
+    if (!scorer.ok()) {
+      err << "marac score: --policy: " << scorer.status().message() << "\n";
+      return kExitBadInput;
+    }
+    if (today_text.empty()) {
+      score_options.limits.latest = Today();
+    } else {
+      const Result<Date> today = Date::Parse("--today", today_text);
+      if (!today.ok()) {
+        err << "marac score: " << today.status().message() << "\n";
+        return kExitBadInput;
+      }
+      score_options.limits.latest = *today;
+    }
+    if (input == "-") {
+      return RunScore(*scorer, instruments, score_options, in, out, err);
+    }
+    std::ifstream file(input, std::ios::binary);
+    if (!file) {
+      err << "marac score: " << input << ": cannot open the file\n";
+      return kExitBadInput;
+    }
+    return RunScore(*scorer, instruments, score_options, file, out, err);
+  }
+  if (demo->parsed()) {
+    if (!demo_out.empty()) demo_options.out_dir = demo_out;
+    return RunDemo(demo_options, out, err);
+  }
+  if (list->parsed()) {
+    PrintInstruments(instruments, out);
+    return kExitOk;
+  }
+  if (policy_cmd->parsed()) {
+    out << policy.ToJson();
+    return kExitOk;
+  }
+  return kExitBadInput;
+}
+
+}  // namespace marac
