@@ -37,17 +37,17 @@ Checklist::Checklist(std::shared_ptr<const Instrument> instrument)
 
 Status Checklist::Record(int number, Answer answer) {
   if (number < 1 || number > instrument_->item_count()) {
-    return InvalidArgument(
-        "answers." + std::to_string(number),
-        instrument_->id() + " has questions 1-" +
-            std::to_string(instrument_->item_count()));
+    return InvalidArgument("answers." + std::to_string(number),
+                           instrument_->id() + " has questions 1-" +
+                               std::to_string(instrument_->item_count()));
   }
   answers_[static_cast<std::size_t>(number - 1)] = answer;
   return Status::Ok();
 }
 
 Answer Checklist::answer(int number) const {
-  if (number < 1 || number > instrument_->item_count()) return Answer::kNotAsked;
+  if (number < 1 || number > instrument_->item_count())
+    return Answer::kNotAsked;
   return answers_[static_cast<std::size_t>(number - 1)];
 }
 

@@ -33,15 +33,12 @@ std::string YesText(const RiskScore& s) {
          std::to_string(s.instrument().item_count()) + " answered yes";
 }
 
-std::string MonthsText(int months) {
-  return Plural(months, "month", "months");
-}
+std::string MonthsText(int months) { return Plural(months, "month", "months"); }
 
 Finding VisibleHighRisk(const RiskScore& s, bool met) {
   Finding f{std::string(CriterionName(Criterion::kVisibleHighRisk)), "", {}};
   if (!s.context->bands.graded) {
-    f.reason = s.instrument().id() +
-               " has no count threshold in policy " +
+    f.reason = s.instrument().id() + " has no count threshold in policy " +
                s.context->policy_version + ", so it cannot meet this alone";
   } else if (met) {
     f.reason = YesText(s) + ", at or above " + ThresholdText(s);
@@ -53,8 +50,8 @@ Finding VisibleHighRisk(const RiskScore& s, bool met) {
 }
 
 Finding Judgement(const RiskScore& s, bool met) {
-  Finding f{std::string(CriterionName(Criterion::kProfessionalJudgement)), "",
-            {}};
+  Finding f{
+      std::string(CriterionName(Criterion::kProfessionalJudgement)), "", {}};
   f.reason = met ? "Referred on professional judgement: " +
                        s.professional_judgement_reason
                  : "The practitioner has not referred on professional "
@@ -63,8 +60,8 @@ Finding Judgement(const RiskScore& s, bool met) {
 }
 
 Finding Escalation(const RiskScore& s, bool met) {
-  Finding f{std::string(CriterionName(Criterion::kPotentialEscalation)), "",
-            {}};
+  Finding f{
+      std::string(CriterionName(Criterion::kPotentialEscalation)), "", {}};
   const int threshold = s.context->escalation_incidents;
   const std::string window = MonthsText(s.context->escalation_window_months);
   if (!s.incident_count) {
@@ -164,7 +161,8 @@ std::vector<Finding> DescribeHighHarmIndicators(const RiskScore& s) {
         if (instrument.tag_mask(other) & (std::uint64_t{1} << t)) {
           f.items.push_back(other);
           if (!f.reason.empty()) f.reason += "; ";
-          f.reason += std::to_string(other) + ": " + instrument.item(other).label;
+          f.reason +=
+              std::to_string(other) + ": " + instrument.item(other).label;
         }
       }
       f.reason = "Answered yes to " + f.reason;
@@ -185,16 +183,19 @@ std::vector<Finding> DescribePrompts(const RiskScore& s) {
     for (const Finding& indicator : DescribeHighHarmIndicators(s)) {
       bool triggered = false;
       for (const int item : indicator.items) {
-        triggered = triggered || ((s.judgement_prompt_items >> (item - 1)) & 1u);
+        triggered =
+            triggered || ((s.judgement_prompt_items >> (item - 1)) & 1u);
       }
       if (!triggered) continue;
       if (!tags.empty()) tags += ", ";
       tags += indicator.id;
     }
-    f.reason = "Below the referral threshold, but high-harm indicators are "
-               "present (" + tags + "; questions " + ListNumbers(f.items) +
-               "). Consider a referral on professional judgement; the "
-               "decision is the practitioner's";
+    f.reason =
+        "Below the referral threshold, but high-harm indicators are "
+        "present (" +
+        tags + "; questions " + ListNumbers(f.items) +
+        "). Consider a referral on professional judgement; the "
+        "decision is the practitioner's";
     out.push_back(std::move(f));
   }
   if (s.Raised(Prompt::kCouldBeHigh)) {
@@ -202,14 +203,15 @@ std::vector<Finding> DescribePrompts(const RiskScore& s) {
     const int not_asked = std::popcount(s.unanswered_items);
     Finding f{std::string(PromptName(Prompt::kCouldBeHigh)), "",
               ItemNumbers(s.not_known_items | s.unanswered_items)};
-    f.reason = "Score " + std::to_string(s.score) + ", but " +
-               Plural(not_known, "answer is", "answers are") +
-               " not known and " +
-               Plural(not_asked, "question was", "questions were") +
-               " not asked: the score could reach " +
-               std::to_string(s.max_possible) + ", at or above the high "
-               "threshold of " + std::to_string(bands.high_min) +
-               ". Ask the remaining questions before relying on this grade";
+    f.reason =
+        "Score " + std::to_string(s.score) + ", but " +
+        Plural(not_known, "answer is", "answers are") + " not known and " +
+        Plural(not_asked, "question was", "questions were") +
+        " not asked: the score could reach " + std::to_string(s.max_possible) +
+        ", at or above the high "
+        "threshold of " +
+        std::to_string(bands.high_min) +
+        ". Ask the remaining questions before relying on this grade";
     out.push_back(std::move(f));
   }
   if (s.Raised(Prompt::kIncomplete)) {
@@ -234,7 +236,7 @@ std::vector<Finding> DescribePrompts(const RiskScore& s) {
       if (next.empty()) continue;
       f.items.push_back(number);
       if (!what.empty()) what += "; ";
-      what += "question " + std::to_string(number) + " (" +
+      what += "Question " + std::to_string(number) + " (" +
               instrument.item(number).key + ") is yes: complete " + next;
     }
     f.reason = what;

@@ -13,8 +13,8 @@ namespace {
 bool IsIdentifier(std::string_view s, char separator) {
   if (s.empty() || s.size() > 64) return false;
   for (const char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == separator;
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == separator;
     if (!ok) return false;
   }
   return true;
@@ -23,13 +23,13 @@ bool IsIdentifier(std::string_view s, char separator) {
 Result<InstrumentItem> ParseItem(const Json& value, const std::string& path,
                                  int expected_number) {
   if (!value.is_object()) {
-    return InvalidArgument(path, "expected an object, got " +
-                                     std::string(JsonTypeName(value)));
+    return InvalidArgument(
+        path, "expected an object, got " + std::string(JsonTypeName(value)));
   }
-  MARAC_RETURN_IF_ERROR(CheckKnownKeys(
-      value, path,
-      {"number", "key", "label", "high_harm_tags", "ric_number",
-       "follow_up_instrument"}));
+  MARAC_RETURN_IF_ERROR(
+      CheckKnownKeys(value, path,
+                     {"number", "key", "label", "high_harm_tags", "ric_number",
+                      "follow_up_instrument"}));
   InstrumentItem item;
   const Json* number = FindMember(value, "number");
   if (number == nullptr) return InvalidArgument(path + ".number", "required");
@@ -46,9 +46,9 @@ Result<InstrumentItem> ParseItem(const Json& value, const std::string& path,
   if (key == nullptr) return InvalidArgument(path + ".key", "required");
   MARAC_ASSIGN_OR_RETURN(item.key, ReadString(*key, path + ".key", 64));
   if (!IsIdentifier(item.key, '_')) {
-    return InvalidArgument(path + ".key",
-                           "\"" + item.key + "\" must be lower-case letters, "
-                                             "digits and _");
+    return InvalidArgument(path + ".key", "\"" + item.key +
+                                              "\" must be lower-case letters, "
+                                              "digits and _");
   }
   const Json* label = FindMember(value, "label");
   if (label == nullptr) return InvalidArgument(path + ".label", "required");
@@ -136,7 +136,8 @@ Result<std::shared_ptr<const Instrument>> Instrument::FromJson(
     return InvalidArgument("<definition>", "expected a JSON object");
   }
   MARAC_RETURN_IF_ERROR(CheckKnownKeys(
-      doc, "", {"format", "id", "version", "title", "source", "notes", "items"}));
+      doc, "",
+      {"format", "id", "version", "title", "source", "notes", "items"}));
   const Json* format = FindMember(doc, "format");
   if (format == nullptr) return InvalidArgument("format", "required");
   MARAC_ASSIGN_OR_RETURN(const std::string format_name,
@@ -159,7 +160,8 @@ Result<std::shared_ptr<const Instrument>> Instrument::FromJson(
                          ReadString(*version, "version", 64));
   if (instrument->version_.empty()) return InvalidArgument("version", "empty");
   if (const Json* title = FindMember(doc, "title")) {
-    MARAC_ASSIGN_OR_RETURN(instrument->title_, ReadString(*title, "title", 300));
+    MARAC_ASSIGN_OR_RETURN(instrument->title_,
+                           ReadString(*title, "title", 300));
   }
   for (const char* text_field : {"source", "notes"}) {
     if (const Json* v = FindMember(doc, text_field)) {
@@ -206,8 +208,8 @@ Result<std::shared_ptr<const Instrument>> Instrument::WithWording(
   MARAC_ASSIGN_OR_RETURN(const std::string id,
                          ReadString(*for_id, "instrument", 64));
   if (id != id_) {
-    return InvalidArgument("instrument", "wording is for \"" + id +
-                                             "\", not \"" + id_ + "\"");
+    return InvalidArgument(
+        "instrument", "wording is for \"" + id + "\", not \"" + id_ + "\"");
   }
   if (const Json* v = FindMember(doc, "version")) {
     MARAC_RETURN_IF_ERROR(ReadString(*v, "version", 64).status());
@@ -230,8 +232,8 @@ Result<std::shared_ptr<const Instrument>> Instrument::WithWording(
     }
     if (number < 1 || number > item_count() ||
         (number_text.size() > 1 && number_text[0] == '0')) {
-      return InvalidArgument(path, id_ + " has questions 1-" +
-                                       std::to_string(item_count()));
+      return InvalidArgument(
+          path, id_ + " has questions 1-" + std::to_string(item_count()));
     }
     MARAC_ASSIGN_OR_RETURN(copy->items_[Index(number)].wording,
                            ReadString(text, path, 2000));
@@ -275,8 +277,8 @@ Result<std::shared_ptr<const Instrument>> InstrumentSet::Find(
     known += instrument->id();
   }
   std::string shown(id.substr(0, 64));
-  return InvalidArgument(field, "\"" + shown + "\" is not a known instrument (" +
-                                    known + ")");
+  return InvalidArgument(
+      field, "\"" + shown + "\" is not a known instrument (" + known + ")");
 }
 
 }  // namespace marac

@@ -37,9 +37,9 @@ Status ValidateBands(const std::string& path, const GradeBands& b) {
     return InvalidArgument(path + ".medium_min", "must be at least 1");
   }
   if (b.high_min <= b.medium_min) {
-    return InvalidArgument(path + ".high_min",
-                           "must be above medium_min (" +
-                               std::to_string(b.medium_min) + ")");
+    return InvalidArgument(
+        path + ".high_min",
+        "must be above medium_min (" + std::to_string(b.medium_min) + ")");
   }
   if (b.high_min > 64) {
     return InvalidArgument(path + ".high_min", "must be at most 64");
@@ -78,7 +78,8 @@ Status ScoringPolicy::Validate() const {
 
 Result<ScoringPolicy> ScoringPolicy::FromJson(std::string_view json_text) {
   MARAC_ASSIGN_OR_RETURN(const Json doc, ParseStrictJson(json_text));
-  if (!doc.is_object()) return InvalidArgument("<policy>", "expected an object");
+  if (!doc.is_object())
+    return InvalidArgument("<policy>", "expected an object");
   MARAC_RETURN_IF_ERROR(CheckKnownKeys(
       doc, "",
       {"format", "version", "instruments", "escalation", "repeat",
@@ -106,7 +107,8 @@ Result<ScoringPolicy> ScoringPolicy::FromJson(std::string_view json_text) {
     }
     for (const auto& [id, value] : instruments->items()) {
       const std::string path = "instruments." + id;
-      if (!value.is_object()) return InvalidArgument(path, "expected an object");
+      if (!value.is_object())
+        return InvalidArgument(path, "expected an object");
       MARAC_RETURN_IF_ERROR(CheckKnownKeys(
           value, path, {"graded", "medium_min", "high_min", "min_answered"}));
       GradeBands& bands = policy.instruments[id];
@@ -120,7 +122,8 @@ Result<ScoringPolicy> ScoringPolicy::FromJson(std::string_view json_text) {
     }
   }
   if (const Json* e = FindMember(doc, "escalation")) {
-    if (!e->is_object()) return InvalidArgument("escalation", "expected an object");
+    if (!e->is_object())
+      return InvalidArgument("escalation", "expected an object");
     MARAC_RETURN_IF_ERROR(
         CheckKnownKeys(*e, "escalation", {"incidents", "window_months"}));
     MARAC_RETURN_IF_ERROR(ReadIntField(*e, "escalation", "incidents", 1,
@@ -133,7 +136,8 @@ Result<ScoringPolicy> ScoringPolicy::FromJson(std::string_view json_text) {
     if (!r->is_object()) return InvalidArgument("repeat", "expected an object");
     MARAC_RETURN_IF_ERROR(CheckKnownKeys(*r, "repeat", {"window_months"}));
     MARAC_RETURN_IF_ERROR(ReadIntField(*r, "repeat", "window_months", 1,
-                                       kMaxMonths, policy.repeat_window_months));
+                                       kMaxMonths,
+                                       policy.repeat_window_months));
   }
   if (const Json* j = FindMember(doc, "judgement_prompt")) {
     if (!j->is_object()) {

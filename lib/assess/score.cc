@@ -54,8 +54,8 @@ Grade CountGrade(const GradeBands& bands, int score) {
 Status CheckNotAfter(std::string_view field, const Date& date,
                      const Date& as_of) {
   if (date > as_of) {
-    return InvalidArgument(field, date.ToString() + " is after completed_on " +
-                                      as_of.ToString());
+    return InvalidArgument(
+        field, date.ToString() + " is after completed_on " + as_of.ToString());
   }
   return Status::Ok();
 }
@@ -161,8 +161,8 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
     MARAC_RETURN_IF_ERROR(CheckNotAfter("incident_on", incident_on, as_of));
   }
   if (history.last_marac_referral_on) {
-    MARAC_RETURN_IF_ERROR(CheckNotAfter("last_marac_referral_on",
-                                        *history.last_marac_referral_on, as_of));
+    MARAC_RETURN_IF_ERROR(CheckNotAfter(
+        "last_marac_referral_on", *history.last_marac_referral_on, as_of));
   }
   std::optional<int> incident_count = history.incidents_last_12_months;
   if (incident_count) {
@@ -171,21 +171,22 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
                              "give either a count or incident_dates, not both");
     }
     if (*incident_count < 0 || *incident_count > kMaxIncidentCount) {
-      return InvalidArgument("incidents_last_12_months",
-                             std::to_string(*incident_count) +
-                                 " is out of range (0 to 10000)");
+      return InvalidArgument(
+          "incidents_last_12_months",
+          std::to_string(*incident_count) + " is out of range (0 to 10000)");
     }
   } else if (!history.incident_dates.empty()) {
     if (history.incident_dates.size() >
         static_cast<std::size_t>(kMaxIncidentCount)) {
       return InvalidArgument("incident_dates", "more than 10000 dates");
     }
-    const Date window_start = incident_on.AddMonths(-ctx.escalation_window_months);
+    const Date window_start =
+        incident_on.AddMonths(-ctx.escalation_window_months);
     int count = 0;
     for (std::size_t i = 0; i < history.incident_dates.size(); ++i) {
       const Date& d = history.incident_dates[i];
-      MARAC_RETURN_IF_ERROR(CheckNotAfter(
-          "incident_dates[" + std::to_string(i) + "]", d, as_of));
+      MARAC_RETURN_IF_ERROR(
+          CheckNotAfter("incident_dates[" + std::to_string(i) + "]", d, as_of));
       if (d > window_start && d <= incident_on) ++count;
     }
     incident_count = count;
@@ -204,7 +205,8 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
   out.incident_on = incident_on;
   out.incident_count = incident_count;
   out.last_marac_referral_on = history.last_marac_referral_on;
-  if (refer) out.professional_judgement_reason = history.professional_judgement_reason;
+  if (refer)
+    out.professional_judgement_reason = history.professional_judgement_reason;
 
   const AnswerMasks masks = GatherMasks(checklist);
   const std::uint64_t all = instrument->all_items();
@@ -226,8 +228,8 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
   for (std::uint64_t rest = masks.yes; rest != 0; rest &= rest - 1) {
     const int number = std::countr_zero(rest) + 1;
     tags |= instrument->tag_mask(number);
-    follow_up = follow_up ||
-                !instrument->item(number).follow_up_instrument.empty();
+    follow_up =
+        follow_up || !instrument->item(number).follow_up_instrument.empty();
   }
   out.high_harm_tags = tags;
 
@@ -250,7 +252,8 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
   if (bands.graded && out.score >= bands.high_min) {
     criteria |= 1u << static_cast<int>(Criterion::kVisibleHighRisk);
   }
-  if (refer) criteria |= 1u << static_cast<int>(Criterion::kProfessionalJudgement);
+  if (refer)
+    criteria |= 1u << static_cast<int>(Criterion::kProfessionalJudgement);
   if (incident_count && *incident_count >= ctx.escalation_incidents) {
     criteria |= 1u << static_cast<int>(Criterion::kPotentialEscalation);
   }
@@ -285,7 +288,8 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
       out.judgement_prompt_items = items;
     }
   }
-  if (out.could_be_high) prompts |= 1u << static_cast<int>(Prompt::kCouldBeHigh);
+  if (out.could_be_high)
+    prompts |= 1u << static_cast<int>(Prompt::kCouldBeHigh);
   if (out.incomplete) prompts |= 1u << static_cast<int>(Prompt::kIncomplete);
   if (follow_up) prompts |= 1u << static_cast<int>(Prompt::kFollowUpChecklist);
   out.prompts = prompts;

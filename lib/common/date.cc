@@ -54,11 +54,12 @@ Result<Date> Date::Parse(std::string_view field, std::string_view text) {
                                       "YYYY-MM-DD");
   }
   if (date.year < 1) {
-    return InvalidArgument(field, std::string(text) + " is not a date (year 0000)");
+    return InvalidArgument(field,
+                           std::string(text) + " is not a date (year 0000)");
   }
   if (date.month < 1 || date.month > 12) {
-    return InvalidArgument(field, std::string(text) +
-                                      " is not a date (month must be 01-12)");
+    return InvalidArgument(
+        field, std::string(text) + " is not a date (month must be 01-12)");
   }
   if (date.day < 1 || date.day > DaysInMonth(date.year, date.month)) {
     std::string why = " is not a date (";

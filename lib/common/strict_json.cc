@@ -188,13 +188,13 @@ const Json* FindMember(const Json& object, std::string_view key,
 Result<std::string> ReadString(const Json& value, std::string_view path,
                                std::size_t max_length) {
   if (!value.is_string()) {
-    return InvalidArgument(path, "expected a string, got " +
-                                     std::string(JsonTypeName(value)));
+    return InvalidArgument(
+        path, "expected a string, got " + std::string(JsonTypeName(value)));
   }
   const std::string& text = value.get_ref<const std::string&>();
   if (text.size() > max_length) {
-    return InvalidArgument(path, "longer than " + std::to_string(max_length) +
-                                     " bytes");
+    return InvalidArgument(
+        path, "longer than " + std::to_string(max_length) + " bytes");
   }
   return text;
 }

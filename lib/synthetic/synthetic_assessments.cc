@@ -16,20 +16,33 @@ double BasePrevalence(const std::string& key) {
     double p;
   };
   static constexpr Entry kTable[] = {
-      {"current_injury", 0.35},       {"victim_fear", 0.55},
-      {"feared_outcome", 0.45},       {"isolation", 0.35},
-      {"victim_depression", 0.40},    {"recent_separation", 0.45},
-      {"child_contact_conflict", 0.25}, {"stalking_harassment", 0.35},
-      {"pregnancy_new_baby", 0.10},   {"escalation_frequency", 0.35},
-      {"escalation_severity", 0.30},  {"coercive_control", 0.50},
-      {"weapon_use", 0.12},           {"threat_to_kill", 0.20},
-      {"strangulation", 0.15},        {"sexual_abuse", 0.12},
-      {"other_perpetrator", 0.08},    {"harm_to_others", 0.20},
-      {"animal_cruelty", 0.06},       {"financial_issues", 0.35},
+      {"current_injury", 0.35},
+      {"victim_fear", 0.55},
+      {"feared_outcome", 0.45},
+      {"isolation", 0.35},
+      {"victim_depression", 0.40},
+      {"recent_separation", 0.45},
+      {"child_contact_conflict", 0.25},
+      {"stalking_harassment", 0.35},
+      {"pregnancy_new_baby", 0.10},
+      {"escalation_frequency", 0.35},
+      {"escalation_severity", 0.30},
+      {"coercive_control", 0.50},
+      {"weapon_use", 0.12},
+      {"threat_to_kill", 0.20},
+      {"strangulation", 0.15},
+      {"sexual_abuse", 0.12},
+      {"other_perpetrator", 0.08},
+      {"harm_to_others", 0.20},
+      {"animal_cruelty", 0.06},
+      {"financial_issues", 0.35},
       {"abuser_substance_mental_health", 0.45},
-      {"abuser_suicide_threat", 0.15}, {"breach_of_conditions", 0.15},
-      {"criminal_history", 0.40},     {"dependants_in_household", 0.40},
-      {"harm_to_children", 0.06},     {"threat_to_children", 0.05},
+      {"abuser_suicide_threat", 0.15},
+      {"breach_of_conditions", 0.15},
+      {"criminal_history", 0.40},
+      {"dependants_in_household", 0.40},
+      {"harm_to_children", 0.06},
+      {"threat_to_children", 0.05},
   };
   for (const Entry& e : kTable) {
     if (key == e.key) return e.p;
@@ -93,7 +106,7 @@ std::vector<SyntheticAssessment> SyntheticAssessments(
     a.instrument = instrument.id();
     a.completed_on = options.first_day.AddDays(static_cast<std::int64_t>(
         rng.Below(static_cast<std::uint64_t>(options.days))));
-    const double risk = rng.Normal();       // Latent risk of this case.
+    const double risk = rng.Normal();            // Latent risk of this case.
     const bool thorough = rng.Uniform() < 0.85;  // Asked every question.
     for (const InstrumentItem& item : instrument.items()) {
       if (!thorough && rng.Uniform() < 0.2) continue;  // Not asked.
@@ -142,7 +155,8 @@ std::string ToJsonLine(const SyntheticAssessment& a) {
   j["answers"] = std::move(answers);
   if (a.history.professional_judgement == ProfessionalJudgement::kRefer) {
     j["professional_judgement"] = "refer";
-    j["professional_judgement_reason"] = a.history.professional_judgement_reason;
+    j["professional_judgement_reason"] =
+        a.history.professional_judgement_reason;
   }
   if (a.history.incidents_last_12_months) {
     j["incidents_last_12_months"] = *a.history.incidents_last_12_months;

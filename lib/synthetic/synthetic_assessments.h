@@ -54,7 +54,8 @@ struct SyntheticOptions {
 // few questions are not asked; some cases carry a judgement referral, an
 // incident count or an earlier MARAC referral.
 std::vector<SyntheticAssessment> SyntheticAssessments(
-    std::size_t count, std::uint64_t seed, const SyntheticOptions& options = {});
+    std::size_t count, std::uint64_t seed,
+    const SyntheticOptions& options = {});
 
 // The assessment as one line of `marac score` input (no newline).
 std::string ToJsonLine(const SyntheticAssessment& assessment);

@@ -28,13 +28,15 @@ Result<Date> ReadDate(const Json& value, std::string_view field,
 }
 
 // "1".."N" only: no sign, no leading zero, no fraction.
-Result<int> ReadQuestionNumber(std::string_view key, const Instrument& instrument) {
+Result<int> ReadQuestionNumber(std::string_view key,
+                               const Instrument& instrument) {
   const std::string path = "answers." + std::string(key.substr(0, 20));
   int number = 0;
-  const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
-  const bool digits_only = ec == std::errc() && end == key.data() + key.size() &&
-                           !key.empty() && key[0] != '0' && key[0] != '-' &&
-                           key[0] != '+';
+  const auto [end, ec] =
+      std::from_chars(key.data(), key.data() + key.size(), number);
+  const bool digits_only = ec == std::errc() &&
+                           end == key.data() + key.size() && !key.empty() &&
+                           key[0] != '0' && key[0] != '-' && key[0] != '+';
   if (!digits_only) {
     if (ec == std::errc::result_out_of_range) {
       return InvalidArgument(path, instrument.id() + " has questions 1-" +
@@ -83,8 +85,9 @@ void AppendKey(std::string_view key, std::string& out) {
   out += "\":";
 }
 
-void AppendFindings(std::string_view id_key, const std::vector<Finding>& findings,
-                    bool with_items, std::string& out) {
+void AppendFindings(std::string_view id_key,
+                    const std::vector<Finding>& findings, bool with_items,
+                    std::string& out) {
   out += '[';
   for (std::size_t i = 0; i < findings.size(); ++i) {
     if (i > 0) out += ',';
@@ -180,12 +183,13 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
                            "required (an object; {} when nothing was asked)");
   }
   if (!answers->is_object()) {
-    return InvalidArgument("answers", "expected an object of question number "
-                                      "-> answer, got " +
-                                          std::string(JsonTypeName(*answers)));
+    return InvalidArgument("answers",
+                           "expected an object of question number "
+                           "-> answer, got " +
+                               std::string(JsonTypeName(*answers)));
   }
-  ParsedAssessment parsed{std::move(assessment_id), Checklist(instrument),
-                          completed_on, {}};
+  ParsedAssessment parsed{
+      std::move(assessment_id), Checklist(instrument), completed_on, {}};
   for (const auto& [key, value] : answers->items()) {
     MARAC_ASSIGN_OR_RETURN(const int number,
                            ReadQuestionNumber(key, *instrument));
@@ -202,9 +206,9 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
     if (text == "refer") {
       history.professional_judgement = ProfessionalJudgement::kRefer;
     } else if (text != "none") {
-      return InvalidArgument("professional_judgement",
-                             "\"" + text.substr(0, 40) +
-                                 "\" is not allowed (none | refer)");
+      return InvalidArgument(
+          "professional_judgement",
+          "\"" + text.substr(0, 40) + "\" is not allowed (none | refer)");
     }
   }
   if (const Json* reason =
@@ -219,9 +223,8 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
     }
   }
   if (const Json* n = FindMember(doc, "incidents_last_12_months", true)) {
-    MARAC_ASSIGN_OR_RETURN(
-        const std::int64_t count,
-        ReadInt(*n, "incidents_last_12_months", 0, 10000));
+    MARAC_ASSIGN_OR_RETURN(const std::int64_t count,
+                           ReadInt(*n, "incidents_last_12_months", 0, 10000));
     history.incidents_last_12_months = static_cast<int>(count);
   }
   if (const Json* d = FindMember(doc, "last_marac_referral_on", true)) {

@@ -86,7 +86,8 @@ int RunDemo(const DemoCommandOptions& options, std::ostream& out,
     const Result<ParsedAssessment> parsed =
         ParseAssessment(input, instruments, ParseLimits{});
     if (!parsed.ok()) {
-      err << "marac demo: generated input rejected: " << parsed.status() << "\n";
+      err << "marac demo: generated input rejected: " << parsed.status()
+          << "\n";
       return kExitFailure;
     }
     const Result<RiskScore> s =
@@ -97,12 +98,15 @@ int RunDemo(const DemoCommandOptions& options, std::ostream& out,
     }
     ++grades[c.instrument][static_cast<std::size_t>(s->grade)];
     for (int i = 0; i < kCriterionCount; ++i) {
-      by_criterion[static_cast<std::size_t>(i)] += s->Meets(static_cast<Criterion>(i));
+      by_criterion[static_cast<std::size_t>(i)] +=
+          s->Meets(static_cast<Criterion>(i));
     }
     for (int i = 0; i < kPromptCount; ++i) {
-      by_prompt[static_cast<std::size_t>(i)] += s->Raised(static_cast<Prompt>(i));
+      by_prompt[static_cast<std::size_t>(i)] +=
+          s->Raised(static_cast<Prompt>(i));
     }
-    for (const Finding& f : DescribeHighHarmIndicators(*s)) ++by_indicator[f.id];
+    for (const Finding& f : DescribeHighHarmIndicators(*s))
+      ++by_indicator[f.id];
     referred += s->marac_referral;
     const bool by_count = s->Meets(Criterion::kVisibleHighRisk) ||
                           s->Meets(Criterion::kProfessionalJudgement);
@@ -130,9 +134,9 @@ int RunDemo(const DemoCommandOptions& options, std::ostream& out,
     }
   }
 
-  out << "marac demo: " << cases.size()
-      << " synthetic assessments (seed " << options.seed
-      << "), policy " << ScoringPolicy::Default().version << "\n\n";
+  out << "marac demo: " << cases.size() << " synthetic assessments (seed "
+      << options.seed << "), policy " << ScoringPolicy::Default().version
+      << "\n\n";
   out << "Grades by instrument      standard  medium    high  not_graded\n";
   for (const auto& [id, g] : grades) {
     char row[128];
@@ -154,7 +158,8 @@ int RunDemo(const DemoCommandOptions& options, std::ostream& out,
         << by_prompt[static_cast<std::size_t>(i)] << "\n";
   }
   out << "\nHigh-harm indicators present\n";
-  for (const auto& [id, n] : by_indicator) out << "  " << id << ": " << n << "\n";
+  for (const auto& [id, n] : by_indicator)
+    out << "  " << id << ": " << n << "\n";
   out << "\nExplained examples";
   for (const Example& e : examples) PrintExample(e, out);
   if (options.out_dir) {

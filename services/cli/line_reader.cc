@@ -36,8 +36,8 @@ LineReader::Outcome LineReader::Next(std::string& line) {
     }
     any = true;
     const char* start = buffer_.data() + pos_;
-    const auto* nl = static_cast<const char*>(
-        std::memchr(start, '\n', end_ - pos_));
+    const auto* nl =
+        static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
     const std::size_t take =
         nl != nullptr ? static_cast<std::size_t>(nl - start) : end_ - pos_;
     if (!too_long) {

@@ -32,8 +32,8 @@ Result<std::string> ReadFile(const std::string& path, std::string_view option) {
 }
 
 Date Today() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(
-      std::chrono::system_clock::now());
+  const std::time_t now =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   gmtime_r(&now, &tm);
   return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
@@ -46,7 +46,8 @@ Status LoadConfiguration(const std::vector<std::string>& instrument_files,
                          InstrumentSet& instruments, ScoringPolicy& policy) {
   instruments = InstrumentSet::BuiltIn();
   for (const std::string& path : instrument_files) {
-    MARAC_ASSIGN_OR_RETURN(const std::string text, ReadFile(path, "--instrument"));
+    MARAC_ASSIGN_OR_RETURN(const std::string text,
+                           ReadFile(path, "--instrument"));
     Result<std::shared_ptr<const Instrument>> instrument =
         Instrument::FromJson(text);
     if (!instrument.ok()) {
@@ -59,8 +60,8 @@ Status LoadConfiguration(const std::vector<std::string>& instrument_files,
     MARAC_ASSIGN_OR_RETURN(const std::string text, ReadFile(path, "--wording"));
     // The wording names its instrument; find it, then attach.
     bool attached = false;
-    Status last = InvalidArgument("--wording " + path,
-                                  "names no known instrument");
+    Status last =
+        InvalidArgument("--wording " + path, "names no known instrument");
     for (const auto& instrument : instruments.all()) {
       Result<std::shared_ptr<const Instrument>> worded =
           instrument->WithWording(text);
@@ -77,10 +78,12 @@ Status LoadConfiguration(const std::vector<std::string>& instrument_files,
   }
   policy = ScoringPolicy::Default();
   if (!policy_file.empty()) {
-    MARAC_ASSIGN_OR_RETURN(const std::string text, ReadFile(policy_file, "--policy"));
+    MARAC_ASSIGN_OR_RETURN(const std::string text,
+                           ReadFile(policy_file, "--policy"));
     Result<ScoringPolicy> loaded = ScoringPolicy::FromJson(text);
     if (!loaded.ok()) {
-      return InvalidArgument("--policy " + policy_file, loaded.status().message());
+      return InvalidArgument("--policy " + policy_file,
+                             loaded.status().message());
     }
     policy = *std::move(loaded);
   }
@@ -133,14 +136,17 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   std::string input = "-";
   std::string today_text;
   CLI::App* score = app.add_subcommand(
-      "score", "Score assessments: one JSON object, or JSON Lines with --jsonl");
+      "score",
+      "Score assessments: one JSON object, or JSON Lines with --jsonl");
   score->add_flag("--jsonl", score_options.jsonl,
                   "Input is JSON Lines; one result line per input line");
-  score->add_option("--max-input-bytes", score_options.max_input_bytes,
-                    "Refuse a line (or document) longer than this")
+  score
+      ->add_option("--max-input-bytes", score_options.max_input_bytes,
+                   "Refuse a line (or document) longer than this")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20));
-  score->add_option("--today", today_text,
-                    "Date taken as today (YYYY-MM-DD) for the future-date check");
+  score->add_option(
+      "--today", today_text,
+      "Date taken as today (YYYY-MM-DD) for the future-date check");
   score->add_option("FILE", input, "Input file, or - for standard input");
   add_config(score);
 

@@ -67,7 +67,8 @@ int ScoreLines(const Scorer& scorer, const InstrumentSet& instruments,
     } else if (IsBlank(line)) {
       continue;
     } else {
-      const Status status = ScoreOne(scorer, instruments, options, line, buffer);
+      const Status status =
+          ScoreOne(scorer, instruments, options, line, buffer);
       if (status.ok()) {
         ++scored;
       } else {
@@ -104,7 +105,8 @@ int ScoreDocument(const Scorer& scorer, const InstrumentSet& instruments,
     text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
     if (text.size() > options.max_input_bytes) {
       err << "marac score: <input>: longer than " << options.max_input_bytes
-          << " bytes; an assessment is a few kilobytes (use --jsonl for many)\n";
+          << " bytes; an assessment is a few kilobytes (use --jsonl for "
+             "many)\n";
       return kExitBadInput;
     }
   }
@@ -132,9 +134,9 @@ int ScoreDocument(const Scorer& scorer, const InstrumentSet& instruments,
 int RunScore(const Scorer& scorer, const InstrumentSet& instruments,
              const ScoreCommandOptions& options, std::istream& in,
              std::ostream& out, std::ostream& err) {
-  return options.jsonl ? ScoreLines(scorer, instruments, options, in, out, err)
-                       : ScoreDocument(scorer, instruments, options, in, out,
-                                       err);
+  return options.jsonl
+             ? ScoreLines(scorer, instruments, options, in, out, err)
+             : ScoreDocument(scorer, instruments, options, in, out, err);
 }
 
 }  // namespace marac

@@ -49,9 +49,8 @@ class Checklist {
   }
   // Answers for items 1..item_count(), at index number-1.
   std::span<const Answer> answers() const {
-    return std::span<const Answer>(answers_.data(),
-                                   static_cast<std::size_t>(
-                                       instrument_->item_count()));
+    return std::span<const Answer>(
+        answers_.data(), static_cast<std::size_t>(instrument_->item_count()));
   }
 
  private:

@@ -31,12 +31,12 @@ namespace marac {
 inline constexpr int kMaxItems = 64;
 
 struct InstrumentItem {
-  int number = 0;                   // As on the form, from 1.
-  std::string key;                  // Stable indicator key, e.g. "strangulation".
-  std::string label;                // The project's paraphrase.
-  std::string wording;              // Licensed question text; empty if none loaded.
+  int number = 0;       // As on the form, from 1.
+  std::string key;      // Stable indicator key, e.g. "strangulation".
+  std::string label;    // The project's paraphrase.
+  std::string wording;  // Licensed question text; empty if none loaded.
   std::vector<std::string> high_harm_tags;  // Raised when this item is "yes".
-  std::optional<int> ric_number;    // The SafeLives RIC item it maps to.
+  std::optional<int> ric_number;  // The SafeLives RIC item it maps to.
   // Another instrument to complete when this item is "yes" (RIC 8 -> s-dash).
   std::string follow_up_instrument;
 };

@@ -24,9 +24,9 @@ namespace marac {
 
 // How one instrument's yes-count becomes a grade.
 struct GradeBands {
-  bool graded = true;    // false: grade is not_graded whatever the count.
-  int medium_min = 10;   // medium at or above, below high_min.
-  int high_min = 14;     // high ("visible high risk") at or above.
+  bool graded = true;   // false: grade is not_graded whatever the count.
+  int medium_min = 10;  // medium at or above, below high_min.
+  int high_min = 14;    // high ("visible high risk") at or above.
   // Fewer questions than this answered yes or no flags the assessment
   // incomplete: a standard grade is then withheld (not_graded).
   int min_answered = 18;
@@ -37,12 +37,12 @@ struct ScoringPolicy {
   std::string version = "marac-default-2026.1";
   // By instrument id. An instrument without an entry cannot be scored.
   std::map<std::string, GradeBands, std::less<>> instruments = {
-      {"safelives-ric", {.graded = true, .medium_min = 10, .high_min = 14,
-                         .min_answered = 18}},
-      {"police-dash-2009", {.graded = true, .medium_min = 10, .high_min = 14,
-                            .min_answered = 21}},
-      {"s-dash", {.graded = false, .medium_min = 0, .high_min = 0,
-                  .min_answered = 9}},
+      {"safelives-ric",
+       {.graded = true, .medium_min = 10, .high_min = 14, .min_answered = 18}},
+      {"police-dash-2009",
+       {.graded = true, .medium_min = 10, .high_min = 14, .min_answered = 21}},
+      {"s-dash",
+       {.graded = false, .medium_min = 0, .high_min = 0, .min_answered = 9}},
   };
   // potential_escalation: at least this many incidents (the current one
   // included) within the window before the incident.

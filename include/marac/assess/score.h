@@ -93,8 +93,8 @@ struct ScoreContext {
 // The outcome. Item sets are bit masks: bit n-1 stands for item n.
 struct RiskScore {
   std::shared_ptr<const ScoreContext> context;
-  int score = 0;        // Number of "yes" answers.
-  int answered = 0;     // Items answered yes or no.
+  int score = 0;     // Number of "yes" answers.
+  int answered = 0;  // Items answered yes or no.
   // score + not known + not asked: what the score could be if every unknown
   // were a yes.
   int max_possible = 0;

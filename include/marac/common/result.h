@@ -23,7 +23,8 @@ class [[nodiscard]] Result {
  public:
   // A value. Implicit, so `return value;` works in a function returning
   // Result<T>.
-  Result(const T& value) : value_(value) {}  // NOLINT(google-explicit-constructor)
+  Result(const T& value)
+      : value_(value) {}  // NOLINT(google-explicit-constructor)
   Result(T&& value) : value_(std::move(value)) {}  // NOLINT
   // An error. `status` must not be OK: an OK status without a value is a bug.
   Result(Status status) : status_(std::move(status)) {  // NOLINT
@@ -68,8 +69,9 @@ class [[nodiscard]] Result {
 // Evaluates `rexpr` (a Result<T>); on error returns its Status from the
 // current function, otherwise moves the value into `lhs` (a declaration or an
 // lvalue).
-#define MARAC_ASSIGN_OR_RETURN(lhs, rexpr) \
-  MARAC_ASSIGN_OR_RETURN_IMPL_(MARAC_CONCAT_(marac_result_, __LINE__), lhs, rexpr)
+#define MARAC_ASSIGN_OR_RETURN(lhs, rexpr)                                  \
+  MARAC_ASSIGN_OR_RETURN_IMPL_(MARAC_CONCAT_(marac_result_, __LINE__), lhs, \
+                               rexpr)
 #define MARAC_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
   auto result = (rexpr);                                 \
   if (!result.ok()) return result.status();              \

@@ -3,7 +3,8 @@
 // no exception crosses include/marac.
 //
 //   Status s = checklist.Record(25, Answer::kYes);
-//   if (!s.ok()) std::cerr << s << "\n";  // "answers.25: safelives-ric has ..."
+//   if (!s.ok()) std::cerr << s << "\n";  // "answers.25: safelives-ric has
+//   ..."
 //
 // The message of an input error starts with the field path, then a colon and
 // the problem, so a caller can show it to the person who typed the value.
@@ -69,10 +70,10 @@ Status Internal(std::string message);
 }  // namespace marac
 
 // Returns from the current function if `expr` (a Status) is not OK.
-#define MARAC_RETURN_IF_ERROR(expr)                 \
-  do {                                              \
-    ::marac::Status marac_status_ = (expr);         \
-    if (!marac_status_.ok()) return marac_status_;  \
+#define MARAC_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::marac::Status marac_status_ = (expr);        \
+    if (!marac_status_.ok()) return marac_status_; \
   } while (false)
 
 #endif  // MARAC_COMMON_STATUS_H_
