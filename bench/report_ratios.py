@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Runs the bench binaries and prints each contender's rate over its baseline's.
+
+    python3 bench/report_ratios.py                    # binaries in build/bin
+    python3 bench/report_ratios.py --bin-dir build/bin --strict
+    python3 bench/report_ratios.py -- --benchmark_min_time=2
+
+Prints one line per pair, e.g.
+    assess: Score rate / yes-count rate = 0.42 (target >= 0.33) PASS
+Rates are items_per_second. Each bench runs with DEFAULT_ARGS (three
+repetitions, so one disturbed run does not decide) unless arguments are given
+after "--"; with repetitions, the median of each rate is used.
+Exits 1 on a FAIL only with --strict (a timing is no test result), and 2 when
+a bench cannot be run or reports an error. Standard library only.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+
+@dataclass(frozen=True)
+class Pair:
+    label: str          # Printed first, e.g. "assess".
+    binary: str         # In --bin-dir.
+    baseline: str       # Benchmark name without its "/<arg>" suffix.
+    contender: str
+    baseline_text: str  # How the two rates are named in the printed line.
+    contender_text: str
+    target: float       # The contender's rate must be at least this share.
+
+
+DEFAULT_ARGS = ["--benchmark_repetitions=3",
+                "--benchmark_report_aggregates_only=true"]
+
+PAIRS = [
+    Pair("assess", "assess_bench", "BM_CountYes", "BM_Score",
+         "yes-count rate", "Score rate", 1 / 3),
+    Pair("score --jsonl", "score_cli_bench", "BM_ParseOnly", "BM_ScoreJsonl",
+         "parse-only rate", "end-to-end rate", 1 / 2),
+]
+
+
+def base_name(run: dict) -> str:
+    """'BM_Score/1000000' and its aggregates -> 'BM_Score'."""
+    return run.get("run_name", run["name"]).split("/")[0]
+
+
+def run_bench(path: str, extra_args: List[str]) -> List[dict]:
+    command = [path, "--benchmark_format=json"] + extra_args
+    done = subprocess.run(command, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with "
+                           f"{done.returncode}:\n{done.stderr}")
+    return json.loads(done.stdout)["benchmarks"]
+
+
+def rates(runs: List[dict]) -> Dict[str, float]:
+    """items_per_second by benchmark: the median aggregate when there are
+    repetitions, else the single run. Raises on a run that reported an
+    error, since its rate means nothing."""
+    plain: Dict[str, float] = {}
+    median: Dict[str, float] = {}
+    for run in runs:
+        name = base_name(run)
+        if run.get("error_occurred"):
+            raise RuntimeError(f"{run['name']}: {run.get('error_message')}")
+        rate = run.get("items_per_second")
+        if rate is None:
+            continue
+        if run.get("run_type") == "aggregate":
+            if run.get("aggregate_name") == "median":
+                median[name] = rate
+        else:
+            plain[name] = rate
+    plain.update(median)
+    return plain
+
+
+def format_rate(rate: float) -> str:
+    for scale, unit in ((1e6, "M"), (1e3, "k")):
+        if rate >= scale:
+            return f"{rate / scale:.3g}{unit}/s"
+    return f"{rate:.3g}/s"
+
+
+def report(pair: Pair, found: Dict[str, float]) -> Optional[bool]:
+    """Prints the pair's line; True on PASS, False on FAIL, None if absent."""
+    if pair.baseline not in found or pair.contender not in found:
+        print(f"{pair.label}: {pair.baseline} or {pair.contender} did not run")
+        return None
+    base, cont = found[pair.baseline], found[pair.contender]
+    ratio = cont / base
+    verdict = "PASS" if ratio >= pair.target else "FAIL"
+    print(f"{pair.label}: {pair.contender_text} / {pair.baseline_text} = "
+          f"{ratio:.2f} (target >= {pair.target:.2f}) {verdict}"
+          f"  [{pair.contender} {format_rate(cont)}, "
+          f"{pair.baseline} {format_rate(base)}]")
+    return ratio >= pair.target
+
+
+def main() -> int:
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin-dir",
+                        default=os.path.join(here, os.pardir, "build", "bin"),
+                        help="where the bench binaries are (build/bin)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when a ratio misses its target")
+    parser.add_argument("bench_args", nargs="*",
+                        help="passed to every bench, after -- "
+                        f"(default: {' '.join(DEFAULT_ARGS)})")
+    args = parser.parse_args()
+
+    verdicts = []
+    for pair in PAIRS:
+        path = os.path.join(args.bin_dir, pair.binary)
+        try:
+            found = rates(run_bench(path, args.bench_args or DEFAULT_ARGS))
+        except (OSError, RuntimeError, ValueError, KeyError) as error:
+            print(f"{pair.label}: {error}", file=sys.stderr)
+            return 2
+        verdicts.append(report(pair, found))
+    if None in verdicts:
+        return 2
+    return 1 if args.strict and not all(verdicts) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
