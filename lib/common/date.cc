@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "lib/common/strict_json.h"
+
 namespace marac {
 namespace {
 
@@ -48,7 +50,7 @@ Result<Date> Date::Parse(std::string_view field, std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
       !Digits(text, 0, 4, date.year) || !Digits(text, 5, 2, date.month) ||
       !Digits(text, 8, 2, date.day)) {
-    std::string shown(text.substr(0, 40));
+    const std::string shown = ShownText(text, 40);
     return InvalidArgument(field, "\"" + shown +
                                       "\" is not a date in the form "
                                       "YYYY-MM-DD");

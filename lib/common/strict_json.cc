@@ -6,6 +6,23 @@
 namespace marac {
 namespace {
 
+// nlohmann's message without its "[json.exception.parse_error.101] " tag,
+// "line 1, " dropped for one-line input, and the echoed input made safe.
+std::string CleanParseError(std::string_view what) {
+  if (const auto close = what.find("] "); close != std::string_view::npos) {
+    what.remove_prefix(close + 2);
+  }
+  std::string out;
+  constexpr std::string_view kLineOne = "at line 1, column";
+  if (const auto at = what.find(kLineOne); at != std::string_view::npos) {
+    out.append(what.substr(0, at));
+    out.append("at column");
+    what.remove_prefix(at + kLineOne.size());
+  }
+  out += ShownText(what, 200);
+  return out;
+}
+
 // Builds a DOM like nlohmann's own json_sax_dom_parser, but refuses duplicate
 // keys and deep nesting rather than silently keeping the last value.
 class StrictDomBuilder {
@@ -27,38 +44,34 @@ class StrictDomBuilder {
   }
   bool start_object(std::size_t) { return Open(Json::object()); }
   bool key(Json::string_t& k) {
-    Json& object = *stack_.back();
-    if (object.contains(k)) {
-      error_ = JoinPath(ParentPath(), k) + ": duplicate key";
+    // One search: insert, or find the key already there.
+    auto& members = stack_.back()->get_ref<Json::object_t&>();
+    const auto [it, inserted] = members.try_emplace(std::move(k));
+    if (!inserted) {
+      error_path_ = JoinPath(ParentPath(), ShownText(it->first, 64));
+      error_ = "duplicate key";
       return false;
     }
-    object_element_ = &object[k];
-    keys_.back() = k;
+    object_element_ = &it->second;
+    keys_.back() = &it->first;
     return true;
   }
-  bool end_object() {
-    stack_.pop_back();
-    keys_.pop_back();
-    return true;
-  }
+
+  bool end_object() { return Close(); }
   bool start_array(std::size_t) { return Open(Json::array()); }
-  bool end_array() {
-    stack_.pop_back();
-    keys_.pop_back();
-    return true;
-  }
+  bool end_array() { return Close(); }
   bool parse_error(std::size_t, const std::string&,
                    const nlohmann::detail::exception& ex) {
-    std::string what = ex.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " tag.
-    if (const auto close = what.find("] "); close != std::string::npos) {
-      what = what.substr(close + 2);
+    error_ = CleanParseError(ex.what());
+    // Name the field whose value was being read, when there is one.
+    if (!keys_.empty() && keys_.back() != nullptr) {
+      error_path_ = JoinPath(ParentPath(), ShownText(*keys_.back(), 64));
     }
-    error_ = what;
     return false;
   }
 
   const std::string& error() const { return error_; }
+  const std::string& error_path() const { return error_path_; }
 
  private:
   // Keys of the enclosing objects, outermost first (the current object's
@@ -66,7 +79,7 @@ class StrictDomBuilder {
   std::string ParentPath() const {
     std::string path;
     for (std::size_t i = 0; i + 1 < keys_.size(); ++i) {
-      if (!keys_[i].empty()) path = JoinPath(path, keys_[i]);
+      if (keys_[i] != nullptr) path = JoinPath(path, ShownText(*keys_[i], 64));
     }
     return path;
   }
@@ -81,12 +94,26 @@ class StrictDomBuilder {
       parent.push_back(std::move(value));
     } else {
       *object_element_ = std::move(value);
+      keys_.back() = nullptr;  // That member is complete.
     }
+    return true;
+  }
+
+  bool Close() {
+    stack_.pop_back();
+    keys_.pop_back();
+    if (!keys_.empty()) keys_.back() = nullptr;  // The parent's member is done.
     return true;
   }
 
   bool Open(Json&& value) {
     if (stack_.size() >= max_depth_) {
+      error_path_ = JoinPath(ParentPath(), keys_.back() != nullptr
+                                               ? ShownText(*keys_.back(), 64)
+                                               : std::string());
+      if (!error_path_.empty() && error_path_.back() == '.') {
+        error_path_.pop_back();
+      }
       error_ = "nesting deeper than " + std::to_string(max_depth_) + " levels";
       return false;
     }
@@ -102,16 +129,19 @@ class StrictDomBuilder {
       slot = object_element_;
     }
     stack_.push_back(slot);
-    keys_.emplace_back();
+    keys_.push_back(nullptr);
     return true;
   }
 
   Json& root_;
   std::size_t max_depth_;
   std::vector<Json*> stack_;
-  std::vector<std::string> keys_;
+  // Per open container, the key being read in it (null for arrays and
+  // before the first key). Points into the DOM, which owns the keys.
+  std::vector<const std::string*> keys_;
   Json* object_element_ = nullptr;
   std::string error_;
+  std::string error_path_;
 };
 
 }  // namespace
@@ -128,14 +158,57 @@ Result<Json> ParseStrictJson(std::string_view text,
   } catch (const std::exception& ex) {
     // sax_parse reports through parse_error; anything else (allocation) is
     // still an input problem from the caller's point of view.
-    return InvalidArgument(options.where, ex.what());
+    return InvalidArgument(options.where, ShownText(ex.what(), 200));
   }
   if (!ok) {
-    return InvalidArgument(options.where, builder.error().empty()
-                                              ? "not valid JSON"
-                                              : builder.error());
+    const std::string& path = builder.error_path();
+    return InvalidArgument(
+        path.empty() ? options.where : std::string_view(path),
+        builder.error().empty() ? "not valid JSON" : builder.error());
   }
   return root;
+}
+
+std::string ShownText(std::string_view text, std::size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() < max_bytes ? text.size() : max_bytes + 3);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (out.size() >= max_bytes) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    if (c >= 0x20 && c < 0x7F) {
+      length = 1;
+    } else if (c >= 0xC2 && c <= 0xF4) {
+      // A well-formed UTF-8 sequence (RFC 3629): lead byte, then 1-3
+      // continuation bytes, no overlongs, no surrogates, at most U+10FFFF.
+      const std::size_t need = c < 0xE0 ? 2 : (c < 0xF0 ? 3 : 4);
+      bool good = i + need <= text.size();
+      for (std::size_t k = 1; good && k < need; ++k) {
+        good = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+      }
+      if (good && need >= 3) {
+        const auto c1 = static_cast<unsigned char>(text[i + 1]);
+        good = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0) &&
+               !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+      }
+      if (good) length = need;
+    }
+    if (length == 0) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
 }
 
 std::string JoinPath(std::string_view path, std::string_view key) {
@@ -172,7 +245,10 @@ Status CheckKnownKeys(const Json& object, std::string_view path,
   for (const auto& [key, value] : object.items()) {
     bool known = false;
     for (std::string_view a : allowed) known = known || a == key;
-    if (!known) return InvalidArgument(JoinPath(path, key), "unknown field");
+    if (!known) {
+      return InvalidArgument(JoinPath(path, ShownText(key, 64)),
+                             "unknown field");
+    }
   }
   return Status::Ok();
 }
@@ -211,6 +287,15 @@ Result<std::int64_t> ReadInt(const Json& value, std::string_view path,
                                        " to " + std::to_string(max) + ")");
     }
     n = static_cast<std::int64_t>(u);
+  } else if (value.is_number_float()) {
+    const double d = value.get<double>();
+    // 99999999999999999999 arrives as a float: say what is wrong with it.
+    if (d > static_cast<double>(max) || d < static_cast<double>(min)) {
+      return InvalidArgument(path, "out of range (" + std::to_string(min) +
+                                       " to " + std::to_string(max) + ")");
+    }
+    return InvalidArgument(path, "expected a whole number, got " +
+                                     std::string(JsonTypeName(value)));
   } else {
     return InvalidArgument(path, "expected a whole number, got " +
                                      std::string(JsonTypeName(value)));

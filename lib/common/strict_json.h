@@ -30,6 +30,11 @@ struct StrictJsonOptions {
 Result<Json> ParseStrictJson(std::string_view text,
                              const StrictJsonOptions& options = {});
 
+// `text` made safe to echo in an error message: control characters and bytes
+// that are not valid UTF-8 become \xNN, and it is cut (at a character
+// boundary, marked "...") after about `max_bytes`.
+std::string ShownText(std::string_view text, std::size_t max_bytes = 40);
+
 // "answers" + "25" -> "answers.25"; "" + "id" -> "id".
 std::string JoinPath(std::string_view path, std::string_view key);
 // "a string", "a number", "an object", ...

@@ -1,6 +1,7 @@
 #include "services/cli/assessment_json.h"
 
 #include <charconv>
+#include <cstring>
 #include <string>
 
 #include "lib/common/strict_json.h"
@@ -30,7 +31,7 @@ Result<Date> ReadDate(const Json& value, std::string_view field,
 // "1".."N" only: no sign, no leading zero, no fraction.
 Result<int> ReadQuestionNumber(std::string_view key,
                                const Instrument& instrument) {
-  const std::string path = "answers." + std::string(key.substr(0, 20));
+  const auto path = [key] { return "answers." + ShownText(key, 20); };
   int number = 0;
   const auto [end, ec] =
       std::from_chars(key.data(), key.data() + key.size(), number);
@@ -39,16 +40,17 @@ Result<int> ReadQuestionNumber(std::string_view key,
                            key[0] != '0' && key[0] != '-' && key[0] != '+';
   if (!digits_only) {
     if (ec == std::errc::result_out_of_range) {
-      return InvalidArgument(path, instrument.id() + " has questions 1-" +
-                                       std::to_string(instrument.item_count()));
+      return InvalidArgument(path(),
+                             instrument.id() + " has questions 1-" +
+                                 std::to_string(instrument.item_count()));
     }
-    return InvalidArgument(path, "not a question number (expected \"1\" to \"" +
-                                     std::to_string(instrument.item_count()) +
-                                     "\")");
+    return InvalidArgument(path(),
+                           "not a question number (expected \"1\" to \"" +
+                               std::to_string(instrument.item_count()) + "\")");
   }
   if (number > instrument.item_count()) {
-    return InvalidArgument(path, instrument.id() + " has questions 1-" +
-                                     std::to_string(instrument.item_count()));
+    return InvalidArgument(path(), instrument.id() + " has questions 1-" +
+                                       std::to_string(instrument.item_count()));
   }
   return number;
 }
@@ -112,9 +114,31 @@ void AppendFindings(std::string_view id_key,
 void AppendJsonString(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t run = 0;  // Start of the bytes not yet copied.
+  std::size_t i = 0;
+  for (; i < text.size(); ++i) {
+    // Skip eight plain bytes at a time: no byte below 0x20, no '"', '\\' or
+    // DEL (bit tricks from "Bit Twiddling Hacks", haszero/hasless).
+    while (i + 8 <= text.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      constexpr std::uint64_t kLow = 0x0101010101010101ULL;
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      const auto has_zero = [](std::uint64_t v) {
+        return (v - kLow) & ~v & kHigh;
+      };
+      const std::uint64_t special =
+          ((w - kLow * 0x20) & ~w & kHigh) | has_zero(w ^ (kLow * '"')) |
+          has_zero(w ^ (kLow * '\\')) | has_zero(w ^ (kLow * 0x7f));
+      if (special != 0) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\' && u != 0x7f) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (u) {
       case '"':
         out += "\\\"";
         break;
@@ -131,15 +155,12 @@ void AppendJsonString(std::string_view text, std::string& out) {
         out += "\\t";
         break;
       default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xf];
-        } else {
-          out += c;
-        }
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xf];
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out += '"';
 }
 
@@ -193,9 +214,24 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
   for (const auto& [key, value] : answers->items()) {
     MARAC_ASSIGN_OR_RETURN(const int number,
                            ReadQuestionNumber(key, *instrument));
-    const std::string path = "answers." + key;
-    MARAC_ASSIGN_OR_RETURN(const std::string text, ReadString(value, path, 64));
-    MARAC_ASSIGN_OR_RETURN(const Answer answer, ParseAnswer(path, text));
+    // The common case first, without building the field path.
+    Answer answer = Answer::kNotAsked;
+    if (value.is_string()) {
+      const std::string& text = value.get_ref<const std::string&>();
+      if (text == "yes") {
+        answer = Answer::kYes;
+      } else if (text == "no") {
+        answer = Answer::kNo;
+      } else if (text == "not_known") {
+        answer = Answer::kNotKnown;
+      }
+    }
+    if (answer == Answer::kNotAsked) {
+      const std::string path = "answers." + key;
+      MARAC_ASSIGN_OR_RETURN(const std::string text,
+                             ReadString(value, path, 64));
+      MARAC_ASSIGN_OR_RETURN(answer, ParseAnswer(path, text));
+    }
     MARAC_RETURN_IF_ERROR(parsed.checklist.Record(number, answer));
   }
 
@@ -208,7 +244,7 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
     } else if (text != "none") {
       return InvalidArgument(
           "professional_judgement",
-          "\"" + text.substr(0, 40) + "\" is not allowed (none | refer)");
+          "\"" + ShownText(text, 40) + "\" is not allowed (none | refer)");
     }
   }
   if (const Json* reason =

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -35,7 +36,7 @@ Date Today() {
   const std::time_t now =
       std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  localtime_r(&now, &tm);  // The service's own calendar day (Europe/London).
   return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
@@ -208,6 +209,11 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     }
     if (input == "-") {
       return RunScore(*scorer, instruments, score_options, in, out, err);
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(input, ec)) {
+      err << "marac score: " << input << ": is a directory, not a file\n";
+      return kExitBadInput;
     }
     std::ifstream file(input, std::ios::binary);
     if (!file) {

@@ -87,6 +87,9 @@ int ScoreLines(const Scorer& scorer, const InstrumentSet& instruments,
     err << "marac score: could not write the results\n";
     return kExitFailure;
   }
+  if (scored + failed == 0) {
+    err << "marac score: no assessments in the input\n";
+  }
   if (failed > 0) {
     err << "marac score: " << failed << " of " << (scored + failed)
         << " lines failed; each has {\"line\", \"error\"} in the output\n";
