@@ -3,6 +3,8 @@
 #include <cassert>
 #include <string>
 
+#include "lib/common/strict_json.h"
+
 namespace marac {
 
 std::string_view AnswerName(Answer answer) {
@@ -23,7 +25,7 @@ Result<Answer> ParseAnswer(std::string_view field, std::string_view text) {
   if (text == "yes") return Answer::kYes;
   if (text == "no") return Answer::kNo;
   if (text == "not_known") return Answer::kNotKnown;
-  std::string shown(text.substr(0, 40));
+  const std::string shown = ShownText(text, 40);
   return InvalidArgument(field, "\"" + shown +
                                     "\" is not an answer (yes | no | "
                                     "not_known; leave a question out if it "

@@ -150,22 +150,21 @@ std::vector<Finding> DescribeHighHarmIndicators(const RiskScore& s) {
   std::vector<Finding> out;
   std::uint64_t seen = 0;
   // In order of the lowest "yes" item raising each tag.
-  for (const int number : ItemNumbers(s.yes_items)) {
-    std::uint64_t tags = instrument.tag_mask(number);
-    for (; tags != 0; tags &= tags - 1) {
+  for (std::uint64_t yes = s.yes_items; yes != 0; yes &= yes - 1) {
+    const int number = std::countr_zero(yes) + 1;
+    for (std::uint64_t tags = instrument.tag_mask(number) & ~seen; tags != 0;
+         tags &= tags - 1) {
       const int t = std::countr_zero(tags);
-      if (seen & (std::uint64_t{1} << t)) continue;
       seen |= std::uint64_t{1} << t;
-      Finding f{instrument.tags()[static_cast<std::size_t>(t)], "", {}};
-      for (const int other : ItemNumbers(s.yes_items)) {
-        if (instrument.tag_mask(other) & (std::uint64_t{1} << t)) {
-          f.items.push_back(other);
-          if (!f.reason.empty()) f.reason += "; ";
-          f.reason +=
-              std::to_string(other) + ": " + instrument.item(other).label;
-        }
+      Finding f{instrument.tags()[static_cast<std::size_t>(t)],
+                "Answered yes to ",
+                ItemNumbers(s.yes_items & instrument.tag_items(t))};
+      for (std::size_t i = 0; i < f.items.size(); ++i) {
+        if (i > 0) f.reason += "; ";
+        f.reason += std::to_string(f.items[i]);
+        f.reason += ": ";
+        f.reason += instrument.item(f.items[i]).label;
       }
-      f.reason = "Answered yes to " + f.reason;
       out.push_back(std::move(f));
     }
   }
@@ -179,16 +178,17 @@ std::vector<Finding> DescribePrompts(const RiskScore& s) {
   if (s.Raised(Prompt::kConsiderProfessionalJudgement)) {
     Finding f{std::string(PromptName(Prompt::kConsiderProfessionalJudgement)),
               "", ItemNumbers(s.judgement_prompt_items)};
+    // The tags of the items behind the prompt, in order of their lowest item.
     std::string tags;
-    for (const Finding& indicator : DescribeHighHarmIndicators(s)) {
-      bool triggered = false;
-      for (const int item : indicator.items) {
-        triggered =
-            triggered || ((s.judgement_prompt_items >> (item - 1)) & 1u);
+    std::uint64_t seen = 0;
+    for (const int number : f.items) {
+      for (std::uint64_t t = instrument.tag_mask(number) & ~seen; t != 0;
+           t &= t - 1) {
+        const int index = std::countr_zero(t);
+        seen |= std::uint64_t{1} << index;
+        if (!tags.empty()) tags += ", ";
+        tags += instrument.tags()[static_cast<std::size_t>(index)];
       }
-      if (!triggered) continue;
-      if (!tags.empty()) tags += ", ";
-      tags += indicator.id;
     }
     f.reason =
         "Below the referral threshold, but high-harm indicators are "

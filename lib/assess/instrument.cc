@@ -112,19 +112,39 @@ std::optional<int> Instrument::FindTag(std::string_view tag) const {
 void Instrument::BuildIndex() {
   tags_.clear();
   tag_masks_.assign(items_.size(), 0);
+  tag_items_.clear();
   ric_mapped_items_ = 0;
+  follow_up_items_ = 0;
   all_items_ = 0;
   for (const InstrumentItem& item : items_) {
     const std::uint64_t bit = std::uint64_t{1} << Index(item.number);
     all_items_ |= bit;
     if (item.ric_number) ric_mapped_items_ |= bit;
+    if (!item.follow_up_instrument.empty()) follow_up_items_ |= bit;
     for (const std::string& tag : item.high_harm_tags) {
       std::optional<int> t = FindTag(tag);
       if (!t) {
         tags_.push_back(tag);
+        tag_items_.push_back(0);
         t = static_cast<int>(tags_.size() - 1);
       }
+      if (*t >= kMaxItems) continue;  // FromJson refuses this instrument.
       tag_masks_[Index(item.number)] |= std::uint64_t{1} << *t;
+      tag_items_[static_cast<std::size_t>(*t)] |= bit;
+    }
+  }
+  const std::size_t bytes = (items_.size() + 7) / 8;
+  tag_table_.assign(bytes * 256, 0);
+  for (std::size_t b = 0; b < bytes; ++b) {
+    for (std::size_t subset = 1; subset < 256; ++subset) {
+      std::uint64_t tags = 0;
+      for (std::size_t i = 0; i < 8; ++i) {
+        const std::size_t index = b * 8 + i;
+        if ((subset >> i) & 1u && index < items_.size()) {
+          tags |= tag_masks_[index];
+        }
+      }
+      tag_table_[b * 256 + subset] = tags;
     }
   }
 }
@@ -276,7 +296,7 @@ Result<std::shared_ptr<const Instrument>> InstrumentSet::Find(
     if (!known.empty()) known += " | ";
     known += instrument->id();
   }
-  std::string shown(id.substr(0, 64));
+  const std::string shown = ShownText(id, 64);
   return InvalidArgument(
       field, "\"" + shown + "\" is not a known instrument (" + known + ")");
 }

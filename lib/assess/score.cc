@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstring>
+#include <mutex>
 #include <string>
 
 namespace marac {
@@ -9,17 +10,21 @@ namespace {
 
 constexpr int kMaxIncidentCount = 10000;
 
-// Answer masks of one checklist: bit n-1 for item n.
+// Answer masks of one checklist (bit n-1 for item n) and their sizes.
 struct AnswerMasks {
   std::uint64_t yes = 0;
   std::uint64_t no = 0;
   std::uint64_t not_known = 0;
+  int yes_count = 0;
+  int no_count = 0;
+  int not_known_count = 0;
 };
 
-// Gathers one bit per answer byte. Answer values are two bits (yes 01, no 10,
-// not known 11, not asked 00), so eight answers are classified at once in a
-// 64-bit word and packed with one multiply: bytes holding 0 or 1 times
-// 0x0102040810204080 put byte i's bit at bit 56+i.
+// Classifies eight answers per 64-bit word. Answer values are two bits (yes
+// 01, no 10, not known 11, not asked 00), so each class is a word of 0/1
+// bytes; multiplying such a word by 0x0102040810204080 gathers byte i's bit
+// at bit 56+i, and by 0x0101010101010101 sums its bytes into the top byte.
+// No popcount instruction is assumed (plain x86-64 has none).
 AnswerMasks GatherMasks(const Checklist& checklist) {
   static_assert(static_cast<int>(Answer::kYes) == 1 &&
                 static_cast<int>(Answer::kNo) == 2 &&
@@ -28,7 +33,10 @@ AnswerMasks GatherMasks(const Checklist& checklist) {
   constexpr std::uint64_t kPack = 0x0102040810204080ULL;
   const std::span<const Answer> answers = checklist.answers();
   const std::size_t words = (answers.size() + 7) / 8;
-  AnswerMasks masks;
+  AnswerMasks m;
+  std::uint64_t yes_sum = 0;
+  std::uint64_t no_sum = 0;
+  std::uint64_t not_known_sum = 0;
   for (std::size_t w = 0; w < words; ++w) {
     std::uint64_t word = 0;
     // Checklist stores kMaxItems answers, zero past the instrument's items,
@@ -36,12 +44,40 @@ AnswerMasks GatherMasks(const Checklist& checklist) {
     std::memcpy(&word, answers.data() + w * 8, sizeof word);
     const std::uint64_t lo = word & kOnes;
     const std::uint64_t hi = (word >> 1) & kOnes;
+    const std::uint64_t yes = lo & ~hi;
+    const std::uint64_t no = hi & ~lo;
+    const std::uint64_t not_known = lo & hi;
     const int shift = static_cast<int>(w * 8);
-    masks.yes |= (((lo & ~hi) * kPack) >> 56) << shift;
-    masks.no |= (((hi & ~lo) * kPack) >> 56) << shift;
-    masks.not_known |= (((lo & hi) * kPack) >> 56) << shift;
+    m.yes |= ((yes * kPack) >> 56) << shift;
+    m.no |= ((no * kPack) >> 56) << shift;
+    m.not_known |= ((not_known * kPack) >> 56) << shift;
+    yes_sum += (yes * kOnes) >> 56;
+    no_sum += (no * kOnes) >> 56;
+    not_known_sum += (not_known * kOnes) >> 56;
   }
-  return masks;
+  m.yes_count = static_cast<int>(yes_sum);
+  m.no_count = static_cast<int>(no_sum);
+  m.not_known_count = static_cast<int>(not_known_sum);
+  return m;
+}
+
+// Bits set in `x`. std::popcount is a libgcc call on plain x86-64 (no
+// POPCNT assumed); this is the branch-free SWAR count, inlined.
+int BitCount(std::uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// Items in `items` carrying any tag in `tags`.
+std::uint64_t ItemsWithTags(const Instrument& instrument, std::uint64_t items,
+                            std::uint64_t tags) {
+  std::uint64_t out = 0;
+  for (; tags != 0; tags &= tags - 1) {
+    out |= instrument.tag_items(std::countr_zero(tags));
+  }
+  return out & items;
 }
 
 Grade CountGrade(const GradeBands& bands, int score) {
@@ -65,6 +101,21 @@ bool IsBlank(std::string_view text) {
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
   }
   return true;
+}
+
+// The process-wide table of contexts. Entries are never removed: a RiskScore
+// may outlive the Scorer that made it. Equal contexts share one entry, so the
+// table grows only with distinct policies and instrument definitions.
+const ScoreContext* Intern(std::unique_ptr<ScoreContext> candidate) {
+  static std::mutex mutex;
+  static auto* const contexts =
+      new std::vector<std::unique_ptr<ScoreContext>>();
+  const std::lock_guard<std::mutex> lock(mutex);
+  for (const auto& existing : *contexts) {
+    if (*existing == *candidate) return existing.get();
+  }
+  contexts->push_back(std::move(candidate));
+  return contexts->back().get();
 }
 
 }  // namespace
@@ -119,7 +170,7 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
   for (const auto& instrument : instruments.all()) {
     const auto bands = policy.instruments.find(instrument->id());
     if (bands == policy.instruments.end()) continue;  // Not scorable.
-    auto context = std::make_shared<ScoreContext>();
+    auto context = std::make_unique<ScoreContext>();
     context->instrument = instrument;
     context->policy_version = policy.version;
     context->bands = bands->second;
@@ -133,7 +184,7 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
         context->judgement_prompt_tag_mask |= std::uint64_t{1} << *t;
       }
     }
-    scorer.contexts_.push_back(std::move(context));
+    scorer.contexts_.push_back(Intern(std::move(context)));
   }
   return scorer;
 }
@@ -141,10 +192,10 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
 Result<RiskScore> Scorer::Score(const Checklist& checklist,
                                 const CaseHistory& history, Date as_of) const {
   const Instrument* instrument = &checklist.instrument();
-  const std::shared_ptr<const ScoreContext>* found = nullptr;
-  for (const auto& context : contexts_) {
+  const ScoreContext* found = nullptr;
+  for (const ScoreContext* context : contexts_) {
     if (context->instrument.get() == instrument) {
-      found = &context;
+      found = context;
       break;
     }
   }
@@ -153,7 +204,7 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
                               "\": this definition has no grading policy in " +
                               policy_.version);
   }
-  const ScoreContext& ctx = **found;
+  const ScoreContext& ctx = *found;
 
   // History first: a bad date must fail before anything is reported.
   const Date incident_on = history.incident_on.value_or(as_of);
@@ -164,16 +215,20 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
     MARAC_RETURN_IF_ERROR(CheckNotAfter(
         "last_marac_referral_on", *history.last_marac_referral_on, as_of));
   }
-  std::optional<int> incident_count = history.incidents_last_12_months;
-  if (incident_count) {
+  // A plain int and flag, not an optional, in the hot path: rebuilding an
+  // optional on the stack cost a store-forwarding stall per call.
+  const bool has_count = history.incidents_last_12_months.has_value();
+  int incident_count = history.incidents_last_12_months.value_or(0);
+  bool has_incidents = has_count;
+  if (has_count) {
     if (!history.incident_dates.empty()) {
       return InvalidArgument("incidents_last_12_months",
                              "give either a count or incident_dates, not both");
     }
-    if (*incident_count < 0 || *incident_count > kMaxIncidentCount) {
+    if (incident_count < 0 || incident_count > kMaxIncidentCount) {
       return InvalidArgument(
           "incidents_last_12_months",
-          std::to_string(*incident_count) + " is out of range (0 to 10000)");
+          std::to_string(incident_count) + " is out of range (0 to 10000)");
     }
   } else if (!history.incident_dates.empty()) {
     if (history.incident_dates.size() >
@@ -190,6 +245,7 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
       if (d > window_start && d <= incident_on) ++count;
     }
     incident_count = count;
+    has_incidents = true;
   }
   const bool refer =
       history.professional_judgement == ProfessionalJudgement::kRefer;
@@ -200,37 +256,28 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
   }
 
   RiskScore out;
-  out.context = *found;
+  out.context = found;
   out.as_of = as_of;
   out.incident_on = incident_on;
-  out.incident_count = incident_count;
+  if (has_incidents) out.incident_count = incident_count;
   out.last_marac_referral_on = history.last_marac_referral_on;
   if (refer)
     out.professional_judgement_reason = history.professional_judgement_reason;
 
   const AnswerMasks masks = GatherMasks(checklist);
   const std::uint64_t all = instrument->all_items();
+  const int item_count = instrument->item_count();
   out.yes_items = masks.yes;
   out.not_known_items = masks.not_known;
   out.unanswered_items = all & ~(masks.yes | masks.no | masks.not_known);
-  out.score = std::popcount(masks.yes);
-  out.answered = out.score + std::popcount(masks.no);
-  out.max_possible = out.score + std::popcount(masks.not_known) +
-                     std::popcount(out.unanswered_items);
+  out.score = masks.yes_count;
+  out.answered = masks.yes_count + masks.no_count;
+  out.max_possible = item_count - masks.no_count;
   if (const std::uint64_t mapped = instrument->ric_mapped_items();
       mapped != 0 && mapped != all) {
-    out.ric_equivalent_score = std::popcount(masks.yes & mapped);
+    out.ric_equivalent_score = BitCount(masks.yes & mapped);
   }
-
-  // High-harm tags and the follow-up checklists they call for.
-  std::uint64_t tags = 0;
-  bool follow_up = false;
-  for (std::uint64_t rest = masks.yes; rest != 0; rest &= rest - 1) {
-    const int number = std::countr_zero(rest) + 1;
-    tags |= instrument->tag_mask(number);
-    follow_up =
-        follow_up || !instrument->item(number).follow_up_instrument.empty();
-  }
+  const std::uint64_t tags = instrument->TagsOf(masks.yes);
   out.high_harm_tags = tags;
 
   // Grade: the count band, never lowered by anything below.
@@ -248,13 +295,14 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
                       out.max_possible >= bands.high_min;
 
   // Criteria, each on its own.
-  std::uint8_t criteria = 0;
+  unsigned criteria = 0;
   if (bands.graded && out.score >= bands.high_min) {
     criteria |= 1u << static_cast<int>(Criterion::kVisibleHighRisk);
   }
-  if (refer)
+  if (refer) {
     criteria |= 1u << static_cast<int>(Criterion::kProfessionalJudgement);
-  if (incident_count && *incident_count >= ctx.escalation_incidents) {
+  }
+  if (has_incidents && incident_count >= ctx.escalation_incidents) {
     criteria |= 1u << static_cast<int>(Criterion::kPotentialEscalation);
   }
   if (history.last_marac_referral_on) {
@@ -264,38 +312,30 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
       criteria |= 1u << static_cast<int>(Criterion::kRepeat);
     }
   }
-  out.criteria = criteria;
+  out.criteria = static_cast<std::uint8_t>(criteria);
   out.marac_referral = criteria != 0;
 
   // Prompts.
-  std::uint8_t prompts = 0;
-  if (!out.marac_referral) {
-    const int distinct = std::popcount(tags);
-    const bool single = (tags & ctx.judgement_prompt_tag_mask) != 0;
-    if (distinct > 0 && (distinct >= ctx.judgement_prompt_min_tags || single)) {
+  unsigned prompts = 0;
+  if (!out.marac_referral && tags != 0) {
+    const bool enough = BitCount(tags) >= ctx.judgement_prompt_min_tags;
+    const std::uint64_t trigger =
+        enough ? tags : (tags & ctx.judgement_prompt_tag_mask);
+    if (trigger != 0) {
       prompts |= 1u << static_cast<int>(Prompt::kConsiderProfessionalJudgement);
-      const std::uint64_t trigger =
-          distinct >= ctx.judgement_prompt_min_tags
-              ? tags
-              : (tags & ctx.judgement_prompt_tag_mask);
-      std::uint64_t items = 0;
-      for (std::uint64_t rest = masks.yes; rest != 0; rest &= rest - 1) {
-        const int number = std::countr_zero(rest) + 1;
-        if (instrument->tag_mask(number) & trigger) {
-          items |= std::uint64_t{1} << (number - 1);
-        }
-      }
-      out.judgement_prompt_items = items;
+      out.judgement_prompt_items =
+          ItemsWithTags(*instrument, masks.yes, trigger);
     }
   }
   if (out.could_be_high)
     prompts |= 1u << static_cast<int>(Prompt::kCouldBeHigh);
   if (out.incomplete) prompts |= 1u << static_cast<int>(Prompt::kIncomplete);
-  if (follow_up) prompts |= 1u << static_cast<int>(Prompt::kFollowUpChecklist);
-  out.prompts = prompts;
+  if ((masks.yes & instrument->follow_up_items()) != 0) {
+    prompts |= 1u << static_cast<int>(Prompt::kFollowUpChecklist);
+  }
+  out.prompts = static_cast<std::uint8_t>(prompts);
   return out;
 }
-
 Result<RiskScore> Score(const Checklist& checklist, const CaseHistory& history,
                         Date as_of, const ScoringPolicy& policy) {
   InstrumentSet instruments = InstrumentSet::BuiltIn();

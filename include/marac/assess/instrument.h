@@ -59,8 +59,26 @@ class Instrument {
 
   // Distinct high-harm tags, in order of the lowest item carrying each.
   const std::vector<std::string>& tags() const { return tags_; }
-  // Bit t set when item `number` carries tags()[t].
-  std::uint64_t tag_mask(int number) const { return tag_masks_[Index(number)]; }
+  // Bit t set when item `number` carries tags()[t]; `number` in
+  // 1..item_count().
+  std::uint64_t tag_mask(int number) const {
+    return tag_masks_[static_cast<std::size_t>(number - 1)];
+  }
+  // Bit n-1 set for every item n carrying tags()[t].
+  std::uint64_t tag_items(int t) const {
+    return tag_items_[static_cast<std::size_t>(t)];
+  }
+  // Tags raised by the "yes" items in `yes_items` (bit n-1 for item n): the
+  // OR of tag_mask over them, by table lookup one byte of items at a time.
+  std::uint64_t TagsOf(std::uint64_t yes_items) const {
+    std::uint64_t tags = 0;
+    for (std::size_t b = 0; b < tag_table_.size() / 256; ++b) {
+      tags |= tag_table_[b * 256 + ((yes_items >> (8 * b)) & 0xff)];
+    }
+    return tags;
+  }
+  // Bit n-1 set when item n names a follow-up instrument.
+  std::uint64_t follow_up_items() const { return follow_up_items_; }
   // Bit n-1 set when item n has a RIC equivalent.
   std::uint64_t ric_mapped_items() const { return ric_mapped_items_; }
   // Bit n-1 set for every item n of the instrument.
@@ -85,6 +103,10 @@ class Instrument {
   std::vector<InstrumentItem> items_;
   std::vector<std::string> tags_;
   std::vector<std::uint64_t> tag_masks_;
+  std::vector<std::uint64_t> tag_items_;
+  // For item byte b (items 8b+1..8b+8) and each subset of it, the tags.
+  std::vector<std::uint64_t> tag_table_;
+  std::uint64_t follow_up_items_ = 0;
   std::uint64_t ric_mapped_items_ = 0;
   std::uint64_t all_items_ = 0;
 };

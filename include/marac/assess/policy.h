@@ -30,6 +30,8 @@ struct GradeBands {
   // Fewer questions than this answered yes or no flags the assessment
   // incomplete: a standard grade is then withheld (not_graded).
   int min_answered = 18;
+
+  friend bool operator==(const GradeBands&, const GradeBands&) = default;
 };
 
 struct ScoringPolicy {

@@ -76,8 +76,11 @@ inline constexpr int kPromptCount = 4;
 // "follow_up_checklist".
 std::string_view PromptName(Prompt prompt);
 
-// The policy values a score was made under, shared by every score a Scorer
-// makes for one instrument.
+// The policy values a score was made under, shared by every score made for
+// one instrument under one policy. Contexts are interned for the life of the
+// process (one per distinct policy and instrument definition), so a
+// RiskScore's pointer to its context never dangles and copying a score costs
+// no reference count.
 struct ScoreContext {
   std::shared_ptr<const Instrument> instrument;
   std::string policy_version;
@@ -88,13 +91,15 @@ struct ScoreContext {
   bool raise_grade_on_judgement = false;
   int judgement_prompt_min_tags = 0;
   std::uint64_t judgement_prompt_tag_mask = 0;  // Over instrument->tags().
+
+  friend bool operator==(const ScoreContext&, const ScoreContext&) = default;
 };
 
 // The outcome. Item sets are bit masks: bit n-1 stands for item n.
 struct RiskScore {
-  std::shared_ptr<const ScoreContext> context;
-  int score = 0;     // Number of "yes" answers.
-  int answered = 0;  // Items answered yes or no.
+  const ScoreContext* context = nullptr;  // Never null in a scored result.
+  int score = 0;                          // Number of "yes" answers.
+  int answered = 0;                       // Items answered yes or no.
   // score + not known + not asked: what the score could be if every unknown
   // were a yes.
   int max_possible = 0;
@@ -148,7 +153,7 @@ class Scorer {
 
  private:
   ScoringPolicy policy_;
-  std::vector<std::shared_ptr<const ScoreContext>> contexts_;
+  std::vector<const ScoreContext*> contexts_;
 };
 
 // One-off scoring with the built-in instruments; use a Scorer for bulk work.
