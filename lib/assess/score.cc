@@ -10,6 +10,15 @@ namespace {
 
 constexpr int kMaxIncidentCount = 10000;
 
+// Bits set in `x`. std::popcount is a libgcc call on plain x86-64 (no
+// POPCNT assumed); this is the branch-free SWAR count, inlined.
+int BitCount(std::uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+}
+
 // Answer masks of one checklist (bit n-1 for item n) and their sizes.
 struct AnswerMasks {
   std::uint64_t yes = 0;
@@ -17,14 +26,13 @@ struct AnswerMasks {
   std::uint64_t not_known = 0;
   int yes_count = 0;
   int no_count = 0;
-  int not_known_count = 0;
 };
 
 // Classifies eight answers per 64-bit word. Answer values are two bits (yes
-// 01, no 10, not known 11, not asked 00), so each class is a word of 0/1
-// bytes; multiplying such a word by 0x0102040810204080 gathers byte i's bit
-// at bit 56+i, and by 0x0101010101010101 sums its bytes into the top byte.
-// No popcount instruction is assumed (plain x86-64 has none).
+// 01, no 10, not known 11, not asked 00): the low and high bit of every byte
+// are gathered into two item masks (multiplying a word of 0/1 bytes by
+// 0x0102040810204080 puts byte i's bit at bit 56+i), and the classes follow
+// from those two masks.
 AnswerMasks GatherMasks(const Checklist& checklist) {
   static_assert(static_cast<int>(Answer::kYes) == 1 &&
                 static_cast<int>(Answer::kNo) == 2 &&
@@ -33,41 +41,24 @@ AnswerMasks GatherMasks(const Checklist& checklist) {
   constexpr std::uint64_t kPack = 0x0102040810204080ULL;
   const std::span<const Answer> answers = checklist.answers();
   const std::size_t words = (answers.size() + 7) / 8;
-  AnswerMasks m;
-  std::uint64_t yes_sum = 0;
-  std::uint64_t no_sum = 0;
-  std::uint64_t not_known_sum = 0;
+  std::uint64_t low = 0;
+  std::uint64_t high = 0;
   for (std::size_t w = 0; w < words; ++w) {
     std::uint64_t word = 0;
     // Checklist stores kMaxItems answers, zero past the instrument's items,
     // so whole words are always in bounds.
     std::memcpy(&word, answers.data() + w * 8, sizeof word);
-    const std::uint64_t lo = word & kOnes;
-    const std::uint64_t hi = (word >> 1) & kOnes;
-    const std::uint64_t yes = lo & ~hi;
-    const std::uint64_t no = hi & ~lo;
-    const std::uint64_t not_known = lo & hi;
     const int shift = static_cast<int>(w * 8);
-    m.yes |= ((yes * kPack) >> 56) << shift;
-    m.no |= ((no * kPack) >> 56) << shift;
-    m.not_known |= ((not_known * kPack) >> 56) << shift;
-    yes_sum += (yes * kOnes) >> 56;
-    no_sum += (no * kOnes) >> 56;
-    not_known_sum += (not_known * kOnes) >> 56;
+    low |= (((word & kOnes) * kPack) >> 56) << shift;
+    high |= ((((word >> 1) & kOnes) * kPack) >> 56) << shift;
   }
-  m.yes_count = static_cast<int>(yes_sum);
-  m.no_count = static_cast<int>(no_sum);
-  m.not_known_count = static_cast<int>(not_known_sum);
+  AnswerMasks m;
+  m.yes = low & ~high;
+  m.no = high & ~low;
+  m.not_known = low & high;
+  m.yes_count = BitCount(m.yes);
+  m.no_count = BitCount(m.no);
   return m;
-}
-
-// Bits set in `x`. std::popcount is a libgcc call on plain x86-64 (no
-// POPCNT assumed); this is the branch-free SWAR count, inlined.
-int BitCount(std::uint64_t x) {
-  x = x - ((x >> 1) & 0x5555555555555555ULL);
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
 }
 
 // Items in `items` carrying any tag in `tags`.
