@@ -1,0 +1,114 @@
+// A record of a person as one source system holds it (a police, IDVA or
+// refuge record of a victim or perpetrator), its normalised form, and the
+// comparison of two records field by field into levels (linkage.md 5).
+//
+//   const NormalisedRecord a = Normalise(record_a);
+//   const ComparisonVector v = Compare(a, Normalise(record_b));
+//   // v.family == NameLevel::kExact, v.dob == DobLevel::kDayMonthSwap, ...
+#ifndef MARAC_IDENTITY_PERSON_RECORD_H_
+#define MARAC_IDENTITY_PERSON_RECORD_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marac/identity/compare.h"
+#include "marac/identity/nicknames.h"
+
+namespace marac {
+
+enum class Role : std::uint8_t { kUnknown, kVictim, kPerpetrator };
+
+struct PersonRecord {
+  std::string record_id;  // Unique within its source.
+  std::string source;     // The system it came from.
+  std::string given_name;
+  std::string middle_name;
+  std::string family_name;
+  std::vector<std::string> previous_family_names;  // Maiden or earlier names.
+  std::string dob;  // YYYY-MM-DD as recorded; empty when not known.
+  std::string gender;
+  std::string postcode;
+  std::string address_line;
+  Role role = Role::kUnknown;
+  std::string
+      incident_id;         // Victim and perpetrator of one incident never link.
+  std::string trusted_id;  // E.g. a police national computer number.
+};
+
+struct NormalisedRecord {
+  std::string given;                      // NormaliseName(given_name)
+  std::string family;                     // NormaliseName(family_name)
+  std::vector<std::string> family_parts;  // Parts of a double-barrelled name.
+  std::vector<std::string> previous_family;  // Normalised earlier surnames.
+  std::string dob;                           // As recorded, trimmed.
+  std::string gender;                        // Lower case; empty when missing.
+  std::optional<UkPostcode> postcode;        // nullopt when missing or not UK.
+  std::string raw_postcode;  // Upper case without spaces, for others.
+};
+
+NormalisedRecord Normalise(const PersonRecord& record);
+
+// Name levels, strongest first (linkage.md 5.1).
+enum class NameLevel : std::uint8_t {
+  kMissing,
+  kExact,
+  kJaroWinkler92,  // JW >= 0.92
+  kJaroWinkler88,  // JW >= 0.88
+  kNickname,       // One group of the nickname table holds both.
+  kJaroWinkler70,  // JW >= 0.70
+  kDifferent,
+};
+
+// Family-name levels add a match on part of a double-barrelled name and on
+// an earlier surname (a woman who took or dropped a partner's name).
+enum class FamilyLevel : std::uint8_t {
+  kMissing,
+  kExact,
+  kJaroWinkler92,
+  kPartOrPrevious,  // A part of one equals a part or an earlier name of the
+                    // other.
+  kJaroWinkler88,
+  kJaroWinkler70,
+  kDifferent,
+};
+
+enum class PostcodeLevel : std::uint8_t {
+  kMissing,
+  kUnit,
+  kSector,
+  kDistrict,
+  kArea,
+  kDifferent,
+};
+
+enum class GenderLevel : std::uint8_t { kMissing, kSame, kDifferent };
+
+struct ComparisonVector {
+  NameLevel given = NameLevel::kMissing;
+  FamilyLevel family = FamilyLevel::kMissing;
+  bool names_swapped = false;  // Given of one is the family of the other.
+  DobLevel dob = DobLevel::kMissing;
+  PostcodeLevel postcode = PostcodeLevel::kMissing;
+  GenderLevel gender = GenderLevel::kMissing;
+
+  friend bool operator==(const ComparisonVector&,
+                         const ComparisonVector&) = default;
+};
+
+NameLevel CompareGivenNames(std::string_view a, std::string_view b,
+                            const NicknameTable& nicknames);
+FamilyLevel CompareFamilyNames(const NormalisedRecord& a,
+                               const NormalisedRecord& b);
+PostcodeLevel ComparePostcodes(const NormalisedRecord& a,
+                               const NormalisedRecord& b);
+
+ComparisonVector Compare(
+    const NormalisedRecord& a, const NormalisedRecord& b,
+    const NicknameTable& nicknames = NicknameTable::BuiltIn());
+
+}  // namespace marac
+
+#endif  // MARAC_IDENTITY_PERSON_RECORD_H_

@@ -1,0 +1,97 @@
+#include "marac/identity/person_record.h"
+
+#include <gtest/gtest.h>
+
+namespace marac {
+namespace {
+
+// Invented people only.
+PersonRecord Record(std::string given, std::string family, std::string dob,
+                    std::string postcode = "") {
+  PersonRecord r;
+  r.given_name = std::move(given);
+  r.family_name = std::move(family);
+  r.dob = std::move(dob);
+  r.postcode = std::move(postcode);
+  return r;
+}
+
+TEST(PersonRecordTest, ThirdReferralUnderVariantsStillCompares) {
+  // The same invented victim in a police and an IDVA system.
+  PersonRecord police =
+      Record("Elspeth Ann", "Marlowe", "1990-07-03", "LS6 2AB");
+  PersonRecord idva =
+      Record("Elspeth", "Marlowe-Quayle", "1990-03-07", "ls62ab");
+  police.given_name = "Elspeth";
+  const ComparisonVector v = Compare(Normalise(police), Normalise(idva));
+  EXPECT_EQ(v.given, NameLevel::kExact);
+  EXPECT_EQ(v.family, FamilyLevel::kPartOrPrevious);
+  EXPECT_EQ(v.dob, DobLevel::kDayMonthSwap);
+  EXPECT_EQ(v.postcode, PostcodeLevel::kUnit);
+  EXPECT_FALSE(v.names_swapped);
+}
+
+TEST(PersonRecordTest, PreviousSurnameMatches) {
+  PersonRecord now = Record("Tamsin", "Okonkwo", "1985-11-20");
+  PersonRecord before = Record("Tamsin", "Pelham", "1985-11-20");
+  now.previous_family_names = {"Pelham"};
+  EXPECT_EQ(Compare(Normalise(now), Normalise(before)).family,
+            FamilyLevel::kPartOrPrevious);
+  EXPECT_EQ(Compare(Normalise(before), Normalise(now)).family,
+            FamilyLevel::kPartOrPrevious)
+      << "symmetric";
+}
+
+struct GivenCase {
+  const char* a;
+  const char* b;
+  NameLevel want;
+};
+constexpr GivenCase kGivenCases[] = {
+    {"elizabeth", "elizabeth", NameLevel::kExact},
+    {"martha", "marhta", NameLevel::kJaroWinkler92},
+    {"dwayne", "duane", NameLevel::kJaroWinkler70},  // JW 0.84.
+    {"elizabeth", "liz", NameLevel::kNickname},
+    {"william", "bill", NameLevel::kNickname},
+    {"green", "hendricks", NameLevel::kDifferent},
+    {"", "liz", NameLevel::kMissing},
+};
+
+TEST(PersonRecordTest, GivenNameLevels) {
+  for (const GivenCase& c : kGivenCases) {
+    SCOPED_TRACE(std::string(c.a) + "/" + c.b);
+    EXPECT_EQ(CompareGivenNames(c.a, c.b, NicknameTable::BuiltIn()), c.want);
+  }
+}
+
+TEST(PersonRecordTest, SwappedNamesAndPostcodeLadder) {
+  const ComparisonVector swapped =
+      Compare(Normalise(Record("Ashby", "Corin", "")),
+              Normalise(Record("Corin", "Ashby", "")));
+  EXPECT_TRUE(swapped.names_swapped);
+
+  struct PostcodeCase {
+    const char* a;
+    const char* b;
+    PostcodeLevel want;
+  };
+  const PostcodeCase cases[] = {
+      {"LS6 2AB", "LS6 2AB", PostcodeLevel::kUnit},
+      {"LS6 2AB", "LS6 2ZZ", PostcodeLevel::kSector},
+      {"LS6 2AB", "LS6 4AB", PostcodeLevel::kDistrict},
+      {"LS6 2AB", "LS16 2AB", PostcodeLevel::kArea},
+      {"LS6 2AB", "M1 1AE", PostcodeLevel::kDifferent},
+      {"", "M1 1AE", PostcodeLevel::kMissing},
+      {"2600", "2600", PostcodeLevel::kUnit},  // Non-UK: exact only.
+      {"2600", "2601", PostcodeLevel::kDifferent},
+  };
+  for (const PostcodeCase& c : cases) {
+    SCOPED_TRACE(std::string(c.a) + "/" + c.b);
+    EXPECT_EQ(ComparePostcodes(Normalise(Record("a", "b", "", c.a)),
+                               Normalise(Record("a", "b", "", c.b))),
+              c.want);
+  }
+}
+
+}  // namespace
+}  // namespace marac
