@@ -219,13 +219,20 @@ std::vector<Finding> DescribePrompts(const RiskScore& s) {
               ItemNumbers(s.not_known_items | s.unanswered_items)};
     f.reason = "Only " + std::to_string(s.answered) + " of " +
                std::to_string(instrument.item_count()) +
-               " questions have a yes or no answer; policy " +
-               s.context->policy_version + " needs " +
-               std::to_string(bands.min_answered) + ". ";
-    f.reason += s.count_grade == Grade::kStandard
-                    ? "A standard grade is withheld until more is known"
-                    : "The grade shown is a floor: unanswered questions "
-                      "can only raise it";
+               (s.answered == 1 ? " questions has" : " questions have") +
+               " a yes or no answer; policy " + s.context->policy_version +
+               " needs " + std::to_string(bands.min_answered) + ". ";
+    if (s.count_grade == Grade::kNotGraded) {
+      f.reason +=
+          "Ask the remaining questions before relying on this "
+          "assessment";
+    } else if (s.count_grade == Grade::kStandard) {
+      f.reason += "A standard grade is withheld until more is known";
+    } else {
+      f.reason +=
+          "The grade shown is a floor: unanswered questions can only "
+          "raise it";
+    }
     out.push_back(std::move(f));
   }
   if (s.Raised(Prompt::kFollowUpChecklist)) {

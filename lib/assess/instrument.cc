@@ -276,7 +276,13 @@ InstrumentSet InstrumentSet::BuiltIn() {
   return *kBuiltIn;
 }
 
+bool Instrument::SameDefinition(const Instrument& other) const {
+  return this == &other || (id_ == other.id_ && version_ == other.version_ &&
+                            title_ == other.title_ && items_ == other.items_);
+}
+
 void InstrumentSet::Put(std::shared_ptr<const Instrument> instrument) {
+  if (instrument == nullptr) return;
   for (auto& existing : instruments_) {
     if (existing->id() == instrument->id()) {
       existing = std::move(instrument);

@@ -58,6 +58,24 @@ Status ScoringPolicy::Validate() const {
   if (version.empty() || version.size() > 64) {
     return InvalidArgument("version", "must be 1 to 64 characters");
   }
+  if (ShownText(version, 1000) != version) {
+    return InvalidArgument(
+        "version", "must be printable UTF-8 text, no control characters");
+  }
+  for (const auto& [id, bands] : instruments) {
+    if (id.empty() || ShownText(id, 1000) != id) {
+      return InvalidArgument("instruments",
+                             "an instrument id is empty or not "
+                             "printable UTF-8");
+    }
+  }
+  for (std::size_t i = 0; i < judgement_prompt_tags.size(); ++i) {
+    const std::string& tag = judgement_prompt_tags[i];
+    if (tag.empty() || ShownText(tag, 1000) != tag) {
+      return InvalidArgument("judgement_prompt.tags[" + std::to_string(i) + "]",
+                             "must be printable UTF-8 text");
+    }
+  }
   for (const auto& [id, bands] : instruments) {
     MARAC_RETURN_IF_ERROR(ValidateBands("instruments." + id, bands));
   }
@@ -185,7 +203,8 @@ std::string ScoringPolicy::ToJson() const {
   doc["judgement_prompt"] = {{"min_tags", judgement_prompt_min_tags},
                              {"tags", judgement_prompt_tags}};
   doc["raise_grade_on_judgement"] = raise_grade_on_judgement;
-  return doc.dump(2) + "\n";
+  // Validate() keeps the strings valid UTF-8; replace, never throw, if not.
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace marac

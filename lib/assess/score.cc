@@ -87,26 +87,71 @@ Status CheckNotAfter(std::string_view field, const Date& date,
   return Status::Ok();
 }
 
-bool IsBlank(std::string_view text) {
-  for (const char c : text) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
-  }
-  return true;
+bool SameContext(const ScoreContext& a, const ScoreContext& b) {
+  return a.instrument->SameDefinition(*b.instrument) &&
+         a.policy_version == b.policy_version && a.bands == b.bands &&
+         a.escalation_incidents == b.escalation_incidents &&
+         a.escalation_window_months == b.escalation_window_months &&
+         a.repeat_window_months == b.repeat_window_months &&
+         a.raise_grade_on_judgement == b.raise_grade_on_judgement &&
+         a.judgement_prompt_min_tags == b.judgement_prompt_min_tags &&
+         a.judgement_prompt_tag_mask == b.judgement_prompt_tag_mask;
 }
 
 // The process-wide table of contexts. Entries are never removed: a RiskScore
-// may outlive the Scorer that made it. Equal contexts share one entry, so the
-// table grows only with distinct policies and instrument definitions.
+// may outlive the Scorer that made it. Contexts equal in content (the same
+// policy values and instrument definition, even from another parse) share one
+// entry, so the table grows only with distinct policies and definitions.
 const ScoreContext* Intern(std::unique_ptr<ScoreContext> candidate) {
   static std::mutex mutex;
   static auto* const contexts =
       new std::vector<std::unique_ptr<ScoreContext>>();
   const std::lock_guard<std::mutex> lock(mutex);
   for (const auto& existing : *contexts) {
-    if (*existing == *candidate) return existing.get();
+    if (SameContext(*existing, *candidate)) return existing.get();
   }
   contexts->push_back(std::move(candidate));
   return contexts->back().get();
+}
+
+// Not blank: some code point other than white space, controls and invisible
+// format characters (NBSP, zero-width space, BOM...). `text` is UTF-8.
+bool HasVisibleText(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c > 0x20 && c != 0x7f) return true;
+      ++i;
+      continue;
+    }
+    // Decode one multi-byte sequence (invalid bytes count as visible: the
+    // JSON layer has refused them already).
+    const std::size_t length = c >= 0xF0 ? 4 : (c >= 0xE0 ? 3 : 2);
+    if (i + length > text.size()) return true;
+    std::uint32_t cp =
+        c & (length == 2 ? 0x1Fu : (length == 3 ? 0x0Fu : 0x07u));
+    for (std::size_t k = 1; k < length; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+    }
+    i += length;
+    const bool invisible =
+        (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680 ||
+        (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+        (cp >= 0x205F && cp <= 0x2064) || cp == 0x3000 || cp == 0xFEFF;
+    if (!invisible) return true;
+  }
+  return false;
+}
+
+Status CheckValidDate(std::string_view field, const Date& date) {
+  if (!date.IsValid()) [[unlikely]] {
+    return InvalidArgument(field, "not a calendar date (" +
+                                      std::to_string(date.year) + "-" +
+                                      std::to_string(date.month) + "-" +
+                                      std::to_string(date.day) + ")");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -156,15 +201,40 @@ std::string_view PromptName(Prompt prompt) {
 Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
                               const InstrumentSet& instruments) {
   MARAC_RETURN_IF_ERROR(policy.Validate());
+  // Every prompt tag must be a tag of some instrument: a misspelt tag would
+  // silently switch a prompt off.
+  for (std::size_t i = 0; i < policy.judgement_prompt_tags.size(); ++i) {
+    const std::string& tag = policy.judgement_prompt_tags[i];
+    bool known = false;
+    for (const auto& instrument : instruments.all()) {
+      known = known || instrument->FindTag(tag).has_value();
+    }
+    if (!known) {
+      return InvalidArgument(
+          "judgement_prompt.tags[" + std::to_string(i) + "]",
+          "\"" + tag + "\" is not a high-harm tag of any instrument");
+    }
+  }
   Scorer scorer;
   scorer.policy_ = policy;
   for (const auto& instrument : instruments.all()) {
     const auto bands = policy.instruments.find(instrument->id());
     if (bands == policy.instruments.end()) continue;  // Not scorable.
+    const GradeBands& b = bands->second;
+    const std::string path = "instruments." + instrument->id();
+    const std::string size = instrument->id() + " has " +
+                             std::to_string(instrument->item_count()) +
+                             " items";
+    if (b.graded && b.high_min > instrument->item_count()) {
+      return InvalidArgument(path + ".high_min", size);
+    }
+    if (b.min_answered > instrument->item_count()) {
+      return InvalidArgument(path + ".min_answered", size);
+    }
     auto context = std::make_unique<ScoreContext>();
     context->instrument = instrument;
     context->policy_version = policy.version;
-    context->bands = bands->second;
+    context->bands = b;
     context->escalation_incidents = policy.escalation_incidents;
     context->escalation_window_months = policy.escalation_window_months;
     context->repeat_window_months = policy.repeat_window_months;
@@ -175,7 +245,7 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
         context->judgement_prompt_tag_mask |= std::uint64_t{1} << *t;
       }
     }
-    scorer.contexts_.push_back(Intern(std::move(context)));
+    scorer.entries_.push_back({instrument, Intern(std::move(context))});
   }
   return scorer;
 }
@@ -184,21 +254,34 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
                                 const CaseHistory& history, Date as_of) const {
   const Instrument* instrument = &checklist.instrument();
   const ScoreContext* found = nullptr;
-  for (const ScoreContext* context : contexts_) {
-    if (context->instrument.get() == instrument) {
-      found = context;
+  for (const Entry& entry : entries_) {
+    if (entry.instrument.get() == instrument) {
+      found = entry.context;
       break;
     }
   }
   if (found == nullptr) {
-    return FailedPrecondition("instrument \"" + instrument->id() +
-                              "\": this definition has no grading policy in " +
-                              policy_.version);
+    if (policy_.instruments.find(instrument->id()) ==
+        policy_.instruments.end()) {
+      return FailedPrecondition("instrument: \"" + instrument->id() +
+                                "\" has no grading policy in " +
+                                policy_.version);
+    }
+    return FailedPrecondition(
+        "instrument: this \"" + instrument->id() +
+        "\" definition is not one the scorer was built with; build the "
+        "checklist from the scorer's InstrumentSet");
   }
   const ScoreContext& ctx = *found;
 
   // History first: a bad date must fail before anything is reported.
+  MARAC_RETURN_IF_ERROR(CheckValidDate("completed_on", as_of));
   const Date incident_on = history.incident_on.value_or(as_of);
+  MARAC_RETURN_IF_ERROR(CheckValidDate("incident_on", incident_on));
+  if (history.last_marac_referral_on) {
+    MARAC_RETURN_IF_ERROR(CheckValidDate("last_marac_referral_on",
+                                         *history.last_marac_referral_on));
+  }
   if (history.incident_on) {
     MARAC_RETURN_IF_ERROR(CheckNotAfter("incident_on", incident_on, as_of));
   }
@@ -232,6 +315,8 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
     for (std::size_t i = 0; i < history.incident_dates.size(); ++i) {
       const Date& d = history.incident_dates[i];
       MARAC_RETURN_IF_ERROR(
+          CheckValidDate("incident_dates[" + std::to_string(i) + "]", d));
+      MARAC_RETURN_IF_ERROR(
           CheckNotAfter("incident_dates[" + std::to_string(i) + "]", d, as_of));
       if (d > window_start && d <= incident_on) ++count;
     }
@@ -240,7 +325,7 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
   }
   const bool refer =
       history.professional_judgement == ProfessionalJudgement::kRefer;
-  if (refer && IsBlank(history.professional_judgement_reason)) {
+  if (refer && !HasVisibleText(history.professional_judgement_reason)) {
     return InvalidArgument("professional_judgement_reason",
                            "required when professional_judgement is \"refer\": "
                            "state the concern and the reasons");

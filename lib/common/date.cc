@@ -108,10 +108,17 @@ std::string Date::ToString() const {
 }
 
 Date Date::AddMonths(int months) const {
-  const int index = year * 12 + (month - 1) + months;
+  // 64-bit: no overflow whatever the (possibly invalid) fields hold.
+  const std::int64_t index = std::int64_t{year} * 12 + (month - 1) + months;
+  std::int64_t y = index / 12;
+  std::int64_t m = index % 12;
+  if (m < 0) {  // Floor division for dates before year 0.
+    m += 12;
+    --y;
+  }
   Date out;
-  out.year = index / 12;
-  out.month = index % 12 + 1;
+  out.year = static_cast<int>(y);
+  out.month = static_cast<int>(m) + 1;
   const int last = DaysInMonth(out.year, out.month);
   out.day = day > last ? last : day;
   return out;

@@ -48,7 +48,8 @@ class StrictDomBuilder {
     auto& members = stack_.back()->get_ref<Json::object_t&>();
     const auto [it, inserted] = members.try_emplace(std::move(k));
     if (!inserted) {
-      error_path_ = JoinPath(ParentPath(), ShownText(it->first, 64));
+      error_path_ =
+          JoinPath(PathOf(stack_.size() - 1), ShownText(it->first, 64));
       error_ = "duplicate key";
       return false;
     }
@@ -64,9 +65,7 @@ class StrictDomBuilder {
                    const nlohmann::detail::exception& ex) {
     error_ = CleanParseError(ex.what());
     // Name the field whose value was being read, when there is one.
-    if (!keys_.empty() && keys_.back() != nullptr) {
-      error_path_ = JoinPath(ParentPath(), ShownText(*keys_.back(), 64));
-    }
+    error_path_ = PathOf(stack_.size());
     return false;
   }
 
@@ -74,12 +73,21 @@ class StrictDomBuilder {
   const std::string& error_path() const { return error_path_; }
 
  private:
-  // Keys of the enclosing objects, outermost first (the current object's
-  // own pending key excluded).
-  std::string ParentPath() const {
+  // The path of the value being read inside the outermost `levels` open
+  // containers: "answers.3", "items[2].key". Where the next level is open,
+  // it is its array's last element; at the top, the element being read is
+  // not yet added.
+  std::string PathOf(std::size_t levels) const {
     std::string path;
-    for (std::size_t i = 0; i + 1 < keys_.size(); ++i) {
-      if (keys_[i] != nullptr) path = JoinPath(path, ShownText(*keys_[i], 64));
+    for (std::size_t i = 0; i < levels; ++i) {
+      const bool child_open = i + 1 < stack_.size();
+      if (stack_[i]->is_array()) {
+        const std::size_t size = stack_[i]->size();
+        const std::size_t index = child_open ? size - 1 : size;
+        path += "[" + std::to_string(index) + "]";
+      } else if (keys_[i] != nullptr) {
+        path = JoinPath(path, ShownText(*keys_[i], 64));
+      }
     }
     return path;
   }
@@ -108,12 +116,7 @@ class StrictDomBuilder {
 
   bool Open(Json&& value) {
     if (stack_.size() >= max_depth_) {
-      error_path_ = JoinPath(ParentPath(), keys_.back() != nullptr
-                                               ? ShownText(*keys_.back(), 64)
-                                               : std::string());
-      if (!error_path_.empty() && error_path_.back() == '.') {
-        error_path_.pop_back();
-      }
+      error_path_ = PathOf(stack_.size());
       error_ = "nesting deeper than " + std::to_string(max_depth_) + " levels";
       return false;
     }
@@ -137,7 +140,7 @@ class StrictDomBuilder {
   std::size_t max_depth_;
   std::vector<Json*> stack_;
   // Per open container, the key being read in it (null for arrays and
-  // before the first key). Points into the DOM, which owns the keys.
+  // between members). Points into the DOM, which owns the keys.
   std::vector<const std::string*> keys_;
   Json* object_element_ = nullptr;
   std::string error_;

@@ -73,7 +73,9 @@ double SplitMix64::Uniform() {
   return static_cast<double>(Next() >> 11) * 0x1.0p-53;
 }
 
-std::uint64_t SplitMix64::Below(std::uint64_t n) { return Next() % n; }
+std::uint64_t SplitMix64::Below(std::uint64_t n) {
+  return n == 0 ? 0 : Next() % n;
+}
 
 double SplitMix64::Normal() {
   const double u1 = 1.0 - Uniform();  // (0, 1]
@@ -88,6 +90,8 @@ std::vector<SyntheticAssessment> SyntheticAssessments(
   const auto police = *set.Find("police-dash-2009");
   const auto sdash = *set.Find("s-dash");
   SplitMix64 rng(seed);
+  const auto days =
+      static_cast<std::uint64_t>(options.days < 1 ? 1 : options.days);
   std::vector<SyntheticAssessment> out;
   out.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
@@ -104,8 +108,8 @@ std::vector<SyntheticAssessment> SyntheticAssessments(
             : (pick < options.ric_share + options.police_share ? *police
                                                                : *sdash);
     a.instrument = instrument.id();
-    a.completed_on = options.first_day.AddDays(static_cast<std::int64_t>(
-        rng.Below(static_cast<std::uint64_t>(options.days))));
+    a.completed_on =
+        options.first_day.AddDays(static_cast<std::int64_t>(rng.Below(days)));
     const double risk = rng.Normal();            // Latent risk of this case.
     const bool thorough = rng.Uniform() < 0.85;  // Asked every question.
     for (const InstrumentItem& item : instrument.items()) {

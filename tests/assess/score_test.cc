@@ -469,5 +469,105 @@ TEST(ScoreTest, ScoresAgreeWithAnswerByAnswerCounting) {
   }
 }
 
+TEST(ScoreTest, PolicyMistakesAreRefusedNotIgnored) {
+  ScoringPolicy typo = ScoringPolicy::Default();
+  typo.judgement_prompt_tags = {"strangultion"};
+  const Result<Scorer> a = Scorer::Create(typo, InstrumentSet::BuiltIn());
+  ASSERT_FALSE(a.ok());
+  EXPECT_THAT(a.status().message(),
+              HasSubstr("judgement_prompt.tags[0]: \"strangultion\" is not a "
+                        "high-harm tag"));
+
+  ScoringPolicy too_high = ScoringPolicy::Default();
+  too_high.instruments["s-dash"] = {
+      .graded = true, .medium_min = 10, .high_min = 14, .min_answered = 9};
+  const Result<Scorer> b = Scorer::Create(too_high, InstrumentSet::BuiltIn());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().message(),
+            "instruments.s-dash.high_min: s-dash has 11 items");
+
+  ScoringPolicy bad_text = ScoringPolicy::Default();
+  bad_text.version = "kent-\xff";
+  EXPECT_THAT(bad_text.Validate().message(), HasSubstr("version:"));
+  EXPECT_FALSE(bad_text.ToJson().empty()) << "never throws";
+}
+
+TEST(ScoreTest, ImpossibleDatesAreRefused) {
+  CaseHistory h;
+  h.last_marac_referral_on = Date{2026, 13, 40};
+  const Result<RiskScore> s = Score(Answered("safelives-ric", 1), h, kAsOf);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(),
+              HasSubstr("last_marac_referral_on: not a calendar date"));
+  const Result<RiskScore> t =
+      Score(Answered("safelives-ric", 1), {}, Date{2027, 99, 1});
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.status().message(), HasSubstr("completed_on:"));
+  // Month arithmetic never overflows, whatever a Date holds.
+  EXPECT_EQ((Date{2147483647 / 12 + 1, 1, 1}.AddMonths(1).month), 2);
+}
+
+TEST(ScoreTest, InvisibleReasonIsNoReason) {
+  CaseHistory refer;
+  refer.professional_judgement = ProfessionalJudgement::kRefer;
+  for (const char* blank :
+       {"\xC2\xA0", "\xE2\x80\x8B", " \t\r\n", "\xEF\xBB\xBF \xE3\x80\x80"}) {
+    SCOPED_TRACE(blank);
+    refer.professional_judgement_reason = blank;
+    EXPECT_FALSE(Score(Answered("safelives-ric", 1), refer, kAsOf).ok());
+  }
+  refer.professional_judgement_reason = "\xD8\xAE\xD9\x88\xD9\x81";  // Arabic.
+  EXPECT_TRUE(Score(Answered("safelives-ric", 1), refer, kAsOf).ok());
+}
+
+TEST(ScoreTest, EqualDefinitionsShareOneContext) {
+  const std::string text = R"({"format": "marac-instrument/1",
+      "id": "safelives-ric", "version": "local-9",
+      "items": [{"number": 1, "key": "strangulation", "label": "Choking",
+                 "high_harm_tags": ["strangulation", "threat_to_kill", "weapon"]}]})";
+  ScoringPolicy policy = ScoringPolicy::Default();
+  policy.instruments["safelives-ric"] = {
+      .graded = false, .medium_min = 0, .high_min = 0, .min_answered = 1};
+  std::vector<const ScoreContext*> seen;
+  for (int round = 0; round < 3; ++round) {
+    const auto parsed = Instrument::FromJson(text);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    InstrumentSet set = InstrumentSet::BuiltIn();
+    set.Put(*parsed);
+    const Result<Scorer> scorer = Scorer::Create(policy, set);
+    ASSERT_TRUE(scorer.ok()) << scorer.status();
+    Checklist c(*parsed);
+    ASSERT_TRUE(c.Record(1, Answer::kYes).ok());
+    const Result<RiskScore> s = scorer->Score(c, {}, kAsOf);
+    ASSERT_TRUE(s.ok()) << s.status();
+    seen.push_back(s->context);
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+  EXPECT_EQ(seen[1], seen[2]);
+
+  // A checklist built from another object than the scorer's is refused,
+  // saying why.
+  const Result<Scorer> scorer =
+      Scorer::Create(ScoringPolicy::Default(), InstrumentSet::BuiltIn());
+  const Checklist other(*Instrument::FromJson(text));
+  const Result<RiskScore> s = scorer->Score(other, {}, kAsOf);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("instrument: this"));
+}
+
+TEST(ScoreTest, IncompleteUngradedSaysAskMore) {
+  Checklist c(Find("s-dash"));
+  ASSERT_TRUE(c.Record(1, Answer::kYes).ok());
+  const std::vector<Finding> prompts = DescribePrompts(MustScore(c));
+  bool found = false;
+  for (const Finding& f : prompts) {
+    if (f.id != "incomplete") continue;
+    found = true;
+    EXPECT_THAT(f.reason, HasSubstr("Only 1 of 11 questions has"));
+    EXPECT_THAT(f.reason, HasSubstr("Ask the remaining questions"));
+  }
+  EXPECT_TRUE(found);
+}
+
 }  // namespace
 }  // namespace marac

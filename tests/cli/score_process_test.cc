@@ -450,7 +450,9 @@ constexpr BadInputCase kBadInputCases[] = {
     {"DeepNestingInAnswer",
      "{" MARAC_HEAD
      R"(,"answers":{"1":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}})",
-     "answers.1", "nesting deeper than"},
+     "answers.1"
+     "[0][0][0][0][0][0][0][0][0][0][0][0][0][0]",
+     "nesting deeper than"},
     {"DeepNestingInUnknownField",
      "{" MARAC_HEAD
      R"(,"answers":{},"x":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{}}}}}}}}}}}}}}}}}}})",

@@ -70,3 +70,30 @@ TEST(StrictJsonTest, UnknownKeysAreNamed) {
 
 }  // namespace
 }  // namespace marac
+
+namespace marac {
+namespace {
+
+TEST(StrictJsonTest, PathsCarryArrayIndices) {
+  struct Case {
+    const char* text;
+    const char* want;
+  };
+  const Case cases[] = {
+      {R"({"items": [{"key": "a"}, {"key": "b", "key": "c"}]})",
+       "items[1].key: duplicate key"},
+      {R"({"items": [1, 2, tru]})", "items[2]: parse error"},
+      {R"({"a": {"b": [[1], [2, {"c": 1, "c": 2}]]}})",
+       "a.b[1][1].c: duplicate key"},
+      {R"({"x": 1, "x": 2})", "x: duplicate key"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const Result<Json> parsed = ParseStrictJson(c.text);
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_THAT(parsed.status().message(), ::testing::StartsWith(c.want));
+  }
+}
+
+}  // namespace
+}  // namespace marac

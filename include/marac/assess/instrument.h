@@ -39,6 +39,9 @@ struct InstrumentItem {
   std::optional<int> ric_number;  // The SafeLives RIC item it maps to.
   // Another instrument to complete when this item is "yes" (RIC 8 -> s-dash).
   std::string follow_up_instrument;
+
+  friend bool operator==(const InstrumentItem&,
+                         const InstrumentItem&) = default;
 };
 
 class Instrument {
@@ -86,6 +89,10 @@ class Instrument {
   // Index of `tag` in tags(), or nullopt.
   std::optional<int> FindTag(std::string_view tag) const;
 
+  // Whether `other` is the same definition: id, version, title and every
+  // item (wording included).
+  bool SameDefinition(const Instrument& other) const;
+
   // A copy with licensed question wording attached, from a JSON object
   // {"instrument": id, "version": v, "items": {"1": "text", ...}}. Wording is
   // held in memory only. Errors name the field ("items.25: ...").
@@ -117,7 +124,8 @@ class InstrumentSet {
   // safelives-ric, police-dash-2009 and s-dash as shipped.
   static InstrumentSet BuiltIn();
 
-  // Adds `instrument`, replacing any with the same id.
+  // Adds `instrument`, replacing any with the same id. A null pointer is
+  // ignored.
   void Put(std::shared_ptr<const Instrument> instrument);
   // kInvalidArgument naming `field` and listing the known ids if absent.
   Result<std::shared_ptr<const Instrument>> Find(

@@ -91,8 +91,6 @@ struct ScoreContext {
   bool raise_grade_on_judgement = false;
   int judgement_prompt_min_tags = 0;
   std::uint64_t judgement_prompt_tag_mask = 0;  // Over instrument->tags().
-
-  friend bool operator==(const ScoreContext&, const ScoreContext&) = default;
 };
 
 // The outcome. Item sets are bit masks: bit n-1 stands for item n.
@@ -136,15 +134,17 @@ struct RiskScore {
 // Scores checklists under one policy. Build once, share between threads.
 class Scorer {
  public:
-  // kInvalidArgument when `policy` is inconsistent (see
-  // ScoringPolicy::Validate) or names a prompt tag no instrument has.
+  // kInvalidArgument, naming the policy field, when `policy` is inconsistent
+  // (see ScoringPolicy::Validate), names a prompt tag no instrument has, or
+  // sets a threshold beyond an instrument's item count.
   static Result<Scorer> Create(const ScoringPolicy& policy,
                                const InstrumentSet& instruments);
 
   // Scores `checklist`, completed on `as_of`, with `history`.
   // kInvalidArgument naming the field when a history date is after `as_of`,
   // a count is negative or implausible (over 10000), both a count and dates
-  // are given, or a judgement referral has no reason. kFailedPrecondition
+  // are given, a date is not a real calendar date, or a judgement referral
+  // has no reason (blank: no letter, digit or symbol). kFailedPrecondition
   // when the checklist's instrument is not one this scorer was built with.
   Result<RiskScore> Score(const Checklist& checklist,
                           const CaseHistory& history, Date as_of) const;
@@ -153,7 +153,13 @@ class Scorer {
 
  private:
   ScoringPolicy policy_;
-  std::vector<const ScoreContext*> contexts_;
+  // The instrument objects this scorer was built with, each with its
+  // (interned) context; looked up by the checklist's instrument object.
+  struct Entry {
+    std::shared_ptr<const Instrument> instrument;
+    const ScoreContext* context = nullptr;
+  };
+  std::vector<Entry> entries_;
 };
 
 // One-off scoring with the built-in instruments; use a Scorer for bulk work.
