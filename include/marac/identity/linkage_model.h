@@ -1,0 +1,114 @@
+// The Fellegi-Sunter linkage model, trained without labels: u (how often a
+// comparison level occurs between different people) from random record
+// pairs, m (how often it occurs between records of one person) and the prior
+// by expectation maximisation over the counts of distinct comparison
+// patterns among candidate pairs. A pair's match weight is the prior's plus
+// each field's log2(m/u); its explanation is that sum, term by term.
+//
+//   Result<LinkageModel> model = LinkageModel::Train(records, pairs, {});
+//   const ComparisonVector v = Compare(records[i], records[j]);
+//   double p = model->MatchProbability(v);
+//   for (const WeightTerm& t : model->Explain(v)) Print(t.field, t.level,
+//   t.weight);
+#ifndef MARAC_IDENTITY_LINKAGE_MODEL_H_
+#define MARAC_IDENTITY_LINKAGE_MODEL_H_
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "marac/common/result.h"
+#include "marac/identity/person_record.h"
+
+namespace marac {
+
+// The compared fields, in ComparisonVector order.
+enum class LinkField : std::uint8_t {
+  kGivenName,
+  kFamilyName,
+  kNamesSwapped,
+  kDateOfBirth,
+  kPostcode,
+  kGender,
+};
+inline constexpr int kLinkFieldCount = 6;
+
+// Per field, the level index of each comparison (0 = missing, which carries
+// no evidence).
+using LevelVector = std::array<std::uint8_t, kLinkFieldCount>;
+LevelVector LevelsOf(const ComparisonVector& v);
+// Levels per field (missing included).
+int LevelCount(LinkField field);
+std::string_view FieldName(LinkField field);
+std::string_view LevelName(LinkField field, int level);
+
+struct WeightTerm {
+  std::string field;  // "prior" for the first term.
+  std::string level;  // "exact", "jaro_winkler_92", ...
+  double weight = 0;  // log2 Bayes factor; 0 for a missing field.
+};
+
+struct TrainingOptions {
+  std::uint64_t seed = 1;
+  std::size_t u_sample_pairs = 200'000;  // Random pairs for u.
+  double initial_prior = 1e-4;
+  int max_iterations = 25;
+  double tolerance = 1e-4;  // Largest change of any m or the prior.
+};
+
+// One EM pass: the pairs a training blocking rule produced, and the fields
+// that rule required to agree. Those fields cannot be trained on its pairs
+// (they agree in matches and non-matches alike), so a pass leaves them out;
+// several passes with different rules together train every field.
+struct TrainingPass {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  std::vector<LinkField> blocked_fields;
+};
+
+struct TrainingReport {
+  int iterations = 0;
+  bool converged = false;
+  std::size_t candidate_pairs = 0;
+  std::size_t distinct_patterns = 0;
+};
+
+class LinkageModel {
+ public:
+  // Trains on `records`: u from random pairs, m by EM in each of `passes`
+  // (averaged over the passes that could train a field), then the prior
+  // among `candidate_pairs` (indices into records: the pairs that will be
+  // scored) by EM with m and u held. kInvalidArgument for fewer than two
+  // records, no passes, an empty or out-of-range pair list.
+  static Result<LinkageModel> Train(
+      std::span<const NormalisedRecord> records,
+      std::span<const TrainingPass> passes,
+      std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
+      const TrainingOptions& options = {});
+
+  double prior() const { return prior_; }
+  double m(LinkField field, int level) const;
+  double u(LinkField field, int level) const;
+  const TrainingReport& report() const { return report_; }
+
+  // log2 of the posterior odds: the prior's term plus every field's.
+  double MatchWeight(const ComparisonVector& v) const;
+  // 2^w / (1 + 2^w).
+  double MatchProbability(const ComparisonVector& v) const;
+  // The terms of MatchWeight, prior first: the waterfall a person reads.
+  std::vector<WeightTerm> Explain(const ComparisonVector& v) const;
+
+ private:
+  // Per field and level: log2(m/u), 0 for the missing level.
+  std::array<std::vector<double>, kLinkFieldCount> weights_;
+  std::array<std::vector<double>, kLinkFieldCount> m_;
+  std::array<std::vector<double>, kLinkFieldCount> u_;
+  double prior_ = 0;
+  TrainingReport report_;
+};
+
+}  // namespace marac
+
+#endif  // MARAC_IDENTITY_LINKAGE_MODEL_H_

@@ -1,0 +1,353 @@
+#include "marac/identity/linkage_model.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace marac {
+namespace {
+
+constexpr std::array<int, kLinkFieldCount> kLevels = {7, 7, 3, 8, 6, 3};
+constexpr double kFloor = 1e-9;  // No level is ever impossible.
+
+// SplitMix64, seeded: the same sample of random pairs on every platform.
+std::uint64_t NextRandom(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t Pack(const LevelVector& levels) {
+  std::uint64_t key = 0;
+  for (const std::uint8_t l : levels) key = key * 16 + l;
+  return key;
+}
+
+// Column of (field, level) in the pattern-by-level indicator matrix.
+int Column(int field, int level) {
+  int column = 0;
+  for (int f = 0; f < field; ++f)
+    column += kLevels[static_cast<std::size_t>(f)];
+  return column + level;
+}
+
+constexpr int kColumns = 7 + 7 + 3 + 8 + 6 + 3;
+
+}  // namespace
+
+int LevelCount(LinkField field) {
+  return kLevels[static_cast<std::size_t>(field)];
+}
+
+std::string_view FieldName(LinkField field) {
+  static constexpr std::string_view kNames[] = {"given_name",    "family_name",
+                                                "names_swapped", "dob",
+                                                "postcode",      "gender"};
+  return kNames[static_cast<std::size_t>(field)];
+}
+
+std::string_view LevelName(LinkField field, int level) {
+  static constexpr std::string_view kName[] = {
+      "missing",  "exact",           "jaro_winkler_92", "jaro_winkler_88",
+      "nickname", "jaro_winkler_70", "different"};
+  static constexpr std::string_view kFamily[] = {
+      "missing",          "exact",           "jaro_winkler_92",
+      "part_or_previous", "jaro_winkler_88", "jaro_winkler_70",
+      "different"};
+  static constexpr std::string_view kSwapped[] = {"missing", "swapped",
+                                                  "not_swapped"};
+  static constexpr std::string_view kDob[] = {
+      "missing",      "exact",       "one_edit",         "day_month_swap",
+      "within_month", "within_year", "within_ten_years", "different"};
+  static constexpr std::string_view kPostcode[] = {
+      "missing", "unit", "sector", "district", "area", "different"};
+  static constexpr std::string_view kGender[] = {"missing", "same",
+                                                 "different"};
+  const auto i = static_cast<std::size_t>(level);
+  switch (field) {
+    case LinkField::kGivenName:
+      return kName[i];
+    case LinkField::kFamilyName:
+      return kFamily[i];
+    case LinkField::kNamesSwapped:
+      return kSwapped[i];
+    case LinkField::kDateOfBirth:
+      return kDob[i];
+    case LinkField::kPostcode:
+      return kPostcode[i];
+    case LinkField::kGender:
+      return kGender[i];
+  }
+  return "unknown";
+}
+
+LevelVector LevelsOf(const ComparisonVector& v) {
+  const bool names_known =
+      v.given != NameLevel::kMissing && v.family != FamilyLevel::kMissing;
+  return {
+      static_cast<std::uint8_t>(v.given),
+      static_cast<std::uint8_t>(v.family),
+      static_cast<std::uint8_t>(names_known ? (v.names_swapped ? 1 : 2) : 0),
+      static_cast<std::uint8_t>(v.dob),
+      static_cast<std::uint8_t>(v.postcode),
+      static_cast<std::uint8_t>(v.gender)};
+}
+
+double LinkageModel::m(LinkField field, int level) const {
+  return m_[static_cast<std::size_t>(field)][static_cast<std::size_t>(level)];
+}
+
+double LinkageModel::u(LinkField field, int level) const {
+  return u_[static_cast<std::size_t>(field)][static_cast<std::size_t>(level)];
+}
+
+namespace {
+
+// Distinct comparison patterns of some pairs: the pattern-by-level indicator
+// matrix and the count of each pattern.
+struct Patterns {
+  Eigen::MatrixXd indicator;
+  Eigen::VectorXd counts;
+};
+
+Result<Patterns> CountPatterns(
+    std::span<const NormalisedRecord> records,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+    std::string_view field, std::uint32_t ignored_fields) {
+  const NicknameTable& nicknames = NicknameTable::BuiltIn();
+  std::map<std::uint64_t, std::pair<LevelVector, double>> patterns;
+  for (const auto& [i, j] : pairs) {
+    if (i >= records.size() || j >= records.size() || i == j) {
+      return InvalidArgument(field, "pair (" + std::to_string(i) + ", " +
+                                        std::to_string(j) +
+                                        ") is not two records");
+    }
+    LevelVector levels = LevelsOf(Compare(records[i], records[j], nicknames));
+    for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+      if ((ignored_fields >> f) & 1u) levels[f] = 0;
+    }
+    auto [it, inserted] = patterns.try_emplace(Pack(levels), levels, 0.0);
+    it->second.second += 1;
+  }
+  Patterns out;
+  const auto rows = static_cast<Eigen::Index>(patterns.size());
+  out.indicator = Eigen::MatrixXd::Zero(rows, kColumns);
+  out.counts.resize(rows);
+  Eigen::Index row = 0;
+  for (const auto& [key, entry] : patterns) {
+    for (int f = 0; f < kLinkFieldCount; ++f) {
+      const int level = entry.first[static_cast<std::size_t>(f)];
+      if (level != 0) out.indicator(row, Column(f, level)) = 1.0;
+    }
+    out.counts(row) = entry.second;
+    ++row;
+  }
+  return out;
+}
+
+using LevelTable = std::array<std::vector<double>, kLinkFieldCount>;
+
+Eigen::VectorXd LogColumns(const LevelTable& table) {
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(kColumns);
+  for (int f = 0; f < kLinkFieldCount; ++f) {
+    const auto fs = static_cast<std::size_t>(f);
+    for (int l = 1; l < kLevels[fs]; ++l) {
+      out(Column(f, l)) = std::log(table[fs][static_cast<std::size_t>(l)]);
+    }
+  }
+  return out;
+}
+
+// The E step: each pattern's probability of being a match.
+Eigen::ArrayXd MatchProbabilities(const Patterns& p, const LevelTable& m,
+                                  const LevelTable& u, double prior) {
+  const Eigen::ArrayXd logit =
+      (p.indicator * (LogColumns(m) - LogColumns(u))).array() +
+      std::log(prior / (1.0 - prior));
+  return 1.0 / (1.0 + (-logit).exp());
+}
+
+}  // namespace
+
+Result<LinkageModel> LinkageModel::Train(
+    std::span<const NormalisedRecord> records,
+    std::span<const TrainingPass> passes,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
+    const TrainingOptions& options) {
+  if (records.size() < 2) {
+    return InvalidArgument("records", "at least two records are needed");
+  }
+  if (passes.empty()) {
+    return InvalidArgument("passes", "at least one training pass is needed");
+  }
+  if (candidate_pairs.empty()) {
+    return InvalidArgument("candidate_pairs", "no pairs to train on");
+  }
+  LinkageModel model;
+  const NicknameTable& nicknames = NicknameTable::BuiltIn();
+
+  // u: level frequencies among random pairs (almost all of different
+  // people), with add-one smoothing over the non-missing levels.
+  LevelTable u_counts;
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    u_counts[f].assign(static_cast<std::size_t>(kLevels[f]), 1.0);
+  }
+  std::uint64_t state = options.seed;
+  const std::uint64_t n = records.size();
+  for (std::size_t s = 0; s < options.u_sample_pairs; ++s) {
+    const std::uint64_t i = NextRandom(state) % n;
+    std::uint64_t j = NextRandom(state) % (n - 1);
+    if (j >= i) ++j;
+    const LevelVector levels =
+        LevelsOf(Compare(records[i], records[j], nicknames));
+    for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+      u_counts[f][levels[f]] += 1;
+    }
+  }
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    model.u_[f].assign(static_cast<std::size_t>(kLevels[f]), 1.0);
+    double total = 0;
+    for (std::size_t l = 1; l < u_counts[f].size(); ++l)
+      total += u_counts[f][l];
+    for (std::size_t l = 1; l < u_counts[f].size(); ++l) {
+      model.u_[f][l] = std::max(u_counts[f][l] / total, kFloor);
+    }
+  }
+
+  // m starts high on the strongest levels and falls away.
+  LevelTable start;
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    start[f].assign(static_cast<std::size_t>(kLevels[f]), 1.0);
+    double total = 0;
+    for (std::size_t l = 1; l < start[f].size(); ++l) {
+      start[f][l] = std::pow(0.25, static_cast<double>(l - 1));
+      total += start[f][l];
+    }
+    for (std::size_t l = 1; l < start[f].size(); ++l) start[f][l] /= total;
+  }
+
+  // m: EM in each pass, over the fields its rule left free; averaged.
+  LevelTable m_sum;
+  std::array<int, kLinkFieldCount> m_passes{};
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    m_sum[f].assign(static_cast<std::size_t>(kLevels[f]), 0.0);
+  }
+  for (std::size_t pass = 0; pass < passes.size(); ++pass) {
+    std::uint32_t blocked = 0;
+    for (const LinkField f : passes[pass].blocked_fields) {
+      blocked |= 1u << static_cast<int>(f);
+    }
+    MARAC_ASSIGN_OR_RETURN(
+        const Patterns patterns,
+        CountPatterns(records, passes[pass].pairs,
+                      "passes[" + std::to_string(pass) + "].pairs", blocked));
+    if (patterns.counts.size() == 0) continue;
+    model.report_.distinct_patterns +=
+        static_cast<std::size_t>(patterns.counts.size());
+    LevelTable m = start;
+    double prior = options.initial_prior;
+    for (int iteration = 1; iteration <= options.max_iterations; ++iteration) {
+      const Eigen::ArrayXd match =
+          MatchProbabilities(patterns, m, model.u_, prior);
+      const Eigen::VectorXd weighted =
+          (match * patterns.counts.array()).matrix();
+      const Eigen::VectorXd level_totals =
+          patterns.indicator.transpose() * weighted;
+      double change = 0;
+      for (int f = 0; f < kLinkFieldCount; ++f) {
+        const auto fs = static_cast<std::size_t>(f);
+        double total = 0;
+        for (int l = 1; l < kLevels[fs]; ++l)
+          total += level_totals(Column(f, l));
+        if (total <= 0) continue;  // No evidence on this field here.
+        for (int l = 1; l < kLevels[fs]; ++l) {
+          const double next =
+              std::max(level_totals(Column(f, l)) / total, kFloor);
+          change = std::max(
+              change, std::abs(next - m[fs][static_cast<std::size_t>(l)]));
+          m[fs][static_cast<std::size_t>(l)] = next;
+        }
+      }
+      const double next_prior = std::clamp(
+          weighted.sum() / patterns.counts.sum(), kFloor, 1.0 - kFloor);
+      change = std::max(change, std::abs(next_prior - prior));
+      prior = next_prior;
+      model.report_.iterations += 1;
+      if (change < options.tolerance) break;
+    }
+    for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+      if ((blocked >> f) & 1u) continue;
+      m_passes[f] += 1;
+      for (std::size_t l = 1; l < m[f].size(); ++l) m_sum[f][l] += m[f][l];
+    }
+  }
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    model.m_[f] = start[f];
+    if (m_passes[f] == 0) continue;  // Never free in any pass: kept neutral.
+    for (std::size_t l = 1; l < m_sum[f].size(); ++l) {
+      model.m_[f][l] = m_sum[f][l] / m_passes[f];
+    }
+  }
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    if (m_passes[f] == 0) model.m_[f] = model.u_[f];  // Weight 0.
+  }
+
+  // The prior among the pairs that will be scored, m and u held.
+  MARAC_ASSIGN_OR_RETURN(
+      const Patterns candidates,
+      CountPatterns(records, candidate_pairs, "candidate_pairs", 0));
+  double prior = options.initial_prior;
+  model.report_.converged = false;
+  for (int iteration = 1; iteration <= options.max_iterations * 4;
+       ++iteration) {
+    const Eigen::ArrayXd match =
+        MatchProbabilities(candidates, model.m_, model.u_, prior);
+    const double next = std::clamp(
+        (match * candidates.counts.array()).sum() / candidates.counts.sum(),
+        kFloor, 1.0 - kFloor);
+    const double change = std::abs(next - prior);
+    prior = next;
+    if (change < options.tolerance * 1e-2) {
+      model.report_.converged = true;
+      break;
+    }
+  }
+  model.report_.candidate_pairs = candidate_pairs.size();
+  model.prior_ = prior;
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    model.weights_[f].assign(static_cast<std::size_t>(kLevels[f]), 0.0);
+    for (std::size_t l = 1; l < model.weights_[f].size(); ++l) {
+      model.weights_[f][l] = std::log2(model.m_[f][l] / model.u_[f][l]);
+    }
+  }
+  return model;
+}
+
+double LinkageModel::MatchWeight(const ComparisonVector& v) const {
+  const LevelVector levels = LevelsOf(v);
+  double w = std::log2(prior_ / (1.0 - prior_));
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) w += weights_[f][levels[f]];
+  return w;
+}
+
+double LinkageModel::MatchProbability(const ComparisonVector& v) const {
+  const double odds = std::exp2(MatchWeight(v));
+  return odds / (1.0 + odds);
+}
+
+std::vector<WeightTerm> LinkageModel::Explain(const ComparisonVector& v) const {
+  const LevelVector levels = LevelsOf(v);
+  std::vector<WeightTerm> terms;
+  terms.push_back({"prior", "", std::log2(prior_ / (1.0 - prior_))});
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    const auto field = static_cast<LinkField>(f);
+    terms.push_back({std::string(FieldName(field)),
+                     std::string(LevelName(field, levels[f])),
+                     weights_[f][levels[f]]});
+  }
+  return terms;
+}
+
+}  // namespace marac
