@@ -1,0 +1,70 @@
+// Blocking: which record pairs are compared at all. A union of rules, so that
+// one missing or mistyped field does not hide a true pair; each rule keeps
+// its own pair list for training (the linkage model cannot learn the fields a
+// rule forces to agree). Memory stays bounded: a block larger than the cap
+// (a common surname, a placeholder date) is left out and reported, never
+// expanded into all its pairs.
+//
+//   BlockingResult b = Block(records, DefaultBlockingRules(), {});
+//   // b.candidates: the union; b.passes: per rule, for LinkageModel::Train
+#ifndef MARAC_IDENTITY_BLOCKING_H_
+#define MARAC_IDENTITY_BLOCKING_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "marac/identity/linkage_model.h"
+#include "marac/identity/person_record.h"
+
+namespace marac {
+
+using RecordPair = std::pair<std::uint32_t, std::uint32_t>;  // first < second
+
+struct BlockingRule {
+  std::string name;               // Reported, e.g. "dob".
+  std::vector<LinkField> fields;  // The fields the rule makes agree.
+  // The blocking key; records with equal non-empty keys are paired.
+  std::function<std::string(const NormalisedRecord&)> key;
+};
+
+// Same date of birth; same family name; same postcode and given name; same
+// given name and year of birth (catches a changed surname with a typo'd
+// date).
+std::vector<BlockingRule> DefaultBlockingRules();
+
+struct BlockingOptions {
+  // Blocks with more records than this are skipped (and counted).
+  std::size_t max_block_size = 500;
+};
+
+struct RuleReport {
+  std::string name;
+  std::size_t pairs = 0;
+  std::size_t largest_block = 0;   // Among those expanded.
+  std::size_t skipped_blocks = 0;  // Over max_block_size.
+  std::size_t skipped_records = 0;
+};
+
+struct BlockingResult {
+  std::vector<RecordPair> candidates;  // Union of the rules, sorted, unique.
+  std::vector<TrainingPass> passes;    // One per rule.
+  std::vector<RuleReport> rules;
+};
+
+BlockingResult Block(std::span<const NormalisedRecord> records,
+                     std::span<const BlockingRule> rules,
+                     const BlockingOptions& options = {});
+
+// Share of the true pairs (records with equal `entity`) among `candidates`.
+double PairCompleteness(std::span<const RecordPair> candidates,
+                        std::span<const std::string> entity);
+// 1 - candidates / all pairs of `record_count` records.
+double ReductionRatio(std::size_t candidate_count, std::size_t record_count);
+
+}  // namespace marac
+
+#endif  // MARAC_IDENTITY_BLOCKING_H_

@@ -1,0 +1,86 @@
+#include "marac/identity/blocking.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/identity/febrl.h"
+
+namespace marac {
+namespace {
+
+PersonRecord Person(std::string given, std::string family, std::string dob) {
+  PersonRecord r;
+  r.given_name = std::move(given);
+  r.family_name = std::move(family);
+  r.dob = std::move(dob);
+  return r;
+}
+
+TEST(BlockingTest, UnionOfRulesSurvivesOneBadField) {
+  // Invented people: 0 and 1 are one person with a mistyped date; 0 and 2
+  // one person after a change of surname; 3 is someone else.
+  const std::vector<NormalisedRecord> records = {
+      Normalise(Person("Orla", "Fenwick", "1988-04-12")),
+      Normalise(Person("Orla", "Fenwick", "1988-04-21")),
+      Normalise(Person("Orla", "Brannagh", "1988-04-12")),
+      Normalise(Person("Ivo", "Tallis", "1970-09-30")),
+  };
+  const std::vector<BlockingRule> rules = DefaultBlockingRules();
+  const BlockingResult b = Block(records, rules);
+  const std::vector<RecordPair> want = {{0, 1}, {0, 2}, {1, 2}};
+  EXPECT_EQ(b.candidates, want);
+  ASSERT_EQ(b.rules.size(), rules.size());
+  EXPECT_EQ(b.rules[0].name, "dob");
+  EXPECT_EQ(b.rules[0].pairs, 1u);  // 0-2
+  EXPECT_EQ(b.rules[1].pairs, 1u);  // 0-1
+  EXPECT_EQ(b.rules[3].pairs, 3u);  // All Orla 1988.
+  EXPECT_EQ(b.passes[0].blocked_fields.size(), 1u);
+}
+
+TEST(BlockingTest, LargeBlocksAreSkippedAndReported) {
+  std::vector<NormalisedRecord> records;
+  for (int i = 0; i < 50; ++i) {
+    records.push_back(Normalise(Person("P" + std::to_string(i), "Smythe", "")));
+  }
+  const std::vector<BlockingRule> rules = DefaultBlockingRules();
+  const BlockingResult b = Block(records, rules, {.max_block_size = 20});
+  EXPECT_TRUE(b.candidates.empty());
+  EXPECT_EQ(b.rules[1].skipped_blocks, 1u);
+  EXPECT_EQ(b.rules[1].skipped_records, 50u);
+  const BlockingResult all = Block(records, rules, {.max_block_size = 50});
+  EXPECT_EQ(all.candidates.size(), 50u * 49u / 2u);
+}
+
+TEST(BlockingTest, FebrlPairCompletenessAndReduction) {
+  struct Case {
+    const char* file;
+    double min_completeness;
+  };
+  const Case cases[] = {{"dataset1.csv", 0.98}, {"dataset3.csv", 0.95}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file);
+    Febrl febrl;
+    if (!LoadFebrl(std::string(MARAC_SHARED_DATA "/febrl/") + c.file, febrl)) {
+      GTEST_SKIP() << "../shared/data/febrl not present";
+    }
+    const std::vector<BlockingRule> rules = DefaultBlockingRules();
+    const BlockingResult b = Block(febrl.records, rules);
+    const double completeness = PairCompleteness(b.candidates, febrl.entity);
+    const double reduction =
+        ReductionRatio(b.candidates.size(), febrl.records.size());
+    std::cout << c.file << ": " << b.candidates.size()
+              << " candidate pairs, pair completeness " << completeness
+              << ", reduction ratio " << reduction << "\n";
+    EXPECT_GE(completeness, c.min_completeness);
+    EXPECT_GE(reduction, 0.99);
+  }
+}
+
+TEST(BlockingTest, CompletenessAndReductionArithmetic) {
+  const std::vector<std::string> entity = {"a", "a", "a", "b"};
+  const std::vector<RecordPair> some = {{0, 1}, {2, 3}};
+  EXPECT_DOUBLE_EQ(PairCompleteness(some, entity), 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(ReductionRatio(2, 4), 1.0 - 2.0 / 6.0);
+}
+
+}  // namespace
+}  // namespace marac
