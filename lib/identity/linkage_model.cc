@@ -316,6 +316,13 @@ Result<LinkageModel> LinkageModel::Train(
   }
   model.report_.candidate_pairs = candidate_pairs.size();
   model.prior_ = prior;
+  // Name frequencies for the term-frequency adjustment.
+  const double share = 1.0 / static_cast<double>(records.size());
+  for (const NormalisedRecord& r : records) {
+    if (!r.given.empty()) model.given_frequency_[r.given] += share;
+    if (!r.family.empty()) model.family_frequency_[r.family] += share;
+  }
+  model.unseen_frequency_ = share;
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
     model.weights_[f].assign(static_cast<std::size_t>(kLevels[f]), 0.0);
     for (std::size_t l = 1; l < model.weights_[f].size(); ++l) {
@@ -330,6 +337,50 @@ double LinkageModel::MatchWeight(const ComparisonVector& v) const {
   double w = std::log2(prior_ / (1.0 - prior_));
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) w += weights_[f][levels[f]];
   return w;
+}
+
+double LinkageModel::GivenNameFrequency(std::string_view name) const {
+  const auto it = given_frequency_.find(std::string(name));
+  return it == given_frequency_.end() ? unseen_frequency_ : it->second;
+}
+
+double LinkageModel::FamilyNameFrequency(std::string_view name) const {
+  const auto it = family_frequency_.find(std::string(name));
+  return it == family_frequency_.end() ? unseen_frequency_ : it->second;
+}
+
+std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
+                                              const NormalisedRecord& b) const {
+  const ComparisonVector v = Compare(a, b);
+  std::vector<WeightTerm> terms = Explain(v);
+  // On an exact name match, log2(u_exact / frequency of the name): positive
+  // for a rare name, negative for a common one.
+  if (v.given == NameLevel::kExact) {
+    const double u_exact = u_[0][static_cast<std::size_t>(NameLevel::kExact)];
+    terms.push_back(
+        {"given_name_frequency", a.given,
+         std::log2(u_exact / std::max(GivenNameFrequency(a.given), kFloor))});
+  }
+  if (v.family == FamilyLevel::kExact) {
+    const double u_exact = u_[1][static_cast<std::size_t>(FamilyLevel::kExact)];
+    terms.push_back(
+        {"family_name_frequency", a.family,
+         std::log2(u_exact / std::max(FamilyNameFrequency(a.family), kFloor))});
+  }
+  return terms;
+}
+
+double LinkageModel::MatchWeight(const NormalisedRecord& a,
+                                 const NormalisedRecord& b) const {
+  double w = 0;
+  for (const WeightTerm& t : Explain(a, b)) w += t.weight;
+  return w;
+}
+
+double LinkageModel::MatchProbability(const NormalisedRecord& a,
+                                      const NormalisedRecord& b) const {
+  const double odds = std::exp2(MatchWeight(a, b));
+  return odds / (1.0 + odds);
 }
 
 double LinkageModel::MatchProbability(const ComparisonVector& v) const {

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -100,6 +102,22 @@ class LinkageModel {
   // The terms of MatchWeight, prior first: the waterfall a person reads.
   std::vector<WeightTerm> Explain(const ComparisonVector& v) const;
 
+  // The same for two records, with term-frequency adjustment: an exact
+  // match on a rare name is worth more than on a common one. The exact
+  // level's u is replaced by the name's frequency among the training records
+  // (Splink's adjustment), shown as its own "..._frequency" term.
+  double MatchWeight(const NormalisedRecord& a,
+                     const NormalisedRecord& b) const;
+  double MatchProbability(const NormalisedRecord& a,
+                          const NormalisedRecord& b) const;
+  std::vector<WeightTerm> Explain(const NormalisedRecord& a,
+                                  const NormalisedRecord& b) const;
+
+  // Share of training records holding `name` as given (or family) name;
+  // a name never seen counts as seen once.
+  double GivenNameFrequency(std::string_view name) const;
+  double FamilyNameFrequency(std::string_view name) const;
+
  private:
   // Per field and level: log2(m/u), 0 for the missing level.
   std::array<std::vector<double>, kLinkFieldCount> weights_;
@@ -107,6 +125,9 @@ class LinkageModel {
   std::array<std::vector<double>, kLinkFieldCount> u_;
   double prior_ = 0;
   TrainingReport report_;
+  std::unordered_map<std::string, double> given_frequency_;
+  std::unordered_map<std::string, double> family_frequency_;
+  double unseen_frequency_ = 0;
 };
 
 }  // namespace marac
