@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "marac/identity/blocking.h"
+#include "marac/identity/clustering.h"
 #include "tests/identity/febrl.h"
 
 namespace marac {
@@ -93,6 +94,36 @@ TEST(LinkageModelTest, LearnsFebrlDuplicatesWithoutLabels) {
               << pairs.size() << " candidate pairs\n";
     EXPECT_GE(precision, c.min_precision) << "tp " << tp << " fp " << fp;
     EXPECT_GE(recall, c.min_recall) << "tp " << tp << " of " << true_pairs;
+
+    // The same after clustering: the pairs implied by the clusters.
+    std::vector<ScoredPair> scored;
+    for (const auto& [i, j] : pairs) {
+      scored.push_back(
+          {i, j, model->MatchProbability(febrl.records[i], febrl.records[j])});
+    }
+    const std::vector<PersonRecord> people(febrl.records.size());
+    const Clustering clusters =
+        Cluster(people, scored, [&](std::uint32_t i, std::uint32_t j) {
+          return model->MatchProbability(febrl.records[i], febrl.records[j]);
+        });
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
+    for (std::uint32_t i = 0; i < clusters.cluster_of.size(); ++i) {
+      members[clusters.cluster_of[i]].push_back(i);
+    }
+    std::size_t ctp = 0, cfp = 0;
+    for (const auto& [id, list] : members) {
+      for (std::size_t x = 0; x < list.size(); ++x) {
+        for (std::size_t y = x + 1; y < list.size(); ++y) {
+          (febrl.entity[list[x]] == febrl.entity[list[y]] ? ctp : cfp) += 1;
+        }
+      }
+    }
+    const double cp = static_cast<double>(ctp) / static_cast<double>(ctp + cfp);
+    const double cr =
+        static_cast<double>(ctp) / static_cast<double>(true_pairs);
+    std::cout << c.file << " clustered: precision " << cp << ", recall " << cr
+              << ", F1 " << 2 * cp * cr / (cp + cr) << "\n";
+    EXPECT_GE(cp, c.min_precision);
   }
 }
 

@@ -1,0 +1,59 @@
+// Clustering scored pairs into people, resisting chaining: connected
+// components over link edges would merge A with C through a weak B. Here
+// clusters merge along links in order of confidence, and only when every
+// pair across the two clusters is at least plausibly the same person
+// (probability at or above the review threshold, scored on demand when the
+// pair was never a candidate) and no constraint forbids it.
+//
+// Constraints: records with different trusted identifiers (e.g. police
+// national computer numbers) never merge; the victim and the perpetrator of
+// one incident never merge; records sharing a trusted identifier merge first.
+#ifndef MARAC_IDENTITY_CLUSTERING_H_
+#define MARAC_IDENTITY_CLUSTERING_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "marac/identity/person_record.h"
+
+namespace marac {
+
+struct ScoredPair {
+  std::uint32_t a = 0;  // a < b, indices into the records.
+  std::uint32_t b = 0;
+  double probability = 0;
+};
+
+struct ClusteringOptions {
+  double link_threshold = 0.99;   // Merge along pairs at or above this.
+  double review_threshold = 0.5;  // Every pair in a cluster at least this.
+  std::size_t max_cluster_size = 1000;  // Larger merges are refused.
+};
+
+struct Clustering {
+  // Per record, its cluster: 0..k-1, numbered in order of first record.
+  std::vector<std::uint32_t> cluster_of;
+  std::uint32_t cluster_count = 0;
+  // Pairs left for a person to decide: in the review band, or links the
+  // clustering refused; sorted by (a, b).
+  std::vector<ScoredPair> review;
+  std::size_t refused_by_support = 0;     // A cross pair below review.
+  std::size_t refused_by_constraint = 0;  // Cannot-link.
+};
+
+// Whether `a` and `b` may never be the same person.
+bool CannotLink(const PersonRecord& a, const PersonRecord& b);
+
+// Clusters `records` given the scored candidate `pairs`; `probability`
+// scores any other pair on demand (records i, j). Deterministic: the same
+// input gives the same clusters.
+Clustering Cluster(
+    std::span<const PersonRecord> records, std::span<const ScoredPair> pairs,
+    const std::function<double(std::uint32_t, std::uint32_t)>& probability,
+    const ClusteringOptions& options = {});
+
+}  // namespace marac
+
+#endif  // MARAC_IDENTITY_CLUSTERING_H_

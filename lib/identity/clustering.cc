@@ -1,0 +1,158 @@
+#include "marac/identity/clustering.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+
+namespace marac {
+namespace {
+
+// Disjoint sets with member lists, so a merge can check every cross pair.
+class Clusters {
+ public:
+  explicit Clusters(std::size_t n) : parent_(n), members_(n) {
+    std::iota(parent_.begin(), parent_.end(), 0u);
+    for (std::uint32_t i = 0; i < n; ++i) members_[i] = {i};
+  }
+  std::uint32_t Find(std::uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];
+      x = parent_[x];
+    }
+    return x;
+  }
+  const std::vector<std::uint32_t>& Members(std::uint32_t root) const {
+    return members_[root];
+  }
+  void Merge(std::uint32_t ra, std::uint32_t rb) {
+    if (members_[ra].size() < members_[rb].size()) std::swap(ra, rb);
+    parent_[rb] = ra;
+    members_[ra].insert(members_[ra].end(), members_[rb].begin(),
+                        members_[rb].end());
+    members_[rb].clear();
+  }
+
+ private:
+  std::vector<std::uint32_t> parent_;
+  std::vector<std::vector<std::uint32_t>> members_;
+};
+
+}  // namespace
+
+bool CannotLink(const PersonRecord& a, const PersonRecord& b) {
+  if (!a.trusted_id.empty() && !b.trusted_id.empty() &&
+      a.trusted_id != b.trusted_id) {
+    return true;
+  }
+  const bool opposite_roles =
+      (a.role == Role::kVictim && b.role == Role::kPerpetrator) ||
+      (a.role == Role::kPerpetrator && b.role == Role::kVictim);
+  return opposite_roles && !a.incident_id.empty() &&
+         a.incident_id == b.incident_id;
+}
+
+Clustering Cluster(
+    std::span<const PersonRecord> records, std::span<const ScoredPair> pairs,
+    const std::function<double(std::uint32_t, std::uint32_t)>& probability,
+    const ClusteringOptions& options) {
+  const std::size_t n = records.size();
+  Clusters clusters(n);
+  Clustering out;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, double> known;
+  for (const ScoredPair& p : pairs) {
+    known[{std::min(p.a, p.b), std::max(p.a, p.b)}] = p.probability;
+  }
+  const auto score = [&](std::uint32_t i, std::uint32_t j) {
+    const auto key = std::make_pair(std::min(i, j), std::max(i, j));
+    const auto it = known.find(key);
+    if (it != known.end()) return it->second;
+    const double p = probability(key.first, key.second);
+    known.emplace(key, p);
+    return p;
+  };
+  // Merges the clusters of i and j if no cross pair is forbidden or
+  // implausible; says why not otherwise.
+  enum class Outcome { kMerged, kSame, kConstraint, kSupport, kSize };
+  const auto try_merge = [&](std::uint32_t i, std::uint32_t j,
+                             bool need_support) {
+    const std::uint32_t ri = clusters.Find(i);
+    const std::uint32_t rj = clusters.Find(j);
+    if (ri == rj) return Outcome::kSame;
+    const auto& mi = clusters.Members(ri);
+    const auto& mj = clusters.Members(rj);
+    if (mi.size() + mj.size() > options.max_cluster_size) return Outcome::kSize;
+    for (const std::uint32_t x : mi) {
+      for (const std::uint32_t y : mj) {
+        if (CannotLink(records[x], records[y])) return Outcome::kConstraint;
+      }
+    }
+    if (need_support) {
+      for (const std::uint32_t x : mi) {
+        for (const std::uint32_t y : mj) {
+          if (score(x, y) < options.review_threshold) return Outcome::kSupport;
+        }
+      }
+    }
+    clusters.Merge(ri, rj);
+    return Outcome::kMerged;
+  };
+
+  // Must-link: a shared trusted identifier.
+  std::unordered_map<std::string, std::uint32_t> by_trusted_id;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (records[i].trusted_id.empty()) continue;
+    const auto [it, inserted] =
+        by_trusted_id.try_emplace(records[i].trusted_id, i);
+    if (!inserted) (void)try_merge(it->second, i, /*need_support=*/false);
+  }
+
+  // Links, most confident first; ties by index, so the result is stable.
+  std::vector<ScoredPair> ordered(pairs.begin(), pairs.end());
+  std::sort(ordered.begin(), ordered.end(),
+            [](const ScoredPair& x, const ScoredPair& y) {
+              if (x.probability != y.probability) {
+                return x.probability > y.probability;
+              }
+              return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+            });
+  for (const ScoredPair& p : ordered) {
+    if (p.probability < options.link_threshold) {
+      if (p.probability >= options.review_threshold &&
+          clusters.Find(p.a) != clusters.Find(p.b)) {
+        out.review.push_back(p);
+      }
+      continue;
+    }
+    switch (try_merge(p.a, p.b, /*need_support=*/true)) {
+      case Outcome::kConstraint:
+        ++out.refused_by_constraint;
+        out.review.push_back(p);
+        break;
+      case Outcome::kSupport:
+      case Outcome::kSize:
+        ++out.refused_by_support;
+        out.review.push_back(p);
+        break;
+      default:
+        break;
+    }
+  }
+  std::sort(out.review.begin(), out.review.end(),
+            [](const ScoredPair& x, const ScoredPair& y) {
+              return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+            });
+
+  // Number clusters in order of their first record.
+  out.cluster_of.assign(n, 0);
+  std::unordered_map<std::uint32_t, std::uint32_t> number;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto [it, inserted] =
+        number.try_emplace(clusters.Find(i), out.cluster_count);
+    if (inserted) ++out.cluster_count;
+    out.cluster_of[i] = it->second;
+  }
+  return out;
+}
+
+}  // namespace marac

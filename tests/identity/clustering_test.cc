@@ -1,0 +1,102 @@
+#include "marac/identity/clustering.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace marac {
+namespace {
+
+using ::testing::ElementsAre;
+
+PersonRecord Rec(std::string id) {
+  PersonRecord r;
+  r.record_id = std::move(id);
+  return r;
+}
+
+// Probabilities for every pair, from a table; missing pairs are 0.
+struct Table {
+  std::map<std::pair<std::uint32_t, std::uint32_t>, double> p;
+  std::vector<ScoredPair> Pairs() const {
+    std::vector<ScoredPair> out;
+    for (const auto& [k, v] : p) out.push_back({k.first, k.second, v});
+    return out;
+  }
+  double operator()(std::uint32_t a, std::uint32_t b) const {
+    const auto it = p.find({a, b});
+    return it == p.end() ? 0.0 : it->second;
+  }
+};
+
+TEST(ClusteringTest, ChainThroughAWeakMiddleDoesNotMergeTheEnds) {
+  // A-B and B-C look linked; A and C are clearly different people.
+  const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C")};
+  Table t;
+  t.p[{0, 1}] = 0.995;
+  t.p[{1, 2}] = 0.993;
+  t.p[{0, 2}] = 0.01;
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t));
+  EXPECT_EQ(c.cluster_count, 2u);
+  EXPECT_EQ(c.cluster_of[0], c.cluster_of[1]) << "the stronger link wins";
+  EXPECT_NE(c.cluster_of[0], c.cluster_of[2]);
+  EXPECT_EQ(c.refused_by_support, 1u);
+  ASSERT_EQ(c.review.size(), 1u);
+  EXPECT_EQ(c.review[0].a, 1u);
+  EXPECT_EQ(c.review[0].b, 2u);
+}
+
+TEST(ClusteringTest, CoherentTripleMergesEvenWithoutEveryCandidatePair) {
+  const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C")};
+  Table t;
+  t.p[{0, 1}] = 0.995;
+  t.p[{1, 2}] = 0.993;
+  Table all = t;
+  all.p[{0, 2}] = 0.8;  // Not a candidate; scored on demand.
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(all));
+  EXPECT_EQ(c.cluster_count, 1u);
+  EXPECT_THAT(c.cluster_of, ElementsAre(0u, 0u, 0u));
+}
+
+TEST(ClusteringTest, ConstraintsForbidAndTrustedIdsJoin) {
+  std::vector<PersonRecord> records = {Rec("V"), Rec("P"), Rec("X"), Rec("Y"),
+                                       Rec("Z")};
+  // The victim and perpetrator of one incident look alike: never merged.
+  records[0].role = Role::kVictim;
+  records[1].role = Role::kPerpetrator;
+  records[0].incident_id = records[1].incident_id = "INC-1";
+  // X and Y carry different trusted ids; Y and Z the same one.
+  records[2].trusted_id = "PNC-1";
+  records[3].trusted_id = "PNC-2";
+  records[4].trusted_id = "PNC-2";
+  Table t;
+  t.p[{0, 1}] = 0.999;
+  t.p[{2, 3}] = 0.999;
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t));
+  EXPECT_NE(c.cluster_of[0], c.cluster_of[1]);
+  EXPECT_NE(c.cluster_of[2], c.cluster_of[3]);
+  EXPECT_EQ(c.cluster_of[3], c.cluster_of[4]) << "must-link by trusted id";
+  EXPECT_EQ(c.refused_by_constraint, 2u);
+  EXPECT_TRUE(CannotLink(records[0], records[1]));
+  EXPECT_FALSE(CannotLink(records[3], records[4]));
+}
+
+TEST(ClusteringTest, ReviewBandAndDeterminism) {
+  const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C"),
+                                             Rec("D")};
+  Table t;
+  t.p[{0, 1}] = 0.7;  // Review band: listed, not merged.
+  t.p[{2, 3}] = 0.2;  // Non-link.
+  const Clustering a = Cluster(records, t.Pairs(), std::cref(t));
+  EXPECT_EQ(a.cluster_count, 4u);
+  ASSERT_EQ(a.review.size(), 1u);
+  EXPECT_DOUBLE_EQ(a.review[0].probability, 0.7);
+  std::vector<ScoredPair> reversed = t.Pairs();
+  std::reverse(reversed.begin(), reversed.end());
+  const Clustering b = Cluster(records, reversed, std::cref(t));
+  EXPECT_EQ(a.cluster_of, b.cluster_of) << "input order does not matter";
+}
+
+}  // namespace
+}  // namespace marac
