@@ -8,10 +8,12 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "marac/assess/instrument.h"
 #include "marac/assess/score.h"
 #include "services/cli/assessment_json.h"
+#include "services/cli/record_csv.h"
 
 namespace marac {
 
@@ -41,6 +43,18 @@ struct DemoCommandOptions {
 };
 
 int RunDemo(const DemoCommandOptions& options, std::ostream& out,
+            std::ostream& err);
+
+struct LinkCommandOptions {
+  std::vector<std::string> inputs;  // --in, at least one.
+  std::string out;                  // record_id,person_id
+  std::optional<std::string> review_out;
+  std::optional<std::string> explain_out;
+  RecordFormat format = RecordFormat::kMarac;
+};
+
+// Resolves the people in `inputs`; writes the outputs atomically.
+int RunLink(const LinkCommandOptions& options, std::ostream& out,
             std::ostream& err);
 
 // The program: parses argv and dispatches.

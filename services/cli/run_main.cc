@@ -161,6 +161,26 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   demo->add_option("--count", demo_options.count, "Number of assessments")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
 
+  LinkCommandOptions link_options;
+  std::string link_format = "marac";
+  std::string review_out;
+  std::string explain_out;
+  CLI::App* link = app.add_subcommand(
+      "link", "Resolve which records are the same person (CSV in, CSV out)");
+  link->add_option("--in", link_options.inputs,
+                   "Records CSV; repeat for several sources")
+      ->required()
+      ->check(CLI::ExistingFile);
+  link->add_option("--out", link_options.out,
+                   "Where to write record_id,person_id")
+      ->required();
+  link->add_option("--review-out", review_out,
+                   "Where to write the pairs left for a person to decide");
+  link->add_option("--explain-out", explain_out,
+                   "Where to write every scored pair's weights (JSON Lines)");
+  link->add_option("--format", link_format,
+                   "Column layout of the inputs: marac | febrl | splink");
+
   CLI::App* list = app.add_subcommand(
       "instruments", "List the instruments, their items, keys and tags");
   add_config(list);
@@ -178,6 +198,18 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e, out, err);
     return kExitBadInput;
+  }
+
+  if (link->parsed()) {
+    const Result<RecordFormat> format = ParseRecordFormat(link_format);
+    if (!format.ok()) {
+      err << "marac link: " << format.status().message() << "\n";
+      return kExitBadInput;
+    }
+    link_options.format = *format;
+    if (!review_out.empty()) link_options.review_out = review_out;
+    if (!explain_out.empty()) link_options.explain_out = explain_out;
+    return RunLink(link_options, out, err);
   }
 
   InstrumentSet instruments;

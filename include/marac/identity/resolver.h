@@ -1,0 +1,48 @@
+// Identity resolution end to end, in memory: normalise, block, train the
+// linkage model without labels, score the candidate pairs, cluster.
+//
+//   Result<Resolution> r = Resolve(records, {});
+//   // r->person_of[i]: the person of records[i]; r->review: pairs to decide
+#ifndef MARAC_IDENTITY_RESOLVER_H_
+#define MARAC_IDENTITY_RESOLVER_H_
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marac/common/result.h"
+#include "marac/identity/blocking.h"
+#include "marac/identity/clustering.h"
+#include "marac/identity/linkage_model.h"
+#include "marac/identity/person_record.h"
+
+namespace marac {
+
+struct ResolveOptions {
+  BlockingOptions blocking;
+  TrainingOptions training;
+  ClusteringOptions clustering;
+};
+
+struct Resolution {
+  // Per record, its person: "P" and a six-digit number, numbered in order of
+  // each person's first record. The same input gives the same ids; ids that
+  // stay stable as records are added need the store (a later version).
+  std::vector<std::string> person_of;
+  std::vector<ScoredPair> scored;  // Every candidate pair, sorted by (a, b).
+  std::vector<ScoredPair> review;  // For a person to decide.
+  std::vector<RuleReport> blocking;
+  std::optional<LinkageModel> model;  // Absent when nothing could be trained.
+  std::vector<NormalisedRecord> normalised;
+};
+
+// Resolves `records`. With fewer than two records, or no candidate pair,
+// every record is its own person. kInvalidArgument when the model cannot be
+// trained on what blocking produced.
+Result<Resolution> Resolve(std::span<const PersonRecord> records,
+                           const ResolveOptions& options = {});
+
+}  // namespace marac
+
+#endif  // MARAC_IDENTITY_RESOLVER_H_

@@ -1,0 +1,55 @@
+#include "marac/identity/resolver.h"
+
+#include <cstdio>
+
+namespace marac {
+
+Result<Resolution> Resolve(std::span<const PersonRecord> records,
+                           const ResolveOptions& options) {
+  Resolution out;
+  out.normalised.reserve(records.size());
+  for (const PersonRecord& r : records) out.normalised.push_back(Normalise(r));
+
+  std::vector<std::uint32_t> cluster_of(records.size());
+  for (std::uint32_t i = 0; i < cluster_of.size(); ++i) cluster_of[i] = i;
+  if (records.size() >= 2) {
+    const std::vector<BlockingRule> rules = DefaultBlockingRules();
+    BlockingResult blocking = Block(out.normalised, rules, options.blocking);
+    out.blocking = blocking.rules;
+    if (!blocking.candidates.empty()) {
+      MARAC_ASSIGN_OR_RETURN(
+          LinkageModel model,
+          LinkageModel::Train(out.normalised, blocking.passes,
+                              blocking.candidates, options.training));
+      out.scored.reserve(blocking.candidates.size());
+      for (const auto& [i, j] : blocking.candidates) {
+        out.scored.push_back(
+            {i, j,
+             model.MatchProbability(out.normalised[i], out.normalised[j])});
+      }
+      const Clustering clusters = Cluster(
+          records, out.scored,
+          [&](std::uint32_t i, std::uint32_t j) {
+            return model.MatchProbability(out.normalised[i], out.normalised[j]);
+          },
+          options.clustering);
+      cluster_of = clusters.cluster_of;
+      out.review = clusters.review;
+      out.model = std::move(model);
+    }
+  }
+  // Number people in order of their first record.
+  std::vector<std::int64_t> number(records.size(), -1);
+  std::int64_t next = 0;
+  out.person_of.reserve(records.size());
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    std::int64_t& n = number[cluster_of[i]];
+    if (n < 0) n = next++;
+    char id[32];
+    std::snprintf(id, sizeof id, "P%06lld", static_cast<long long>(n + 1));
+    out.person_of.emplace_back(id);
+  }
+  return out;
+}
+
+}  // namespace marac

@@ -1,0 +1,160 @@
+// `marac link`: resolves the people in one or more CSV files of records and
+// writes which person each record belongs to, the pairs left for a person to
+// decide, and optionally every scored pair's explanation. Outputs are
+// written to a temporary file and renamed, so none is ever half-written.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+#include "marac/identity/resolver.h"
+#include "services/cli/commands.h"
+#include "services/cli/record_csv.h"
+
+namespace marac {
+namespace {
+
+constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{2} << 30;  // 2 GiB
+
+Result<std::string> ReadInput(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgument("--in " + path, "is a directory, not a file");
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec)
+    return InvalidArgument("--in " + path, "cannot read: " + ec.message());
+  if (size > kMaxInputBytes) {
+    return InvalidArgument("--in " + path, "larger than 2 GiB");
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return InvalidArgument("--in " + path, "cannot open the file");
+  std::string text(static_cast<std::size_t>(size), '\0');
+  file.read(text.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(file.gcount()) != size) {
+    return InvalidArgument("--in " + path, "read error");
+  }
+  return text;
+}
+
+// Writes `content` to `path` through a temporary file beside it.
+Status WriteAtomically(const std::string& path, const std::string& content,
+                       std::string_view option) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      return InvalidArgument(std::string(option) + " " + path,
+                             "cannot create " + temporary);
+    }
+    file.write(content.data(), static_cast<std::streamsize>(content.size()));
+    file.flush();
+    if (!file) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      return Status(StatusCode::kUnavailable,
+                    std::string(option) + " " + path + ": write failed");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    return Status(StatusCode::kUnavailable,
+                  std::string(option) + " " + path + ": cannot replace it");
+  }
+  return Status::Ok();
+}
+
+std::string Probability(double p) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6f", p);
+  return buffer;
+}
+
+}  // namespace
+
+int RunLink(const LinkCommandOptions& options, std::ostream& out,
+            std::ostream& err) {
+  std::vector<PersonRecord> records;
+  for (const std::string& path : options.inputs) {
+    const Result<std::string> text = ReadInput(path);
+    if (!text.ok()) {
+      err << "marac link: " << text.status().message() << "\n";
+      return kExitBadInput;
+    }
+    const Status read = ReadRecordCsv(*text, path, options.format, records);
+    if (!read.ok()) {
+      err << "marac link: " << read.message() << "\n";
+      return kExitBadInput;
+    }
+  }
+  const Result<Resolution> resolution = Resolve(records, {});
+  if (!resolution.ok()) {
+    err << "marac link: " << resolution.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::string clusters = "record_id,person_id\n";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    clusters += CsvField(records[i].record_id);
+    clusters += ',';
+    clusters += resolution->person_of[i];
+    clusters += '\n';
+  }
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>>
+      files;
+  files.push_back({"--out", {options.out, std::move(clusters)}});
+  if (options.review_out) {
+    std::string review = "record_id_l,record_id_r,match_probability\n";
+    for (const ScoredPair& p : resolution->review) {
+      review += CsvField(records[p.a].record_id) + "," +
+                CsvField(records[p.b].record_id) + "," +
+                Probability(p.probability) + "\n";
+    }
+    files.push_back({"--review-out", {*options.review_out, std::move(review)}});
+  }
+  if (options.explain_out && resolution->model) {
+    std::string explain;
+    for (const ScoredPair& p : resolution->scored) {
+      const NormalisedRecord& a = resolution->normalised[p.a];
+      const NormalisedRecord& b = resolution->normalised[p.b];
+      nlohmann::ordered_json line;
+      line["record_id_l"] = records[p.a].record_id;
+      line["record_id_r"] = records[p.b].record_id;
+      line["match_probability"] = p.probability;
+      line["match_weight"] = resolution->model->MatchWeight(a, b);
+      nlohmann::ordered_json terms = nlohmann::ordered_json::array();
+      for (const WeightTerm& t : resolution->model->Explain(a, b)) {
+        terms.push_back(
+            {{"field", t.field}, {"level", t.level}, {"weight", t.weight}});
+      }
+      line["terms"] = std::move(terms);
+      explain +=
+          line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      explain += '\n';
+    }
+    files.push_back(
+        {"--explain-out", {*options.explain_out, std::move(explain)}});
+  } else if (options.explain_out) {
+    files.push_back({"--explain-out", {*options.explain_out, ""}});
+  }
+  for (const auto& [option, file] : files) {
+    const Status written = WriteAtomically(file.first, file.second, option);
+    if (!written.ok()) {
+      err << "marac link: " << written.message() << "\n";
+      return kExitFailure;
+    }
+  }
+  const std::set<std::string> people(resolution->person_of.begin(),
+                                     resolution->person_of.end());
+  out << "marac link: " << records.size() << " records, " << people.size()
+      << " people, " << resolution->scored.size() << " candidate pairs, "
+      << resolution->review.size() << " for review\n";
+  return kExitOk;
+}
+
+}  // namespace marac

@@ -1,0 +1,225 @@
+#include "services/cli/record_csv.h"
+
+#include <csv.h>
+
+#include <unordered_map>
+
+#include "lib/common/strict_json.h"
+#include "marac/common/date.h"
+
+namespace marac {
+namespace {
+
+struct Table {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> end_lines;  // Physical line where each row ends.
+  std::vector<std::string> current;
+  std::size_t line = 1;
+};
+
+void OnField(void* data, std::size_t length, void* table) {
+  auto* t = static_cast<Table*>(table);
+  t->current.emplace_back(static_cast<const char*>(data), length);
+}
+
+void OnRow(int, void* table) {
+  auto* t = static_cast<Table*>(table);
+  t->rows.push_back(std::move(t->current));
+  t->end_lines.push_back(t->line);
+  t->current.clear();
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+// Which header column feeds each record field, per format.
+struct Layout {
+  const char* record_id;
+  const char* given_name;
+  const char* family_name;
+  const char* dob;
+  const char* gender;
+  const char* postcode;
+  const char* address_line;
+  const char* role;
+  bool dob_compact;   // YYYYMMDD, converted to YYYY-MM-DD.
+  bool validate_dob;  // Refuse an impossible date (the project's own files).
+  bool trim;          // FEBRL pads fields with a space.
+};
+
+constexpr Layout kMarac = {"record_id", "given_name", "family_name",  "dob",
+                           "gender",    "postcode",   "address_line", "role",
+                           false,       true,         false};
+constexpr Layout kFebrl = {"rec_id", "given_name", "surname",   "date_of_birth",
+                           "",       "postcode",   "address_1", "",
+                           true,     false,        true};
+constexpr Layout kSplink = {"unique_id", "first_name", "surname", "dob",
+                            "",          "",           "",        "",
+                            false,       false,        false};
+
+}  // namespace
+
+Result<RecordFormat> ParseRecordFormat(std::string_view name) {
+  if (name == "marac") return RecordFormat::kMarac;
+  if (name == "febrl") return RecordFormat::kFebrl;
+  if (name == "splink") return RecordFormat::kSplink;
+  return InvalidArgument("--format", "\"" + ShownText(name) +
+                                         "\" is not a format (marac | febrl | "
+                                         "splink)");
+}
+
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
+                     RecordFormat format, std::vector<PersonRecord>& out) {
+  const Layout& layout =
+      format == RecordFormat::kMarac
+          ? kMarac
+          : (format == RecordFormat::kFebrl ? kFebrl : kSplink);
+  csv_parser parser;
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    return Internal("csv: cannot initialise the parser");
+  }
+  Table table;
+  // Feed one physical line at a time, so each row knows its line.
+  std::size_t start = 0;
+  bool failed = false;
+  while (start < csv_text.size() && !failed) {
+    std::size_t end = csv_text.find('\n', start);
+    end = end == std::string_view::npos ? csv_text.size() : end + 1;
+    const std::size_t length = end - start;
+    if (csv_parse(&parser, csv_text.data() + start, length, OnField, OnRow,
+                  &table) != length) {
+      failed = true;
+      break;
+    }
+    start = end;
+    ++table.line;
+  }
+  if (!failed && csv_fini(&parser, OnField, OnRow, &table) != 0) failed = true;
+  const std::string error = failed ? csv_strerror(csv_error(&parser)) : "";
+  csv_free(&parser);
+  if (failed) {
+    return InvalidArgument(source + " line " + std::to_string(table.line),
+                           "not valid CSV (" + error + ")");
+  }
+  if (table.rows.empty())
+    return InvalidArgument(source, "empty: no header row");
+
+  // The header: find each needed column.
+  std::unordered_map<std::string, std::size_t> column;
+  for (std::size_t c = 0; c < table.rows[0].size(); ++c) {
+    column.emplace(layout.trim ? Trim(table.rows[0][c]) : table.rows[0][c], c);
+  }
+  const auto find = [&](const char* name) -> Result<std::ptrdiff_t> {
+    if (name[0] == '\0') return std::ptrdiff_t{-1};
+    const auto it = column.find(name);
+    if (it == column.end()) {
+      return InvalidArgument(source + " line 1",
+                             std::string("no \"") + name + "\" column");
+    }
+    return static_cast<std::ptrdiff_t>(it->second);
+  };
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_id, find(layout.record_id));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_given, find(layout.given_name));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_family,
+                         find(layout.family_name));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_dob, find(layout.dob));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_gender, find(layout.gender));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_postcode,
+                         find(layout.postcode));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_address,
+                         find(layout.address_line));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_role, find(layout.role));
+  const auto optional_column = [&](const char* name) -> std::ptrdiff_t {
+    if (format != RecordFormat::kMarac) return -1;
+    const auto it = column.find(name);
+    return it == column.end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
+  };
+  const std::ptrdiff_t c_incident = optional_column("incident_id");
+  const std::ptrdiff_t c_trusted = optional_column("trusted_id");
+
+  std::unordered_map<std::string, std::string> seen;  // id -> where
+  for (const PersonRecord& r : out) seen.emplace(r.record_id, r.source);
+  const std::size_t width = table.rows[0].size();
+  for (std::size_t row = 1; row < table.rows.size(); ++row) {
+    const std::vector<std::string>& fields = table.rows[row];
+    const std::string where =
+        source + " line " + std::to_string(table.end_lines[row]);
+    if (fields.size() == 1 && fields[0].empty()) continue;  // A blank line.
+    if (fields.size() != width) {
+      return InvalidArgument(where, "expected " + std::to_string(width) +
+                                        " fields, got " +
+                                        std::to_string(fields.size()));
+    }
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      if (ShownText(fields[c], fields[c].size() + 8) != fields[c]) {
+        return InvalidArgument(where + ": " + ShownText(table.rows[0][c], 40),
+                               "not valid UTF-8 text, or holds control "
+                               "characters");
+      }
+    }
+    const auto get = [&](std::ptrdiff_t c) {
+      if (c < 0) return std::string();
+      const std::string& v = fields[static_cast<std::size_t>(c)];
+      return layout.trim ? Trim(v) : v;
+    };
+    PersonRecord r;
+    r.source = source;
+    r.record_id = get(c_id);
+    if (r.record_id.empty())
+      return InvalidArgument(where + ": record_id", "empty");
+    if (const auto [it, inserted] = seen.emplace(r.record_id, where);
+        !inserted) {
+      return InvalidArgument(where + ": record_id",
+                             "\"" + ShownText(r.record_id) +
+                                 "\" is already used (" + it->second + ")");
+    }
+    r.given_name = get(c_given);
+    r.family_name = get(c_family);
+    r.gender = get(c_gender);
+    r.postcode = get(c_postcode);
+    r.address_line = get(c_address);
+    r.incident_id = get(c_incident);
+    r.trusted_id = get(c_trusted);
+    std::string dob = get(c_dob);
+    if (layout.dob_compact && dob.size() == 8) {
+      dob = dob.substr(0, 4) + "-" + dob.substr(4, 2) + "-" + dob.substr(6, 2);
+    }
+    if (layout.validate_dob && !dob.empty()) {
+      MARAC_RETURN_IF_ERROR(Date::Parse(where + ": dob", dob).status());
+    }
+    r.dob = dob;
+    const std::string role = get(c_role);
+    if (role == "victim") {
+      r.role = Role::kVictim;
+    } else if (role == "perpetrator") {
+      r.role = Role::kPerpetrator;
+    } else if (!role.empty()) {
+      return InvalidArgument(where + ": role",
+                             "\"" + ShownText(role) +
+                                 "\" is not a role (victim | perpetrator | "
+                                 "empty)");
+    }
+    out.push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+}  // namespace marac

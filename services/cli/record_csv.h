@@ -1,0 +1,38 @@
+// Reading person records for `marac link` from CSV (RFC 4180, parsed by
+// libcsv in strict mode), in the project's own column layout or, with a
+// format preset, in the layouts of the FEBRL and Splink data sets.
+#ifndef MARAC_SERVICES_CLI_RECORD_CSV_H_
+#define MARAC_SERVICES_CLI_RECORD_CSV_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marac/common/result.h"
+#include "marac/identity/person_record.h"
+
+namespace marac {
+
+enum class RecordFormat {
+  kMarac,   // record_id,given_name,family_name,dob,gender,postcode,
+            // address_line,role[,incident_id][,trusted_id]; dob validated.
+  kFebrl,   // rec_id, given_name, surname, ..., date_of_birth (YYYYMMDD).
+  kSplink,  // unique_id,first_name,surname,dob,...
+};
+
+// "marac" | "febrl" | "splink".
+Result<RecordFormat> ParseRecordFormat(std::string_view name);
+
+// Appends the records of `csv_text` (read from `source`) to `out`. Errors
+// name the source, the line and the field: "a.csv line 7: dob: 2025-02-29 is
+// not a date (2025 is not a leap year)". Record ids must be unique across
+// everything in `out`.
+Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
+                     RecordFormat format, std::vector<PersonRecord>& out);
+
+// `text` as one CSV field (quoted when it holds a comma, quote or newline).
+std::string CsvField(std::string_view text);
+
+}  // namespace marac
+
+#endif  // MARAC_SERVICES_CLI_RECORD_CSV_H_

@@ -1,0 +1,203 @@
+// `marac link` through RunMain: the CSV contract, its errors, and that
+// nothing is half-written. People here are invented.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "services/cli/commands.h"
+
+namespace marac {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct LinkRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+LinkRun Link(std::vector<std::string> args) {
+  args.insert(args.begin(), {"marac", "link"});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  std::istringstream in;
+  std::ostringstream out, err;
+  const int status =
+      RunMain(static_cast<int>(argv.size()), argv.data(), in, out, err);
+  return {status, out.str(), err.str()};
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ =
+        std::filesystem::temp_directory_path() /
+        ("marac-link-" +
+         std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string Write(const std::string& name, const std::string& text) const {
+    const std::filesystem::path p = path_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  std::string Path(const std::string& name) const {
+    return (path_ / name).string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string Read(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+constexpr char kHeader[] =
+    "record_id,given_name,family_name,dob,gender,postcode,address_line,role\n";
+
+TEST(LinkTest, LinksVariantsOfOnePersonAndKeepsOthersApart) {
+  const TempDir dir;
+  std::string csv = kHeader;
+  // One invented person under three variants, plus unrelated people.
+  csv +=
+      "A1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,\"1 Quay Row, Leeds\",victim\n";
+  csv += "A2,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,,victim\n";
+  csv += "A3,Elspeth,Marlow,1990-07-03,f,LS6 2AB,,victim\n";
+  const char* given[] = {"Ivo",    "Tamsin", "Corin", "Hal",
+                         "Bryony", "Odo",    "Wren",  "Perpetua",
+                         "Lorcan", "Saffi",  "Anwen", "Iolo"};
+  const char* family[] = {"Tallis",   "Okonkwo", "Ashby",    "Pelham",
+                          "Quennell", "Fenwick", "Brannagh", "Dacre",
+                          "Ellery",   "Gaunt",   "Hollis",   "Ireton"};
+  for (int i = 0; i < 12; ++i) {
+    csv += "B" + std::to_string(i) + "," + given[i] + "," + family[i] + ",19" +
+           std::to_string(60 + i) + "-0" + std::to_string(1 + i % 9) + "-1" +
+           std::to_string(i % 9) + ",,M1 1AE,,\n";
+  }
+  const std::string in = dir.Write("records.csv", csv);
+  const LinkRun r = Link({"--in", in, "--out", dir.Path("clusters.csv"),
+                          "--review-out", dir.Path("review.csv"),
+                          "--explain-out", dir.Path("explain.jsonl")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string clusters = Read(dir.Path("clusters.csv"));
+  std::istringstream lines(clusters);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "record_id,person_id");
+  std::map<std::string, std::string> person;
+  while (std::getline(lines, line)) {
+    const auto comma = line.find(',');
+    person[line.substr(0, comma)] = line.substr(comma + 1);
+  }
+  ASSERT_EQ(person.size(), 15u) << "every record is in the output";
+  EXPECT_EQ(person["A1"], person["A2"]);
+  EXPECT_EQ(person["A1"], person["A3"]);
+  EXPECT_NE(person["A1"], person["B0"]);
+  EXPECT_NE(person["B0"], person["B1"]);
+  EXPECT_THAT(
+      Read(dir.Path("review.csv")),
+      ::testing::StartsWith("record_id_l,record_id_r,match_probability\n"));
+  EXPECT_THAT(Read(dir.Path("explain.jsonl")), HasSubstr("\"terms\""));
+
+  // Deterministic: the same input gives the same output.
+  const LinkRun again = Link({"--in", in, "--out", dir.Path("again.csv")});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(Read(dir.Path("again.csv")), clusters);
+}
+
+struct BadCase {
+  const char* label;
+  std::string rows;
+  const char* want;
+};
+
+TEST(LinkTest, BadRowsNameTheLineAndFieldAndWriteNothing) {
+  const BadCase cases[] = {
+      {"ColumnCount", "R1,Orla,Fenwick,1988-04-12,f,,,\nR2,Orla\n",
+       "line 3: expected 8 fields, got 2"},
+      {"ImpossibleDate", "R1,Orla,Fenwick,2025-02-29,f,,,\n",
+       "line 2: dob: 2025-02-29 is not a date"},
+      {"DuplicateId", "R1,Orla,Fenwick,,f,,,\nR1,Ivo,Tallis,,m,,,\n",
+       "line 3: record_id: \"R1\" is already used"},
+      {"InvalidUtf8", "R1,Orla,Fen\xffwick,,f,,,\n",
+       "line 2: family_name: not valid UTF-8"},
+      {"BadRole", "R1,Orla,Fenwick,,f,,,witness\n",
+       "line 2: role: \"witness\" is not a role"},
+      {"EmptyId", ",Orla,Fenwick,,f,,,\n", "line 2: record_id: empty"},
+      {"UnterminatedQuote", "R1,\"Orla,Fenwick,,f,,,\n", "not valid CSV"},
+  };
+  for (const BadCase& c : cases) {
+    SCOPED_TRACE(c.label);
+    const TempDir dir;
+    const std::string in = dir.Write("records.csv", kHeader + c.rows);
+    const std::string out = dir.Write("clusters.csv", "previous content\n");
+    const LinkRun r = Link({"--in", in, "--out", out});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_THAT(r.err, HasSubstr(c.want));
+    EXPECT_EQ(Read(out), "previous content\n") << "nothing half-written";
+    EXPECT_FALSE(std::filesystem::exists(out + ".tmp"));
+  }
+}
+
+TEST(LinkTest, MissingColumnAndUnknownFormat) {
+  const TempDir dir;
+  const std::string in =
+      dir.Write("records.csv", "record_id,given_name\nR1,A\n");
+  const LinkRun r = Link({"--in", in, "--out", dir.Path("c.csv")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("line 1: no \"family_name\" column"));
+  const LinkRun f =
+      Link({"--in", in, "--out", dir.Path("c.csv"), "--format", "xml"});
+  EXPECT_EQ(f.status, 2);
+  EXPECT_THAT(f.err, HasSubstr("--format: \"xml\" is not a format"));
+}
+
+TEST(LinkTest, SeveralInputsAndTheFebrlLayout) {
+  const std::string febrl =
+      std::string(MARAC_SHARED_DATA) + "/febrl/dataset4a.csv";
+  if (!std::filesystem::exists(febrl)) GTEST_SKIP() << "no shared FEBRL data";
+  const TempDir dir;
+  const LinkRun r =
+      Link({"--in", febrl, "--in",
+            std::string(MARAC_SHARED_DATA) + "/febrl/dataset4b.csv", "--format",
+            "febrl", "--out", dir.Path("c.csv")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("10000 records"));
+  // rec-N-org in 4a and rec-N-dup-0 in 4b are one person: count agreement.
+  std::istringstream lines(Read(dir.Path("c.csv")));
+  std::string line;
+  std::getline(lines, line);
+  std::map<std::string, std::string> person;
+  while (std::getline(lines, line)) {
+    const auto comma = line.find(',');
+    person[line.substr(0, comma)] = line.substr(comma + 1);
+  }
+  int linked = 0, total = 0;
+  for (const auto& [id, p] : person) {
+    if (id.find("-org") == std::string::npos) continue;
+    const std::string n = id.substr(4, id.find('-', 4) - 4);
+    const auto dup = person.find("rec-" + n + "-dup-0");
+    if (dup == person.end()) continue;
+    ++total;
+    linked += dup->second == p;
+  }
+  std::cout << "FEBRL4 a-b pairs linked: " << linked << " of " << total << "\n";
+  EXPECT_EQ(total, 5000);
+  EXPECT_GE(linked, 4500);
+}
+
+}  // namespace
+}  // namespace marac
