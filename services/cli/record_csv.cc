@@ -58,9 +58,9 @@ constexpr Layout kMarac = {"record_id", "given_name", "family_name",  "dob",
 constexpr Layout kFebrl = {"rec_id", "given_name", "surname",   "date_of_birth",
                            "",       "postcode",   "address_1", "",
                            true,     false,        true};
-constexpr Layout kSplink = {"unique_id", "first_name", "surname", "dob",
-                            "",          "",           "",        "",
-                            false,       false,        false};
+constexpr Layout kSplink = {"unique_id", "first_name",    "surname", "dob",
+                            "gender",    "postcode_fake", "",        "",
+                            false,       false,           false};
 
 }  // namespace
 
@@ -130,6 +130,10 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
   const auto find = [&](const char* name) -> Result<std::ptrdiff_t> {
     if (name[0] == '\0') return std::ptrdiff_t{-1};
     const auto it = column.find(name);
+    // The presets' extra columns are optional (fake_1000 has no postcode).
+    const bool required = format == RecordFormat::kMarac ||
+                          name == std::string_view(layout.record_id);
+    if (it == column.end() && !required) return std::ptrdiff_t{-1};
     if (it == column.end()) {
       return InvalidArgument(source + " line 1",
                              std::string("no \"") + name + "\" column");
