@@ -228,7 +228,9 @@ Result<LinkageModel> LinkageModel::Train(
     for (std::size_t l = 1; l < start[f].size(); ++l) start[f][l] /= total;
   }
 
-  // m: EM in each pass, over the fields its rule left free; averaged.
+  // m: EM in each pass, over the fields its rule left free; averaged. Each
+  // pass also estimates how many matches its rule catches.
+  double expected_matches = 0;
   LevelTable m_sum;
   std::array<int, kLinkFieldCount> m_passes{};
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
@@ -277,6 +279,8 @@ Result<LinkageModel> LinkageModel::Train(
       model.report_.iterations += 1;
       if (change < options.tolerance) break;
     }
+    expected_matches =
+        std::max(expected_matches, prior * patterns.counts.sum());
     for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
       if ((blocked >> f) & 1u) continue;
       m_passes[f] += 1;
@@ -294,22 +298,29 @@ Result<LinkageModel> LinkageModel::Train(
     if (m_passes[f] == 0) model.m_[f] = model.u_[f];  // Weight 0.
   }
 
-  // The prior among the pairs that will be scored, m and u held.
+  // The prior: the chance that two records picked at random are one person,
+  // from the pass that caught the most matches (a lower bound, as no rule
+  // catches them all). A prior fitted among the candidate pairs instead is
+  // biased by the blocking itself (they agree on a rule's fields) and on
+  // sparse data ran away towards 1, linking every candidate.
+  const double all_pairs = static_cast<double>(records.size()) *
+                           static_cast<double>(records.size() - 1) / 2.0;
+  double prior = std::clamp(expected_matches / all_pairs, kFloor, 0.5);
+  // Then the expected number of matches among all the candidates, taking
+  // pairs outside them to hold none: a fixed point over the prior of all
+  // pairs, with m and u held.
   MARAC_ASSIGN_OR_RETURN(
       const Patterns candidates,
       CountPatterns(records, candidate_pairs, "candidate_pairs", 0));
-  double prior = options.initial_prior;
   model.report_.converged = false;
-  for (int iteration = 1; iteration <= options.max_iterations * 4;
-       ++iteration) {
+  for (int iteration = 0; iteration < 100; ++iteration) {
     const Eigen::ArrayXd match =
         MatchProbabilities(candidates, model.m_, model.u_, prior);
     const double next = std::clamp(
-        (match * candidates.counts.array()).sum() / candidates.counts.sum(),
-        kFloor, 1.0 - kFloor);
-    const double change = std::abs(next - prior);
+        (match * candidates.counts.array()).sum() / all_pairs, kFloor, 0.5);
+    const double change = std::abs(next - prior) / prior;
     prior = next;
-    if (change < options.tolerance * 1e-2) {
+    if (change < 1e-4) {
       model.report_.converged = true;
       break;
     }

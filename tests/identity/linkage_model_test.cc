@@ -49,8 +49,10 @@ TEST(LinkageModelTest, LearnsFebrlDuplicatesWithoutLabels) {
   // Regression floors, names, DOB and postcode only (address and other ids
   // not yet compared, no clustering): the targets (FEBRL3 F1 0.995)
   // belong to the accuracy benchmark still to come.
-  const Case cases[] = {{"dataset1.csv", 0.99, 0.95},
-                        {"dataset3.csv", 0.98, 0.93}};
+  // Auto-link precision is the issue's own floor (a false merge costs more
+  // than a miss); recall floors are today's figures, to catch regressions.
+  const Case cases[] = {{"dataset1.csv", 0.995, 0.88},
+                        {"dataset3.csv", 0.995, 0.79}};
   for (const Case& c : cases) {
     SCOPED_TRACE(c.file);
     Febrl febrl;
