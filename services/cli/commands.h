@@ -38,6 +38,7 @@ int RunScore(const Scorer& scorer, const InstrumentSet& instruments,
 struct DemoCommandOptions {
   std::uint64_t seed = 20261123;
   std::size_t count = 2000;
+  std::size_t people = 600;  // Invented people whose records are linked.
   // When set, writes assessments.jsonl and results.jsonl there.
   std::optional<std::string> out_dir;
 };

@@ -160,6 +160,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   demo->add_option("--seed", demo_options.seed, "Seed for the synthetic data");
   demo->add_option("--count", demo_options.count, "Number of assessments")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  demo->add_option("--people", demo_options.people,
+                   "Number of invented people whose records are linked")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
 
   LinkCommandOptions link_options;
   std::string link_format = "marac";

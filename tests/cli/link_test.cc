@@ -199,5 +199,20 @@ TEST(LinkTest, SeveralInputsAndTheFebrlLayout) {
   EXPECT_GE(linked, 4400);
 }
 
+TEST(LinkTest, DemoLinksInventedPeopleAndReportsRepeatVictims) {
+  std::vector<std::string> args = {"marac", "demo",     "--count",
+                                   "50",    "--people", "200"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  std::istringstream in;
+  std::ostringstream out, err;
+  ASSERT_EQ(RunMain(static_cast<int>(argv.size()), argv.data(), in, out, err),
+            0)
+      << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("Identity linkage: "));
+  EXPECT_THAT(out.str(), HasSubstr("repeat victims found: "));
+  EXPECT_THAT(out.str(), HasSubstr("exact name and date matching finds"));
+}
+
 }  // namespace
 }  // namespace marac

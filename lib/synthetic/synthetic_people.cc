@@ -1,0 +1,163 @@
+#include "lib/synthetic/synthetic_people.h"
+
+#include <cstdio>
+#include <string>
+
+#include "lib/synthetic/synthetic_assessments.h"
+
+namespace marac {
+namespace {
+
+struct GivenName {
+  const char* name;
+  const char* nickname;  // "" when none.
+  bool female;
+};
+constexpr GivenName kGiven[] = {
+    {"Elizabeth", "Liz", true},
+    {"Rebecca", "Becky", true},
+    {"Samantha", "Sam", true},
+    {"Victoria", "Vicky", true},
+    {"Karen", "Kaz", true},
+    {"Sharon", "Shaz", true},
+    {"Jacqueline", "Jackie", true},
+    {"Natasha", "Tash", true},
+    {"Charlotte", "Lottie", true},
+    {"Stephanie", "Steph", true},
+    {"Gemma", "", true},
+    {"Aisha", "", true},
+    {"Chloe", "", true},
+    {"Priya", "", true},
+    {"Joanne", "Jo", true},
+    {"Margaret", "Maggie", true},
+    {"Katherine", "Kate", true},
+    {"Deborah", "Debbie", true},
+    {"Siobhan", "", true},
+    {"Amina", "", true},
+    {"Gary", "Gaz", false},
+    {"Darren", "Daz", false},
+    {"Michael", "Mick", false},
+    {"Anthony", "Tony", false},
+    {"Christopher", "Chris", false},
+    {"Daniel", "Danny", false},
+    {"James", "Jim", false},
+    {"William", "Bill", false},
+    {"Stephen", "Steve", false},
+    {"Matthew", "Matt", false},
+    {"Mohammed", "Mo", false},
+    {"Kieran", "", false},
+    {"Wayne", "", false},
+    {"Lee", "", false},
+    {"Craig", "", false},
+    {"Terence", "Terry", false},
+    {"Edward", "Ted", false},
+    {"Derek", "Del", false},
+    {"Ryan", "", false},
+    {"Imran", "", false},
+};
+constexpr const char* kFamily[] = {
+    "Smith",   "Jones",    "Taylor",   "Brown",    "Williams", "Wilson",
+    "Johnson", "Davies",   "Patel",    "Robinson", "Wright",   "Thompson",
+    "Evans",   "Walker",   "White",    "Roberts",  "Green",    "Hall",
+    "Wood",    "Jackson",  "Clarke",   "Khan",     "Hughes",   "Edwards",
+    "Hill",    "Moore",    "Clark",    "Harrison", "Scott",    "Young",
+    "Morris",  "Hussain",  "Carter",   "Begum",    "Lewis",    "Ahmed",
+    "Kelly",   "Bailey",   "Cooper",   "Ward",     "Marlowe",  "Fenwick",
+    "Okonkwo", "Brannagh", "Quennell", "Tallis",   "Pelham",   "Ashby",
+    "Dacre",   "Ellery",   "Gaunt",    "Hollis",   "Ireton",   "Kowalski",
+};
+constexpr const char* kAreas[] = {"LS", "M", "B",  "BS", "NE", "CF",
+                                  "L",  "S", "SW", "E",  "N",  "TQ"};
+constexpr const char* kSources[] = {"police", "idva", "refuge", "housing"};
+constexpr char kLetters[] = "ABDEFGHJLNPQRSTUWXYZ";
+
+std::string Postcode(SplitMix64& rng) {
+  std::string p = kAreas[rng.Below(std::size(kAreas))];
+  p += std::to_string(1 + rng.Below(20));
+  p += ' ';
+  p += static_cast<char>('0' + rng.Below(10));
+  p += kLetters[rng.Below(sizeof kLetters - 1)];
+  p += kLetters[rng.Below(sizeof kLetters - 1)];
+  return p;
+}
+
+// One typing slip: two adjacent letters swapped, or one dropped.
+std::string Typo(std::string s, SplitMix64& rng) {
+  if (s.size() < 4) return s;
+  const std::size_t at = 1 + rng.Below(s.size() - 2);
+  if (rng.Uniform() < 0.5) {
+    std::swap(s[at], s[at + 1]);
+  } else {
+    s.erase(at, 1);
+  }
+  return s;
+}
+
+}  // namespace
+
+SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,
+                                    const SyntheticPeopleOptions& options) {
+  SplitMix64 rng(seed);
+  SyntheticPopulation out;
+  const double v = options.variant_rate;
+  for (std::uint32_t p = 0; p < people; ++p) {
+    const GivenName& given = kGiven[rng.Below(std::size(kGiven))];
+    const std::string family = kFamily[rng.Below(std::size(kFamily))];
+    const Date dob = Date{1950, 1, 1}.AddDays(
+        static_cast<std::int64_t>(rng.Below(365 * 55)));
+    const std::string postcode = Postcode(rng);
+    const bool victim =
+        given.female ? rng.Uniform() < 0.9 : rng.Uniform() < 0.2;
+    std::size_t count = 1;
+    if (rng.Uniform() < options.repeat_share) {
+      count = 2;
+      while (count < 6 && rng.Uniform() < 0.4) ++count;
+    }
+    const std::string new_family = kFamily[rng.Below(std::size(kFamily))];
+    for (std::size_t k = 0; k < count; ++k) {
+      PersonRecord r;
+      char id[32];
+      std::snprintf(id, sizeof id, "R%06zu", out.records.size() + 1);
+      r.record_id = id;
+      r.source = kSources[rng.Below(std::size(kSources))];
+      r.role = victim ? Role::kVictim : Role::kPerpetrator;
+      r.gender = given.female ? "f" : "m";
+      r.given_name = given.name;
+      r.family_name = family;
+      r.dob = dob.ToString();
+      r.postcode = postcode;
+      if (k > 0) {  // Later records drift from the first.
+        if (given.nickname[0] != '\0' && rng.Uniform() < 0.2 * v) {
+          r.given_name = given.nickname;
+        }
+        if (rng.Uniform() < 0.1 * v) r.family_name = Typo(r.family_name, rng);
+        if (given.female && rng.Uniform() < 0.08 * v) {
+          r.previous_family_names = {family};
+          r.family_name = new_family;
+        }
+        const double d = rng.Uniform();
+        if (d < 0.05 * v && dob.day <= 12) {
+          r.dob = Date{dob.year, dob.day, dob.month}.ToString();
+        } else if (d < 0.10 * v) {
+          r.dob[static_cast<std::size_t>(9)] =
+              static_cast<char>('0' + rng.Below(10));
+          if (!Date::Parse("dob", r.dob).ok()) r.dob = dob.ToString();
+        } else if (d < 0.18 * v) {
+          r.dob.clear();
+        }
+        const double m = rng.Uniform();
+        if (m < 0.15 * v) {
+          r.postcode = Postcode(rng);  // Moved.
+        } else if (m < 0.25 * v) {
+          r.postcode.clear();
+        }
+      }
+      out.records.push_back(std::move(r));
+      out.person.push_back(p);
+    }
+  }
+  out.person_count = static_cast<std::uint32_t>(people);
+  return out;
+}
+
+}  // namespace marac

@@ -1,0 +1,76 @@
+#include "lib/synthetic/synthetic_people.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "marac/common/date.h"
+#include "marac/identity/resolver.h"
+
+namespace marac {
+namespace {
+
+TEST(SyntheticPeopleTest, SameSeedSameRecordsWithTruth) {
+  const SyntheticPopulation a = SyntheticPeople(300, 7);
+  const SyntheticPopulation b = SyntheticPeople(300, 7);
+  ASSERT_EQ(a.records.size(), b.records.size());
+  for (std::size_t i = 0; i < a.records.size(); ++i) {
+    EXPECT_EQ(a.records[i].record_id, b.records[i].record_id);
+    EXPECT_EQ(a.records[i].family_name, b.records[i].family_name);
+    EXPECT_EQ(a.records[i].dob, b.records[i].dob);
+  }
+  EXPECT_NE(SyntheticPeople(300, 8).records[0].dob, a.records[0].dob);
+  ASSERT_EQ(a.person.size(), a.records.size());
+  EXPECT_EQ(a.person_count, 300u);
+  EXPECT_GT(a.records.size(), 300u) << "some people have repeat records";
+  std::set<std::string> ids;
+  for (const PersonRecord& r : a.records) {
+    EXPECT_TRUE(ids.insert(r.record_id).second) << "record ids are unique";
+    EXPECT_TRUE(r.dob.empty() || Date::Parse("dob", r.dob).ok()) << r.dob;
+  }
+}
+
+TEST(SyntheticPeopleTest, RecordsOfOnePersonVaryLikeRealSystems) {
+  const SyntheticPopulation p = SyntheticPeople(2000, 11);
+  std::map<std::uint32_t, std::vector<std::size_t>> by_person;
+  for (std::size_t i = 0; i < p.records.size(); ++i) {
+    by_person[p.person[i]].push_back(i);
+  }
+  int differing_given = 0, differing_family = 0, missing_dob = 0, moved = 0;
+  for (const auto& [person, records] : by_person) {
+    const PersonRecord& first = p.records[records[0]];
+    for (std::size_t k = 1; k < records.size(); ++k) {
+      const PersonRecord& r = p.records[records[k]];
+      differing_given += r.given_name != first.given_name;
+      differing_family += r.family_name != first.family_name;
+      missing_dob += r.dob.empty();
+      moved += !r.postcode.empty() && r.postcode != first.postcode;
+    }
+  }
+  EXPECT_GT(differing_given, 0) << "nicknames";
+  EXPECT_GT(differing_family, 0) << "typos and new surnames";
+  EXPECT_GT(missing_dob, 0);
+  EXPECT_GT(moved, 0);
+}
+
+TEST(SyntheticPeopleTest, ResolverFindsRepeatVictimsExactMatchingMisses) {
+  const SyntheticPopulation p = SyntheticPeople(500, 3);
+  const Result<Resolution> r = Resolve(p.records, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::size_t tp = 0, fp = 0, true_pairs = 0;
+  std::map<std::uint32_t, std::size_t> sizes;
+  for (const std::uint32_t person : p.person) ++sizes[person];
+  for (const auto& [person, k] : sizes) true_pairs += k * (k - 1) / 2;
+  for (std::size_t i = 0; i < p.records.size(); ++i) {
+    for (std::size_t j = i + 1; j < p.records.size(); ++j) {
+      if (r->person_of[i] != r->person_of[j]) continue;
+      (p.person[i] == p.person[j] ? tp : fp) += 1;
+    }
+  }
+  EXPECT_EQ(fp, 0u) << "no false merge";
+  EXPECT_GE(static_cast<double>(tp) / static_cast<double>(true_pairs), 0.85);
+}
+
+}  // namespace
+}  // namespace marac
