@@ -1,6 +1,7 @@
 #include "marac/identity/compare.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <vector>
 
@@ -41,8 +42,20 @@ double Jaro(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 0.0;
   const std::size_t longer = std::max(a.size(), b.size());
   const std::size_t window = longer / 2 > 0 ? longer / 2 - 1 : 0;
-  std::vector<char> a_matched(a.size(), 0);
-  std::vector<char> b_matched(b.size(), 0);
+  // Names are short: flags on the stack, the heap only for long strings.
+  constexpr std::size_t kInline = 64;
+  std::array<char, kInline> a_inline{};
+  std::array<char, kInline> b_inline{};
+  std::vector<char> a_heap;
+  std::vector<char> b_heap;
+  char* a_matched = a_inline.data();
+  char* b_matched = b_inline.data();
+  if (a.size() > kInline || b.size() > kInline) {
+    a_heap.assign(a.size(), 0);
+    b_heap.assign(b.size(), 0);
+    a_matched = a_heap.data();
+    b_matched = b_heap.data();
+  }
   std::size_t matches = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::size_t lo = i > window ? i - window : 0;

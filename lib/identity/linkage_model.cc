@@ -351,12 +351,12 @@ double LinkageModel::MatchWeight(const ComparisonVector& v) const {
 }
 
 double LinkageModel::GivenNameFrequency(std::string_view name) const {
-  const auto it = given_frequency_.find(std::string(name));
+  const auto it = given_frequency_.find(name);
   return it == given_frequency_.end() ? unseen_frequency_ : it->second;
 }
 
 double LinkageModel::FamilyNameFrequency(std::string_view name) const {
-  const auto it = family_frequency_.find(std::string(name));
+  const auto it = family_frequency_.find(name);
   return it == family_frequency_.end() ? unseen_frequency_ : it->second;
 }
 
@@ -383,8 +383,17 @@ std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
 
 double LinkageModel::MatchWeight(const NormalisedRecord& a,
                                  const NormalisedRecord& b) const {
-  double w = 0;
-  for (const WeightTerm& t : Explain(a, b)) w += t.weight;
+  // The sum of Explain(a, b), without building its terms.
+  const ComparisonVector v = Compare(a, b);
+  double w = MatchWeight(v);
+  if (v.given == NameLevel::kExact) {
+    const double u_exact = u_[0][static_cast<std::size_t>(NameLevel::kExact)];
+    w += std::log2(u_exact / std::max(GivenNameFrequency(a.given), kFloor));
+  }
+  if (v.family == FamilyLevel::kExact) {
+    const double u_exact = u_[1][static_cast<std::size_t>(FamilyLevel::kExact)];
+    w += std::log2(u_exact / std::max(FamilyNameFrequency(a.family), kFloor));
+  }
   return w;
 }
 

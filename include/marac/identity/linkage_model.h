@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -125,8 +126,17 @@ class LinkageModel {
   std::array<std::vector<double>, kLinkFieldCount> u_;
   double prior_ = 0;
   TrainingReport report_;
-  std::unordered_map<std::string, double> given_frequency_;
-  std::unordered_map<std::string, double> family_frequency_;
+  // Transparent hashing: look up a string_view without building a string.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using FrequencyMap =
+      std::unordered_map<std::string, double, NameHash, std::equal_to<>>;
+  FrequencyMap given_frequency_;
+  FrequencyMap family_frequency_;
   double unseen_frequency_ = 0;
 };
 
