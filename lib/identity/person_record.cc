@@ -21,7 +21,8 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
 
 }  // namespace
 
-NormalisedRecord Normalise(const PersonRecord& r) {
+NormalisedRecord Normalise(const PersonRecord& r,
+                           std::span<const std::string_view> dob_placeholders) {
   NormalisedRecord n;
   n.given = NormaliseName(r.given_name);
   n.family = NormaliseName(r.family_name);
@@ -31,6 +32,9 @@ NormalisedRecord Normalise(const PersonRecord& r) {
     if (!p.empty()) n.previous_family.push_back(std::move(p));
   }
   n.dob = Trim(r.dob);
+  for (const std::string_view placeholder : dob_placeholders) {
+    if (n.dob == placeholder) n.dob.clear();
+  }
   n.gender = NormaliseName(r.gender);
   n.postcode = ParseUkPostcode(r.postcode);
   for (const char c : r.postcode) {
@@ -99,7 +103,7 @@ ComparisonVector Compare(const NormalisedRecord& a, const NormalisedRecord& b,
   v.names_swapped = !a.given.empty() && !a.family.empty() &&
                     a.given != a.family && a.given == b.family &&
                     a.family == b.given;
-  v.dob = CompareDob(a.dob, b.dob);
+  v.dob = CompareDob(a.dob, b.dob, {});  // Placeholders went in Normalise.
   v.postcode = ComparePostcodes(a, b);
   v.gender = a.gender.empty() || b.gender.empty()
                  ? GenderLevel::kMissing

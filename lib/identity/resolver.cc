@@ -6,9 +6,20 @@ namespace marac {
 
 Result<Resolution> Resolve(std::span<const PersonRecord> records,
                            const ResolveOptions& options) {
+  const ClusteringOptions& bands = options.clustering;
+  if (!(bands.review_threshold > 0 &&
+        bands.review_threshold <= bands.link_threshold &&
+        bands.link_threshold < 1)) {
+    return InvalidArgument("thresholds",
+                           "need 0 < review threshold <= link threshold < 1");
+  }
+  const std::vector<std::string_view> placeholders(
+      options.dob_placeholders.begin(), options.dob_placeholders.end());
   Resolution out;
   out.normalised.reserve(records.size());
-  for (const PersonRecord& r : records) out.normalised.push_back(Normalise(r));
+  for (const PersonRecord& r : records) {
+    out.normalised.push_back(Normalise(r, placeholders));
+  }
 
   std::vector<std::uint32_t> cluster_of(records.size());
   for (std::uint32_t i = 0; i < cluster_of.size(); ++i) cluster_of[i] = i;

@@ -93,10 +93,18 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
       return kExitBadInput;
     }
   }
-  const Result<Resolution> resolution = Resolve(records, {});
+  ResolveOptions resolve;
+  resolve.clustering.link_threshold = options.link_threshold;
+  resolve.clustering.review_threshold = options.review_threshold;
+  if (!options.dob_placeholders.empty()) {
+    resolve.dob_placeholders = options.dob_placeholders;
+  }
+  const Result<Resolution> resolution = Resolve(records, resolve);
   if (!resolution.ok()) {
     err << "marac link: " << resolution.status().message() << "\n";
-    return kExitFailure;
+    return resolution.status().code() == StatusCode::kInvalidArgument
+               ? kExitBadInput
+               : kExitFailure;
   }
   std::string clusters = "record_id,person_id\n";
   for (std::size_t i = 0; i < records.size(); ++i) {

@@ -183,6 +183,15 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                    "Where to write every scored pair's weights (JSON Lines)");
   link->add_option("--format", link_format,
                    "Column layout of the inputs: marac | febrl | splink");
+  link->add_option("--link-threshold", link_options.link_threshold,
+                   "Merge pairs at or above this match probability (0.99)")
+      ->check(CLI::Range(0.0, 1.0));
+  link->add_option("--review-threshold", link_options.review_threshold,
+                   "List pairs at or above this for review (0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  link->add_option("--dob-placeholder", link_options.dob_placeholders,
+                   "A date of birth that means 'not known'; repeatable; "
+                   "replaces the defaults (1900-01-01, 1970-01-01, ...)");
 
   CLI::App* list = app.add_subcommand(
       "instruments", "List the instruments, their items, keys and tags");

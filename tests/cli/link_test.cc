@@ -214,5 +214,27 @@ TEST(LinkTest, DemoLinksInventedPeopleAndReportsRepeatVictims) {
   EXPECT_THAT(out.str(), HasSubstr("exact name and date matching finds"));
 }
 
+TEST(LinkTest, BandsAndPlaceholdersAreConfigurable) {
+  const TempDir dir;
+  std::string csv = kHeader;
+  // Two invented people who share only a system-default date of birth.
+  csv += "R1,Orla,Fenwick,1900-01-01,f,LS6 2AB,,\n";
+  csv += "R2,Ivo,Tallis,1900-01-01,m,M1 1AE,,\n";
+  csv += "R3,Orla,Fenwick,1988-04-12,f,LS6 2AB,,\n";
+  const std::string in = dir.Write("records.csv", csv);
+  const LinkRun bad =
+      Link({"--in", in, "--out", dir.Path("c.csv"), "--link-threshold", "0.4",
+            "--review-threshold", "0.6"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_THAT(bad.err, HasSubstr("review threshold <= link threshold"));
+  const LinkRun out_of_range =
+      Link({"--in", in, "--out", dir.Path("c.csv"), "--link-threshold", "2"});
+  EXPECT_EQ(out_of_range.status, 2);
+  const LinkRun ok =
+      Link({"--in", in, "--out", dir.Path("c.csv"), "--dob-placeholder",
+            "1900-01-01", "--link-threshold", "0.95"});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+}
+
 }  // namespace
 }  // namespace marac

@@ -93,5 +93,16 @@ TEST(PersonRecordTest, SwappedNamesAndPostcodeLadder) {
   }
 }
 
+TEST(PersonRecordTest, PlaceholderDatesAreMissingAndConfigurable) {
+  const PersonRecord r = Record("Orla", "Fenwick", "1900-01-01");
+  EXPECT_EQ(Normalise(r).dob, "") << "a default placeholder";
+  const std::string_view none[] = {"1999-12-31"};
+  EXPECT_EQ(Normalise(r, none).dob, "1900-01-01") << "the list is replaced";
+  const PersonRecord s = Record("Orla", "Fenwick", "1970-01-01");
+  EXPECT_EQ(Compare(Normalise(s, none), Normalise(s, none)).dob,
+            DobLevel::kExact)
+      << "a real 1 January 1970 birthday still counts when configured";
+}
+
 }  // namespace
 }  // namespace marac

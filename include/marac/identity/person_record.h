@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +50,11 @@ struct NormalisedRecord {
   std::string raw_postcode;  // Upper case without spaces, for others.
 };
 
-NormalisedRecord Normalise(const PersonRecord& record);
+// Normalises `record`. A date of birth in `dob_placeholders` (system
+// defaults such as 1900-01-01) becomes missing: it is no evidence.
+NormalisedRecord Normalise(const PersonRecord& record,
+                           std::span<const std::string_view> dob_placeholders =
+                               DefaultDobPlaceholders());
 
 // Name levels, strongest first (linkage.md 5.1).
 enum class NameLevel : std::uint8_t {

@@ -20,6 +20,9 @@
 namespace marac {
 
 struct ResolveOptions {
+  // Dates of birth that mean "not known" (treated as missing).
+  std::vector<std::string> dob_placeholders = {
+      "1900-01-01", "1800-01-01", "1901-01-01", "1970-01-01", "0001-01-01"};
   BlockingOptions blocking;
   TrainingOptions training;
   ClusteringOptions clustering;
@@ -38,7 +41,8 @@ struct Resolution {
 };
 
 // Resolves `records`. With fewer than two records, or no candidate pair,
-// every record is its own person. kInvalidArgument when the model cannot be
+// every record is its own person. kInvalidArgument when the thresholds are
+// not 0 < review_threshold <= link_threshold < 1, or the model cannot be
 // trained on what blocking produced.
 Result<Resolution> Resolve(std::span<const PersonRecord> records,
                            const ResolveOptions& options = {});
