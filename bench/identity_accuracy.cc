@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "marac/identity/evaluation.h"
 #include "marac/identity/resolver.h"
 #include "services/cli/record_csv.h"
 
@@ -132,9 +133,6 @@ bool Evaluate(const DataSet& d, const std::string& dir, Row& row) {
   row.label = d.label;
   row.records = records.size();
   row.target_f1 = d.target_f1;
-  std::unordered_map<std::string, std::size_t> sizes;
-  for (const std::string& t : truth) ++sizes[t];
-  for (const auto& [t, k] : sizes) row.true_pairs += k * (k - 1) / 2;
   std::vector<marac::RecordPair> candidates;
   std::size_t link_tp = 0, link_all = 0;
   for (const marac::ScoredPair& p : r->scored) {
@@ -150,23 +148,12 @@ bool Evaluate(const DataSet& d, const std::string& dir, Row& row) {
   row.link_precision = link_all == 0 ? 1.0
                                      : static_cast<double>(link_tp) /
                                            static_cast<double>(link_all);
-  std::unordered_map<std::string, std::vector<std::size_t>> people;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    people[r->person_of[i]].push_back(i);
-  }
-  std::size_t tp = 0, fp = 0;
-  for (const auto& [person, members] : people) {
-    for (std::size_t x = 0; x < members.size(); ++x) {
-      for (std::size_t y = x + 1; y < members.size(); ++y) {
-        (truth[members[x]] == truth[members[y]] ? tp : fp) += 1;
-      }
-    }
-  }
-  row.precision = tp + fp == 0
-                      ? 1.0
-                      : static_cast<double>(tp) / static_cast<double>(tp + fp);
-  row.recall = static_cast<double>(tp) / static_cast<double>(row.true_pairs);
-  row.f1 = 2 * row.precision * row.recall / (row.precision + row.recall);
+  const marac::PairwiseAccuracy accuracy =
+      marac::EvaluatePairs(r->person_of, truth);
+  row.true_pairs = accuracy.true_pairs;
+  row.precision = accuracy.precision();
+  row.recall = accuracy.recall();
+  row.f1 = accuracy.f1();
   return true;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "marac/identity/evaluation.h"
+
 namespace marac {
 
 std::vector<BlockingRule> DefaultBlockingRules() {
@@ -73,10 +75,7 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
 
 double PairCompleteness(std::span<const RecordPair> candidates,
                         std::span<const std::string> entity) {
-  std::unordered_map<std::string, std::size_t> sizes;
-  for (const std::string& e : entity) ++sizes[e];
-  std::size_t true_pairs = 0;
-  for (const auto& [e, k] : sizes) true_pairs += k * (k - 1) / 2;
+  const std::size_t true_pairs = PairsWithin(entity);
   if (true_pairs == 0) return 1.0;
   std::size_t found = 0;
   for (const auto& [i, j] : candidates) found += entity[i] == entity[j];

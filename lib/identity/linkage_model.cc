@@ -350,33 +350,44 @@ double LinkageModel::MatchWeight(const ComparisonVector& v) const {
   return w;
 }
 
+double LinkageModel::Frequency(const FrequencyMap& map,
+                               std::string_view name) const {
+  const auto it = map.find(name);
+  return it == map.end() ? unseen_frequency_ : it->second;
+}
+
 double LinkageModel::GivenNameFrequency(std::string_view name) const {
-  const auto it = given_frequency_.find(name);
-  return it == given_frequency_.end() ? unseen_frequency_ : it->second;
+  return Frequency(given_frequency_, name);
 }
 
 double LinkageModel::FamilyNameFrequency(std::string_view name) const {
-  const auto it = family_frequency_.find(name);
-  return it == family_frequency_.end() ? unseen_frequency_ : it->second;
+  return Frequency(family_frequency_, name);
+}
+
+// On an exact match of `field`, log2(u_exact / frequency of the name):
+// positive for a rare name, negative for a common one.
+double LinkageModel::FrequencyWeight(LinkField field,
+                                     std::string_view name) const {
+  const bool given = field == LinkField::kGivenName;
+  static_assert(static_cast<int>(NameLevel::kExact) == 1 &&
+                static_cast<int>(FamilyLevel::kExact) == 1);
+  const double u_exact = u_[static_cast<std::size_t>(field)][1];
+  const double frequency =
+      given ? GivenNameFrequency(name) : FamilyNameFrequency(name);
+  return std::log2(u_exact / std::max(frequency, kFloor));
 }
 
 std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
                                               const NormalisedRecord& b) const {
   const ComparisonVector v = Compare(a, b);
   std::vector<WeightTerm> terms = Explain(v);
-  // On an exact name match, log2(u_exact / frequency of the name): positive
-  // for a rare name, negative for a common one.
   if (v.given == NameLevel::kExact) {
-    const double u_exact = u_[0][static_cast<std::size_t>(NameLevel::kExact)];
-    terms.push_back(
-        {"given_name_frequency", a.given,
-         std::log2(u_exact / std::max(GivenNameFrequency(a.given), kFloor))});
+    terms.push_back({"given_name_frequency", a.given,
+                     FrequencyWeight(LinkField::kGivenName, a.given)});
   }
   if (v.family == FamilyLevel::kExact) {
-    const double u_exact = u_[1][static_cast<std::size_t>(FamilyLevel::kExact)];
-    terms.push_back(
-        {"family_name_frequency", a.family,
-         std::log2(u_exact / std::max(FamilyNameFrequency(a.family), kFloor))});
+    terms.push_back({"family_name_frequency", a.family,
+                     FrequencyWeight(LinkField::kFamilyName, a.family)});
   }
   return terms;
 }
@@ -387,12 +398,10 @@ double LinkageModel::MatchWeight(const NormalisedRecord& a,
   const ComparisonVector v = Compare(a, b);
   double w = MatchWeight(v);
   if (v.given == NameLevel::kExact) {
-    const double u_exact = u_[0][static_cast<std::size_t>(NameLevel::kExact)];
-    w += std::log2(u_exact / std::max(GivenNameFrequency(a.given), kFloor));
+    w += FrequencyWeight(LinkField::kGivenName, a.given);
   }
   if (v.family == FamilyLevel::kExact) {
-    const double u_exact = u_[1][static_cast<std::size_t>(FamilyLevel::kExact)];
-    w += std::log2(u_exact / std::max(FamilyNameFrequency(a.family), kFloor));
+    w += FrequencyWeight(LinkField::kFamilyName, a.family);
   }
   return w;
 }

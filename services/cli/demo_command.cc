@@ -7,10 +7,12 @@
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <set>
 #include <string>
 
 #include "lib/synthetic/synthetic_assessments.h"
 #include "lib/synthetic/synthetic_people.h"
+#include "marac/identity/evaluation.h"
 #include "marac/identity/resolver.h"
 #include "services/cli/commands.h"
 
@@ -52,59 +54,37 @@ int LinkDemo(const DemoCommandOptions& options, std::ostream& out,
     err << "marac demo: linking: " << r.status() << "\n";
     return kExitFailure;
   }
-  // Pairwise agreement with the truth.
-  std::map<std::string, std::vector<std::size_t>> found;
+  // Agreement with the truth, and repeat victims under three labellings:
+  // the people found, the true people, and exact name-and-date keys.
+  std::vector<std::string> truth;
+  std::vector<std::string> exact_keys;
   for (std::size_t i = 0; i < population.records.size(); ++i) {
-    found[r->person_of[i]].push_back(i);
+    const PersonRecord& rec = population.records[i];
+    truth.push_back(std::to_string(population.person[i]));
+    exact_keys.push_back(rec.given_name + "|" + rec.family_name + "|" +
+                         rec.dob);
   }
-  std::size_t tp = 0, fp = 0, true_pairs = 0;
-  std::map<std::uint32_t, std::size_t> true_sizes;
-  for (const std::uint32_t p : population.person) ++true_sizes[p];
-  for (const auto& [p, k] : true_sizes) true_pairs += k * (k - 1) / 2;
-  std::size_t found_repeat_victims = 0;
-  for (const auto& [id, members] : found) {
-    std::size_t victim_records = 0;
-    for (std::size_t x = 0; x < members.size(); ++x) {
-      victim_records += population.records[members[x]].role == Role::kVictim;
-      for (std::size_t y = x + 1; y < members.size(); ++y) {
-        (population.person[members[x]] == population.person[members[y]] ? tp
-                                                                        : fp) +=
-            1;
+  const PairwiseAccuracy accuracy = EvaluatePairs(r->person_of, truth);
+  const auto repeat_victims = [&](const std::vector<std::string>& labels) {
+    std::map<std::string_view, std::size_t> victim_records;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (population.records[i].role == Role::kVictim) {
+        ++victim_records[labels[i]];
       }
     }
-    found_repeat_victims += victim_records >= 2;
-  }
-  std::size_t true_repeat_victims = 0;
-  std::map<std::uint32_t, std::size_t> victim_records;
-  for (std::size_t i = 0; i < population.records.size(); ++i) {
-    if (population.records[i].role == Role::kVictim) {
-      ++victim_records[population.person[i]];
-    }
-  }
-  for (const auto& [p, k] : victim_records) true_repeat_victims += k >= 2;
-  std::size_t exact_repeats = 0;  // What exact name + DOB matching finds.
-  {
-    std::map<std::string, std::size_t> keys;
-    for (const PersonRecord& rec : population.records) {
-      if (rec.role == Role::kVictim) {
-        ++keys[rec.given_name + "|" + rec.family_name + "|" + rec.dob];
-      }
-    }
-    for (const auto& [key, k] : keys) exact_repeats += k >= 2;
-  }
+    std::size_t repeats = 0;
+    for (const auto& [label, k] : victim_records) repeats += k >= 2;
+    return repeats;
+  };
+  const std::set<std::string> found(r->person_of.begin(), r->person_of.end());
   out << "\nIdentity linkage: " << population.records.size()
       << " synthetic records of " << population.person_count
       << " invented people (police, IDVA, refuge and housing variants)\n"
       << "  people found: " << found.size() << "; pairwise precision "
-      << (tp + fp == 0 ? 1.0
-                       : static_cast<double>(tp) / static_cast<double>(tp + fp))
-      << ", recall "
-      << (true_pairs == 0
-              ? 1.0
-              : static_cast<double>(tp) / static_cast<double>(true_pairs))
-      << "\n  repeat victims found: " << found_repeat_victims << " of "
-      << true_repeat_victims << " (exact name and date matching finds "
-      << exact_repeats
+      << accuracy.precision() << ", recall " << accuracy.recall()
+      << "\n  repeat victims found: " << repeat_victims(r->person_of) << " of "
+      << repeat_victims(truth) << " (exact name and date matching finds "
+      << repeat_victims(exact_keys)
       << ")\n  pairs for a person to review: " << r->review.size() << "\n";
   if (options.out_dir) {
     std::ofstream people(std::filesystem::path(*options.out_dir) /

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "marac/identity/evaluation.h"
 #include "tests/identity/febrl.h"
 
 namespace marac {
@@ -80,6 +81,20 @@ TEST(BlockingTest, CompletenessAndReductionArithmetic) {
   const std::vector<RecordPair> some = {{0, 1}, {2, 3}};
   EXPECT_DOUBLE_EQ(PairCompleteness(some, entity), 1.0 / 3.0);
   EXPECT_DOUBLE_EQ(ReductionRatio(2, 4), 1.0 - 2.0 / 6.0);
+}
+
+TEST(BlockingTest, PairwiseEvaluationCountsPairsPerLabel) {
+  // Truth: {0,1,2} and {3}; found: {0,1} and {2,3}.
+  const std::vector<std::string> truth = {"a", "a", "a", "b"};
+  const std::vector<std::string> found = {"x", "x", "y", "y"};
+  const PairwiseAccuracy a = EvaluatePairs(found, truth);
+  EXPECT_EQ(a.true_pairs, 3u);
+  EXPECT_EQ(a.predicted_pairs, 2u);
+  EXPECT_EQ(a.true_positives, 1u);
+  EXPECT_DOUBLE_EQ(a.precision(), 0.5);
+  EXPECT_DOUBLE_EQ(a.recall(), 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(a.f1(), 0.4);
+  EXPECT_EQ(PairsWithin(truth), 3u);
 }
 
 }  // namespace

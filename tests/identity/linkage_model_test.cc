@@ -10,6 +10,7 @@
 
 #include "marac/identity/blocking.h"
 #include "marac/identity/clustering.h"
+#include "marac/identity/evaluation.h"
 #include "tests/identity/febrl.h"
 
 namespace marac {
@@ -108,21 +109,13 @@ TEST(LinkageModelTest, LearnsFebrlDuplicatesWithoutLabels) {
         Cluster(people, scored, [&](std::uint32_t i, std::uint32_t j) {
           return model->MatchProbability(febrl.records[i], febrl.records[j]);
         });
-    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
-    for (std::uint32_t i = 0; i < clusters.cluster_of.size(); ++i) {
-      members[clusters.cluster_of[i]].push_back(i);
+    std::vector<std::string> found;
+    for (const std::uint32_t id : clusters.cluster_of) {
+      found.push_back(std::to_string(id));
     }
-    std::size_t ctp = 0, cfp = 0;
-    for (const auto& [id, list] : members) {
-      for (std::size_t x = 0; x < list.size(); ++x) {
-        for (std::size_t y = x + 1; y < list.size(); ++y) {
-          (febrl.entity[list[x]] == febrl.entity[list[y]] ? ctp : cfp) += 1;
-        }
-      }
-    }
-    const double cp = static_cast<double>(ctp) / static_cast<double>(ctp + cfp);
-    const double cr =
-        static_cast<double>(ctp) / static_cast<double>(true_pairs);
+    const PairwiseAccuracy clustered = EvaluatePairs(found, febrl.entity);
+    const double cp = clustered.precision();
+    const double cr = clustered.recall();
     std::cout << c.file << " clustered: precision " << cp << ", recall " << cr
               << ", F1 " << 2 * cp * cr / (cp + cr) << "\n";
     EXPECT_GE(cp, c.min_precision);

@@ -135,6 +135,10 @@ class LinkageModel {
   };
   using FrequencyMap =
       std::unordered_map<std::string, double, NameHash, std::equal_to<>>;
+  double Frequency(const FrequencyMap& map, std::string_view name) const;
+  // The term-frequency term of an exact match on `name` in `field`.
+  double FrequencyWeight(LinkField field, std::string_view name) const;
+
   FrequencyMap given_frequency_;
   FrequencyMap family_frequency_;
   double unseen_frequency_ = 0;
