@@ -1,33 +1,133 @@
 #include "marac/identity/blocking.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <unordered_map>
 
 #include "marac/identity/evaluation.h"
 
 namespace marac {
 
+std::string Soundex(std::string_view name) {
+  // Letter codes a..z; '0' for vowels and y, '-' for h and w (which do not
+  // separate equal codes).
+  static constexpr char kCode[] = "0123012-02245501262301-202";
+  std::string out;
+  char last = 0;
+  for (const char c : name) {
+    if (c < 'a' || c > 'z') continue;
+    const char code = kCode[c - 'a'];
+    if (out.empty()) {
+      out += static_cast<char>(c - 'a' + 'A');
+      last = code;
+      continue;
+    }
+    if (code == '-') continue;
+    if (code != '0' && code != last) out += code;
+    last = code;
+    if (out.size() == 4) break;
+  }
+  if (!out.empty()) out.resize(4, '0');
+  return out;
+}
+
+namespace {
+
+using Keys = std::vector<std::string>;
+
+// Joins key parts with '|'; nothing when any part is empty (a missing
+// field never makes a key).
+void Key(Keys& out, std::initializer_list<std::string_view> parts) {
+  std::string key;
+  for (const std::string_view part : parts) {
+    if (part.empty()) return;
+    if (!key.empty()) key += '|';
+    key.append(part);
+  }
+  out.push_back(std::move(key));
+}
+
+std::string_view Prefix(std::string_view s, std::size_t n) {
+  return s.substr(0, std::min(n, s.size()));
+}
+
+std::string_view BirthYear(const NormalisedRecord& r) {
+  return r.dob.size() >= 10 ? std::string_view(r.dob).substr(0, 4) : "";
+}
+
+std::string_view PostcodeDistrict(const NormalisedRecord& r) {
+  return r.postcode ? std::string_view(r.postcode->district)
+                    : std::string_view(r.raw_postcode);
+}
+
+}  // namespace
+
 std::vector<BlockingRule> DefaultBlockingRules() {
+  using F = LinkField;
   std::vector<BlockingRule> rules;
-  rules.push_back({"dob",
-                   {LinkField::kDateOfBirth},
-                   [](const NormalisedRecord& r) { return r.dob; }});
-  rules.push_back({"family_name",
-                   {LinkField::kFamilyName},
-                   [](const NormalisedRecord& r) { return r.family; }});
-  rules.push_back({"postcode_given_name",
-                   {LinkField::kPostcode, LinkField::kGivenName},
-                   [](const NormalisedRecord& r) {
-                     return r.raw_postcode.empty() || r.given.empty()
-                                ? std::string()
-                                : r.raw_postcode + "|" + r.given;
+  rules.push_back({"dob", {F::kDateOfBirth}, [](const auto& r, Keys& k) {
+                     Key(k, {r.dob});
                    }});
-  rules.push_back({"given_name_birth_year",
-                   {LinkField::kGivenName},
-                   [](const NormalisedRecord& r) {
-                     return r.given.empty() || r.dob.size() < 4
-                                ? std::string()
-                                : r.given + "|" + r.dob.substr(0, 4);
+  rules.push_back({"family_name", {F::kFamilyName}, [](const auto& r, Keys& k) {
+                     Key(k, {r.family});
+                   }});
+  rules.push_back({"postcode_given_name",
+                   {F::kPostcode, F::kGivenName},
+                   [](const auto& r, Keys& k) {
+                     Key(k, {r.raw_postcode, r.given});
+                   }});
+  rules.push_back(
+      {"given_name_birth_year", {F::kGivenName}, [](const auto& r, Keys& k) {
+         Key(k, {r.given, BirthYear(r)});
+       }});
+  rules.push_back({"other_id", {F::kOtherId}, [](const auto& r, Keys& k) {
+                     Key(k, {r.other_id});
+                   }});
+  rules.push_back({"email", {F::kEmail}, [](const auto& r, Keys& k) {
+                     Key(k, {r.email});
+                   }});
+  rules.push_back({"address", {F::kAddress}, [](const auto& r, Keys& k) {
+                     Key(k, {r.address});
+                   }});
+  rules.push_back({"nickname_family_sound",
+                   {F::kGivenName, F::kFamilyName},
+                   [](const auto& r, Keys& k) {
+                     const std::string sound = Soundex(r.family);
+                     const std::vector<std::string_view> canonical =
+                         NicknameTable::BuiltIn().CanonicalNames(r.given);
+                     if (canonical.empty()) Key(k, {r.given, sound});
+                     for (const std::string_view name : canonical)
+                       Key(k, {name, sound});
+                   }});
+  rules.push_back({"name_prefixes",
+                   {F::kGivenName, F::kFamilyName},
+                   [](const auto& r, Keys& k) {
+                     Key(k, {Prefix(r.given, 3), Prefix(r.family, 4)});
+                   }});
+  rules.push_back(
+      {"names_swapped",
+       {F::kGivenName, F::kFamilyName, F::kNamesSwapped},
+       [](const auto& r, Keys& k) {
+         if (r.given.empty() || r.family.empty()) return;
+         Key(k, {std::min(r.given, r.family), std::max(r.given, r.family)});
+       }});
+  rules.push_back({"family_initial_month_day",
+                   {F::kFamilyName, F::kDateOfBirth},
+                   [](const auto& r, Keys& k) {
+                     if (r.dob.size() < 10) return;
+                     Key(k, {r.family, Prefix(r.given, 1),
+                             std::string_view(r.dob).substr(5)});
+                   }});
+  rules.push_back(
+      {"district_given_family_initial",
+       {F::kPostcode, F::kGivenName},
+       [](const auto& r, Keys& k) {
+         Key(k, {PostcodeDistrict(r), r.given, Prefix(r.family, 1)});
+       }});
+  rules.push_back({"town_family_given_initial",
+                   {F::kTown, F::kFamilyName},
+                   [](const auto& r, Keys& k) {
+                     Key(k, {r.town, r.family, Prefix(r.given, 1)});
                    }});
   return rules;
 }
@@ -38,9 +138,16 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
   BlockingResult result;
   for (const BlockingRule& rule : rules) {
     std::unordered_map<std::string, std::vector<std::uint32_t>> blocks;
+    std::vector<std::string> keys;
     for (std::uint32_t i = 0; i < records.size(); ++i) {
-      std::string key = rule.key(records[i]);
-      if (!key.empty()) blocks[std::move(key)].push_back(i);
+      keys.clear();
+      rule.keys(records[i], keys);
+      for (std::string& key : keys) {
+        std::vector<std::uint32_t>& members = blocks[std::move(key)];
+        // A record with two keys in one block (two nickname groups with one
+        // canonical name) is listed once.
+        if (members.empty() || members.back() != i) members.push_back(i);
+      }
     }
     RuleReport report{rule.name, 0, 0, 0, 0};
     TrainingPass pass;
@@ -58,8 +165,11 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
         }
       }
     }
-    // Deterministic order whatever the hash map did.
+    // Deterministic order whatever the hash map did; a record with several
+    // keys can meet another in two blocks.
     std::sort(pass.pairs.begin(), pass.pairs.end());
+    pass.pairs.erase(std::unique(pass.pairs.begin(), pass.pairs.end()),
+                     pass.pairs.end());
     report.pairs = pass.pairs.size();
     result.candidates.insert(result.candidates.end(), pass.pairs.begin(),
                              pass.pairs.end());

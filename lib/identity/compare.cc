@@ -19,8 +19,8 @@ char Upper(char c) {
   return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
-// At most one insertion, deletion, substitution or swap of two adjacent
-// characters turns `a` into `b` (Damerau-Levenshtein distance <= 1).
+}  // namespace
+
 bool AtMostOneEdit(std::string_view a, std::string_view b) {
   if (a.size() > b.size()) std::swap(a, b);
   if (b.size() - a.size() > 1) return false;
@@ -34,8 +34,6 @@ bool AtMostOneEdit(std::string_view a, std::string_view b) {
   }
   return a.substr(i) == b.substr(i + 1);  // One deletion.
 }
-
-}  // namespace
 
 double Jaro(std::string_view a, std::string_view b) {
   if (a.empty() && b.empty()) return 1.0;

@@ -8,7 +8,8 @@
 namespace marac {
 namespace {
 
-constexpr std::array<int, kLinkFieldCount> kLevels = {7, 7, 3, 8, 6, 3};
+constexpr std::array<int, kLinkFieldCount> kLevels = {7, 7, 3, 8, 6,
+                                                      3, 5, 4, 4, 4};
 constexpr double kFloor = 1e-9;  // No level is ever impossible.
 
 // SplitMix64, seeded: the same sample of random pairs on every platform.
@@ -33,7 +34,11 @@ int Column(int field, int level) {
   return column + level;
 }
 
-constexpr int kColumns = 7 + 7 + 3 + 8 + 6 + 3;
+constexpr int kColumns = [] {
+  int total = 0;
+  for (const int levels : kLevels) total += levels;
+  return total;
+}();
 
 }  // namespace
 
@@ -42,9 +47,9 @@ int LevelCount(LinkField field) {
 }
 
 std::string_view FieldName(LinkField field) {
-  static constexpr std::string_view kNames[] = {"given_name",    "family_name",
-                                                "names_swapped", "dob",
-                                                "postcode",      "gender"};
+  static constexpr std::string_view kNames[] = {
+      "given_name", "family_name", "names_swapped", "dob",      "postcode",
+      "gender",     "address",     "town",          "other_id", "email"};
   return kNames[static_cast<std::size_t>(field)];
 }
 
@@ -65,6 +70,10 @@ std::string_view LevelName(LinkField field, int level) {
       "missing", "unit", "sector", "district", "area", "different"};
   static constexpr std::string_view kGender[] = {"missing", "same",
                                                  "different"};
+  static constexpr std::string_view kAddress[] = {
+      "missing", "exact", "similar", "words_in_common", "different"};
+  static constexpr std::string_view kText[] = {"missing", "exact", "close",
+                                               "different"};
   const auto i = static_cast<std::size_t>(level);
   switch (field) {
     case LinkField::kGivenName:
@@ -79,6 +88,12 @@ std::string_view LevelName(LinkField field, int level) {
       return kPostcode[i];
     case LinkField::kGender:
       return kGender[i];
+    case LinkField::kAddress:
+      return kAddress[i];
+    case LinkField::kTown:
+    case LinkField::kOtherId:
+    case LinkField::kEmail:
+      return kText[i];
   }
   return "unknown";
 }
@@ -92,7 +107,11 @@ LevelVector LevelsOf(const ComparisonVector& v) {
       static_cast<std::uint8_t>(names_known ? (v.names_swapped ? 1 : 2) : 0),
       static_cast<std::uint8_t>(v.dob),
       static_cast<std::uint8_t>(v.postcode),
-      static_cast<std::uint8_t>(v.gender)};
+      static_cast<std::uint8_t>(v.gender),
+      static_cast<std::uint8_t>(v.address),
+      static_cast<std::uint8_t>(v.town),
+      static_cast<std::uint8_t>(v.other_id),
+      static_cast<std::uint8_t>(v.email)};
 }
 
 double LinkageModel::m(LinkField field, int level) const {

@@ -90,6 +90,15 @@ bool NicknameTable::Equivalent(std::string_view a, std::string_view b) const {
   return false;
 }
 
+std::vector<std::string_view> NicknameTable::CanonicalNames(
+    std::string_view name) const {
+  std::vector<std::string_view> out;
+  const auto it = groups_of_.find(std::string(name));
+  if (it == groups_of_.end()) return out;
+  for (const std::uint32_t g : it->second) out.push_back(group_names_[g]);
+  return out;
+}
+
 const NicknameTable& NicknameTable::BuiltIn() {
   static const NicknameTable* const kTable = [] {
     auto* table = new NicknameTable();

@@ -42,6 +42,24 @@ NormalisedRecord Normalise(const PersonRecord& r,
     n.raw_postcode +=
         (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
+  n.address = NormaliseName(r.address_line);
+  n.address_parts = NameParts(n.address);
+  std::sort(n.address_parts.begin(), n.address_parts.end());
+  n.address_parts.erase(
+      std::unique(n.address_parts.begin(), n.address_parts.end()),
+      n.address_parts.end());
+  n.town = NormaliseName(r.town);
+  n.email = Trim(r.email);
+  for (char& c : n.email) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (const char c : r.other_id) {
+    if (c >= 'a' && c <= 'z') {
+      n.other_id += static_cast<char>(c - 'a' + 'A');
+    } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      n.other_id += c;
+    }
+  }
   return n;
 }
 
@@ -95,6 +113,54 @@ PostcodeLevel ComparePostcodes(const NormalisedRecord& a,
   return PostcodeLevel::kDifferent;
 }
 
+AddressLevel CompareAddresses(const NormalisedRecord& a,
+                              const NormalisedRecord& b) {
+  if (a.address.empty() || b.address.empty()) return AddressLevel::kMissing;
+  if (a.address == b.address) return AddressLevel::kExact;
+  if (JaroWinkler(a.address, b.address) >= 0.90) return AddressLevel::kSimilar;
+  // Words in common, both lists sorted and unique.
+  std::size_t common = 0;
+  auto x = a.address_parts.begin();
+  auto y = b.address_parts.begin();
+  while (x != a.address_parts.end() && y != b.address_parts.end()) {
+    if (*x < *y) {
+      ++x;
+    } else if (*y < *x) {
+      ++y;
+    } else {
+      ++common, ++x, ++y;
+    }
+  }
+  const std::size_t shorter =
+      std::min(a.address_parts.size(), b.address_parts.size());
+  return shorter > 0 && 2 * common >= shorter ? AddressLevel::kOverlap
+                                              : AddressLevel::kDifferent;
+}
+
+TextLevel CompareTowns(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return TextLevel::kMissing;
+  if (a == b) return TextLevel::kExact;
+  return JaroWinkler(a, b) >= 0.88 ? TextLevel::kClose : TextLevel::kDifferent;
+}
+
+TextLevel CompareEmails(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return TextLevel::kMissing;
+  if (a == b) return TextLevel::kExact;
+  const std::size_t at_a = a.find('@');
+  const std::size_t at_b = b.find('@');
+  if (at_a != std::string_view::npos && at_a > 0 &&
+      a.substr(0, at_a) == b.substr(0, at_b)) {
+    return TextLevel::kClose;  // The same name at another provider.
+  }
+  return JaroWinkler(a, b) >= 0.88 ? TextLevel::kClose : TextLevel::kDifferent;
+}
+
+TextLevel CompareOtherIds(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return TextLevel::kMissing;
+  if (a == b) return TextLevel::kExact;
+  return AtMostOneEdit(a, b) ? TextLevel::kClose : TextLevel::kDifferent;
+}
+
 ComparisonVector Compare(const NormalisedRecord& a, const NormalisedRecord& b,
                          const NicknameTable& nicknames) {
   ComparisonVector v;
@@ -109,6 +175,10 @@ ComparisonVector Compare(const NormalisedRecord& a, const NormalisedRecord& b,
                  ? GenderLevel::kMissing
                  : (a.gender == b.gender ? GenderLevel::kSame
                                          : GenderLevel::kDifferent);
+  v.address = CompareAddresses(a, b);
+  v.town = CompareTowns(a.town, b.town);
+  v.other_id = CompareOtherIds(a.other_id, b.other_id);
+  v.email = CompareEmails(a.email, b.email);
   return v;
 }
 

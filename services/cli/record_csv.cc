@@ -2,6 +2,7 @@
 
 #include <csv.h>
 
+#include <array>
 #include <unordered_map>
 
 #include "lib/common/strict_json.h"
@@ -37,7 +38,8 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
-// Which header column feeds each record field, per format.
+// Which header column feeds each record field, per format. An empty name:
+// the format has no such column.
 struct Layout {
   const char* record_id;
   const char* given_name;
@@ -45,22 +47,50 @@ struct Layout {
   const char* dob;
   const char* gender;
   const char* postcode;
-  const char* address_line;
+  // The address line: these columns joined with spaces.
+  std::array<const char*, 3> address_line;
+  const char* town;
+  const char* email;
+  const char* other_id;
   const char* role;
   bool dob_compact;   // YYYYMMDD, converted to YYYY-MM-DD.
   bool validate_dob;  // Refuse an impossible date (the project's own files).
   bool trim;          // FEBRL pads fields with a space.
 };
 
-constexpr Layout kMarac = {"record_id", "given_name", "family_name",  "dob",
-                           "gender",    "postcode",   "address_line", "role",
-                           false,       true,         false};
-constexpr Layout kFebrl = {"rec_id", "given_name", "surname",   "date_of_birth",
-                           "",       "postcode",   "address_1", "",
-                           true,     false,        true};
-constexpr Layout kSplink = {"unique_id", "first_name",    "surname", "dob",
-                            "gender",    "postcode_fake", "",        "",
-                            false,       false,           false};
+constexpr Layout kMarac = {"record_id",
+                           "given_name",
+                           "family_name",
+                           "dob",
+                           "gender",
+                           "postcode",
+                           {"address_line", "", ""},
+                           "town",
+                           "email",
+                           "other_id",
+                           "role",
+                           false,
+                           true,
+                           false};
+constexpr Layout kFebrl = {"rec_id",
+                           "given_name",
+                           "surname",
+                           "date_of_birth",
+                           "",
+                           "postcode",
+                           {"street_number", "address_1", "address_2"},
+                           "suburb",
+                           "",
+                           "soc_sec_id",
+                           "",
+                           true,
+                           false,
+                           true};
+// fake_1000 (city, email) and historical_50k (postcode_fake, birth_place).
+constexpr Layout kSplink = {
+    "unique_id",  "first_name", "surname", "dob", "gender", "postcode_fake",
+    {"", "", ""}, "city",       "email",   "",    "",       false,
+    false,        false};
 
 }  // namespace
 
@@ -127,37 +157,47 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
   for (std::size_t c = 0; c < table.rows[0].size(); ++c) {
     column.emplace(layout.trim ? Trim(table.rows[0][c]) : table.rows[0][c], c);
   }
-  const auto find = [&](const char* name) -> Result<std::ptrdiff_t> {
+  // The columns of the contract are required in the project's own format;
+  // its optional columns, and every preset column but the id, may be absent
+  // (fake_1000 has no postcode).
+  const auto find = [&](const char* name,
+                        bool required) -> Result<std::ptrdiff_t> {
     if (name[0] == '\0') return std::ptrdiff_t{-1};
     const auto it = column.find(name);
-    // The presets' extra columns are optional (fake_1000 has no postcode).
-    const bool required = format == RecordFormat::kMarac ||
-                          name == std::string_view(layout.record_id);
-    if (it == column.end() && !required) return std::ptrdiff_t{-1};
-    if (it == column.end()) {
-      return InvalidArgument(source + " line 1",
-                             std::string("no \"") + name + "\" column");
-    }
-    return static_cast<std::ptrdiff_t>(it->second);
+    if (it != column.end()) return static_cast<std::ptrdiff_t>(it->second);
+    if (!required) return std::ptrdiff_t{-1};
+    return InvalidArgument(source + " line 1",
+                           std::string("no \"") + name + "\" column");
   };
-  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_id, find(layout.record_id));
-  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_given, find(layout.given_name));
+  const bool own = format == RecordFormat::kMarac;
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_id,
+                         find(layout.record_id, true));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_given,
+                         find(layout.given_name, own));
   MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_family,
-                         find(layout.family_name));
-  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_dob, find(layout.dob));
-  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_gender, find(layout.gender));
+                         find(layout.family_name, own));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_dob, find(layout.dob, own));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_gender,
+                         find(layout.gender, own));
   MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_postcode,
-                         find(layout.postcode));
-  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_address,
-                         find(layout.address_line));
-  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_role, find(layout.role));
-  const auto optional_column = [&](const char* name) -> std::ptrdiff_t {
-    if (format != RecordFormat::kMarac) return -1;
-    const auto it = column.find(name);
-    return it == column.end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
-  };
-  const std::ptrdiff_t c_incident = optional_column("incident_id");
-  const std::ptrdiff_t c_trusted = optional_column("trusted_id");
+                         find(layout.postcode, own));
+  std::array<std::ptrdiff_t, 3> c_address{};
+  for (std::size_t k = 0; k < c_address.size(); ++k) {
+    MARAC_ASSIGN_OR_RETURN(c_address[k],
+                           find(layout.address_line[k], own && k == 0));
+  }
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_role, find(layout.role, own));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_town, find(layout.town, false));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_email,
+                         find(layout.email, false));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_other,
+                         find(layout.other_id, false));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_incident,
+                         find(own ? "incident_id" : "", false));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_trusted,
+                         find(own ? "trusted_id" : "", false));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_previous,
+                         find(own ? "previous_family_names" : "", false));
 
   std::unordered_map<std::string, std::string> seen;  // id -> where
   for (const PersonRecord& r : out) seen.emplace(r.record_id, r.source);
@@ -199,7 +239,25 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
     r.family_name = get(c_family);
     r.gender = get(c_gender);
     r.postcode = get(c_postcode);
-    r.address_line = get(c_address);
+    for (const std::ptrdiff_t c : c_address) {
+      const std::string part = get(c);
+      if (part.empty()) continue;
+      if (!r.address_line.empty()) r.address_line += ' ';
+      r.address_line += part;
+    }
+    r.town = get(c_town);
+    r.email = get(c_email);
+    r.other_id = get(c_other);
+    // Earlier surnames, separated by semicolons ("Hughes;Ward").
+    const std::string previous = get(c_previous);
+    for (std::size_t from = 0; from <= previous.size();) {
+      std::size_t to = previous.find(';', from);
+      if (to == std::string::npos) to = previous.size();
+      std::string name =
+          Trim(std::string_view(previous).substr(from, to - from));
+      if (!name.empty()) r.previous_family_names.push_back(std::move(name));
+      from = to + 1;
+    }
     r.incident_id = get(c_incident);
     r.trusted_id = get(c_trusted);
     std::string dob = get(c_dob);

@@ -14,10 +14,17 @@
 namespace marac {
 
 enum class RecordFormat {
-  kMarac,   // record_id,given_name,family_name,dob,gender,postcode,
-            // address_line,role[,incident_id][,trusted_id]; dob validated.
-  kFebrl,   // rec_id, given_name, surname, ..., date_of_birth (YYYYMMDD).
-  kSplink,  // unique_id,first_name,surname,dob,...
+  // record_id,given_name,family_name,dob,gender,postcode,address_line,role
+  // and optionally incident_id, trusted_id, town, email, other_id and
+  // previous_family_names (semicolon-separated); dob validated.
+  kMarac,
+  // rec_id, given_name, surname, street_number + address_1 + address_2 as
+  // the address, suburb as town, postcode, date_of_birth (YYYYMMDD),
+  // soc_sec_id as other_id.
+  kFebrl,
+  // unique_id, first_name, surname, dob, gender, postcode_fake, city as
+  // town, email: fake_1000 and historical_50k as they are.
+  kSplink,
 };
 
 // "marac" | "febrl" | "splink".

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "services/cli/commands.h"
+#include "services/cli/record_csv.h"
 
 namespace marac {
 namespace {
@@ -163,6 +164,41 @@ TEST(LinkTest, MissingColumnAndUnknownFormat) {
       Link({"--in", in, "--out", dir.Path("c.csv"), "--format", "xml"});
   EXPECT_EQ(f.status, 2);
   EXPECT_THAT(f.err, HasSubstr("--format: \"xml\" is not a format"));
+}
+
+TEST(LinkTest, OptionalColumnsFeedTheRecord) {
+  std::vector<PersonRecord> records;
+  const Status read = ReadRecordCsv(
+      "record_id,given_name,family_name,dob,gender,postcode,address_line,"
+      "role,town,email,other_id,previous_family_names,note\n"
+      "R1,Tamsin,Okonkwo,1985-11-20,F,LS6 2AB,7 Wallaby Place,victim,"
+      "Leeds,tq@example.org,QQ123456C, Pelham ; Ward ;,ignored\n",
+      "a.csv", RecordFormat::kMarac, records);
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  ASSERT_EQ(records.size(), 1u);
+  const PersonRecord& r = records[0];
+  EXPECT_EQ(r.town, "Leeds");
+  EXPECT_EQ(r.email, "tq@example.org");
+  EXPECT_EQ(r.other_id, "QQ123456C");
+  const std::vector<std::string> previous = {"Pelham", "Ward"};
+  EXPECT_EQ(r.previous_family_names, previous);
+  EXPECT_EQ(r.role, Role::kVictim);
+  EXPECT_EQ(r.source, "a.csv");
+
+  // FEBRL: the address from three columns, suburb as town, soc_sec_id.
+  std::vector<PersonRecord> febrl;
+  const Status f = ReadRecordCsv(
+      "rec_id, given_name, surname, street_number, address_1, address_2, "
+      "suburb, postcode, state, date_of_birth, soc_sec_id\n"
+      "rec-1-org, ada, vesk, 7, wallaby place, , delmar, 2119, sa, "
+      "19560409, 1804974\n",
+      "f.csv", RecordFormat::kFebrl, febrl);
+  ASSERT_TRUE(f.ok()) << f.ToString();
+  ASSERT_EQ(febrl.size(), 1u);
+  EXPECT_EQ(febrl[0].address_line, "7 wallaby place");
+  EXPECT_EQ(febrl[0].town, "delmar");
+  EXPECT_EQ(febrl[0].other_id, "1804974");
+  EXPECT_EQ(febrl[0].dob, "1956-04-09");
 }
 
 TEST(LinkTest, SeveralInputsAndTheFebrlLayout) {

@@ -36,7 +36,10 @@ inline bool LoadFebrl(const std::string& path, Febrl& out) {
     r.record_id = fields[0];
     r.given_name = fields[1];
     r.family_name = fields[2];
+    r.address_line = fields[3] + " " + fields[4] + " " + fields[5];
+    r.town = fields[6];
     r.postcode = fields[7];
+    r.other_id = fields[10];
     const std::string& d = fields[9];
     if (d.size() == 8)
       r.dob = d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);

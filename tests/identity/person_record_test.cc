@@ -104,5 +104,63 @@ TEST(PersonRecordTest, PlaceholderDatesAreMissingAndConfigurable) {
       << "a real 1 January 1970 birthday still counts when configured";
 }
 
+TEST(PersonRecordTest, AddressLevels) {
+  const auto level = [](std::string a, std::string b) {
+    PersonRecord x;
+    PersonRecord y;
+    x.address_line = std::move(a);
+    y.address_line = std::move(b);
+    return Compare(Normalise(x), Normalise(y)).address;
+  };
+  EXPECT_EQ(level("", "7 Wallaby Place"), AddressLevel::kMissing);
+  EXPECT_EQ(level("7 Wallaby Place", "7, WALLABY  place"),
+            AddressLevel::kExact);
+  EXPECT_EQ(level("7 Wallaby Place", "7 Wallaby Plcae"),
+            AddressLevel::kSimilar);
+  EXPECT_EQ(level("Flat 2 7 Wallaby Place", "7 Wallaby Place Delmar"),
+            AddressLevel::kOverlap);
+  EXPECT_EQ(level("7 Wallaby Place", "19 Orchard Rise"),
+            AddressLevel::kDifferent);
+}
+
+TEST(PersonRecordTest, TownEmailAndOtherIdentifierLevels) {
+  EXPECT_EQ(CompareTowns("", "leeds"), TextLevel::kMissing);
+  EXPECT_EQ(CompareTowns("leeds", "leeds"), TextLevel::kExact);
+  EXPECT_EQ(CompareTowns("harrogate", "harrogat"), TextLevel::kClose);
+  EXPECT_EQ(CompareTowns("leeds", "york"), TextLevel::kDifferent);
+
+  EXPECT_EQ(CompareEmails("a.b@example.org", ""), TextLevel::kMissing);
+  EXPECT_EQ(CompareEmails("a.b@example.org", "a.b@example.org"),
+            TextLevel::kExact);
+  EXPECT_EQ(CompareEmails("ab55@example.org", "ab55@example.net"),
+            TextLevel::kClose);  // Same name, other provider.
+  EXPECT_EQ(CompareEmails("robert255@example.net", "roberta25@example.net"),
+            TextLevel::kClose);  // A typo.
+  EXPECT_EQ(CompareEmails("@x", "@y"), TextLevel::kDifferent);
+  EXPECT_EQ(CompareEmails("zed@example.org", "quill@mail.test"),
+            TextLevel::kDifferent);
+
+  EXPECT_EQ(CompareOtherIds("", "123"), TextLevel::kMissing);
+  EXPECT_EQ(CompareOtherIds("QQ123456C", "QQ123456C"), TextLevel::kExact);
+  EXPECT_EQ(CompareOtherIds("QQ123456C", "QQ124356C"), TextLevel::kClose);
+  EXPECT_EQ(CompareOtherIds("QQ123456C", "QQ12345C"), TextLevel::kClose);
+  EXPECT_EQ(CompareOtherIds("QQ123456C", "QQ654321C"), TextLevel::kDifferent);
+}
+
+TEST(PersonRecordTest, NormalisesContactFieldsAndIdentifiers) {
+  PersonRecord r;
+  r.address_line = "Flat 2, 7 Wallaby Place";
+  r.town = " Harrogate ";
+  r.email = " Dace.Quill@Example.ORG ";
+  r.other_id = "qq 12 34 56-c";
+  const NormalisedRecord n = Normalise(r);
+  EXPECT_EQ(n.address, "flat 2 7 wallaby place");
+  const std::vector<std::string> parts = {"2", "7", "flat", "place", "wallaby"};
+  EXPECT_EQ(n.address_parts, parts);  // Sorted, unique.
+  EXPECT_EQ(n.town, "harrogate");
+  EXPECT_EQ(n.email, "dace.quill@example.org");
+  EXPECT_EQ(n.other_id, "QQ123456C");
+}
+
 }  // namespace
 }  // namespace marac

@@ -27,14 +27,25 @@ using RecordPair = std::pair<std::uint32_t, std::uint32_t>;  // first < second
 struct BlockingRule {
   std::string name;               // Reported, e.g. "dob".
   std::vector<LinkField> fields;  // The fields the rule makes agree.
-  // The blocking key; records with equal non-empty keys are paired.
-  std::function<std::string(const NormalisedRecord&)> key;
+  // Appends the record's blocking keys (usually one; none when a field is
+  // missing). Records sharing a key are paired.
+  std::function<void(const NormalisedRecord&, std::vector<std::string>&)> keys;
 };
 
-// Same date of birth; same family name; same postcode and given name; same
-// given name and year of birth (catches a changed surname with a typo'd
-// date).
+// The default union, each rule cheap and exact on its key, chosen so that
+// a typo, a swapped date, a nickname or a changed surname in one field
+// leaves another rule to find the pair: same date of birth; same family
+// name; same postcode and given name; same given name and birth year; same
+// other identifier; same e-mail; same address; given names equal up to
+// nicknames with the family name's sound; first letters of both names;
+// given and family names swapped; family name and given initial with the
+// birth month and day (a mistyped year); postcode district and given name
+// and family initial; town and family name and given initial.
 std::vector<BlockingRule> DefaultBlockingRules();
+
+// American Soundex of a normalised name ("robert" -> "R163"); empty for a
+// name without a letter.
+std::string Soundex(std::string_view name);
 
 struct BlockingOptions {
   // Blocks with more records than this are skipped (and counted).

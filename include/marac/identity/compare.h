@@ -53,6 +53,10 @@ struct UkPostcode {
 // nullopt when it is not of the form [A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}.
 std::optional<UkPostcode> ParseUkPostcode(std::string_view raw);
 
+// At most one insertion, deletion, substitution or swap of two adjacent
+// characters turns `a` into `b` (Damerau-Levenshtein distance <= 1).
+bool AtMostOneEdit(std::string_view a, std::string_view b);
+
 // Date-of-birth comparison levels, strongest first (linkage.md 5.2).
 enum class DobLevel {
   kMissing,         // Either side empty or a placeholder.

@@ -36,8 +36,12 @@ enum class LinkField : std::uint8_t {
   kDateOfBirth,
   kPostcode,
   kGender,
+  kAddress,
+  kTown,
+  kOtherId,
+  kEmail,
 };
-inline constexpr int kLinkFieldCount = 6;
+inline constexpr int kLinkFieldCount = 10;
 
 // Per field, the level index of each comparison (0 = missing, which carries
 // no evidence).

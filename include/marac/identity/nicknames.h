@@ -39,6 +39,10 @@ class NicknameTable {
   // an exact match is a stronger level of its own.
   bool Equivalent(std::string_view a, std::string_view b) const;
 
+  // The canonical names of the groups holding `name`, for blocking on
+  // nickname-equivalent names; empty when no group holds it.
+  std::vector<std::string_view> CanonicalNames(std::string_view name) const;
+
   std::size_t group_count() const { return group_names_.size(); }
 
  private:

@@ -32,7 +32,13 @@ struct PersonRecord {
   std::string dob;  // YYYY-MM-DD as recorded; empty when not known.
   std::string gender;
   std::string postcode;
-  std::string address_line;
+  std::string address_line;  // House number and street ("7 Wallaby Place").
+  std::string town;          // Town, suburb or locality.
+  std::string email;
+  // An identifier recorded without checking (an NHS or National Insurance
+  // number as typed): compared as evidence, with a level for one typo; never
+  // a constraint. A verified identifier goes in trusted_id.
+  std::string other_id;
   Role role = Role::kUnknown;
   std::string
       incident_id;         // Victim and perpetrator of one incident never link.
@@ -48,6 +54,11 @@ struct NormalisedRecord {
   std::string gender;                        // Lower case; empty when missing.
   std::optional<UkPostcode> postcode;        // nullopt when missing or not UK.
   std::string raw_postcode;  // Upper case without spaces, for others.
+  std::string address;       // NormaliseName(address_line)
+  std::vector<std::string> address_parts;  // Its words, sorted, unique.
+  std::string town;                        // NormaliseName(town)
+  std::string email;                       // Lower case, trimmed.
+  std::string other_id;  // Upper-case letters and digits only.
 };
 
 // Normalises `record`. A date of birth in `dob_placeholders` (system
@@ -91,6 +102,21 @@ enum class PostcodeLevel : std::uint8_t {
 
 enum class GenderLevel : std::uint8_t { kMissing, kSame, kDifferent };
 
+// Address levels: addresses change often, so a different address is weak
+// evidence against, never a veto.
+enum class AddressLevel : std::uint8_t {
+  kMissing,
+  kExact,
+  kSimilar,  // Jaro-Winkler >= 0.90 on the whole line (a typo).
+  kOverlap,  // At least half the words of the shorter line in the other.
+  kDifferent,
+};
+
+// Levels of a free-text field compared exactly or nearly: town (close =
+// Jaro-Winkler >= 0.88), e-mail address (close = the same name before the
+// "@", or Jaro-Winkler >= 0.88), other identifier (close = one typo).
+enum class TextLevel : std::uint8_t { kMissing, kExact, kClose, kDifferent };
+
 struct ComparisonVector {
   NameLevel given = NameLevel::kMissing;
   FamilyLevel family = FamilyLevel::kMissing;
@@ -98,6 +124,10 @@ struct ComparisonVector {
   DobLevel dob = DobLevel::kMissing;
   PostcodeLevel postcode = PostcodeLevel::kMissing;
   GenderLevel gender = GenderLevel::kMissing;
+  AddressLevel address = AddressLevel::kMissing;
+  TextLevel town = TextLevel::kMissing;
+  TextLevel other_id = TextLevel::kMissing;
+  TextLevel email = TextLevel::kMissing;
 
   friend bool operator==(const ComparisonVector&,
                          const ComparisonVector&) = default;
@@ -109,6 +139,11 @@ FamilyLevel CompareFamilyNames(const NormalisedRecord& a,
                                const NormalisedRecord& b);
 PostcodeLevel ComparePostcodes(const NormalisedRecord& a,
                                const NormalisedRecord& b);
+AddressLevel CompareAddresses(const NormalisedRecord& a,
+                              const NormalisedRecord& b);
+TextLevel CompareTowns(std::string_view a, std::string_view b);
+TextLevel CompareEmails(std::string_view a, std::string_view b);
+TextLevel CompareOtherIds(std::string_view a, std::string_view b);
 
 ComparisonVector Compare(
     const NormalisedRecord& a, const NormalisedRecord& b,
