@@ -137,7 +137,7 @@ bool Evaluate(const DataSet& d, const std::string& dir, Row& row) {
   std::size_t link_tp = 0, link_all = 0;
   for (const marac::ScoredPair& p : r->scored) {
     candidates.emplace_back(p.a, p.b);
-    if (p.probability >= 0.99) {
+    if (p.probability >= marac::ClusteringOptions{}.link_threshold) {
       ++link_all;
       link_tp += truth[p.a] == truth[p.b];
     }

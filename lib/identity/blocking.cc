@@ -60,6 +60,25 @@ std::string_view PostcodeDistrict(const NormalisedRecord& r) {
                     : std::string_view(r.raw_postcode);
 }
 
+// The words of the given and family names, two letters or more, once each.
+std::vector<std::string> NameWords(const NormalisedRecord& r) {
+  std::vector<std::string> words = NameParts(r.given);
+  for (std::string& w : NameParts(r.family)) words.push_back(std::move(w));
+  std::erase_if(words, [](const std::string& w) { return w.size() < 2; });
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+// The Soundex codes of those words, once each.
+std::vector<std::string> NameSounds(const NormalisedRecord& r) {
+  std::vector<std::string> sounds;
+  for (const std::string& w : NameWords(r)) sounds.push_back(Soundex(w));
+  std::sort(sounds.begin(), sounds.end());
+  sounds.erase(std::unique(sounds.begin(), sounds.end()), sounds.end());
+  return sounds;
+}
+
 }  // namespace
 
 std::vector<BlockingRule> DefaultBlockingRules() {
@@ -129,6 +148,39 @@ std::vector<BlockingRule> DefaultBlockingRules() {
                    [](const auto& r, Keys& k) {
                      Key(k, {r.town, r.family, Prefix(r.given, 1)});
                    }});
+  rules.push_back({"postcode", {F::kPostcode}, [](const auto& r, Keys& k) {
+                     Key(k, {r.raw_postcode});
+                   }});
+  rules.push_back({"rare_name_word",
+                   {F::kGivenName, F::kFamilyName},
+                   [](const auto& r, Keys& k) {
+                     for (std::string& w : NameWords(r)) {
+                       k.push_back(std::move(w));
+                     }
+                   },
+                   100});
+  rules.push_back({"town_name_sound",
+                   {F::kTown, F::kGivenName, F::kFamilyName},
+                   [](const auto& r, Keys& k) {
+                     for (const std::string& sound : NameSounds(r)) {
+                       Key(k, {r.town, sound});
+                     }
+                   }});
+  rules.push_back({"birth_year_name_sound",
+                   {F::kGivenName, F::kFamilyName},
+                   [](const auto& r, Keys& k) {
+                     for (const std::string& sound : NameSounds(r)) {
+                       Key(k, {BirthYear(r), sound});
+                     }
+                   }});
+  rules.push_back({"town_name_word",
+                   {F::kTown, F::kGivenName, F::kFamilyName},
+                   [](const auto& r, Keys& k) {
+                     if (r.town.empty()) return;
+                     for (const std::string& w : NameWords(r)) {
+                       Key(k, {r.town, w});
+                     }
+                   }});
   return rules;
 }
 
@@ -153,7 +205,9 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
     TrainingPass pass;
     pass.blocked_fields = rule.fields;
     for (const auto& [key, members] : blocks) {
-      if (members.size() > options.max_block_size) {
+      const std::size_t cap = rule.max_block_size > 0 ? rule.max_block_size
+                                                      : options.max_block_size;
+      if (members.size() > cap) {
         ++report.skipped_blocks;
         report.skipped_records += members.size();
         continue;

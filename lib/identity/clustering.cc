@@ -88,11 +88,16 @@ Clustering Cluster(
       }
     }
     if (need_support) {
+      double sum = 0;
       for (const std::uint32_t x : mi) {
         for (const std::uint32_t y : mj) {
-          if (score(x, y) < options.review_threshold) return Outcome::kSupport;
+          const double p = score(x, y);
+          if (p < options.veto_threshold) return Outcome::kSupport;
+          sum += p;
         }
       }
+      const double cross = static_cast<double>(mi.size() * mj.size());
+      if (sum < options.review_threshold * cross) return Outcome::kSupport;
     }
     clusters.Merge(ri, rj);
     return Outcome::kMerged;

@@ -11,6 +11,12 @@ namespace {
 constexpr std::array<int, kLinkFieldCount> kLevels = {7, 7, 3, 8, 6,
                                                       3, 5, 4, 4, 4};
 constexpr double kFloor = 1e-9;  // No level is ever impossible.
+// The smallest frequency a term-frequency adjustment uses: a value seen once
+// (often a typo) earns no more than one seen once in a thousand records.
+constexpr double kTfMinimum = 1e-3;
+// The weight of the average frequency in a value's frequency (see
+// FrequencyWeight), in records.
+constexpr double kTfPseudoRecords = 1000;
 
 // SplitMix64, seeded: the same sample of random pairs on every platform.
 std::uint64_t NextRandom(std::uint64_t& state) {
@@ -99,12 +105,16 @@ std::string_view LevelName(LinkField field, int level) {
 }
 
 LevelVector LevelsOf(const ComparisonVector& v) {
-  const bool names_known =
-      v.given != NameLevel::kMissing && v.family != FamilyLevel::kMissing;
+  // Orientation is evidence only among pairs whose two names agree (one way
+  // or the other): see the pinned u in Train.
+  const bool names_agree = v.given != NameLevel::kMissing &&
+                           v.given <= NameLevel::kNickname &&
+                           v.family != FamilyLevel::kMissing &&
+                           v.family <= FamilyLevel::kJaroWinkler88;
   return {
       static_cast<std::uint8_t>(v.given),
       static_cast<std::uint8_t>(v.family),
-      static_cast<std::uint8_t>(names_known ? (v.names_swapped ? 1 : 2) : 0),
+      static_cast<std::uint8_t>(names_agree ? (v.names_swapped ? 1 : 2) : 0),
       static_cast<std::uint8_t>(v.dob),
       static_cast<std::uint8_t>(v.postcode),
       static_cast<std::uint8_t>(v.gender),
@@ -235,6 +245,13 @@ Result<LinkageModel> LinkageModel::Train(
     }
   }
 
+  // Between different people whose names agree, which way round they were
+  // entered is chance: u is pinned at one half, so a swap costs what its
+  // rarity among matches (m, by EM) says, rather than counting the names'
+  // agreement twice.
+  model.u_[static_cast<std::size_t>(LinkField::kNamesSwapped)] = {1.0, 0.5,
+                                                                  0.5};
+
   // m starts high on the strongest levels and falls away.
   LevelTable start;
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
@@ -351,12 +368,23 @@ Result<LinkageModel> LinkageModel::Train(
   for (const NormalisedRecord& r : records) {
     if (!r.given.empty()) model.given_frequency_[r.given] += share;
     if (!r.family.empty()) model.family_frequency_[r.family] += share;
+    if (!r.dob.empty()) model.dob_frequency_[r.dob] += share;
+    if (!r.town.empty()) model.town_frequency_[r.town] += share;
   }
   model.unseen_frequency_ = share;
+  model.record_count_ = static_cast<double>(records.size());
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
     model.weights_[f].assign(static_cast<std::size_t>(kLevels[f]), 0.0);
     for (std::size_t l = 1; l < model.weights_[f].size(); ++l) {
       model.weights_[f][l] = std::log2(model.m_[f][l] / model.u_[f][l]);
+    }
+    // A partial agreement is never worse evidence than disagreement: a level
+    // that no candidate pair showed (nicknames in data without them) gets an
+    // m at the floor, and would otherwise weigh -20 bits the day it occurs.
+    if (f == static_cast<std::size_t>(LinkField::kNamesSwapped)) continue;
+    const double different = model.weights_[f].back();
+    for (std::size_t l = 1; l + 1 < model.weights_[f].size(); ++l) {
+      model.weights_[f][l] = std::max(model.weights_[f][l], different);
     }
   }
   return model;
@@ -383,17 +411,38 @@ double LinkageModel::FamilyNameFrequency(std::string_view name) const {
   return Frequency(family_frequency_, name);
 }
 
-// On an exact match of `field`, log2(u_exact / frequency of the name):
-// positive for a rare name, negative for a common one.
+double LinkageModel::DobFrequency(std::string_view dob) const {
+  return Frequency(dob_frequency_, dob);
+}
+
+double LinkageModel::TownFrequency(std::string_view town) const {
+  return Frequency(town_frequency_, town);
+}
+
+// On an exact match of `field`, log2(u_exact / frequency of the value):
+// positive for a rare value, negative for a common one. The frequency is
+// shrunk towards u_exact as if kTfPseudoRecords more records had the
+// average frequency: in a small file one person's three records make a name
+// look common when it is not, and the adjustment should fade, not mislead.
 double LinkageModel::FrequencyWeight(LinkField field,
                                      std::string_view name) const {
-  const bool given = field == LinkField::kGivenName;
   static_assert(static_cast<int>(NameLevel::kExact) == 1 &&
-                static_cast<int>(FamilyLevel::kExact) == 1);
+                static_cast<int>(FamilyLevel::kExact) == 1 &&
+                static_cast<int>(DobLevel::kExact) == 1 &&
+                static_cast<int>(TextLevel::kExact) == 1);
   const double u_exact = u_[static_cast<std::size_t>(field)][1];
+  const FrequencyMap& map =
+      field == LinkField::kGivenName
+          ? given_frequency_
+          : (field == LinkField::kFamilyName
+                 ? family_frequency_
+                 : (field == LinkField::kTown ? town_frequency_
+                                              : dob_frequency_));
+  const auto it = map.find(name);
+  const double count = it == map.end() ? 0.0 : it->second * record_count_;
   const double frequency =
-      given ? GivenNameFrequency(name) : FamilyNameFrequency(name);
-  return std::log2(u_exact / std::max(frequency, kFloor));
+      (count + kTfPseudoRecords * u_exact) / (record_count_ + kTfPseudoRecords);
+  return std::log2(u_exact / std::max(frequency, kTfMinimum));
 }
 
 std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
@@ -408,6 +457,14 @@ std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
     terms.push_back({"family_name_frequency", a.family,
                      FrequencyWeight(LinkField::kFamilyName, a.family)});
   }
+  if (v.dob == DobLevel::kExact) {
+    terms.push_back({"dob_frequency", a.dob,
+                     FrequencyWeight(LinkField::kDateOfBirth, a.dob)});
+  }
+  if (v.town == TextLevel::kExact) {
+    terms.push_back(
+        {"town_frequency", a.town, FrequencyWeight(LinkField::kTown, a.town)});
+  }
   return terms;
 }
 
@@ -421,6 +478,12 @@ double LinkageModel::MatchWeight(const NormalisedRecord& a,
   }
   if (v.family == FamilyLevel::kExact) {
     w += FrequencyWeight(LinkField::kFamilyName, a.family);
+  }
+  if (v.dob == DobLevel::kExact) {
+    w += FrequencyWeight(LinkField::kDateOfBirth, a.dob);
+  }
+  if (v.town == TextLevel::kExact) {
+    w += FrequencyWeight(LinkField::kTown, a.town);
   }
   return w;
 }

@@ -166,9 +166,33 @@ ComparisonVector Compare(const NormalisedRecord& a, const NormalisedRecord& b,
   ComparisonVector v;
   v.given = CompareGivenNames(a.given, b.given, nicknames);
   v.family = CompareFamilyNames(a, b);
-  v.names_swapped = !a.given.empty() && !a.family.empty() &&
-                    a.given != a.family && a.given == b.family &&
-                    a.family == b.given;
+  // Given and family names entered the wrong way round: when the straight
+  // comparison is weak, compare crosswise, and take the cross levels when
+  // both names then agree at least as nearly as Jaro-Winkler 0.88.
+  const auto near_given = [](NameLevel l) {
+    return l == NameLevel::kExact || l == NameLevel::kJaroWinkler92 ||
+           l == NameLevel::kJaroWinkler88;
+  };
+  if (!(near_given(v.given) && v.family <= FamilyLevel::kJaroWinkler88 &&
+        v.family != FamilyLevel::kMissing) &&
+      !a.given.empty() && !a.family.empty() && !b.given.empty() &&
+      !b.family.empty()) {
+    const NameLevel cross_given =
+        CompareGivenNames(a.given, b.family, nicknames);
+    if (near_given(cross_given)) {
+      const NameLevel cross_family =
+          CompareGivenNames(a.family, b.given, nicknames);
+      if (near_given(cross_family)) {
+        v.names_swapped = true;
+        v.given = cross_given;
+        v.family = cross_family == NameLevel::kExact
+                       ? FamilyLevel::kExact
+                       : (cross_family == NameLevel::kJaroWinkler92
+                              ? FamilyLevel::kJaroWinkler92
+                              : FamilyLevel::kJaroWinkler88);
+      }
+    }
+  }
   v.dob = CompareDob(a.dob, b.dob, {});  // Placeholders went in Normalise.
   v.postcode = ComparePostcodes(a, b);
   v.gender = a.gender.empty() || b.gender.empty()

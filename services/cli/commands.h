@@ -52,7 +52,7 @@ struct LinkCommandOptions {
   std::optional<std::string> review_out;
   std::optional<std::string> explain_out;
   RecordFormat format = RecordFormat::kMarac;
-  double link_threshold = 0.99;   // Merge at or above.
+  double link_threshold = 0.995;  // Merge at or above.
   double review_threshold = 0.5;  // List for review at or above.
   // Dates of birth that mean "not known"; empty keeps the defaults.
   std::vector<std::string> dob_placeholders;

@@ -50,6 +50,7 @@ struct Layout {
   // The address line: these columns joined with spaces.
   std::array<const char*, 3> address_line;
   const char* town;
+  const char* town_otherwise;  // Read when `town` is not a column.
   const char* email;
   const char* other_id;
   const char* role;
@@ -58,39 +59,53 @@ struct Layout {
   bool trim;          // FEBRL pads fields with a space.
 };
 
-constexpr Layout kMarac = {"record_id",
-                           "given_name",
-                           "family_name",
-                           "dob",
-                           "gender",
-                           "postcode",
-                           {"address_line", "", ""},
-                           "town",
-                           "email",
-                           "other_id",
-                           "role",
-                           false,
-                           true,
-                           false};
-constexpr Layout kFebrl = {"rec_id",
-                           "given_name",
-                           "surname",
-                           "date_of_birth",
-                           "",
-                           "postcode",
-                           {"street_number", "address_1", "address_2"},
-                           "suburb",
-                           "",
-                           "soc_sec_id",
-                           "",
-                           true,
-                           false,
-                           true};
+constexpr Layout kMarac = {.record_id = "record_id",
+                           .given_name = "given_name",
+                           .family_name = "family_name",
+                           .dob = "dob",
+                           .gender = "gender",
+                           .postcode = "postcode",
+                           .address_line = {"address_line", "", ""},
+                           .town = "town",
+                           .town_otherwise = "",
+                           .email = "email",
+                           .other_id = "other_id",
+                           .role = "role",
+                           .dob_compact = false,
+                           .validate_dob = true,
+                           .trim = false};
+constexpr Layout kFebrl = {
+    .record_id = "rec_id",
+    .given_name = "given_name",
+    .family_name = "surname",
+    .dob = "date_of_birth",
+    .gender = "",
+    .postcode = "postcode",
+    .address_line = {"street_number", "address_1", "address_2"},
+    .town = "suburb",
+    .town_otherwise = "",
+    .email = "",
+    .other_id = "soc_sec_id",
+    .role = "",
+    .dob_compact = true,
+    .validate_dob = false,
+    .trim = true};
 // fake_1000 (city, email) and historical_50k (postcode_fake, birth_place).
-constexpr Layout kSplink = {
-    "unique_id",  "first_name", "surname", "dob", "gender", "postcode_fake",
-    {"", "", ""}, "city",       "email",   "",    "",       false,
-    false,        false};
+constexpr Layout kSplink = {.record_id = "unique_id",
+                            .given_name = "first_name",
+                            .family_name = "surname",
+                            .dob = "dob",
+                            .gender = "gender",
+                            .postcode = "postcode_fake",
+                            .address_line = {"", "", ""},
+                            .town = "city",
+                            .town_otherwise = "birth_place",
+                            .email = "email",
+                            .other_id = "",
+                            .role = "",
+                            .dob_compact = false,
+                            .validate_dob = false,
+                            .trim = false};
 
 }  // namespace
 
@@ -187,7 +202,10 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
                            find(layout.address_line[k], own && k == 0));
   }
   MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_role, find(layout.role, own));
-  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_town, find(layout.town, false));
+  MARAC_ASSIGN_OR_RETURN(std::ptrdiff_t c_town, find(layout.town, false));
+  if (c_town < 0) {
+    MARAC_ASSIGN_OR_RETURN(c_town, find(layout.town_otherwise, false));
+  }
   MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_email,
                          find(layout.email, false));
   MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_other,

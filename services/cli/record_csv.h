@@ -23,7 +23,8 @@ enum class RecordFormat {
   // soc_sec_id as other_id.
   kFebrl,
   // unique_id, first_name, surname, dob, gender, postcode_fake, city as
-  // town, email: fake_1000 and historical_50k as they are.
+  // town (birth_place when there is no city), email: fake_1000 and
+  // historical_50k as they are.
   kSplink,
 };
 

@@ -184,7 +184,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   link->add_option("--format", link_format,
                    "Column layout of the inputs: marac | febrl | splink");
   link->add_option("--link-threshold", link_options.link_threshold,
-                   "Merge pairs at or above this match probability (0.99)")
+                   "Merge pairs at or above this match probability (0.995)")
       ->check(CLI::Range(0.0, 1.0));
   link->add_option("--review-threshold", link_options.review_threshold,
                    "List pairs at or above this for review (0.5)")

@@ -34,9 +34,9 @@ TEST(ClusteringTest, ChainThroughAWeakMiddleDoesNotMergeTheEnds) {
   // A-B and B-C look linked; A and C are clearly different people.
   const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C")};
   Table t;
-  t.p[{0, 1}] = 0.995;
-  t.p[{1, 2}] = 0.993;
-  t.p[{0, 2}] = 0.01;
+  t.p[{0, 1}] = 0.998;
+  t.p[{1, 2}] = 0.997;
+  t.p[{0, 2}] = 0.001;  // Below the veto threshold.
   const Clustering c = Cluster(records, t.Pairs(), std::cref(t));
   EXPECT_EQ(c.cluster_count, 2u);
   EXPECT_EQ(c.cluster_of[0], c.cluster_of[1]) << "the stronger link wins";
@@ -47,11 +47,35 @@ TEST(ClusteringTest, ChainThroughAWeakMiddleDoesNotMergeTheEnds) {
   EXPECT_EQ(c.review[0].b, 2u);
 }
 
+TEST(ClusteringTest, AJoinNeedsSupportFromTheWholeCluster) {
+  // A, B and C are one person; D links strongly to C alone, and A and B
+  // say D is probably someone else (not clearly enough for a veto).
+  const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C"),
+                                             Rec("D")};
+  Table t;
+  t.p[{0, 1}] = 0.999;
+  t.p[{0, 2}] = 0.998;
+  t.p[{1, 2}] = 0.997;
+  t.p[{2, 3}] = 0.995;
+  Table all = t;
+  all.p[{0, 3}] = 0.05;
+  all.p[{1, 3}] = 0.05;
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(all));
+  EXPECT_THAT(c.cluster_of, ElementsAre(0u, 0u, 0u, 1u));
+  EXPECT_EQ(c.refused_by_support, 1u);  // Mean across (0.995+0.05+0.05)/3.
+
+  // With A and B undecided rather than against, D joins.
+  all.p[{0, 3}] = 0.4;
+  all.p[{1, 3}] = 0.4;
+  const Clustering joined = Cluster(records, t.Pairs(), std::cref(all));
+  EXPECT_THAT(joined.cluster_of, ElementsAre(0u, 0u, 0u, 0u));
+}
+
 TEST(ClusteringTest, CoherentTripleMergesEvenWithoutEveryCandidatePair) {
   const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C")};
   Table t;
   t.p[{0, 1}] = 0.995;
-  t.p[{1, 2}] = 0.993;
+  t.p[{1, 2}] = 0.997;
   Table all = t;
   all.p[{0, 2}] = 0.8;  // Not a candidate; scored on demand.
   const Clustering c = Cluster(records, t.Pairs(), std::cref(all));

@@ -30,6 +30,9 @@ struct BlockingRule {
   // Appends the record's blocking keys (usually one; none when a field is
   // missing). Records sharing a key are paired.
   std::function<void(const NormalisedRecord&, std::vector<std::string>&)> keys;
+  // Blocks larger than this are skipped; 0: BlockingOptions' cap. A loose
+  // key (any word of a name) is only worth its pairs when it is rare.
+  std::size_t max_block_size = 0;
 };
 
 // The default union, each rule cheap and exact on its key, chosen so that
@@ -40,7 +43,9 @@ struct BlockingRule {
 // nicknames with the family name's sound; first letters of both names;
 // given and family names swapped; family name and given initial with the
 // birth month and day (a mistyped year); postcode district and given name
-// and family initial; town and family name and given initial.
+// and family initial; town and family name and given initial; postcode;
+// any rare word of either name (a surname typed into the given-name field);
+// town and any word of either name.
 std::vector<BlockingRule> DefaultBlockingRules();
 
 // American Soundex of a normalised name ("robert" -> "R163"); empty for a

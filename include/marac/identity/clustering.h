@@ -1,9 +1,10 @@
 // Clustering scored pairs into people, resisting chaining: connected
 // components over link edges would merge A with C through a weak B. Here
-// clusters merge along links in order of confidence, and only when every
-// pair across the two clusters is at least plausibly the same person
-// (probability at or above the review threshold, scored on demand when the
-// pair was never a candidate) and no constraint forbids it.
+// clusters merge along links in order of confidence, and only with support
+// from the whole of both clusters: the mean probability over every pair
+// across them (scored on demand when the pair was never a candidate) at
+// least the review threshold, no such pair below the veto threshold (the
+// model clearly says two people), and no constraint forbidding it.
 //
 // Constraints: records with different trusted identifiers (e.g. police
 // national computer numbers) never merge; the victim and the perpetrator of
@@ -27,8 +28,12 @@ struct ScoredPair {
 };
 
 struct ClusteringOptions {
-  double link_threshold = 0.99;   // Merge along pairs at or above this.
-  double review_threshold = 0.5;  // Every pair in a cluster at least this.
+  double link_threshold = 0.995;  // Merge along pairs at or above this.
+  // A merge of two clusters needs the mean probability over every pair
+  // across them at least review_threshold, and no such pair below
+  // veto_threshold (a pair the model says is clearly two people).
+  double review_threshold = 0.5;
+  double veto_threshold = 0.01;
   std::size_t max_cluster_size = 1000;  // Larger merges are refused.
 };
 

@@ -122,6 +122,11 @@ class LinkageModel {
   // a name never seen counts as seen once.
   double GivenNameFrequency(std::string_view name) const;
   double FamilyNameFrequency(std::string_view name) const;
+  // The same for a date of birth: a shared 1 January (a year-only date
+  // filled in) or a default date is worth less than a shared 17 March.
+  double DobFrequency(std::string_view dob) const;
+  // And for a town: "london" is worth less than "haltwhistle".
+  double TownFrequency(std::string_view town) const;
 
  private:
   // Per field and level: log2(m/u), 0 for the missing level.
@@ -145,7 +150,10 @@ class LinkageModel {
 
   FrequencyMap given_frequency_;
   FrequencyMap family_frequency_;
+  FrequencyMap dob_frequency_;
+  FrequencyMap town_frequency_;
   double unseen_frequency_ = 0;
+  double record_count_ = 0;
 };
 
 }  // namespace marac

@@ -120,7 +120,9 @@ enum class TextLevel : std::uint8_t { kMissing, kExact, kClose, kDifferent };
 struct ComparisonVector {
   NameLevel given = NameLevel::kMissing;
   FamilyLevel family = FamilyLevel::kMissing;
-  bool names_swapped = false;  // Given of one is the family of the other.
+  // Given of one is (nearly) the family of the other and the other way
+  // round; `given` and `family` then hold the crosswise levels.
+  bool names_swapped = false;
   DobLevel dob = DobLevel::kMissing;
   PostcodeLevel postcode = PostcodeLevel::kMissing;
   GenderLevel gender = GenderLevel::kMissing;
