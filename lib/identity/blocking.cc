@@ -1,7 +1,11 @@
 #include "marac/identity/blocking.h"
 
 #include <algorithm>
+#include <atomic>
 #include <initializer_list>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "marac/identity/evaluation.h"
@@ -188,7 +192,12 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
                      std::span<const BlockingRule> rules,
                      const BlockingOptions& options) {
   BlockingResult result;
-  for (const BlockingRule& rule : rules) {
+  result.passes.resize(rules.size());
+  result.rules.resize(rules.size());
+  std::mutex candidates_mutex;
+  // One rule: its blocks, its pairs into the union, its sampled pass.
+  const auto run_rule = [&](std::size_t rule_index) {
+    const BlockingRule& rule = rules[rule_index];
     std::unordered_map<std::string, std::vector<std::uint32_t>> blocks;
     std::vector<std::string> keys;
     for (std::uint32_t i = 0; i < records.size(); ++i) {
@@ -204,9 +213,27 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
     RuleReport report{rule.name, 0, 0, 0, 0};
     TrainingPass pass;
     pass.blocked_fields = rule.fields;
+    std::size_t cap =
+        rule.max_block_size > 0 ? rule.max_block_size : options.max_block_size;
+    // The pair budget: the smallest blocks (the most telling keys) first;
+    // the cap falls to the largest block size that keeps within it.
+    const auto budget = static_cast<std::size_t>(
+        options.max_pairs_per_record * static_cast<double>(records.size()));
+    {
+      std::map<std::size_t, std::size_t> blocks_of_size;
+      for (const auto& [key, members] : blocks)
+        ++blocks_of_size[members.size()];
+      std::size_t total = 0;
+      for (const auto& [size, count] : blocks_of_size) {
+        if (size > cap) break;
+        total += count * (size * (size - 1) / 2);
+        if (total > budget) {
+          cap = size - 1;
+          break;
+        }
+      }
+    }
     for (const auto& [key, members] : blocks) {
-      const std::size_t cap = rule.max_block_size > 0 ? rule.max_block_size
-                                                      : options.max_block_size;
       if (members.size() > cap) {
         ++report.skipped_blocks;
         report.skipped_records += members.size();
@@ -225,11 +252,39 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
     pass.pairs.erase(std::unique(pass.pairs.begin(), pass.pairs.end()),
                      pass.pairs.end());
     report.pairs = pass.pairs.size();
-    result.candidates.insert(result.candidates.end(), pass.pairs.begin(),
-                             pass.pairs.end());
-    result.passes.push_back(std::move(pass));
-    result.rules.push_back(std::move(report));
-  }
+    {
+      const std::lock_guard<std::mutex> lock(candidates_mutex);
+      result.candidates.insert(result.candidates.end(), pass.pairs.begin(),
+                               pass.pairs.end());
+    }
+    if (pass.pairs.size() > options.max_training_pairs) {
+      // Every k-th pair, in order: the same sample on every run.
+      const std::size_t n = pass.pairs.size();
+      const std::size_t keep = options.max_training_pairs;
+      std::vector<RecordPair> sample;
+      sample.reserve(keep);
+      for (std::size_t s = 0; s < keep; ++s) {
+        sample.push_back(pass.pairs[s * n / keep]);
+      }
+      pass.pairs = std::move(sample);
+    }
+    result.passes[rule_index] = std::move(pass);
+    result.rules[rule_index] = std::move(report);
+  };
+  // Rules run side by side; each writes only its own slots, and the union
+  // is sorted below, so the result is the same on any number of threads.
+  unsigned threads = options.threads > 0
+                         ? options.threads
+                         : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, rules.size()));
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&] {
+    for (std::size_t r = next++; r < rules.size(); r = next++) run_rule(r);
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker);
+  worker();
+  for (std::thread& w : workers) w.join();
   std::sort(result.candidates.begin(), result.candidates.end());
   result.candidates.erase(
       std::unique(result.candidates.begin(), result.candidates.end()),

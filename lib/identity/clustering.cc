@@ -1,7 +1,6 @@
 #include "marac/identity/clustering.h"
 
 #include <algorithm>
-#include <map>
 #include <numeric>
 #include <unordered_map>
 
@@ -59,16 +58,30 @@ Clustering Cluster(
   const std::size_t n = records.size();
   Clusters clusters(n);
   Clustering out;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, double> known;
-  for (const ScoredPair& p : pairs) {
-    known[{std::min(p.a, p.b), std::max(p.a, p.b)}] = p.probability;
+  // Scores by pair: the candidates sorted for binary search (no per-pair
+  // node: a million records have tens of millions of candidates), and the
+  // pairs scored on demand in a hash map.
+  std::vector<ScoredPair> by_pair(pairs.begin(), pairs.end());
+  for (ScoredPair& p : by_pair) {
+    if (p.a > p.b) std::swap(p.a, p.b);
   }
+  const auto pair_less = [](const ScoredPair& x, const ScoredPair& y) {
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  };
+  std::sort(by_pair.begin(), by_pair.end(), pair_less);
+  std::unordered_map<std::uint64_t, double> extra;
   const auto score = [&](std::uint32_t i, std::uint32_t j) {
-    const auto key = std::make_pair(std::min(i, j), std::max(i, j));
-    const auto it = known.find(key);
-    if (it != known.end()) return it->second;
-    const double p = probability(key.first, key.second);
-    known.emplace(key, p);
+    const ScoredPair key{std::min(i, j), std::max(i, j), 0};
+    const auto it =
+        std::lower_bound(by_pair.begin(), by_pair.end(), key, pair_less);
+    if (it != by_pair.end() && it->a == key.a && it->b == key.b) {
+      return it->probability;
+    }
+    const std::uint64_t packed = (std::uint64_t{key.a} << 32) | key.b;
+    const auto found = extra.find(packed);
+    if (found != extra.end()) return found->second;
+    const double p = probability(key.a, key.b);
+    extra.emplace(packed, p);
     return p;
   };
   // Merges the clusters of i and j if no cross pair is forbidden or
@@ -113,7 +126,11 @@ Clustering Cluster(
   }
 
   // Links, most confident first; ties by index, so the result is stable.
-  std::vector<ScoredPair> ordered(pairs.begin(), pairs.end());
+  // Only pairs in the link or review band take part.
+  std::vector<ScoredPair> ordered;
+  for (const ScoredPair& p : by_pair) {
+    if (p.probability >= options.review_threshold) ordered.push_back(p);
+  }
   std::sort(ordered.begin(), ordered.end(),
             [](const ScoredPair& x, const ScoredPair& y) {
               if (x.probability != y.probability) {

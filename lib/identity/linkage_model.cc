@@ -3,7 +3,8 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <thread>
+#include <unordered_map>
 
 namespace marac {
 namespace {
@@ -24,6 +25,30 @@ std::uint64_t NextRandom(std::uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
+}
+
+// Calls body(k) for k in [0, n) on `threads` threads (0: one per core),
+// each taking a contiguous slice; results written by index are the same
+// whatever the thread count.
+template <typename Body>
+void ParallelFor(std::size_t n, unsigned threads, const Body& body) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(
+      std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10'000)));
+  if (threads <= 1) {
+    for (std::size_t k = 0; k < n; ++k) body(k);
+    return;
+  }
+  std::vector<std::thread> workers;
+  const std::size_t slice = (n + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    const std::size_t from = t * slice;
+    const std::size_t to = std::min(n, from + slice);
+    workers.emplace_back([&body, from, to] {
+      for (std::size_t k = from; k < to; ++k) body(k);
+    });
+  }
+  for (std::thread& w : workers) w.join();
 }
 
 std::uint64_t Pack(const LevelVector& levels) {
@@ -141,31 +166,54 @@ struct Patterns {
   Eigen::VectorXd counts;
 };
 
+// Where pair (i, j) sits in the sorted `candidates`, or -1.
+std::ptrdiff_t IndexOf(
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,
+    std::uint32_t i, std::uint32_t j) {
+  const auto it = std::lower_bound(candidates.begin(), candidates.end(),
+                                   std::make_pair(i, j));
+  if (it == candidates.end() || *it != std::make_pair(i, j)) return -1;
+  return it - candidates.begin();
+}
+
+// Counts the comparison patterns of `pairs`, taking each pair's comparison
+// from `known` (the candidates' comparisons) when it is there.
 Result<Patterns> CountPatterns(
     std::span<const NormalisedRecord> records,
     std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
-    std::string_view field, std::uint32_t ignored_fields) {
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,
+    std::span<const ComparisonVector> known, std::string_view field,
+    std::uint32_t ignored_fields) {
   const NicknameTable& nicknames = NicknameTable::BuiltIn();
-  std::map<std::uint64_t, std::pair<LevelVector, double>> patterns;
+  std::unordered_map<std::uint64_t, std::pair<LevelVector, double>> patterns;
   for (const auto& [i, j] : pairs) {
     if (i >= records.size() || j >= records.size() || i == j) {
       return InvalidArgument(field, "pair (" + std::to_string(i) + ", " +
                                         std::to_string(j) +
                                         ") is not two records");
     }
-    LevelVector levels = LevelsOf(Compare(records[i], records[j], nicknames));
+    const std::ptrdiff_t at = IndexOf(candidates, i, j);
+    LevelVector levels =
+        LevelsOf(at >= 0 ? known[static_cast<std::size_t>(at)]
+                         : Compare(records[i], records[j], nicknames));
     for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
       if ((ignored_fields >> f) & 1u) levels[f] = 0;
     }
     auto [it, inserted] = patterns.try_emplace(Pack(levels), levels, 0.0);
     it->second.second += 1;
   }
+  // In key order, so that EM sums in the same order on every run.
+  std::vector<std::uint64_t> keys;
+  keys.reserve(patterns.size());
+  for (const auto& entry : patterns) keys.push_back(entry.first);
+  std::sort(keys.begin(), keys.end());
   Patterns out;
   const auto rows = static_cast<Eigen::Index>(patterns.size());
   out.indicator = Eigen::MatrixXd::Zero(rows, kColumns);
   out.counts.resize(rows);
   Eigen::Index row = 0;
-  for (const auto& [key, entry] : patterns) {
+  for (const std::uint64_t key : keys) {
+    const auto& entry = patterns.at(key);
     for (int f = 0; f < kLinkFieldCount; ++f) {
       const int level = entry.first[static_cast<std::size_t>(f)];
       if (level != 0) out.indicator(row, Column(f, level)) = 1.0;
@@ -200,11 +248,50 @@ Eigen::ArrayXd MatchProbabilities(const Patterns& p, const LevelTable& m,
 
 }  // namespace
 
+std::vector<ComparisonVector> CompareAll(
+    std::span<const NormalisedRecord> records,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+    unsigned threads) {
+  std::vector<ComparisonVector> out(pairs.size());
+  const NicknameTable& nicknames = NicknameTable::BuiltIn();
+  ParallelFor(pairs.size(), threads, [&](std::size_t k) {
+    out[k] =
+        Compare(records[pairs[k].first], records[pairs[k].second], nicknames);
+  });
+  return out;
+}
+
 Result<LinkageModel> LinkageModel::Train(
     std::span<const NormalisedRecord> records,
     std::span<const TrainingPass> passes,
     std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
     const TrainingOptions& options) {
+  for (const auto& [i, j] : candidate_pairs) {
+    if (i >= records.size() || j >= records.size() || i == j) {
+      return InvalidArgument("candidate_pairs", "pair (" + std::to_string(i) +
+                                                    ", " + std::to_string(j) +
+                                                    ") is not two records");
+    }
+  }
+  const std::vector<ComparisonVector> comparisons =
+      CompareAll(records, candidate_pairs, options.threads);
+  return TrainOnComparisons(records, passes, candidate_pairs, comparisons,
+                            options);
+}
+
+Result<LinkageModel> LinkageModel::TrainOnComparisons(
+    std::span<const NormalisedRecord> records,
+    std::span<const TrainingPass> passes,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
+    std::span<const ComparisonVector> candidate_comparisons,
+    const TrainingOptions& options) {
+  if (candidate_comparisons.size() != candidate_pairs.size()) {
+    return InvalidArgument("candidate_comparisons",
+                           "one comparison per candidate pair is needed");
+  }
+  if (!std::is_sorted(candidate_pairs.begin(), candidate_pairs.end())) {
+    return InvalidArgument("candidate_pairs", "must be sorted");
+  }
   if (records.size() < 2) {
     return InvalidArgument("records", "at least two records are needed");
   }
@@ -279,7 +366,8 @@ Result<LinkageModel> LinkageModel::Train(
     }
     MARAC_ASSIGN_OR_RETURN(
         const Patterns patterns,
-        CountPatterns(records, passes[pass].pairs,
+        CountPatterns(records, passes[pass].pairs, candidate_pairs,
+                      candidate_comparisons,
                       "passes[" + std::to_string(pass) + "].pairs", blocked));
     if (patterns.counts.size() == 0) continue;
     model.report_.distinct_patterns +=
@@ -347,7 +435,8 @@ Result<LinkageModel> LinkageModel::Train(
   // pairs, with m and u held.
   MARAC_ASSIGN_OR_RETURN(
       const Patterns candidates,
-      CountPatterns(records, candidate_pairs, "candidate_pairs", 0));
+      CountPatterns(records, candidate_pairs, candidate_pairs,
+                    candidate_comparisons, "candidate_pairs", 0));
   model.report_.converged = false;
   for (int iteration = 0; iteration < 100; ++iteration) {
     const Eigen::ArrayXd match =
@@ -468,24 +557,39 @@ std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
   return terms;
 }
 
+LinkageModel::FrequencyTerms LinkageModel::TermsOf(
+    const NormalisedRecord& r) const {
+  FrequencyTerms t;
+  if (!r.given.empty())
+    t.given = FrequencyWeight(LinkField::kGivenName, r.given);
+  if (!r.family.empty()) {
+    t.family = FrequencyWeight(LinkField::kFamilyName, r.family);
+  }
+  if (!r.dob.empty()) t.dob = FrequencyWeight(LinkField::kDateOfBirth, r.dob);
+  if (!r.town.empty()) t.town = FrequencyWeight(LinkField::kTown, r.town);
+  return t;
+}
+
+double LinkageModel::MatchWeight(const ComparisonVector& v,
+                                 const FrequencyTerms& a) const {
+  double w = MatchWeight(v);
+  if (v.given == NameLevel::kExact) w += a.given;
+  if (v.family == FamilyLevel::kExact) w += a.family;
+  if (v.dob == DobLevel::kExact) w += a.dob;
+  if (v.town == TextLevel::kExact) w += a.town;
+  return w;
+}
+
+double LinkageModel::MatchProbability(const ComparisonVector& v,
+                                      const FrequencyTerms& a) const {
+  const double odds = std::exp2(MatchWeight(v, a));
+  return odds / (1.0 + odds);
+}
+
 double LinkageModel::MatchWeight(const NormalisedRecord& a,
                                  const NormalisedRecord& b) const {
   // The sum of Explain(a, b), without building its terms.
-  const ComparisonVector v = Compare(a, b);
-  double w = MatchWeight(v);
-  if (v.given == NameLevel::kExact) {
-    w += FrequencyWeight(LinkField::kGivenName, a.given);
-  }
-  if (v.family == FamilyLevel::kExact) {
-    w += FrequencyWeight(LinkField::kFamilyName, a.family);
-  }
-  if (v.dob == DobLevel::kExact) {
-    w += FrequencyWeight(LinkField::kDateOfBirth, a.dob);
-  }
-  if (v.town == TextLevel::kExact) {
-    w += FrequencyWeight(LinkField::kTown, a.town);
-  }
-  return w;
+  return MatchWeight(Compare(a, b), TermsOf(a));
 }
 
 double LinkageModel::MatchProbability(const NormalisedRecord& a,

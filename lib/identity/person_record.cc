@@ -176,7 +176,10 @@ ComparisonVector Compare(const NormalisedRecord& a, const NormalisedRecord& b,
   if (!(near_given(v.given) && v.family <= FamilyLevel::kJaroWinkler88 &&
         v.family != FamilyLevel::kMissing) &&
       !a.given.empty() && !a.family.empty() && !b.given.empty() &&
-      !b.family.empty()) {
+      !b.family.empty() &&
+      // A swap with a slip in a first letter too is not looked for: the
+      // check then costs two characters for most pairs, not two JWs.
+      a.given[0] == b.family[0] && a.family[0] == b.given[0]) {
     const NameLevel cross_given =
         CompareGivenNames(a.given, b.family, nicknames);
     if (near_given(cross_given)) {

@@ -28,15 +28,24 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
     BlockingResult blocking = Block(out.normalised, rules, options.blocking);
     out.blocking = blocking.rules;
     if (!blocking.candidates.empty()) {
+      // Each candidate pair is compared once, for training and scoring.
+      const std::vector<ComparisonVector> comparisons = CompareAll(
+          out.normalised, blocking.candidates, options.training.threads);
       MARAC_ASSIGN_OR_RETURN(
           LinkageModel model,
-          LinkageModel::Train(out.normalised, blocking.passes,
-                              blocking.candidates, options.training));
-      out.scored.reserve(blocking.candidates.size());
-      for (const auto& [i, j] : blocking.candidates) {
-        out.scored.push_back(
-            {i, j,
-             model.MatchProbability(out.normalised[i], out.normalised[j])});
+          LinkageModel::TrainOnComparisons(out.normalised, blocking.passes,
+                                           blocking.candidates, comparisons,
+                                           options.training));
+      std::vector<LinkageModel::FrequencyTerms> terms;
+      terms.reserve(out.normalised.size());
+      for (const NormalisedRecord& r : out.normalised) {
+        terms.push_back(model.TermsOf(r));
+      }
+      out.scored.resize(blocking.candidates.size());
+      for (std::size_t k = 0; k < blocking.candidates.size(); ++k) {
+        const auto [i, j] = blocking.candidates[k];
+        out.scored[k] = {i, j,
+                         model.MatchProbability(comparisons[k], terms[i])};
       }
       const Clustering clusters = Cluster(
           records, out.scored,

@@ -54,6 +54,66 @@ constexpr GivenName kGiven[] = {
     {"Derek", "Del", false},
     {"Ryan", "", false},
     {"Imran", "", false},
+    {"Abigail", "", true},
+    {"Bethany", "", true},
+    {"Caitlin", "", true},
+    {"Danielle", "", true},
+    {"Eleanor", "", true},
+    {"Fiona", "", true},
+    {"Georgia", "", true},
+    {"Hannah", "", true},
+    {"Isla", "", true},
+    {"Jasmine", "", true},
+    {"Kirsty", "", true},
+    {"Laura", "", true},
+    {"Megan", "", true},
+    {"Nadia", "", true},
+    {"Olivia", "", true},
+    {"Paige", "", true},
+    {"Rachel", "", true},
+    {"Sophie", "", true},
+    {"Tara", "", true},
+    {"Zara", "", true},
+    {"Leanne", "", true},
+    {"Kelly", "", true},
+    {"Nicola", "", true},
+    {"Amy", "", true},
+    {"Lucy", "", true},
+    {"Holly", "", true},
+    {"Yasmin", "", true},
+    {"Shannon", "", true},
+    {"Naomi", "", true},
+    {"Ruth", "", true},
+    {"Aaron", "", false},
+    {"Ben", "", false},
+    {"Callum", "", false},
+    {"Dean", "", false},
+    {"Ethan", "", false},
+    {"Fraser", "", false},
+    {"George", "", false},
+    {"Harry", "", false},
+    {"Ian", "", false},
+    {"Jordan", "", false},
+    {"Kyle", "", false},
+    {"Liam", "", false},
+    {"Nathan", "", false},
+    {"Owen", "", false},
+    {"Paul", "", false},
+    {"Reece", "", false},
+    {"Scott", "", false},
+    {"Tom", "", false},
+    {"Usman", "", false},
+    {"Adam", "", false},
+    {"Bilal", "", false},
+    {"Connor", "", false},
+    {"Dylan", "", false},
+    {"Jamie", "", false},
+    {"Luke", "", false},
+    {"Mark", "", false},
+    {"Neil", "", false},
+    {"Rhys", "", false},
+    {"Sean", "", false},
+    {"Tariq", "", false},
 };
 constexpr const char* kFamily[] = {
     "Smith",   "Jones",    "Taylor",   "Brown",    "Williams", "Wilson",
@@ -66,6 +126,24 @@ constexpr const char* kFamily[] = {
     "Okonkwo", "Brannagh", "Quennell", "Tallis",   "Pelham",   "Ashby",
     "Dacre",   "Ellery",   "Gaunt",    "Hollis",   "Ireton",   "Kowalski",
 };
+// Invented surnames: a first part and an ending ("Ash" + "worth"), about
+// 1,500 of them, so a large population has the spread of surnames a real
+// one has rather than 54 names shared by everybody.
+constexpr const char* kSurnameStart[] = {
+    "Ash",  "Brad",  "Carr",  "Dun",  "Elm",  "Fair", "Gold", "Hart",
+    "Ing",  "Kent",  "Lang",  "Mar",  "Nor",  "Oak",  "Pen",  "Rad",
+    "Shel", "Thorn", "Un",    "Wal",  "Whit", "Brom", "Cald", "Dray",
+    "Farn", "Grim",  "Hal",   "Kirk", "Lin",  "Mil",  "Ros",  "Stan",
+    "Tal",  "Wend",  "Brack", "Chad", "Dal",  "Ever", "Fen",  "Hol",
+    "Lock", "Mor",   "Pick",  "Ray",  "Sel",  "Tor",  "West", "Wyn"};
+constexpr const char* kSurnameEnd[] = {
+    "worth",   "ley",  "ton",   "field", "wood",  "ford",  "by",   "ham",
+    "well",    "more", "combe", "stead", "ridge", "shaw",  "bury", "dale",
+    "wick",    "ston", "land",  "brook", "hurst", "croft", "gate", "holme",
+    "thwaite", "den",  "lowe",  "man",   "er",    "son",   "kin",  "ett"};
+constexpr const char* kStreetEnd[] = {"Road",   "Street", "Close",    "Lane",
+                                      "Avenue", "Grove",  "Crescent", "Way"};
+
 constexpr const char* kAreas[] = {"LS", "M", "B",  "BS", "NE", "CF",
                                   "L",  "S", "SW", "E",  "N",  "TQ"};
 constexpr const char* kSources[] = {"police", "idva", "refuge", "housing"};
@@ -79,6 +157,21 @@ std::string Postcode(SplitMix64& rng) {
   p += kLetters[rng.Below(sizeof kLetters - 1)];
   p += kLetters[rng.Below(sizeof kLetters - 1)];
   return p;
+}
+
+// A surname: one of the common ones a third of the time, otherwise an
+// invented one.
+std::string FamilyName(SplitMix64& rng) {
+  if (rng.Uniform() < 0.35) return kFamily[rng.Below(std::size(kFamily))];
+  return std::string(kSurnameStart[rng.Below(std::size(kSurnameStart))]) +
+         kSurnameEnd[rng.Below(std::size(kSurnameEnd))];
+}
+
+std::string AddressLine(SplitMix64& rng) {
+  return std::to_string(1 + rng.Below(120)) + " " +
+         kSurnameStart[rng.Below(std::size(kSurnameStart))] +
+         kSurnameEnd[rng.Below(std::size(kSurnameEnd))] + " " +
+         kStreetEnd[rng.Below(std::size(kStreetEnd))];
 }
 
 // One typing slip: two adjacent letters swapped, or one dropped.
@@ -102,10 +195,11 @@ SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,
   const double v = options.variant_rate;
   for (std::uint32_t p = 0; p < people; ++p) {
     const GivenName& given = kGiven[rng.Below(std::size(kGiven))];
-    const std::string family = kFamily[rng.Below(std::size(kFamily))];
+    const std::string family = FamilyName(rng);
     const Date dob = Date{1950, 1, 1}.AddDays(
         static_cast<std::int64_t>(rng.Below(365 * 55)));
     const std::string postcode = Postcode(rng);
+    const std::string address = AddressLine(rng);
     const bool victim =
         given.female ? rng.Uniform() < 0.9 : rng.Uniform() < 0.2;
     std::size_t count = 1;
@@ -113,7 +207,7 @@ SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,
       count = 2;
       while (count < 6 && rng.Uniform() < 0.4) ++count;
     }
-    const std::string new_family = kFamily[rng.Below(std::size(kFamily))];
+    const std::string new_family = FamilyName(rng);
     for (std::size_t k = 0; k < count; ++k) {
       PersonRecord r;
       char id[32];
@@ -126,6 +220,7 @@ SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,
       r.family_name = family;
       r.dob = dob.ToString();
       r.postcode = postcode;
+      r.address_line = address;
       if (k > 0) {  // Later records drift from the first.
         if (given.nickname[0] != '\0' && rng.Uniform() < 0.2 * v) {
           r.given_name = given.nickname;
@@ -146,10 +241,13 @@ SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,
           r.dob.clear();
         }
         const double m = rng.Uniform();
-        if (m < 0.15 * v) {
-          r.postcode = Postcode(rng);  // Moved.
+        if (m < 0.15 * v) {  // Moved.
+          r.postcode = Postcode(rng);
+          r.address_line = AddressLine(rng);
         } else if (m < 0.25 * v) {
           r.postcode.clear();
+        } else if (m < 0.40 * v) {
+          r.address_line.clear();  // Not taken down.
         }
       }
       out.records.push_back(std::move(r));

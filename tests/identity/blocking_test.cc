@@ -112,8 +112,51 @@ TEST(BlockingTest, LargeBlocksAreSkippedAndReported) {
   EXPECT_TRUE(b.candidates.empty());
   EXPECT_EQ(b.rules[0].skipped_blocks, 1u);
   EXPECT_EQ(b.rules[0].skipped_records, 50u);
-  const BlockingResult all = Block(records, rules, {.max_block_size = 50});
+  const BlockingResult all = Block(
+      records, rules, {.max_block_size = 50, .max_pairs_per_record = 100});
   EXPECT_EQ(all.candidates.size(), 50u * 49u / 2u);
+}
+
+TEST(BlockingTest, PairBudgetDropsTheLargestBlocksFirst) {
+  // Family-name blocks of 2, 3 and 40 records: 1 + 3 + 780 pairs.
+  std::vector<NormalisedRecord> records;
+  const std::pair<const char*, int> blocks[] = {
+      {"Quill", 2}, {"Vesk", 3}, {"Smythe", 40}};
+  for (const auto& [family, count] : blocks) {
+    for (int i = 0; i < count; ++i) {
+      records.push_back(Normalise(Person("", family, "")));
+    }
+  }
+  const std::vector<BlockingRule> rules = {DefaultBlockingRules()[1]};
+  // 45 records at 10 pairs each: 450, so the 40-record block goes.
+  const BlockingResult b = Block(records, rules, {.max_pairs_per_record = 10});
+  EXPECT_EQ(b.candidates.size(), 4u);
+  EXPECT_EQ(b.rules[0].skipped_blocks, 1u);
+  EXPECT_EQ(b.rules[0].skipped_records, 40u);
+  EXPECT_EQ(b.rules[0].largest_block, 3u);
+}
+
+TEST(BlockingTest, SameResultOnAnyNumberOfThreads) {
+  std::vector<NormalisedRecord> records;
+  const char* given[] = {"Orla", "Ivo", "Una", "Dace"};
+  const char* family[] = {"Fenwick", "Tallis", "Vesk", "Quill", "Ashby"};
+  for (int i = 0; i < 400; ++i) {
+    records.push_back(Normalise(Person(given[i % 4], family[i % 5],
+                                       "19" + std::to_string(60 + i % 30) +
+                                           "-0" + std::to_string(1 + i % 9) +
+                                           "-1" + std::to_string(i % 7))));
+  }
+  const std::vector<BlockingRule> rules = DefaultBlockingRules();
+  const BlockingResult one = Block(records, rules, {.threads = 1});
+  const BlockingResult two = Block(records, rules, {.threads = 2});
+  const BlockingResult four = Block(records, rules, {.threads = 4});
+  EXPECT_FALSE(one.candidates.empty());
+  EXPECT_EQ(one.candidates, two.candidates);
+  EXPECT_EQ(one.candidates, four.candidates);
+  for (std::size_t r = 0; r < rules.size(); ++r) {
+    EXPECT_EQ(one.passes[r].pairs, two.passes[r].pairs) << rules[r].name;
+    EXPECT_EQ(one.rules[r].pairs, four.rules[r].pairs) << rules[r].name;
+  }
 }
 
 TEST(BlockingTest, FebrlPairCompletenessAndReduction) {

@@ -68,5 +68,27 @@ TEST(SyntheticPeopleTest, ResolverFindsRepeatVictimsExactMatchingMisses) {
   EXPECT_GE(a.recall(), 0.85);
 }
 
+TEST(SyntheticPeopleTest, ResolutionIsTheSameOnAnyNumberOfThreads) {
+  // Enough pairs that comparing them is split between threads.
+  const SyntheticPopulation population = SyntheticPeople(8000, 20261123);
+  ResolveOptions one;
+  one.blocking.threads = 1;
+  one.training.threads = 1;
+  ResolveOptions two;
+  two.blocking.threads = 2;
+  two.training.threads = 2;
+  const Result<Resolution> a = Resolve(population.records, one);
+  const Result<Resolution> b = Resolve(population.records, two);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_GT(a->scored.size(), 20'000u);
+  EXPECT_EQ(a->person_of, b->person_of);
+  ASSERT_EQ(a->scored.size(), b->scored.size());
+  for (std::size_t k = 0; k < a->scored.size(); ++k) {
+    // Bit for bit, not approximately.
+    ASSERT_EQ(a->scored[k].probability, b->scored[k].probability) << k;
+  }
+  EXPECT_EQ(a->model->prior(), b->model->prior());
+}
+
 }  // namespace
 }  // namespace marac

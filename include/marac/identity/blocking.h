@@ -55,6 +55,17 @@ std::string Soundex(std::string_view name);
 struct BlockingOptions {
   // Blocks with more records than this are skipped (and counted).
   std::size_t max_block_size = 500;
+  // Each rule may pair at most this many times the record count: past it,
+  // its largest blocks are skipped (and reported), as a common surname or a
+  // 1 January date tells little and costs most at a million records.
+  double max_pairs_per_record = 15;
+  // Each rule's training pass keeps at most this many of its pairs (an
+  // evenly spaced sample): EM needs pattern counts, not every pair, and a
+  // million records must not hold every rule's pairs twice.
+  std::size_t max_training_pairs = 500'000;
+  // Rules run on this many threads (0: one per core); the result does not
+  // depend on it.
+  unsigned threads = 0;
 };
 
 struct RuleReport {
@@ -67,7 +78,7 @@ struct RuleReport {
 
 struct BlockingResult {
   std::vector<RecordPair> candidates;  // Union of the rules, sorted, unique.
-  std::vector<TrainingPass> passes;    // One per rule.
+  std::vector<TrainingPass> passes;    // One per rule, sampled.
   std::vector<RuleReport> rules;
 };
 

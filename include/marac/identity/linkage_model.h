@@ -64,7 +64,15 @@ struct TrainingOptions {
   double initial_prior = 1e-4;
   int max_iterations = 25;
   double tolerance = 1e-4;  // Largest change of any m or the prior.
+  unsigned threads = 0;     // For comparing pairs; 0: one per core.
 };
+
+// Compares every pair, on `threads` threads (0: one per core). The result
+// does not depend on the thread count.
+std::vector<ComparisonVector> CompareAll(
+    std::span<const NormalisedRecord> records,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> pairs,
+    unsigned threads = 0);
 
 // One EM pass: the pairs a training blocking rule produced, and the fields
 // that rule required to agree. Those fields cannot be trained on its pairs
@@ -94,6 +102,16 @@ class LinkageModel {
       std::span<const TrainingPass> passes,
       std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
       const TrainingOptions& options = {});
+  // The same with the candidates' comparisons already made (CompareAll),
+  // so that training and scoring compare each pair once. The candidates
+  // must be sorted; kInvalidArgument otherwise, or when the two spans
+  // differ in length.
+  static Result<LinkageModel> TrainOnComparisons(
+      std::span<const NormalisedRecord> records,
+      std::span<const TrainingPass> passes,
+      std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
+      std::span<const ComparisonVector> candidate_comparisons,
+      const TrainingOptions& options = {});
 
   double prior() const { return prior_; }
   double m(LinkField field, int level) const;
@@ -117,6 +135,18 @@ class LinkageModel {
                           const NormalisedRecord& b) const;
   std::vector<WeightTerm> Explain(const NormalisedRecord& a,
                                   const NormalisedRecord& b) const;
+
+  // The term-frequency weights a record's exact matches would add, worked
+  // out once per record so that scoring many pairs looks nothing up.
+  struct FrequencyTerms {
+    double given = 0, family = 0, dob = 0, town = 0;
+  };
+  FrequencyTerms TermsOf(const NormalisedRecord& r) const;
+  // MatchWeight(a, b) from Compare(a, b) and TermsOf(a): the same value.
+  double MatchWeight(const ComparisonVector& v,
+                     const FrequencyTerms& a_terms) const;
+  double MatchProbability(const ComparisonVector& v,
+                          const FrequencyTerms& a_terms) const;
 
   // Share of training records holding `name` as given (or family) name;
   // a name never seen counts as seen once.
