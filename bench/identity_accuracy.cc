@@ -122,7 +122,9 @@ bool Evaluate(const DataSet& d, const std::string& dir, Row& row) {
     return false;
   }
   const auto start = std::chrono::steady_clock::now();
-  const marac::Result<marac::Resolution> r = marac::Resolve(records, {});
+  marac::ResolveOptions options;
+  options.keep_scores_from = 0;  // Every candidate, for pair completeness.
+  const marac::Result<marac::Resolution> r = marac::Resolve(records, options);
   row.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -3,8 +3,9 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <unordered_map>
+
+#include "lib/common/parallel_for.h"
 
 namespace marac {
 namespace {
@@ -25,30 +26,6 @@ std::uint64_t NextRandom(std::uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
-}
-
-// Calls body(k) for k in [0, n) on `threads` threads (0: one per core),
-// each taking a contiguous slice; results written by index are the same
-// whatever the thread count.
-template <typename Body>
-void ParallelFor(std::size_t n, unsigned threads, const Body& body) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(
-      std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10'000)));
-  if (threads <= 1) {
-    for (std::size_t k = 0; k < n; ++k) body(k);
-    return;
-  }
-  std::vector<std::thread> workers;
-  const std::size_t slice = (n + threads - 1) / threads;
-  for (unsigned t = 0; t < threads; ++t) {
-    const std::size_t from = t * slice;
-    const std::size_t to = std::min(n, from + slice);
-    workers.emplace_back([&body, from, to] {
-      for (std::size_t k = from; k < to; ++k) body(k);
-    });
-  }
-  for (std::thread& w : workers) w.join();
 }
 
 std::uint64_t Pack(const LevelVector& levels) {
@@ -166,13 +143,20 @@ struct Patterns {
   Eigen::VectorXd counts;
 };
 
-// Where pair (i, j) sits in the sorted `candidates`, or -1.
+// Where pair (i, j) sits in the sorted `candidates`, or -1, looking from
+// `from` on (pairs asked in ascending order move it forward).
 std::ptrdiff_t IndexOf(
     std::span<const std::pair<std::uint32_t, std::uint32_t>> candidates,
-    std::uint32_t i, std::uint32_t j) {
-  const auto it = std::lower_bound(candidates.begin(), candidates.end(),
-                                   std::make_pair(i, j));
-  if (it == candidates.end() || *it != std::make_pair(i, j)) return -1;
+    std::uint32_t i, std::uint32_t j, std::size_t& from) {
+  const std::pair<std::uint32_t, std::uint32_t> pair(i, j);
+  if (from > candidates.size() || (from > 0 && candidates[from - 1] >= pair)) {
+    from = 0;  // Not ascending: search it all.
+  }
+  const auto it =
+      std::lower_bound(candidates.begin() + static_cast<std::ptrdiff_t>(from),
+                       candidates.end(), pair);
+  from = static_cast<std::size_t>(it - candidates.begin());
+  if (it == candidates.end() || *it != pair) return -1;
   return it - candidates.begin();
 }
 
@@ -186,13 +170,20 @@ Result<Patterns> CountPatterns(
     std::uint32_t ignored_fields) {
   const NicknameTable& nicknames = NicknameTable::BuiltIn();
   std::unordered_map<std::uint64_t, std::pair<LevelVector, double>> patterns;
+  // The candidates themselves need no search.
+  const bool same =
+      pairs.data() == candidates.data() && pairs.size() == candidates.size();
+  std::size_t k = 0;
+  std::size_t search_from = 0;
   for (const auto& [i, j] : pairs) {
     if (i >= records.size() || j >= records.size() || i == j) {
       return InvalidArgument(field, "pair (" + std::to_string(i) + ", " +
                                         std::to_string(j) +
                                         ") is not two records");
     }
-    const std::ptrdiff_t at = IndexOf(candidates, i, j);
+    const std::ptrdiff_t at = same ? static_cast<std::ptrdiff_t>(k)
+                                   : IndexOf(candidates, i, j, search_from);
+    ++k;
     LevelVector levels =
         LevelsOf(at >= 0 ? known[static_cast<std::size_t>(at)]
                          : Compare(records[i], records[j], nicknames));
@@ -255,6 +246,23 @@ std::vector<ComparisonVector> CompareAll(
   std::vector<ComparisonVector> out(pairs.size());
   const NicknameTable& nicknames = NicknameTable::BuiltIn();
   ParallelFor(pairs.size(), threads, [&](std::size_t k) {
+    // Pairs come sorted by their first record, so the second is a random
+    // one of up to a million: fetch its fields (and then what they point
+    // to) a few pairs ahead, rather than wait on memory for each.
+    if (k + 16 < pairs.size()) {
+      const char* ahead =
+          reinterpret_cast<const char*>(&records[pairs[k + 16].second]);
+      for (std::size_t line = 0; line < sizeof(NormalisedRecord); line += 64)
+        __builtin_prefetch(ahead + line);
+    }
+    if (k + 8 < pairs.size()) {
+      const NormalisedRecord& near = records[pairs[k + 8].second];
+      __builtin_prefetch(near.given.data());
+      __builtin_prefetch(near.family.data());
+      __builtin_prefetch(near.address.data());
+      __builtin_prefetch(near.family_parts.data());
+      __builtin_prefetch(near.address_parts.data());
+    }
     out[k] =
         Compare(records[pairs[k].first], records[pairs[k].second], nicknames);
   });

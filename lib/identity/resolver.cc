@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "lib/common/parallel_for.h"
+
 namespace marac {
 
 Result<Resolution> Resolve(std::span<const PersonRecord> records,
@@ -15,11 +17,15 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
   }
   const std::vector<std::string_view> placeholders(
       options.dob_placeholders.begin(), options.dob_placeholders.end());
-  Resolution out;
-  out.normalised.reserve(records.size());
-  for (const PersonRecord& r : records) {
-    out.normalised.push_back(Normalise(r, placeholders));
+  if (!(options.keep_scores_from >= 0 && options.keep_scores_from <= 1)) {
+    return InvalidArgument("keep_scores_from", "must be within [0, 1]");
   }
+  const unsigned threads = options.training.threads;
+  Resolution out;
+  out.normalised.resize(records.size());
+  ParallelFor(records.size(), threads, [&](std::size_t i) {
+    out.normalised[i] = Normalise(records[i], placeholders);
+  });
 
   std::vector<std::uint32_t> cluster_of(records.size());
   for (std::uint32_t i = 0; i < cluster_of.size(); ++i) cluster_of[i] = i;
@@ -36,17 +42,25 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
           LinkageModel::TrainOnComparisons(out.normalised, blocking.passes,
                                            blocking.candidates, comparisons,
                                            options.training));
-      std::vector<LinkageModel::FrequencyTerms> terms;
-      terms.reserve(out.normalised.size());
-      for (const NormalisedRecord& r : out.normalised) {
-        terms.push_back(model.TermsOf(r));
+      std::vector<LinkageModel::FrequencyTerms> terms(out.normalised.size());
+      ParallelFor(terms.size(), threads, [&](std::size_t i) {
+        terms[i] = model.TermsOf(out.normalised[i]);
+      });
+      std::vector<double> probability(blocking.candidates.size());
+      ParallelFor(probability.size(), threads, [&](std::size_t k) {
+        probability[k] = model.MatchProbability(
+            comparisons[k], terms[blocking.candidates[k].first]);
+      });
+      // Clustering scores any other pair on demand, to the same value, so
+      // the clear non-matches need not be held (most of a million records'
+      // candidates).
+      for (std::size_t k = 0; k < probability.size(); ++k) {
+        if (probability[k] >= options.keep_scores_from) {
+          out.scored.push_back({blocking.candidates[k].first,
+                                blocking.candidates[k].second, probability[k]});
+        }
       }
-      out.scored.resize(blocking.candidates.size());
-      for (std::size_t k = 0; k < blocking.candidates.size(); ++k) {
-        const auto [i, j] = blocking.candidates[k];
-        out.scored[k] = {i, j,
-                         model.MatchProbability(comparisons[k], terms[i])};
-      }
+      out.candidate_pairs = blocking.candidates.size();
       const Clustering clusters = Cluster(
           records, out.scored,
           [&](std::uint32_t i, std::uint32_t j) {

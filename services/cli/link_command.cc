@@ -96,6 +96,9 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   ResolveOptions resolve;
   resolve.clustering.link_threshold = options.link_threshold;
   resolve.clustering.review_threshold = options.review_threshold;
+  // The explanation covers every candidate pair; without it only the scores
+  // that can matter are held.
+  if (options.explain_out) resolve.keep_scores_from = 0;
   if (!options.dob_placeholders.empty()) {
     resolve.dob_placeholders = options.dob_placeholders;
   }
@@ -160,7 +163,7 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   const std::set<std::string> people(resolution->person_of.begin(),
                                      resolution->person_of.end());
   out << "marac link: " << records.size() << " records, " << people.size()
-      << " people, " << resolution->scored.size() << " candidate pairs, "
+      << " people, " << resolution->candidate_pairs << " candidate pairs, "
       << resolution->review.size() << " for review\n";
   return kExitOk;
 }

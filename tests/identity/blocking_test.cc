@@ -99,6 +99,44 @@ TEST(BlockingTest, NicknamesSwappedNamesAndIdentifiersEachFindTheirPair) {
   EXPECT_TRUE(pairs_of("dob").empty());
 }
 
+TEST(BlockingTest, GivenNameAndDateFindANewSurnameANicknameAndASwappedDay) {
+  // Invented people: 0 and 1 one woman under a new surname, a nickname and
+  // her day and month the wrong way round; 2 shares only the date.
+  const std::vector<NormalisedRecord> records = {
+      Normalise(Person("Elizabeth", "Marlowe", "1990-07-03")),
+      Normalise(Person("Liz", "Brannagh", "1990-03-07")),
+      Normalise(Person("Ivo", "Tallis", "1990-07-03")),
+  };
+  const std::vector<BlockingRule> rules = DefaultBlockingRules();
+  const BlockingResult b = Block(records, rules);
+  const std::vector<RecordPair> want = {{0, 1}};
+  EXPECT_EQ(b.passes[RuleIndex(rules, "given_name_dob")].pairs, want);
+}
+
+TEST(BlockingTest, ACandidatesOnlyRuleMakesNoTrainingPass) {
+  // A slip in the surname and in the day: found by the given name, the
+  // sound of the family name and the year.
+  const std::vector<NormalisedRecord> records = {
+      Normalise(Person("Orla", "Fenwick", "1988-04-12")),
+      Normalise(Person("Orla", "Fenwik", "1988-04-15")),
+  };
+  const std::vector<BlockingRule> rules = DefaultBlockingRules();
+  const std::size_t r = RuleIndex(rules, "given_family_sound_birth_year");
+  ASSERT_FALSE(rules[r].train);
+  const BlockingResult b = Block(records, rules);
+  EXPECT_EQ(b.rules[r].pairs, 1u);
+  EXPECT_TRUE(b.passes[r].pairs.empty());
+  EXPECT_EQ(b.candidates.size(), 1u);
+}
+
+TEST(BlockingTest, PairBudgetShrinksWithThePopulation) {
+  const BlockingOptions options;  // 15 a record up to 100,000 records.
+  EXPECT_DOUBLE_EQ(PairsPerRecord(options, 1'000), 15.0);
+  EXPECT_DOUBLE_EQ(PairsPerRecord(options, 100'000), 15.0);
+  EXPECT_DOUBLE_EQ(PairsPerRecord(options, 400'000), 7.5);
+  EXPECT_NEAR(PairsPerRecord(options, 1'000'000), 4.74, 0.01);
+}
+
 TEST(BlockingTest, LargeBlocksAreSkippedAndReported) {
   std::vector<NormalisedRecord> records;
   for (int i = 0; i < 50; ++i) {

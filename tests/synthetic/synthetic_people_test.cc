@@ -72,15 +72,18 @@ TEST(SyntheticPeopleTest, ResolutionIsTheSameOnAnyNumberOfThreads) {
   // Enough pairs that comparing them is split between threads.
   const SyntheticPopulation population = SyntheticPeople(8000, 20261123);
   ResolveOptions one;
+  one.keep_scores_from = 0;  // Every candidate's score.
   one.blocking.threads = 1;
   one.training.threads = 1;
   ResolveOptions two;
+  two.keep_scores_from = 0;
   two.blocking.threads = 2;
   two.training.threads = 2;
   const Result<Resolution> a = Resolve(population.records, one);
   const Result<Resolution> b = Resolve(population.records, two);
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_GT(a->scored.size(), 20'000u);
+  EXPECT_EQ(a->scored.size(), a->candidate_pairs);
   EXPECT_EQ(a->person_of, b->person_of);
   ASSERT_EQ(a->scored.size(), b->scored.size());
   for (std::size_t k = 0; k < a->scored.size(); ++k) {
@@ -88,6 +91,26 @@ TEST(SyntheticPeopleTest, ResolutionIsTheSameOnAnyNumberOfThreads) {
     ASSERT_EQ(a->scored[k].probability, b->scored[k].probability) << k;
   }
   EXPECT_EQ(a->model->prior(), b->model->prior());
+}
+
+TEST(SyntheticPeopleTest, KeepingFewerScoresLeavesThePeopleAsTheyWere) {
+  const SyntheticPopulation population = SyntheticPeople(3000, 20261124);
+  ResolveOptions all;
+  all.keep_scores_from = 0;
+  ResolveOptions some;
+  some.keep_scores_from = 0.5;
+  const Result<Resolution> a = Resolve(population.records, all);
+  const Result<Resolution> b = Resolve(population.records, some);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->person_of, b->person_of);
+  EXPECT_EQ(a->candidate_pairs, b->candidate_pairs);
+  EXPECT_LT(b->scored.size(), a->scored.size() / 2);
+  for (const ScoredPair& p : b->scored) EXPECT_GE(p.probability, 0.5);
+  ResolveOptions bad;
+  bad.keep_scores_from = 1.5;
+  const Result<Resolution> c = Resolve(population.records, bad);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("keep_scores_from"), std::string::npos);
 }
 
 }  // namespace

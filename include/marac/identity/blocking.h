@@ -33,6 +33,10 @@ struct BlockingRule {
   // Blocks larger than this are skipped; 0: BlockingOptions' cap. A loose
   // key (any word of a name) is only worth its pairs when it is rare.
   std::size_t max_block_size = 0;
+  // Whether the rule's pairs also make a training pass (its pass is left
+  // empty otherwise): false for a rule that blocks the same fields as
+  // another, whose pass would weigh that view of the free fields twice.
+  bool train = true;
 };
 
 // The default union, each rule cheap and exact on its key, chosen so that
@@ -59,6 +63,12 @@ struct BlockingOptions {
   // its largest blocks are skipped (and reported), as a common surname or a
   // 1 January date tells little and costs most at a million records.
   double max_pairs_per_record = 15;
+  // Past this many records the budget per record shrinks as the square root
+  // of (this / records): blocks grow with the population, so a key shared
+  // by 40 of a million records tells less than one shared by 4 of a hundred
+  // thousand, while the tight rules (a name with the date of birth) keep
+  // their pairs. A million records get about 4.7 pairs a record a rule.
+  std::size_t budget_full_until = 100'000;
   // Each rule's training pass keeps at most this many of its pairs (an
   // evenly spaced sample): EM needs pattern counts, not every pair, and a
   // million records must not hold every rule's pairs twice.
@@ -87,6 +97,9 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
                      const BlockingOptions& options = {});
 
 // Share of the true pairs (records with equal `entity`) among `candidates`.
+// The pair budget per record and rule for `records` records.
+double PairsPerRecord(const BlockingOptions& options, std::size_t records);
+
 double PairCompleteness(std::span<const RecordPair> candidates,
                         std::span<const std::string> entity);
 // 1 - candidates / all pairs of `record_count` records.

@@ -26,6 +26,10 @@ struct ResolveOptions {
   BlockingOptions blocking;
   TrainingOptions training;
   ClusteringOptions clustering;
+  // Resolution::scored keeps the candidate pairs scored at least this; 0
+  // keeps every one (an explanation of every candidate). The clusters do not
+  // depend on it.
+  double keep_scores_from = 0.01;
 };
 
 struct Resolution {
@@ -33,8 +37,10 @@ struct Resolution {
   // each person's first record. The same input gives the same ids; ids that
   // stay stable as records are added need the store (a later version).
   std::vector<std::string> person_of;
-  std::vector<ScoredPair> scored;  // Every candidate pair, sorted by (a, b).
-  std::vector<ScoredPair> review;  // For a person to decide.
+  // The candidate pairs scored at least keep_scores_from, sorted by (a, b).
+  std::vector<ScoredPair> scored;
+  std::size_t candidate_pairs = 0;  // All of them, kept or not.
+  std::vector<ScoredPair> review;   // For a person to decide.
   std::vector<RuleReport> blocking;
   std::optional<LinkageModel> model;  // Absent when nothing could be trained.
   std::vector<NormalisedRecord> normalised;
