@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <vector>
 
@@ -91,6 +92,35 @@ double JaroWinkler(std::string_view a, std::string_view b) {
     ++prefix;
   }
   return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+double JaroWinklerUpperBound(std::string_view a, std::string_view b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  // Jaro's matches are at most the characters in common, counted with
+  // multiplicity; bytes share 32 bins (c & 31), which can only raise the
+  // count, so the bound holds.
+  std::array<std::uint8_t, 32> count{};
+  for (const char c : a) ++count[static_cast<unsigned char>(c) & 31u];
+  std::size_t common = 0;
+  for (const char c : b) {
+    std::uint8_t& n = count[static_cast<unsigned char>(c) & 31u];
+    if (n > 0) --n, ++common;
+  }
+  if (common == 0) return 0.0;
+  const double m = static_cast<double>(common);
+  // No transpositions at best.
+  const double jaro = (m / static_cast<double>(a.size()) +
+                       m / static_cast<double>(b.size()) + 1.0) /
+                      3.0;
+  if (jaro <= 0.7) return jaro;
+  std::size_t prefix = 0;
+  while (prefix < 4 && prefix < a.size() && prefix < b.size() &&
+         a[prefix] == b[prefix]) {
+    ++prefix;
+  }
+  // Jaro-Winkler grows with Jaro for a given prefix.
+  return std::min(1.0, jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro));
 }
 
 std::string NormaliseName(std::string_view raw) {

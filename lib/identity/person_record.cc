@@ -19,6 +19,12 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// JaroWinkler(a, b) when it may reach `floor`, else 0: below every level
+// that asks for it, and found without the quadratic comparison.
+double JaroWinklerFrom(std::string_view a, std::string_view b, double floor) {
+  return JaroWinklerUpperBound(a, b) < floor ? 0.0 : JaroWinkler(a, b);
+}
+
 }  // namespace
 
 NormalisedRecord Normalise(const PersonRecord& r,
@@ -67,7 +73,7 @@ NameLevel CompareGivenNames(std::string_view a, std::string_view b,
                             const NicknameTable& nicknames) {
   if (a.empty() || b.empty()) return NameLevel::kMissing;
   if (a == b) return NameLevel::kExact;
-  const double jw = JaroWinkler(a, b);
+  const double jw = JaroWinklerFrom(a, b, 0.70);
   if (jw >= 0.92) return NameLevel::kJaroWinkler92;
   if (jw >= 0.88) return NameLevel::kJaroWinkler88;
   if (nicknames.Equivalent(a, b)) return NameLevel::kNickname;
@@ -79,7 +85,7 @@ FamilyLevel CompareFamilyNames(const NormalisedRecord& a,
                                const NormalisedRecord& b) {
   if (a.family.empty() || b.family.empty()) return FamilyLevel::kMissing;
   if (a.family == b.family) return FamilyLevel::kExact;
-  const double jw = JaroWinkler(a.family, b.family);
+  const double jw = JaroWinklerFrom(a.family, b.family, 0.70);
   if (jw >= 0.92) return FamilyLevel::kJaroWinkler92;
   // "Hughes" against "Hughes Carter", or against an earlier "Hughes".
   for (const std::string& part : a.family_parts) {
@@ -117,7 +123,9 @@ AddressLevel CompareAddresses(const NormalisedRecord& a,
                               const NormalisedRecord& b) {
   if (a.address.empty() || b.address.empty()) return AddressLevel::kMissing;
   if (a.address == b.address) return AddressLevel::kExact;
-  if (JaroWinkler(a.address, b.address) >= 0.90) return AddressLevel::kSimilar;
+  if (JaroWinklerFrom(a.address, b.address, 0.90) >= 0.90) {
+    return AddressLevel::kSimilar;
+  }
   // Words in common, both lists sorted and unique.
   std::size_t common = 0;
   auto x = a.address_parts.begin();
@@ -140,7 +148,8 @@ AddressLevel CompareAddresses(const NormalisedRecord& a,
 TextLevel CompareTowns(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return TextLevel::kMissing;
   if (a == b) return TextLevel::kExact;
-  return JaroWinkler(a, b) >= 0.88 ? TextLevel::kClose : TextLevel::kDifferent;
+  return JaroWinklerFrom(a, b, 0.88) >= 0.88 ? TextLevel::kClose
+                                             : TextLevel::kDifferent;
 }
 
 TextLevel CompareEmails(std::string_view a, std::string_view b) {
@@ -152,7 +161,8 @@ TextLevel CompareEmails(std::string_view a, std::string_view b) {
       a.substr(0, at_a) == b.substr(0, at_b)) {
     return TextLevel::kClose;  // The same name at another provider.
   }
-  return JaroWinkler(a, b) >= 0.88 ? TextLevel::kClose : TextLevel::kDifferent;
+  return JaroWinklerFrom(a, b, 0.88) >= 0.88 ? TextLevel::kClose
+                                             : TextLevel::kDifferent;
 }
 
 TextLevel CompareOtherIds(std::string_view a, std::string_view b) {

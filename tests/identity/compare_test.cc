@@ -42,6 +42,50 @@ TEST(CompareTest, WinklerBonusOnlyAboveSevenTenths) {
   EXPECT_DOUBLE_EQ(JaroWinkler("abcdxyzq", "abcdmnop"), jaro);
 }
 
+TEST(CompareTest, UpperBoundNeverFallsBelowJaroWinkler) {
+  // Every pair of a set of names and addresses (digits share bins with
+  // letters, which may only raise the bound).
+  const char* const words[] = {"martha",
+                               "marhta",
+                               "dwayne",
+                               "duane",
+                               "dixon",
+                               "dicksonx",
+                               "CRATE",
+                               "TRACE",
+                               "0",
+                               "00",
+                               "green",
+                               "hendricks",
+                               "",
+                               "a",
+                               "abba",
+                               "baab",
+                               "12 orchard row",
+                               "21 orchard rd",
+                               "p",
+                               "pq",
+                               "jon",
+                               "john",
+                               "jonathan",
+                               "nathan",
+                               "hughes",
+                               "hughes carter",
+                               "5 the mews",
+                               "flat 5 the mews"};
+  for (const char* a : words) {
+    for (const char* b : words) {
+      SCOPED_TRACE(std::string(a) + "/" + b);
+      EXPECT_GE(JaroWinklerUpperBound(a, b) + 1e-12, JaroWinkler(a, b));
+    }
+  }
+  // Exact where no reordering helps, and well below any level for
+  // strings with little in common.
+  EXPECT_DOUBLE_EQ(JaroWinklerUpperBound("same", "same"), 1.0);
+  EXPECT_LT(JaroWinklerUpperBound("sarah", "karen"), 0.70);
+  EXPECT_LT(JaroWinklerUpperBound("12 orchard row", "7 beech way"), 0.90);
+}
+
 struct NameCase {
   const char* raw;
   const char* want;

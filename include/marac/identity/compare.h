@@ -30,6 +30,12 @@ double Jaro(std::string_view a, std::string_view b);
 // CRATE/TRACE 0.7333, "0"/"00" 0.85, green/hendricks 0.5333.
 double JaroWinkler(std::string_view a, std::string_view b);
 
+// A cheap upper bound on JaroWinkler(a, b), from the characters the two have
+// in common (whatever their place) and their common prefix: when it is
+// below a level's threshold the full comparison can be skipped. Linear in
+// the lengths, where Jaro is quadratic.
+double JaroWinklerUpperBound(std::string_view a, std::string_view b);
+
 // Lower-case ASCII letters and digits; every run of anything else
 // (whitespace, hyphens, full stops, commas) becomes one space, apostrophes
 // vanish ("O'Brien" -> "obrien"); trimmed. Bytes of 0x80 and above (UTF-8)
