@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace marac {
 namespace {
@@ -54,8 +55,17 @@ bool CannotLink(const PersonRecord& a, const PersonRecord& b) {
 Clustering Cluster(
     std::span<const PersonRecord> records, std::span<const ScoredPair> pairs,
     const std::function<double(std::uint32_t, std::uint32_t)>& probability,
-    const ClusteringOptions& options) {
+    const ClusteringOptions& options, std::span<const PairDecision> decisions) {
   const std::size_t n = records.size();
+  const auto pack = [](std::uint32_t i, std::uint32_t j) {
+    return (std::uint64_t{std::min(i, j)} << 32) | std::max(i, j);
+  };
+  std::unordered_set<std::uint64_t> decided;
+  std::unordered_set<std::uint64_t> not_same;
+  for (const PairDecision& d : decisions) {
+    decided.insert(pack(d.a, d.b));
+    if (!d.same) not_same.insert(pack(d.a, d.b));
+  }
   Clusters clusters(n);
   Clustering out;
   // Scores by pair: the candidates sorted for binary search (no per-pair
@@ -86,7 +96,14 @@ Clustering Cluster(
   };
   // Merges the clusters of i and j if no cross pair is forbidden or
   // implausible; says why not otherwise.
-  enum class Outcome { kMerged, kSame, kConstraint, kSupport, kSize };
+  enum class Outcome {
+    kMerged,
+    kSame,
+    kConstraint,
+    kDecision,
+    kSupport,
+    kSize
+  };
   const auto try_merge = [&](std::uint32_t i, std::uint32_t j,
                              bool need_support) {
     const std::uint32_t ri = clusters.Find(i);
@@ -98,6 +115,13 @@ Clustering Cluster(
     for (const std::uint32_t x : mi) {
       for (const std::uint32_t y : mj) {
         if (CannotLink(records[x], records[y])) return Outcome::kConstraint;
+      }
+    }
+    if (!not_same.empty()) {
+      for (const std::uint32_t x : mi) {
+        for (const std::uint32_t y : mj) {
+          if (not_same.contains(pack(x, y))) return Outcome::kDecision;
+        }
       }
     }
     if (need_support) {
@@ -125,6 +149,16 @@ Clustering Cluster(
     if (!inserted) (void)try_merge(it->second, i, /*need_support=*/false);
   }
 
+  // A person's "same": before any score.
+  for (const PairDecision& d : decisions) {
+    if (!d.same) continue;
+    const Outcome o = try_merge(d.a, d.b, /*need_support=*/false);
+    if (o == Outcome::kConstraint || o == Outcome::kDecision ||
+        o == Outcome::kSize) {
+      out.unmet_decisions.push_back(d);
+    }
+  }
+
   // Links, most confident first; ties by index, so the result is stable.
   // Only pairs in the link or review band take part.
   std::vector<ScoredPair> ordered;
@@ -139,6 +173,10 @@ Clustering Cluster(
               return std::tie(x.a, x.b) < std::tie(y.a, y.b);
             });
   for (const ScoredPair& p : ordered) {
+    if (decided.contains(pack(p.a, p.b))) {
+      // Decided: a "same" merged above; a "not same" stands.
+      continue;
+    }
     if (p.probability < options.link_threshold) {
       if (p.probability >= options.review_threshold &&
           clusters.Find(p.a) != clusters.Find(p.b)) {
@@ -150,6 +188,9 @@ Clustering Cluster(
       case Outcome::kConstraint:
         ++out.refused_by_constraint;
         out.review.push_back(p);
+        break;
+      case Outcome::kDecision:
+        ++out.refused_by_decision;  // Already decided: not sent again.
         break;
       case Outcome::kSupport:
       case Outcome::kSize:

@@ -1,6 +1,6 @@
 #include "marac/identity/resolver.h"
 
-#include <cstdio>
+#include <string>
 
 #include "lib/common/parallel_for.h"
 
@@ -27,6 +27,13 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
     out.normalised[i] = Normalise(records[i], placeholders);
   });
 
+  for (std::size_t k = 0; k < options.decisions.size(); ++k) {
+    const PairDecision& d = options.decisions[k];
+    if (d.a >= records.size() || d.b >= records.size() || d.a == d.b) {
+      return InvalidArgument("decisions[" + std::to_string(k) + "]",
+                             "needs two different records of the input");
+    }
+  }
   std::vector<std::uint32_t> cluster_of(records.size());
   for (std::uint32_t i = 0; i < cluster_of.size(); ++i) cluster_of[i] = i;
   if (records.size() >= 2) {
@@ -61,28 +68,29 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
         }
       }
       out.candidate_pairs = blocking.candidates.size();
-      const Clustering clusters = Cluster(
-          records, out.scored,
-          [&](std::uint32_t i, std::uint32_t j) {
-            return model.MatchProbability(out.normalised[i], out.normalised[j]);
-          },
-          options.clustering);
-      cluster_of = clusters.cluster_of;
-      out.review = clusters.review;
       out.model = std::move(model);
     }
+    // Also without a model: trusted identifiers and decisions still merge.
+    const Clustering clusters = Cluster(
+        records, out.scored,
+        [&](std::uint32_t i, std::uint32_t j) {
+          return out.model ? out.model->MatchProbability(out.normalised[i],
+                                                         out.normalised[j])
+                           : 0.0;
+        },
+        options.clustering, options.decisions);
+    cluster_of = clusters.cluster_of;
+    out.review = clusters.review;
+    out.unmet_decisions = clusters.unmet_decisions;
   }
-  // Number people in order of their first record.
-  std::vector<std::int64_t> number(records.size(), -1);
-  std::int64_t next = 0;
-  out.person_of.reserve(records.size());
-  for (std::uint32_t i = 0; i < records.size(); ++i) {
-    std::int64_t& n = number[cluster_of[i]];
-    if (n < 0) n = next++;
-    char id[32];
-    std::snprintf(id, sizeof id, "P%06lld", static_cast<long long>(n + 1));
-    out.person_of.emplace_back(id);
-  }
+  std::vector<std::string> record_ids;
+  record_ids.reserve(records.size());
+  for (const PersonRecord& r : records) record_ids.push_back(r.record_id);
+  MARAC_ASSIGN_OR_RETURN(
+      StableIds ids,
+      AssignStableIds(record_ids, cluster_of, options.earlier_person_of));
+  out.person_of = std::move(ids.person_of);
+  out.events = std::move(ids.events);
   return out;
 }
 

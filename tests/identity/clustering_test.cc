@@ -106,6 +106,63 @@ TEST(ClusteringTest, ConstraintsForbidAndTrustedIdsJoin) {
   EXPECT_FALSE(CannotLink(records[3], records[4]));
 }
 
+TEST(ClusteringTest, DecisionsOverruleScoresAndLeaveTheReview) {
+  // 0-1 would link and 2-3 sit in the review band; a person decided that
+  // 0 and 1 are two people, that 2 and 3 are one, and that 4 and 5 (never
+  // scored together) are one.
+  const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C"),
+                                             Rec("D"), Rec("E"), Rec("F")};
+  Table t;
+  t.p[{0, 1}] = 0.999;
+  t.p[{2, 3}] = 0.7;
+  const std::vector<PairDecision> decisions = {
+      {0, 1, false}, {2, 3, true}, {4, 5, true}};
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t), {}, decisions);
+  EXPECT_NE(c.cluster_of[0], c.cluster_of[1]);
+  EXPECT_EQ(c.cluster_of[2], c.cluster_of[3]);
+  EXPECT_EQ(c.cluster_of[4], c.cluster_of[5]);
+  EXPECT_TRUE(c.review.empty()) << "decided pairs are not asked again";
+  EXPECT_TRUE(c.unmet_decisions.empty());
+  // Without the decisions: 0-1 linked, 2-3 for review, 4 and 5 apart.
+  const Clustering plain = Cluster(records, t.Pairs(), std::cref(t));
+  EXPECT_EQ(plain.cluster_of[0], plain.cluster_of[1]);
+  EXPECT_EQ(plain.review.size(), 1u);
+  EXPECT_NE(plain.cluster_of[4], plain.cluster_of[5]);
+}
+
+TEST(ClusteringTest, ANotSameKeepsWholeClustersApart) {
+  // 0-1 and 2-3 are people; 1-2 links them, but 0 and 3 were decided to
+  // be two people.
+  const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C"),
+                                             Rec("D")};
+  Table t;
+  t.p[{0, 1}] = 0.9999;
+  t.p[{2, 3}] = 0.9999;
+  t.p[{1, 2}] = 0.999;
+  t.p[{0, 2}] = 0.99;
+  t.p[{1, 3}] = 0.99;
+  t.p[{0, 3}] = 0.99;
+  const std::vector<PairDecision> decisions = {{0, 3, false}};
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t), {}, decisions);
+  EXPECT_EQ(c.cluster_count, 2u);
+  EXPECT_NE(c.cluster_of[1], c.cluster_of[2]);
+  EXPECT_EQ(c.refused_by_decision, 1u);
+}
+
+TEST(ClusteringTest, ASameThatAConstraintForbidsIsReportedUnmet) {
+  // The victim and the perpetrator of one incident: a "same" cannot hold.
+  std::vector<PersonRecord> records = {Rec("V"), Rec("X")};
+  records[0].role = Role::kVictim;
+  records[1].role = Role::kPerpetrator;
+  records[0].incident_id = records[1].incident_id = "INC-9";
+  Table t;
+  const std::vector<PairDecision> decisions = {{0, 1, true}};
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t), {}, decisions);
+  EXPECT_EQ(c.cluster_count, 2u);
+  ASSERT_EQ(c.unmet_decisions.size(), 1u);
+  EXPECT_EQ(c.unmet_decisions[0].a, 0u);
+}
+
 TEST(ClusteringTest, ReviewBandAndDeterminism) {
   const std::vector<PersonRecord> records = {Rec("A"), Rec("B"), Rec("C"),
                                              Rec("D")};

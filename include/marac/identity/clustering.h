@@ -27,6 +27,16 @@ struct ScoredPair {
   double probability = 0;
 };
 
+// A person's decision on a pair of records (indices into the records):
+// the same person, or not. Decisions stand in every later run: a "same"
+// merges the two records' people whatever the scores (unless a cannot-link
+// constraint forbids it), a "not same" keeps them apart.
+struct PairDecision {
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  bool same = false;
+};
+
 struct ClusteringOptions {
   double link_threshold = 0.995;  // Merge along pairs at or above this.
   // A merge of two clusters needs the mean probability over every pair
@@ -46,18 +56,24 @@ struct Clustering {
   std::vector<ScoredPair> review;
   std::size_t refused_by_support = 0;     // A cross pair below review.
   std::size_t refused_by_constraint = 0;  // Cannot-link.
+  std::size_t refused_by_decision = 0;    // A "not same" across them.
+  // "Same" decisions a constraint or a "not same" decision overruled.
+  std::vector<PairDecision> unmet_decisions;
 };
 
 // Whether `a` and `b` may never be the same person.
 bool CannotLink(const PersonRecord& a, const PersonRecord& b);
 
 // Clusters `records` given the scored candidate `pairs`; `probability`
-// scores any other pair on demand (records i, j). Deterministic: the same
-// input gives the same clusters.
+// scores any other pair on demand (records i, j). `decisions` (valid
+// indices, a != b) come first after trusted identifiers; a decided pair is
+// never sent for review again. Deterministic: the same input gives the same
+// clusters.
 Clustering Cluster(
     std::span<const PersonRecord> records, std::span<const ScoredPair> pairs,
     const std::function<double(std::uint32_t, std::uint32_t)>& probability,
-    const ClusteringOptions& options = {});
+    const ClusteringOptions& options = {},
+    std::span<const PairDecision> decisions = {});
 
 }  // namespace marac
 

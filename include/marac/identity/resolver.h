@@ -6,6 +6,7 @@
 #ifndef MARAC_IDENTITY_RESOLVER_H_
 #define MARAC_IDENTITY_RESOLVER_H_
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +17,7 @@
 #include "marac/identity/clustering.h"
 #include "marac/identity/linkage_model.h"
 #include "marac/identity/person_record.h"
+#include "marac/identity/stable_ids.h"
 
 namespace marac {
 
@@ -30,13 +32,24 @@ struct ResolveOptions {
   // keeps every one (an explanation of every candidate). The clusters do not
   // depend on it.
   double keep_scores_from = 0.01;
+  // A person's decisions on pairs of the records (indices): respected
+  // whatever the scores, and never sent for review again.
+  std::vector<PairDecision> decisions;
+  // Record id -> person id from an earlier run: those ids stay stable (see
+  // stable_ids.h); records not in it are new.
+  std::map<std::string, std::string, std::less<>> earlier_person_of;
 };
 
 struct Resolution {
-  // Per record, its person: "P" and a six-digit number, numbered in order of
-  // each person's first record. The same input gives the same ids; ids that
-  // stay stable as records are added need the store (a later version).
+  // Per record, its person: "P" and a six-digit number. Without earlier
+  // ids, numbered in order of each person's first record; with them, the
+  // earlier ids live on and new people number on from the highest. The same
+  // input gives the same ids.
   std::vector<std::string> person_of;
+  std::vector<PersonEvent> events;  // Merges and splits of earlier people.
+  // "Same" decisions that a cannot-link constraint or a "not same"
+  // decision overruled: for a person to look at again.
+  std::vector<PairDecision> unmet_decisions;
   // The candidate pairs scored at least keep_scores_from, sorted by (a, b).
   std::vector<ScoredPair> scored;
   std::size_t candidate_pairs = 0;  // All of them, kept or not.
