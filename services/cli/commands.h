@@ -51,6 +51,13 @@ struct LinkCommandOptions {
   std::string out;                  // record_id,person_id
   std::optional<std::string> review_out;
   std::optional<std::string> explain_out;
+  // record_id_l,record_id_r,decision: a person's same / not_same verdicts,
+  // respected in this and every later run they are passed to.
+  std::optional<std::string> decisions;
+  // An earlier run's --out file: its person ids stay stable.
+  std::optional<std::string> earlier;
+  // event,person_id,other_person_id: merges and splits of earlier people.
+  std::optional<std::string> history_out;
   RecordFormat format = RecordFormat::kMarac;
   double link_threshold = 0.995;  // Merge at or above.
   double review_threshold = 0.5;  // List for review at or above.

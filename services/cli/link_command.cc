@@ -1,6 +1,7 @@
 // `marac link`: resolves the people in one or more CSV files of records and
 // writes which person each record belongs to, the pairs left for a person to
-// decide, and optionally every scored pair's explanation. Outputs are
+// decide, and optionally every scored pair's explanation; a person's
+// decisions and an earlier run's person ids carry over. Outputs are
 // written to a temporary file and renamed, so none is ever half-written.
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <ostream>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "marac/identity/resolver.h"
 #include "services/cli/commands.h"
@@ -20,23 +22,25 @@ namespace {
 
 constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{2} << 30;  // 2 GiB
 
-Result<std::string> ReadInput(const std::string& path) {
+// Reads the file given to `option` (e.g. "--in").
+Result<std::string> ReadInput(const std::string& path,
+                              std::string_view option = "--in") {
+  const std::string named = std::string(option) + " " + path;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    return InvalidArgument("--in " + path, "is a directory, not a file");
+    return InvalidArgument(named, "is a directory, not a file");
   }
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return InvalidArgument("--in " + path, "cannot read: " + ec.message());
+  if (ec) return InvalidArgument(named, "cannot read: " + ec.message());
   if (size > kMaxInputBytes) {
-    return InvalidArgument("--in " + path, "larger than 2 GiB");
+    return InvalidArgument(named, "larger than 2 GiB");
   }
   std::ifstream file(path, std::ios::binary);
-  if (!file) return InvalidArgument("--in " + path, "cannot open the file");
+  if (!file) return InvalidArgument(named, "cannot open the file");
   std::string text(static_cast<std::size_t>(size), '\0');
   file.read(text.data(), static_cast<std::streamsize>(size));
   if (static_cast<std::uintmax_t>(file.gcount()) != size) {
-    return InvalidArgument("--in " + path, "read error");
+    return InvalidArgument(named, "read error");
   }
   return text;
 }
@@ -94,6 +98,46 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
     }
   }
   ResolveOptions resolve;
+  if (options.decisions) {
+    const Result<std::string> text =
+        ReadInput(*options.decisions, "--decisions");
+    std::vector<DecisionRow> rows;
+    Status read = text.ok() ? ReadDecisionCsv(*text, *options.decisions, rows)
+                            : text.status();
+    // Decisions name records by id; each must be in this run's input.
+    std::unordered_map<std::string_view, std::uint32_t> index;
+    for (std::uint32_t i = 0; i < records.size(); ++i) {
+      index.emplace(records[i].record_id, i);
+    }
+    for (const DecisionRow& row : rows) {
+      if (!read.ok()) break;
+      const auto l = index.find(row.record_id_l);
+      const auto r = index.find(row.record_id_r);
+      if (l == index.end() || r == index.end()) {
+        read = InvalidArgument(
+            *options.decisions + " line " + std::to_string(row.line) + ": " +
+                (l == index.end() ? "record_id_l" : "record_id_r"),
+            "'" + (l == index.end() ? row.record_id_l : row.record_id_r) +
+                "' is not a record of the input");
+        break;
+      }
+      resolve.decisions.push_back({l->second, r->second, row.same});
+    }
+    if (!read.ok()) {
+      err << "marac link: " << read.message() << "\n";
+      return kExitBadInput;
+    }
+  }
+  if (options.earlier) {
+    const Result<std::string> text = ReadInput(*options.earlier, "--earlier");
+    const Status read = text.ok() ? ReadPersonIdCsv(*text, *options.earlier,
+                                                    resolve.earlier_person_of)
+                                  : text.status();
+    if (!read.ok()) {
+      err << "marac link: " << read.message() << "\n";
+      return kExitBadInput;
+    }
+  }
   resolve.clustering.link_threshold = options.link_threshold;
   resolve.clustering.review_threshold = options.review_threshold;
   // The explanation covers every candidate pair; without it only the scores
@@ -153,6 +197,15 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   } else if (options.explain_out) {
     files.push_back({"--explain-out", {*options.explain_out, ""}});
   }
+  if (options.history_out) {
+    std::string history = "event,person_id,other_person_id\n";
+    for (const PersonEvent& e : resolution->events) {
+      history += std::string(PersonEventName(e.kind)) + "," + e.person + "," +
+                 e.other + "\n";
+    }
+    files.push_back(
+        {"--history-out", {*options.history_out, std::move(history)}});
+  }
   for (const auto& [option, file] : files) {
     const Status written = WriteAtomically(file.first, file.second, option);
     if (!written.ok()) {
@@ -165,6 +218,12 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   out << "marac link: " << records.size() << " records, " << people.size()
       << " people, " << resolution->candidate_pairs << " candidate pairs, "
       << resolution->review.size() << " for review\n";
+  for (const PairDecision& d : resolution->unmet_decisions) {
+    err << "marac link: warning: the decision that " << records[d.a].record_id
+        << " and " << records[d.b].record_id
+        << " are the same person cannot hold (a cannot-link constraint or a "
+           "not_same decision keeps them apart)\n";
+  }
   return kExitOk;
 }
 

@@ -2,7 +2,10 @@
 
 #include <csv.h>
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <span>
 #include <unordered_map>
 
 #include "lib/common/strict_json.h"
@@ -107,36 +110,9 @@ constexpr Layout kSplink = {.record_id = "unique_id",
                             .validate_dob = false,
                             .trim = false};
 
-}  // namespace
-
-Result<RecordFormat> ParseRecordFormat(std::string_view name) {
-  if (name == "marac") return RecordFormat::kMarac;
-  if (name == "febrl") return RecordFormat::kFebrl;
-  if (name == "splink") return RecordFormat::kSplink;
-  return InvalidArgument("--format", "\"" + ShownText(name) +
-                                         "\" is not a format (marac | febrl | "
-                                         "splink)");
-}
-
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    return std::string(text);
-  }
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
-                     RecordFormat format, std::vector<PersonRecord>& out) {
-  const Layout& layout =
-      format == RecordFormat::kMarac
-          ? kMarac
-          : (format == RecordFormat::kFebrl ? kFebrl : kSplink);
+// Parses `csv_text` strictly (libcsv), each row with the physical line it
+// ends on; at least a header row.
+Result<Table> ParseCsv(std::string_view csv_text, const std::string& source) {
   csv_parser parser;
   if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
     return Internal("csv: cannot initialise the parser");
@@ -167,6 +143,88 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
   if (table.rows.empty())
     return InvalidArgument(source, "empty: no header row");
 
+  return table;
+}
+
+// A file of rows under a header that must hold `columns`: each row's
+// fields in that order, with the line it ends on. Field counts and text
+// are checked as for records.
+struct Rows {
+  std::vector<std::vector<std::string>> fields;
+  std::vector<std::size_t> lines;
+};
+Result<Rows> ReadColumns(std::string_view text, const std::string& source,
+                         std::span<const char* const> columns) {
+  MARAC_ASSIGN_OR_RETURN(const Table table, ParseCsv(text, source));
+  std::vector<std::size_t> at;
+  for (const char* name : columns) {
+    const auto it = std::find(table.rows[0].begin(), table.rows[0].end(), name);
+    if (it == table.rows[0].end()) {
+      return InvalidArgument(source + " line 1",
+                             std::string("no \"") + name + "\" column");
+    }
+    at.push_back(static_cast<std::size_t>(it - table.rows[0].begin()));
+  }
+  Rows out;
+  const std::size_t width = table.rows[0].size();
+  for (std::size_t row = 1; row < table.rows.size(); ++row) {
+    const std::vector<std::string>& fields = table.rows[row];
+    const std::string where =
+        source + " line " + std::to_string(table.end_lines[row]);
+    if (fields.size() == 1 && fields[0].empty()) continue;  // A blank line.
+    if (fields.size() != width) {
+      return InvalidArgument(where, "expected " + std::to_string(width) +
+                                        " fields, got " +
+                                        std::to_string(fields.size()));
+    }
+    std::vector<std::string> wanted;
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      const std::string& v = fields[at[k]];
+      if (ShownText(v, v.size() + 8) != v) {
+        return InvalidArgument(where + ": " + columns[k],
+                               "not valid UTF-8 text, or holds control "
+                               "characters");
+      }
+      if (v.empty()) return InvalidArgument(where + ": " + columns[k], "empty");
+      wanted.push_back(v);
+    }
+    out.fields.push_back(std::move(wanted));
+    out.lines.push_back(table.end_lines[row]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<RecordFormat> ParseRecordFormat(std::string_view name) {
+  if (name == "marac") return RecordFormat::kMarac;
+  if (name == "febrl") return RecordFormat::kFebrl;
+  if (name == "splink") return RecordFormat::kSplink;
+  return InvalidArgument("--format", "\"" + ShownText(name) +
+                                         "\" is not a format (marac | febrl | "
+                                         "splink)");
+}
+
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
+                     RecordFormat format, std::vector<PersonRecord>& out) {
+  const Layout& layout =
+      format == RecordFormat::kMarac
+          ? kMarac
+          : (format == RecordFormat::kFebrl ? kFebrl : kSplink);
+  MARAC_ASSIGN_OR_RETURN(const Table table, ParseCsv(csv_text, source));
   // The header: find each needed column.
   std::unordered_map<std::string, std::size_t> column;
   for (std::size_t c = 0; c < table.rows[0].size(); ++c) {
@@ -298,6 +356,64 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
                                  "empty)");
     }
     out.push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+}  // namespace marac
+
+namespace marac {
+
+Status ReadDecisionCsv(std::string_view csv_text, const std::string& source,
+                       std::vector<DecisionRow>& out) {
+  static constexpr const char* kColumns[] = {"record_id_l", "record_id_r",
+                                             "decision"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  std::map<std::pair<std::string, std::string>, std::size_t> line_of;
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    const std::string where = source + " line " + std::to_string(rows.lines[k]);
+    if (f[2] != "same" && f[2] != "not_same") {
+      return InvalidArgument(
+          where + ": decision",
+          "'" + ShownText(f[2], 40) + "' is not same or not_same");
+    }
+    if (f[0] == f[1]) {
+      return InvalidArgument(where + ": record_id_r",
+                             "the same record as record_id_l");
+    }
+    const bool same = f[2] == "same";
+    const auto key = std::minmax(f[0], f[1]);
+    const auto [it, inserted] =
+        line_of.try_emplace({key.first, key.second}, out.size());
+    if (!inserted) {
+      const DecisionRow& earlier = out[it->second];
+      if (earlier.same != same) {
+        return InvalidArgument(where + ": decision",
+                               "contradicts line " +
+                                   std::to_string(earlier.line) +
+                                   " on the same pair");
+      }
+      continue;  // The same decision twice.
+    }
+    out.push_back({f[0], f[1], same, rows.lines[k]});
+  }
+  return Status::Ok();
+}
+
+Status ReadPersonIdCsv(std::string_view csv_text, const std::string& source,
+                       std::map<std::string, std::string, std::less<>>& out) {
+  static constexpr const char* kColumns[] = {"record_id", "person_id"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    if (!out.emplace(f[0], f[1]).second) {
+      return InvalidArgument(
+          source + " line " + std::to_string(rows.lines[k]) + ": record_id",
+          "'" + ShownText(f[0], 40) + "' appears twice");
+    }
   }
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 #ifndef MARAC_SERVICES_CLI_RECORD_CSV_H_
 #define MARAC_SERVICES_CLI_RECORD_CSV_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,26 @@ Result<RecordFormat> ParseRecordFormat(std::string_view name);
 // everything in `out`.
 Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
                      RecordFormat format, std::vector<PersonRecord>& out);
+
+// One line of a decisions file (`record_id_l,record_id_r,decision`, the
+// decision `same` or `not_same`): a person's verdict on a review pair.
+struct DecisionRow {
+  std::string record_id_l;
+  std::string record_id_r;
+  bool same = false;
+  std::size_t line = 0;  // Where it was read, for errors.
+};
+
+// Appends the decisions of `csv_text` to `out`. A pair decided twice the
+// same way is kept once; decided both ways, or a decision other than
+// same / not_same, is an error naming the line and field.
+Status ReadDecisionCsv(std::string_view csv_text, const std::string& source,
+                       std::vector<DecisionRow>& out);
+
+// Reads an earlier run's `record_id,person_id` file into `out` (record id
+// -> person id); a record id twice is an error.
+Status ReadPersonIdCsv(std::string_view csv_text, const std::string& source,
+                       std::map<std::string, std::string, std::less<>>& out);
 
 // `text` as one CSV field (quoted when it holds a comma, quote or newline).
 std::string CsvField(std::string_view text);

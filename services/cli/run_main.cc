@@ -181,6 +181,17 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                    "Where to write the pairs left for a person to decide");
   link->add_option("--explain-out", explain_out,
                    "Where to write every scored pair's weights (JSON Lines)");
+  std::string decisions;
+  std::string earlier;
+  std::string history_out;
+  link->add_option("--decisions", decisions,
+                   "CSV record_id_l,record_id_r,decision (same | not_same): "
+                   "a person's verdicts, respected whatever the scores");
+  link->add_option("--earlier", earlier,
+                   "An earlier run's --out file: its person ids stay stable");
+  link->add_option("--history-out", history_out,
+                   "Write event,person_id,other_person_id: merges and splits "
+                   "of earlier people");
   link->add_option("--format", link_format,
                    "Column layout of the inputs: marac | febrl | splink");
   link->add_option("--link-threshold", link_options.link_threshold,
@@ -221,6 +232,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     link_options.format = *format;
     if (!review_out.empty()) link_options.review_out = review_out;
     if (!explain_out.empty()) link_options.explain_out = explain_out;
+    if (!decisions.empty()) link_options.decisions = decisions;
+    if (!earlier.empty()) link_options.earlier = earlier;
+    if (!history_out.empty()) link_options.history_out = history_out;
     return RunLink(link_options, out, err);
   }
 

@@ -17,6 +17,7 @@ namespace marac {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct LinkRun {
   int status;
@@ -117,6 +118,139 @@ TEST(LinkTest, LinksVariantsOfOnePersonAndKeepsOthersApart) {
   const LinkRun again = Link({"--in", in, "--out", dir.Path("again.csv")});
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(Read(dir.Path("again.csv")), clusters);
+}
+
+// record_id -> person_id from a clusters file.
+std::map<std::string, std::string> People(const std::string& clusters) {
+  std::map<std::string, std::string> person;
+  std::istringstream lines(clusters);
+  std::string line;
+  std::getline(lines, line);  // Header.
+  while (std::getline(lines, line)) {
+    const auto comma = line.find(',');
+    person[line.substr(0, comma)] = line.substr(comma + 1);
+  }
+  return person;
+}
+
+// Invented records: one woman under two variants (A), and unrelated
+// people (B), in a first batch.
+std::string FirstBatch() {
+  std::string csv = kHeader;
+  csv += "A1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim\n";
+  csv += "A2,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,,victim\n";
+  const char* given[] = {"Ivo", "Tamsin", "Corin", "Hal", "Bryony", "Odo"};
+  const char* family[] = {"Tallis", "Okonkwo",  "Ashby",
+                          "Pelham", "Quennell", "Fenwick"};
+  for (int i = 0; i < 6; ++i) {
+    csv += "B" + std::to_string(i) + "," + given[i] + "," + family[i] + ",19" +
+           std::to_string(60 + i) + "-0" + std::to_string(1 + i) + "-1" +
+           std::to_string(i) + ",,M1 1AE,,\n";
+  }
+  return csv;
+}
+
+TEST(LinkTest, EarlierIdsStayStableAsABatchIsAdded) {
+  const TempDir dir;
+  const std::string first = dir.Write("first.csv", FirstBatch());
+  ASSERT_EQ(Link({"--in", first, "--out", dir.Path("run1.csv")}).status, 0);
+  const auto run1 = People(Read(dir.Path("run1.csv")));
+  // A second batch: the same woman again, listed first, and a new person.
+  std::string second = kHeader;
+  second += "C1,Wren,Ellery,1984-02-11,f,NE1 4XT,,victim\n";
+  second += "A3,Elspeth,Marlow,1990-07-03,f,LS6 2AB,,victim\n";
+  const std::string batch = dir.Write("second.csv", second);
+  const LinkRun r = Link(
+      {"--in", batch, "--in", first, "--out", dir.Path("run2.csv"), "--earlier",
+       dir.Path("run1.csv"), "--history-out", dir.Path("history.csv")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto run2 = People(Read(dir.Path("run2.csv")));
+  for (const auto& [record, person] : run1) {
+    EXPECT_EQ(run2.at(record), person) << record << " keeps its person";
+  }
+  EXPECT_EQ(run2.at("A3"), run1.at("A1")) << "the new record joins her";
+  // The new person numbers on after every earlier id.
+  std::string highest;
+  for (const auto& [record, person] : run1) highest = std::max(highest, person);
+  EXPECT_GT(run2.at("C1"), highest);
+  EXPECT_EQ(Read(dir.Path("history.csv")), "event,person_id,other_person_id\n");
+}
+
+TEST(LinkTest, DecisionsHoldInLaterRunsAndChangesAreRecorded) {
+  const TempDir dir;
+  const std::string first = dir.Write("first.csv", FirstBatch());
+  ASSERT_EQ(Link({"--in", first, "--out", dir.Path("run1.csv"), "--review-out",
+                  dir.Path("review1.csv")})
+                .status,
+            0);
+  const auto run1 = People(Read(dir.Path("run1.csv")));
+  ASSERT_EQ(run1.at("A1"), run1.at("A2"));
+  ASSERT_NE(run1.at("B0"), run1.at("B1"));
+  // A person decides A1 and A2 are two people, and B0 and B1 one.
+  const std::string decisions = dir.Write("decisions.csv",
+                                          "record_id_l,record_id_r,decision\n"
+                                          "A1,A2,not_same\n"
+                                          "B1,B0,same\n");
+  const LinkRun r =
+      Link({"--in", first, "--out", dir.Path("run2.csv"), "--earlier",
+            dir.Path("run1.csv"), "--decisions", decisions, "--review-out",
+            dir.Path("review2.csv"), "--history-out", dir.Path("history.csv")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto run2 = People(Read(dir.Path("run2.csv")));
+  EXPECT_NE(run2.at("A1"), run2.at("A2"));
+  EXPECT_EQ(run2.at("A1"), run1.at("A1")) << "A1 came first: keeps the id";
+  EXPECT_EQ(run2.at("B0"), run2.at("B1"));
+  const std::string older = std::min(run1.at("B0"), run1.at("B1"));
+  const std::string newer = std::max(run1.at("B0"), run1.at("B1"));
+  EXPECT_EQ(run2.at("B0"), older) << "a merge keeps the older id";
+  const std::string history = Read(dir.Path("history.csv"));
+  EXPECT_THAT(history,
+              HasSubstr("split," + run1.at("A1") + "," + run2.at("A2") + "\n"));
+  EXPECT_THAT(history, HasSubstr("merge," + older + "," + newer + "\n"));
+  EXPECT_THAT(Read(dir.Path("review2.csv")), Not(HasSubstr("A1,A2")));
+  // The same inputs again: the same output.
+  ASSERT_EQ(Link({"--in", first, "--out", dir.Path("run3.csv"), "--earlier",
+                  dir.Path("run1.csv"), "--decisions", decisions})
+                .status,
+            0);
+  EXPECT_EQ(Read(dir.Path("run3.csv")), Read(dir.Path("run2.csv")));
+}
+
+TEST(LinkTest, BadDecisionsAndEarlierFilesNameTheLineAndWriteNothing) {
+  const TempDir dir;
+  const std::string first = dir.Write("first.csv", FirstBatch());
+  const struct {
+    const char* option;
+    const char* text;
+    const char* want;
+  } cases[] = {
+      {"--decisions", "record_id_l,record_id_r,decision\nA1,A2,maybe\n",
+       "line 2: decision: 'maybe' is not same or not_same"},
+      {"--decisions", "record_id_l,record_id_r,decision\nA1,Z9,same\n",
+       "line 2: record_id_r: 'Z9' is not a record of the input"},
+      {"--decisions",
+       "record_id_l,record_id_r,decision\nA1,A2,same\nA2,A1,not_same\n",
+       "line 3: decision: contradicts line 2"},
+      {"--decisions", "record_id_l,record_id_r,decision\nA1,A1,same\n",
+       "line 2: record_id_r: the same record as record_id_l"},
+      {"--decisions", "record_id_l,decision\nA1,same\n",
+       "line 1: no \"record_id_r\" column"},
+      {"--earlier", "record_id,person_id\nA1,someone\n",
+       "'someone' (record 'A1') is not P and digits"},
+      {"--earlier", "record_id,person_id\nA1,P000001\nA1,P000002\n",
+       "line 3: record_id: 'A1' appears twice"},
+      {"--earlier", "record_id,person_id\nA1,P000001,extra\n",
+       "line 2: expected 2 fields, got 3"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const std::string file = dir.Write("state.csv", c.text);
+    const LinkRun r =
+        Link({"--in", first, "--out", dir.Path("out.csv"), c.option, file});
+    EXPECT_EQ(r.status, kExitBadInput);
+    EXPECT_THAT(r.err, HasSubstr(c.want));
+    EXPECT_FALSE(std::filesystem::exists(dir.Path("out.csv")));
+  }
 }
 
 struct BadCase {
