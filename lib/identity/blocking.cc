@@ -223,6 +223,10 @@ std::vector<BlockingRule> DefaultBlockingRules() {
   return rules;
 }
 
+std::uint64_t BlockKeyHash(std::string_view key) {
+  return std::hash<std::string_view>()(key);
+}
+
 double PairsPerRecord(const BlockingOptions& options, std::size_t records) {
   const double n = static_cast<double>(records);
   const double full = static_cast<double>(options.budget_full_until);
@@ -284,11 +288,12 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
     std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
     entries.reserve(records.size());
     std::vector<std::string> keys;
-    const std::hash<std::string_view> hash;
     for (std::uint32_t i = 0; i < records.size(); ++i) {
       keys.clear();
       rule.keys(records[i], keys);
-      for (const std::string& key : keys) entries.emplace_back(hash(key), i);
+      for (const std::string& key : keys) {
+        entries.emplace_back(BlockKeyHash(key), i);
+      }
     }
     std::sort(entries.begin(), entries.end());
     // A record with two keys in one block (two nickname groups with one
@@ -301,7 +306,7 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
       if (e - b >= 2) blocks.emplace_back(b, e);
       b = e;
     }
-    RuleReport report{rule.name, 0, 0, 0, 0};
+    RuleReport report{rule.name, 0, 0, 0, 0, 0};
     TrainingPass pass;
     pass.blocked_fields = rule.fields;
     std::size_t cap =
@@ -324,6 +329,7 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
         }
       }
     }
+    report.cap = cap;
     std::vector<RecordPair>& pairs = rule_pairs[rule_index];
     for (const auto& [b, e] : blocks) {
       const std::size_t size = e - b;

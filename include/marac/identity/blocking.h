@@ -84,6 +84,9 @@ struct RuleReport {
   std::size_t largest_block = 0;   // Among those expanded.
   std::size_t skipped_blocks = 0;  // Over max_block_size.
   std::size_t skipped_records = 0;
+  // The block size this rule expanded up to (the cap after the pair
+  // budget): a record added later meets a block only within it.
+  std::size_t cap = 0;
 };
 
 struct BlockingResult {
@@ -97,6 +100,9 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
                      const BlockingOptions& options = {});
 
 // Share of the true pairs (records with equal `entity`) among `candidates`.
+// The hash a block is found by (blocks are runs of equal key hashes).
+std::uint64_t BlockKeyHash(std::string_view key);
+
 // The pair budget per record and rule for `records` records.
 double PairsPerRecord(const BlockingOptions& options, std::size_t records);
 

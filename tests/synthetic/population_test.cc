@@ -1,0 +1,136 @@
+#include "marac/identity/population.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "lib/synthetic/synthetic_people.h"
+
+namespace marac {
+namespace {
+
+// Invented people: the last record of `count` people is held out of the
+// batch and added one at a time later (some people have no other record,
+// so they come back as new people).
+struct Split {
+  std::vector<PersonRecord> batch;
+  std::vector<std::uint32_t> batch_person;
+  std::vector<PersonRecord> later;
+  std::vector<std::uint32_t> later_person;
+};
+
+Split HoldOutLastRecords(const SyntheticPopulation& p, std::size_t count) {
+  std::map<std::uint32_t, std::size_t> last;
+  for (std::size_t i = 0; i < p.records.size(); ++i) last[p.person[i]] = i;
+  std::set<std::size_t> held;
+  for (const auto& [person, i] : last) {
+    if (held.size() == count) break;
+    held.insert(i);
+  }
+  Split s;
+  for (std::size_t i = 0; i < p.records.size(); ++i) {
+    if (held.contains(i)) {
+      s.later.push_back(p.records[i]);
+      s.later_person.push_back(p.person[i]);
+    } else {
+      s.batch.push_back(p.records[i]);
+      s.batch_person.push_back(p.person[i]);
+    }
+  }
+  return s;
+}
+
+TEST(PopulationTest, AddedRecordsJoinTheirPeopleOrBecomeNewOnes) {
+  const SyntheticPopulation people = SyntheticPeople(3000, 20261125);
+  const Split split = HoldOutLastRecords(people, 400);
+  Result<Population> population = Population::Build(split.batch);
+  ASSERT_TRUE(population.ok()) << population.status().ToString();
+  // The person id the batch gave each true person (by its first record).
+  std::map<std::uint32_t, std::string> id_of_truth;
+  for (std::size_t i = 0; i < split.batch.size(); ++i) {
+    id_of_truth.try_emplace(split.batch_person[i], population->person_of(i));
+  }
+  std::size_t should_join = 0, joined_right = 0, joined_wrong = 0;
+  std::size_t should_be_new = 0, new_right = 0;
+  for (std::size_t k = 0; k < split.later.size(); ++k) {
+    const std::size_t before = population->person_count();
+    const Result<Population::Added> added = population->Add(split.later[k]);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    EXPECT_EQ(population->person_of(population->size() - 1), added->person_id);
+    EXPECT_EQ(population->person_count(), before + (added->new_person ? 1 : 0));
+    const auto known = id_of_truth.find(split.later_person[k]);
+    if (known == id_of_truth.end()) {
+      ++should_be_new;
+      new_right += added->new_person;
+      continue;
+    }
+    ++should_join;
+    if (added->person_id == known->second) {
+      ++joined_right;
+    } else if (!added->new_person) {
+      ++joined_wrong;
+    }
+  }
+  ASSERT_GT(should_join, 100u);
+  ASSERT_GT(should_be_new, 100u);
+  // Most returning people are found; a wrong join is rarer still.
+  EXPECT_GE(joined_right, should_join * 9 / 10)
+      << joined_right << " of " << should_join;
+  EXPECT_LE(joined_wrong, should_join / 100);
+  EXPECT_GE(new_right, should_be_new * 99 / 100);
+}
+
+TEST(PopulationTest, AddingIsDeterministicAndRefusesARepeatedId) {
+  const SyntheticPopulation people = SyntheticPeople(500, 7);
+  const Split split = HoldOutLastRecords(people, 50);
+  Result<Population> a = Population::Build(split.batch);
+  Result<Population> b = Population::Build(split.batch);
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (const PersonRecord& r : split.later) {
+    const Result<Population::Added> x = a->Add(r);
+    const Result<Population::Added> y = b->Add(r);
+    ASSERT_TRUE(x.ok() && y.ok());
+    EXPECT_EQ(x->person_id, y->person_id);
+    EXPECT_EQ(x->candidates, y->candidates);
+  }
+  const std::size_t size = a->size();
+  const Result<Population::Added> again = a->Add(split.later[0]);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.status().message().find("already present"),
+            std::string::npos);
+  EXPECT_EQ(a->size(), size) << "nothing changed";
+  PersonRecord no_id = split.later[0];
+  no_id.record_id.clear();
+  EXPECT_FALSE(a->Add(no_id).ok());
+}
+
+TEST(PopulationTest, ConstraintsHoldForAnAddedRecord) {
+  const SyntheticPopulation people = SyntheticPeople(500, 11);
+  std::vector<PersonRecord> batch = people.records;
+  batch[0].role = Role::kVictim;
+  batch[0].incident_id = "INC-1";
+  batch[1].trusted_id = "PNC-77";
+  Result<Population> population = Population::Build(batch);
+  ASSERT_TRUE(population.ok());
+  // The same details as record 0, as the perpetrator of her incident.
+  PersonRecord twin = batch[0];
+  twin.record_id = "NEW-1";
+  twin.role = Role::kPerpetrator;
+  const Result<Population::Added> a = population->Add(twin);
+  ASSERT_TRUE(a.ok());
+  EXPECT_NE(a->person_id, population->person_of(0));
+  // Nothing in common with record 1 but its trusted identifier.
+  PersonRecord stranger;
+  stranger.record_id = "NEW-2";
+  stranger.given_name = "Quillon";
+  stranger.family_name = "Vexley";
+  stranger.trusted_id = "PNC-77";
+  const Result<Population::Added> b = population->Add(stranger);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->person_id, population->person_of(1));
+  EXPECT_FALSE(b->new_person);
+}
+
+}  // namespace
+}  // namespace marac
