@@ -1,0 +1,237 @@
+// The embedded store: person records, resolved people and their merge/split
+// history, incidents, assessments with the instrument and policy versions
+// used, referrals, meetings, agendas, review decisions, and an append-only
+// audit log of every read and write made through this API (who, when,
+// what, why). SQLite is the default backend (OpenSqliteStore); the
+// interface lets another backend follow.
+//
+// Durability: a write returns OK only after its transaction committed
+// (WAL, synchronous=FULL). A write that fails changes nothing.
+//
+//   Result<std::unique_ptr<Store>> store = OpenSqliteStore("marac.db");
+//   const Actor me{"u-17", "coordinator", "IDVA-North", "agenda"};
+//   Status s = (*store)->PutRecords(me, records);
+#ifndef MARAC_STORE_STORE_H_
+#define MARAC_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marac/common/date.h"
+#include "marac/common/result.h"
+#include "marac/common/status.h"
+#include "marac/identity/person_record.h"
+#include "marac/identity/stable_ids.h"
+
+namespace marac {
+
+// Who acts, and why: every call carries one and the audit log records it.
+// user and role are required; purpose is required for reads.
+struct Actor {
+  std::string user;
+  std::string role;  // referrer | idva | coordinator | chair | auditor | system
+  std::string agency;
+  std::string purpose;
+};
+
+struct StoredIncident {
+  std::string incident_id;
+  Date occurred_on;
+  std::string area;
+  std::string victim_record_id;
+  std::vector<std::string> perpetrator_record_ids;
+  std::string reported_by;  // The agency that heard of it.
+};
+
+struct StoredAssessment {
+  std::string assessment_id;
+  std::string victim_record_id;
+  std::string incident_id;  // May be empty.
+  std::string instrument;   // e.g. "safelives-ric"
+  std::string policy_version;
+  Date completed_on;
+  int score = 0;
+  std::string grade;  // standard | medium | high
+  bool marac_referral = false;
+  std::vector<std::string> criteria;              // Criterion ids met.
+  std::vector<std::string> high_harm_indicators;  // e.g. "strangulation"
+  std::string result_json;  // The full explained result, as scored.
+};
+
+// Where a referral came from, for the statistics returns.
+enum class ReferralSource {
+  kPolice,
+  kIdva,
+  kHealth,
+  kHousing,
+  kChildrensServices,
+  kOneStopShop,
+  kOther,
+};
+std::string_view ReferralSourceName(ReferralSource source);
+Result<ReferralSource> ParseReferralSource(std::string_view name);
+
+struct StoredReferral {
+  std::string referral_id;
+  // The submitter's idempotency key: a second submission with the same key
+  // is the same referral (SubmitReferrals reports it, writes nothing).
+  std::string submission_id;
+  std::string area;
+  std::string agency;
+  ReferralSource source = ReferralSource::kOther;
+  Date referred_on;
+  std::string victim_record_id;
+  std::vector<std::string> perpetrator_record_ids;
+  std::string incident_id;    // May be empty.
+  std::string assessment_id;  // May be empty.
+  std::vector<std::string> criteria;
+  int children_in_household = 0;
+};
+
+struct Meeting {
+  std::string meeting_id;
+  std::string area;
+  Date date;
+  Date referral_cutoff;  // Referrals on or before it are eligible.
+  int capacity_cases = 0;
+  int capacity_minutes = 0;  // 0: capacity in cases only.
+};
+
+struct StoredAgenda {
+  std::string agenda_id;
+  std::string meeting_id;
+  std::string policy_version;
+  std::string json;  // The agenda as generated (the coordinator's view).
+};
+
+struct ReviewDecision {
+  std::string record_id_l;
+  std::string record_id_r;
+  bool same = false;
+  std::string decided_by;  // Filled by the store from the actor.
+  std::string decided_at;  // UTC, filled by the store.
+};
+
+// What an audit row says happened (the DPA 2018 s.62 categories).
+enum class AuditAction {
+  kCollect,
+  kAlter,
+  kConsult,
+  kDisclose,
+  kCombine,
+  kErase,
+};
+std::string_view AuditActionName(AuditAction action);
+
+struct AuditEntry {
+  std::int64_t sequence = 0;
+  std::string at;  // UTC, ISO 8601 with milliseconds.
+  std::string user;
+  std::string role;
+  std::string agency;
+  std::string purpose;
+  std::string action;       // AuditActionName
+  std::string object_type;  // "referral", "record", ...
+  std::vector<std::string> object_ids;
+  std::string outcome;  // "ok", or the status code name of a refusal
+};
+
+struct SubmitOutcome {
+  std::string referral_id;
+  bool duplicate = false;  // The submission id was already stored.
+};
+
+// The store. Every call is audited in the same transaction as what it
+// does; a call whose audit row cannot be written fails and does nothing.
+// Errors: kInvalidArgument naming the field (nothing written);
+// kNotFound; kUnavailable when the database is locked or the disk full;
+// kDataLoss when the file is not a database or is corrupt.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status PutRecords(const Actor& actor,
+                            std::span<const PersonRecord> records) = 0;
+  virtual Result<std::vector<PersonRecord>> Records(const Actor& actor) = 0;
+
+  // Replaces the person of each listed record and appends the events.
+  virtual Status SavePeople(
+      const Actor& actor,
+      std::span<const std::pair<std::string, std::string>> record_person,
+      std::span<const PersonEvent> events) = 0;
+  // record id -> person id, for every record that has one.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> People(
+      const Actor& actor) = 0;
+  virtual Result<std::vector<PersonEvent>> PersonHistory(
+      const Actor& actor) = 0;
+
+  virtual Status PutIncidents(const Actor& actor,
+                              std::span<const StoredIncident> incidents) = 0;
+  virtual Result<std::vector<StoredIncident>> Incidents(const Actor& actor) = 0;
+
+  virtual Status PutAssessments(
+      const Actor& actor, std::span<const StoredAssessment> assessments) = 0;
+  virtual Result<std::vector<StoredAssessment>> Assessments(
+      const Actor& actor) = 0;
+
+  // All in one transaction: one fsync for the batch. One outcome per
+  // referral, in order; a referral whose submission id is already stored
+  // is reported as a duplicate with the stored id. An invalid referral
+  // fails the whole batch.
+  virtual Result<std::vector<SubmitOutcome>> SubmitReferrals(
+      const Actor& actor, std::span<const StoredReferral> referrals) = 0;
+  virtual Result<StoredReferral> GetReferral(const Actor& actor,
+                                             std::string_view referral_id) = 0;
+  // Referrals of `area` (all areas when empty) referred on or before
+  // `until`, in referral order.
+  virtual Result<std::vector<StoredReferral>> Referrals(
+      const Actor& actor, std::string_view area, std::optional<Date> until) = 0;
+
+  virtual Status PutMeeting(const Actor& actor, const Meeting& meeting) = 0;
+  virtual Result<std::vector<Meeting>> Meetings(const Actor& actor,
+                                                std::string_view area) = 0;
+  virtual Status SaveAgenda(const Actor& actor, const StoredAgenda& agenda) = 0;
+  virtual Result<StoredAgenda> GetAgenda(const Actor& actor,
+                                         std::string_view agenda_id) = 0;
+
+  virtual Status PutReviewDecisions(
+      const Actor& actor, std::span<const ReviewDecision> decisions) = 0;
+  virtual Result<std::vector<ReviewDecision>> ReviewDecisions(
+      const Actor& actor) = 0;
+
+  // The audit log from `after` (a sequence number) on, at most `limit`
+  // entries. Reading it is itself audited.
+  virtual Result<std::vector<AuditEntry>> Audit(const Actor& actor,
+                                                std::int64_t after,
+                                                std::size_t limit) = 0;
+
+  // The schema version the file is at.
+  virtual int SchemaVersion() const = 0;
+};
+
+struct StoreOptions {
+  // How long a call waits for another writer before kUnavailable.
+  int busy_timeout_ms = 5000;
+  // Create the file when absent (false: kNotFound).
+  bool create = true;
+  // Migrate to this schema version (0: the latest). For tests of upgrades.
+  int schema_version = 0;
+};
+
+// The latest schema version this build knows.
+int LatestSchemaVersion();
+
+// Opens (creating when allowed) the SQLite store at `path`, in WAL mode with
+// synchronous=FULL and foreign keys on, and migrates it to the latest schema
+// in one transaction. kDataLoss when the file is not a SQLite database or
+// fails its quick check; kFailedPrecondition when it is from a newer build.
+Result<std::unique_ptr<Store>> OpenSqliteStore(
+    const std::string& path, const StoreOptions& options = {});
+
+}  // namespace marac
+
+#endif  // MARAC_STORE_STORE_H_

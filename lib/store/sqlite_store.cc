@@ -1,0 +1,1117 @@
+// The SQLite store: schema and migrations, and every Store call as one
+// BEGIN IMMEDIATE transaction holding the change and its audit row.
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "lib/store/sqlite_db.h"
+#include "marac/store/store.h"
+
+namespace marac {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+// Schema migrations, in order: migration k takes the file from version k
+// to k + 1. Never edit a released one; add the next.
+constexpr const char* kMigrations[] = {
+    // 1: the case data and the audit log.
+    R"sql(
+CREATE TABLE records (
+  record_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  given_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  previous_family_names TEXT NOT NULL,  -- JSON array
+  dob TEXT NOT NULL,
+  gender TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  address_line TEXT NOT NULL,
+  town TEXT NOT NULL,
+  email TEXT NOT NULL,
+  other_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  incident_id TEXT NOT NULL,
+  trusted_id TEXT NOT NULL
+) STRICT;
+CREATE TABLE record_person (
+  record_id TEXT PRIMARY KEY REFERENCES records(record_id),
+  person_id TEXT NOT NULL
+) STRICT;
+CREATE INDEX record_person_by_person ON record_person(person_id);
+CREATE TABLE person_events (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  event TEXT NOT NULL CHECK (event IN ('merge', 'split')),
+  person_id TEXT NOT NULL,
+  other_person_id TEXT NOT NULL,
+  at TEXT NOT NULL
+) STRICT;
+CREATE TABLE incidents (
+  incident_id TEXT PRIMARY KEY,
+  occurred_on TEXT NOT NULL,
+  area TEXT NOT NULL,
+  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
+  perpetrator_record_ids TEXT NOT NULL,  -- JSON array
+  reported_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE assessments (
+  assessment_id TEXT PRIMARY KEY,
+  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
+  incident_id TEXT,
+  instrument TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  completed_on TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  grade TEXT NOT NULL,
+  marac_referral INTEGER NOT NULL,
+  criteria TEXT NOT NULL,              -- JSON array
+  high_harm_indicators TEXT NOT NULL,  -- JSON array
+  result_json TEXT NOT NULL
+) STRICT;
+CREATE TABLE referrals (
+  referral_id TEXT PRIMARY KEY,
+  submission_id TEXT NOT NULL UNIQUE,
+  area TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  source TEXT NOT NULL,
+  referred_on TEXT NOT NULL,
+  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
+  perpetrator_record_ids TEXT NOT NULL,  -- JSON array
+  incident_id TEXT,
+  assessment_id TEXT REFERENCES assessments(assessment_id),
+  criteria TEXT NOT NULL,  -- JSON array
+  children_in_household INTEGER NOT NULL,
+  stored_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE meetings (
+  meeting_id TEXT PRIMARY KEY,
+  area TEXT NOT NULL,
+  date TEXT NOT NULL,
+  referral_cutoff TEXT NOT NULL,
+  capacity_cases INTEGER NOT NULL,
+  capacity_minutes INTEGER NOT NULL
+) STRICT;
+CREATE TABLE agendas (
+  agenda_id TEXT PRIMARY KEY,
+  meeting_id TEXT NOT NULL REFERENCES meetings(meeting_id),
+  policy_version TEXT NOT NULL,
+  json TEXT NOT NULL,
+  generated_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE audit_log (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  role TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_ids TEXT NOT NULL,  -- JSON array
+  outcome TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+    // 2: review decisions, and referrals found by area and date.
+    R"sql(
+CREATE TABLE review_decisions (
+  record_id_l TEXT NOT NULL REFERENCES records(record_id),
+  record_id_r TEXT NOT NULL REFERENCES records(record_id),
+  same INTEGER NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  PRIMARY KEY (record_id_l, record_id_r),
+  CHECK (record_id_l < record_id_r)
+) STRICT;
+CREATE INDEX referrals_by_area_date ON referrals(area, referred_on);
+)sql",
+};
+constexpr int kLatest = static_cast<int>(std::size(kMigrations));
+
+std::string NowUtc() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          now.time_since_epoch())
+                          .count() %
+                      1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[96];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+  return text;
+}
+
+std::string JsonList(const std::vector<std::string>& items) {
+  return nlohmann::json(items).dump();
+}
+
+std::vector<std::string> ParseList(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& item : j) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kVictim:
+      return "victim";
+    case Role::kPerpetrator:
+      return "perpetrator";
+    default:
+      return "";
+  }
+}
+
+Role ParseRole(std::string_view name) {
+  if (name == "victim") return Role::kVictim;
+  if (name == "perpetrator") return Role::kPerpetrator;
+  return Role::kUnknown;
+}
+
+Status CheckActor(const Actor& actor, bool read) {
+  if (actor.user.empty()) return InvalidArgument("actor.user", "empty");
+  if (actor.role.empty()) return InvalidArgument("actor.role", "empty");
+  if (read && actor.purpose.empty()) {
+    return InvalidArgument("actor.purpose",
+                           "empty: a read must say why (DPA 2018 s.62)");
+  }
+  return Status::Ok();
+}
+
+Status Required(std::string_view field, std::string_view value) {
+  return value.empty() ? InvalidArgument(field, "empty") : Status::Ok();
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(Connection connection, int version)
+      : db_(std::move(connection)), version_(version) {}
+
+  int SchemaVersion() const override { return version_; }
+
+  Status PutRecords(const Actor& actor,
+                    std::span<const PersonRecord> records) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    std::set<std::string_view> ids;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string field = "records[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".record_id", records[i].record_id));
+      if (!ids.insert(records[i].record_id).second) {
+        return InvalidArgument(field + ".record_id",
+                               "'" + records[i].record_id + "' repeated");
+      }
+    }
+    return Write(actor, AuditAction::kCollect, "record", Ids(records),
+                 [&]() -> Status {
+                   MARAC_ASSIGN_OR_RETURN(
+                       Statement insert,
+                       db_.Prepare("INSERT INTO records VALUES (?1, ?2, ?3, "
+                                   "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                   "?13, ?14, ?15, ?16) ON CONFLICT(record_id) "
+                                   "DO UPDATE SET source = ?2, given_name = "
+                                   "?3, middle_name = ?4, family_name = ?5, "
+                                   "previous_family_names = ?6, dob = ?7, "
+                                   "gender = ?8, postcode = ?9, address_line "
+                                   "= ?10, town = ?11, email = ?12, other_id "
+                                   "= ?13, role = ?14, incident_id = ?15, "
+                                   "trusted_id = ?16"));
+                   for (const PersonRecord& r : records) {
+                     insert.Bind(1, r.record_id)
+                         .Bind(2, r.source)
+                         .Bind(3, r.given_name)
+                         .Bind(4, r.middle_name)
+                         .Bind(5, r.family_name)
+                         .Bind(6, JsonList(r.previous_family_names))
+                         .Bind(7, r.dob)
+                         .Bind(8, r.gender)
+                         .Bind(9, r.postcode)
+                         .Bind(10, r.address_line)
+                         .Bind(11, r.town)
+                         .Bind(12, r.email)
+                         .Bind(13, r.other_id)
+                         .Bind(14, RoleName(r.role))
+                         .Bind(15, r.incident_id)
+                         .Bind(16, r.trusted_id);
+                     MARAC_RETURN_IF_ERROR(insert.Run());
+                   }
+                   return Status::Ok();
+                 });
+  }
+
+  Result<std::vector<PersonRecord>> Records(const Actor& actor) override {
+    std::vector<PersonRecord> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "record", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT record_id, source, given_name, middle_name, "
+                      "family_name, previous_family_names, dob, gender, "
+                      "postcode, address_line, town, email, other_id, "
+                      "role, incident_id, trusted_id FROM records ORDER "
+                      "BY rowid"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        PersonRecord r;
+        r.record_id = select.Text(0);
+        r.source = select.Text(1);
+        r.given_name = select.Text(2);
+        r.middle_name = select.Text(3);
+        r.family_name = select.Text(4);
+        r.previous_family_names = ParseList(select.Text(5));
+        r.dob = select.Text(6);
+        r.gender = select.Text(7);
+        r.postcode = select.Text(8);
+        r.address_line = select.Text(9);
+        r.town = select.Text(10);
+        r.email = select.Text(11);
+        r.other_id = select.Text(12);
+        r.role = ParseRole(select.Text(13));
+        r.incident_id = select.Text(14);
+        r.trusted_id = select.Text(15);
+        out.push_back(std::move(r));
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Status SavePeople(
+      const Actor& actor,
+      std::span<const std::pair<std::string, std::string>> record_person,
+      std::span<const PersonEvent> events) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < record_person.size(); ++i) {
+      const std::string field = "record_person[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".record_id", record_person[i].first));
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".person_id", record_person[i].second));
+    }
+    for (const PersonEvent& e : events) {
+      ids.push_back(e.person);
+      ids.push_back(e.other);
+    }
+    return Write(actor, AuditAction::kCombine, "person", ids, [&]() -> Status {
+      MARAC_RETURN_IF_ERROR(MissingRecords(record_person));
+      MARAC_ASSIGN_OR_RETURN(
+          Statement put,
+          db_.Prepare("INSERT INTO record_person VALUES (?1, ?2) ON "
+                      "CONFLICT(record_id) DO UPDATE SET person_id = ?2"));
+      for (const auto& [record, person] : record_person) {
+        put.Bind(1, record).Bind(2, person);
+        MARAC_RETURN_IF_ERROR(put.Run());
+      }
+      MARAC_ASSIGN_OR_RETURN(
+          Statement event,
+          db_.Prepare("INSERT INTO person_events (event, person_id, "
+                      "other_person_id, at) VALUES (?1, ?2, ?3, ?4)"));
+      const std::string now = NowUtc();
+      for (const PersonEvent& e : events) {
+        event.Bind(1, PersonEventName(e.kind))
+            .Bind(2, e.person)
+            .Bind(3, e.other)
+            .Bind(4, now);
+        MARAC_RETURN_IF_ERROR(event.Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> People(
+      const Actor& actor) override {
+    std::vector<std::pair<std::string, std::string>> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "person", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT record_id, person_id FROM record_person ORDER BY "
+                      "record_id"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        out.emplace_back(select.Text(0), select.Text(1));
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<PersonEvent>> PersonHistory(const Actor& actor) override {
+    std::vector<PersonEvent> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "person", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT event, person_id, other_person_id FROM "
+                      "person_events ORDER BY sequence"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        out.push_back({select.Text(0) == "merge" ? PersonEvent::Kind::kMerge
+                                                 : PersonEvent::Kind::kSplit,
+                       select.Text(1), select.Text(2)});
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Status PutIncidents(const Actor& actor,
+                      std::span<const StoredIncident> incidents) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < incidents.size(); ++i) {
+      const StoredIncident& x = incidents[i];
+      const std::string field = "incidents[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(Required(field + ".incident_id", x.incident_id));
+      MARAC_RETURN_IF_ERROR(Required(field + ".area", x.area));
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".victim_record_id", x.victim_record_id));
+      ids.push_back(x.incident_id);
+    }
+    return Write(actor, AuditAction::kCollect, "incident", ids,
+                 [&]() -> Status {
+                   for (std::size_t i = 0; i < incidents.size(); ++i) {
+                     MARAC_RETURN_IF_ERROR(
+                         KnownRecords("incidents[" + std::to_string(i) + "]",
+                                      incidents[i].victim_record_id,
+                                      incidents[i].perpetrator_record_ids));
+                   }
+                   MARAC_ASSIGN_OR_RETURN(
+                       Statement insert,
+                       db_.Prepare("INSERT INTO incidents VALUES (?1, ?2, ?3, "
+                                   "?4, ?5, ?6)"));
+                   for (const StoredIncident& x : incidents) {
+                     insert.Bind(1, x.incident_id)
+                         .Bind(2, x.occurred_on.ToString())
+                         .Bind(3, x.area)
+                         .Bind(4, x.victim_record_id)
+                         .Bind(5, JsonList(x.perpetrator_record_ids))
+                         .Bind(6, x.reported_by);
+                     MARAC_RETURN_IF_ERROR(
+                         Duplicate(insert.Run(), "incident_id", x.incident_id));
+                   }
+                   return Status::Ok();
+                 });
+  }
+
+  Result<std::vector<StoredIncident>> Incidents(const Actor& actor) override {
+    std::vector<StoredIncident> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "incident", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT incident_id, occurred_on, area, "
+                      "victim_record_id, perpetrator_record_ids, reported_by "
+                      "FROM incidents ORDER BY occurred_on, incident_id"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        StoredIncident x;
+        x.incident_id = select.Text(0);
+        MARAC_ASSIGN_OR_RETURN(x.occurred_on,
+                               Date::Parse("occurred_on", select.Text(1)));
+        x.area = select.Text(2);
+        x.victim_record_id = select.Text(3);
+        x.perpetrator_record_ids = ParseList(select.Text(4));
+        x.reported_by = select.Text(5);
+        out.push_back(std::move(x));
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Status PutAssessments(
+      const Actor& actor,
+      std::span<const StoredAssessment> assessments) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < assessments.size(); ++i) {
+      const StoredAssessment& a = assessments[i];
+      const std::string field = "assessments[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".assessment_id", a.assessment_id));
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".victim_record_id", a.victim_record_id));
+      MARAC_RETURN_IF_ERROR(Required(field + ".instrument", a.instrument));
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".policy_version", a.policy_version));
+      if (a.grade != "standard" && a.grade != "medium" && a.grade != "high") {
+        return InvalidArgument(
+            field + ".grade",
+            "'" + a.grade + "' is not standard, medium or high");
+      }
+      ids.push_back(a.assessment_id);
+    }
+    return Write(
+        actor, AuditAction::kCollect, "assessment", ids, [&]() -> Status {
+          for (std::size_t i = 0; i < assessments.size(); ++i) {
+            MARAC_RETURN_IF_ERROR(
+                KnownRecords("assessments[" + std::to_string(i) + "]",
+                             assessments[i].victim_record_id, {}));
+          }
+          MARAC_ASSIGN_OR_RETURN(
+              Statement insert,
+              db_.Prepare("INSERT INTO assessments VALUES (?1, ?2, ?3, ?4, "
+                          "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+          for (const StoredAssessment& a : assessments) {
+            insert.Bind(1, a.assessment_id).Bind(2, a.victim_record_id);
+            if (a.incident_id.empty()) {
+              insert.BindNull(3);
+            } else {
+              insert.Bind(3, a.incident_id);
+            }
+            insert.Bind(4, a.instrument)
+                .Bind(5, a.policy_version)
+                .Bind(6, a.completed_on.ToString())
+                .Bind(7, std::int64_t{a.score})
+                .Bind(8, a.grade)
+                .Bind(9, std::int64_t{a.marac_referral ? 1 : 0})
+                .Bind(10, JsonList(a.criteria))
+                .Bind(11, JsonList(a.high_harm_indicators))
+                .Bind(12, a.result_json);
+            MARAC_RETURN_IF_ERROR(
+                Duplicate(insert.Run(), "assessment_id", a.assessment_id));
+          }
+          return Status::Ok();
+        });
+  }
+
+  Result<std::vector<StoredAssessment>> Assessments(
+      const Actor& actor) override {
+    std::vector<StoredAssessment> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "assessment", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT assessment_id, victim_record_id, incident_id, "
+                      "instrument, policy_version, completed_on, score, grade, "
+                      "marac_referral, criteria, high_harm_indicators, "
+                      "result_json FROM assessments ORDER BY completed_on, "
+                      "assessment_id"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        StoredAssessment a;
+        a.assessment_id = select.Text(0);
+        a.victim_record_id = select.Text(1);
+        a.incident_id = select.Text(2);
+        a.instrument = select.Text(3);
+        a.policy_version = select.Text(4);
+        MARAC_ASSIGN_OR_RETURN(a.completed_on,
+                               Date::Parse("completed_on", select.Text(5)));
+        a.score = static_cast<int>(select.Int(6));
+        a.grade = select.Text(7);
+        a.marac_referral = select.Int(8) != 0;
+        a.criteria = ParseList(select.Text(9));
+        a.high_harm_indicators = ParseList(select.Text(10));
+        a.result_json = select.Text(11);
+        out.push_back(std::move(a));
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<SubmitOutcome>> SubmitReferrals(
+      const Actor& actor, std::span<const StoredReferral> referrals) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    std::vector<std::string> ids;
+    std::set<std::string_view> submissions;
+    for (std::size_t i = 0; i < referrals.size(); ++i) {
+      const StoredReferral& r = referrals[i];
+      const std::string field = "referrals[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(Required(field + ".referral_id", r.referral_id));
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".submission_id", r.submission_id));
+      MARAC_RETURN_IF_ERROR(Required(field + ".area", r.area));
+      MARAC_RETURN_IF_ERROR(Required(field + ".agency", r.agency));
+      MARAC_RETURN_IF_ERROR(
+          Required(field + ".victim_record_id", r.victim_record_id));
+      if (r.children_in_household < 0) {
+        return InvalidArgument(field + ".children_in_household", "negative");
+      }
+      if (!submissions.insert(r.submission_id).second) {
+        return InvalidArgument(field + ".submission_id",
+                               "'" + r.submission_id + "' twice in one batch");
+      }
+      ids.push_back(r.referral_id);
+    }
+    std::vector<SubmitOutcome> out;
+    const Status written =
+        Write(actor, AuditAction::kCollect, "referral", ids, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement existing,
+              db_.Prepare("SELECT referral_id FROM referrals WHERE "
+                          "submission_id = ?1"));
+          MARAC_ASSIGN_OR_RETURN(
+              Statement insert,
+              db_.Prepare("INSERT INTO referrals VALUES (?1, ?2, ?3, ?4, ?5, "
+                          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+          const std::string now = NowUtc();
+          for (std::size_t i = 0; i < referrals.size(); ++i) {
+            const StoredReferral& r = referrals[i];
+            existing.Bind(1, r.submission_id);
+            MARAC_ASSIGN_OR_RETURN(const bool found, existing.Step());
+            if (found) {
+              out.push_back({existing.Text(0), true});
+              existing.Reset();
+              continue;
+            }
+            existing.Reset();
+            const std::string field = "referrals[" + std::to_string(i) + "]";
+            MARAC_RETURN_IF_ERROR(KnownRecords(field, r.victim_record_id,
+                                               r.perpetrator_record_ids));
+            insert.Bind(1, r.referral_id)
+                .Bind(2, r.submission_id)
+                .Bind(3, r.area)
+                .Bind(4, r.agency)
+                .Bind(5, ReferralSourceName(r.source))
+                .Bind(6, r.referred_on.ToString())
+                .Bind(7, r.victim_record_id)
+                .Bind(8, JsonList(r.perpetrator_record_ids));
+            if (r.incident_id.empty()) {
+              insert.BindNull(9);
+            } else {
+              insert.Bind(9, r.incident_id);
+            }
+            if (r.assessment_id.empty()) {
+              insert.BindNull(10);
+            } else {
+              insert.Bind(10, r.assessment_id);
+            }
+            insert.Bind(11, JsonList(r.criteria))
+                .Bind(12, std::int64_t{r.children_in_household})
+                .Bind(13, now);
+            MARAC_RETURN_IF_ERROR(
+                Duplicate(insert.Run(), field + ".referral_id", r.referral_id));
+            out.push_back({r.referral_id, false});
+          }
+          return Status::Ok();
+        });
+    if (!written.ok()) return written;
+    return out;
+  }
+
+  Result<StoredReferral> GetReferral(const Actor& actor,
+                                     std::string_view referral_id) override {
+    std::vector<StoredReferral> found;
+    MARAC_RETURN_IF_ERROR(
+        Read(actor, "referral", {std::string(referral_id)}, [&]() -> Status {
+          return SelectReferrals("WHERE referral_id = ?1",
+                                 {std::string(referral_id)}, found);
+        }));
+    if (found.empty()) {
+      return NotFound("referral '" + std::string(referral_id) + "'");
+    }
+    return std::move(found.front());
+  }
+
+  Result<std::vector<StoredReferral>> Referrals(
+      const Actor& actor, std::string_view area,
+      std::optional<Date> until) override {
+    std::vector<StoredReferral> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "referral", {}, [&]() -> Status {
+      return SelectReferrals(
+          "WHERE (?1 = '' OR area = ?1) AND (?2 = '' OR referred_on <= ?2)",
+          {std::string(area), until ? until->ToString() : ""}, out);
+    }));
+    return out;
+  }
+
+  Status PutMeeting(const Actor& actor, const Meeting& m) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    MARAC_RETURN_IF_ERROR(Required("meeting.meeting_id", m.meeting_id));
+    MARAC_RETURN_IF_ERROR(Required("meeting.area", m.area));
+    if (m.capacity_cases <= 0 && m.capacity_minutes <= 0) {
+      return InvalidArgument("meeting.capacity_cases",
+                             "a meeting needs a capacity in cases or minutes");
+    }
+    if (m.capacity_cases < 0 || m.capacity_minutes < 0) {
+      return InvalidArgument("meeting.capacity_cases", "negative");
+    }
+    if (m.referral_cutoff > m.date) {
+      return InvalidArgument("meeting.referral_cutoff",
+                             "after the meeting date");
+    }
+    return Write(actor, AuditAction::kAlter, "meeting", {m.meeting_id},
+                 [&]() -> Status {
+                   MARAC_ASSIGN_OR_RETURN(
+                       Statement put,
+                       db_.Prepare("INSERT INTO meetings VALUES (?1, ?2, ?3, "
+                                   "?4, ?5, ?6) ON CONFLICT(meeting_id) DO "
+                                   "UPDATE SET area = ?2, date = ?3, "
+                                   "referral_cutoff = ?4, capacity_cases = "
+                                   "?5, capacity_minutes = ?6"));
+                   put.Bind(1, m.meeting_id)
+                       .Bind(2, m.area)
+                       .Bind(3, m.date.ToString())
+                       .Bind(4, m.referral_cutoff.ToString())
+                       .Bind(5, std::int64_t{m.capacity_cases})
+                       .Bind(6, std::int64_t{m.capacity_minutes});
+                   return put.Run();
+                 });
+  }
+
+  Result<std::vector<Meeting>> Meetings(const Actor& actor,
+                                        std::string_view area) override {
+    std::vector<Meeting> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "meeting", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT meeting_id, area, date, referral_cutoff, "
+                      "capacity_cases, capacity_minutes FROM meetings WHERE "
+                      "?1 = '' OR area = ?1 ORDER BY date, meeting_id"));
+      select.Bind(1, area);
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        Meeting m;
+        m.meeting_id = select.Text(0);
+        m.area = select.Text(1);
+        MARAC_ASSIGN_OR_RETURN(m.date, Date::Parse("date", select.Text(2)));
+        MARAC_ASSIGN_OR_RETURN(m.referral_cutoff,
+                               Date::Parse("referral_cutoff", select.Text(3)));
+        m.capacity_cases = static_cast<int>(select.Int(4));
+        m.capacity_minutes = static_cast<int>(select.Int(5));
+        out.push_back(std::move(m));
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Status SaveAgenda(const Actor& actor, const StoredAgenda& a) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    MARAC_RETURN_IF_ERROR(Required("agenda.agenda_id", a.agenda_id));
+    MARAC_RETURN_IF_ERROR(Required("agenda.meeting_id", a.meeting_id));
+    return Write(
+        actor, AuditAction::kAlter, "agenda", {a.agenda_id}, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement meeting,
+              db_.Prepare("SELECT 1 FROM meetings WHERE meeting_id = ?1"));
+          meeting.Bind(1, a.meeting_id);
+          MARAC_ASSIGN_OR_RETURN(const bool known, meeting.Step());
+          if (!known) {
+            return InvalidArgument("agenda.meeting_id",
+                                   "no meeting '" + a.meeting_id + "'");
+          }
+          MARAC_ASSIGN_OR_RETURN(
+              Statement put,
+              db_.Prepare("INSERT INTO agendas VALUES (?1, ?2, ?3, ?4, ?5)"));
+          put.Bind(1, a.agenda_id)
+              .Bind(2, a.meeting_id)
+              .Bind(3, a.policy_version)
+              .Bind(4, a.json)
+              .Bind(5, NowUtc());
+          return Duplicate(put.Run(), "agenda.agenda_id", a.agenda_id);
+        });
+  }
+
+  Result<StoredAgenda> GetAgenda(const Actor& actor,
+                                 std::string_view agenda_id) override {
+    std::optional<StoredAgenda> found;
+    MARAC_RETURN_IF_ERROR(
+        Read(actor, "agenda", {std::string(agenda_id)}, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement select,
+              db_.Prepare("SELECT agenda_id, meeting_id, policy_version, json "
+                          "FROM agendas WHERE agenda_id = ?1"));
+          select.Bind(1, agenda_id);
+          MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+          if (row) {
+            found = StoredAgenda{select.Text(0), select.Text(1), select.Text(2),
+                                 select.Text(3)};
+          }
+          return Status::Ok();
+        }));
+    if (!found) return NotFound("agenda '" + std::string(agenda_id) + "'");
+    return *std::move(found);
+  }
+
+  Status PutReviewDecisions(
+      const Actor& actor, std::span<const ReviewDecision> decisions) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 2) {
+      return FailedPrecondition("review decisions need schema version 2");
+    }
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      const ReviewDecision& d = decisions[i];
+      const std::string field = "decisions[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(Required(field + ".record_id_l", d.record_id_l));
+      MARAC_RETURN_IF_ERROR(Required(field + ".record_id_r", d.record_id_r));
+      if (d.record_id_l == d.record_id_r) {
+        return InvalidArgument(field + ".record_id_r",
+                               "the same record as record_id_l");
+      }
+      ids.push_back(d.record_id_l);
+      ids.push_back(d.record_id_r);
+    }
+    return Write(
+        actor, AuditAction::kCombine, "review_decision", ids, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement put,
+              db_.Prepare("INSERT INTO review_decisions VALUES (?1, ?2, ?3, "
+                          "?4, ?5) ON CONFLICT(record_id_l, record_id_r) DO "
+                          "UPDATE SET same = ?3, decided_by = ?4, decided_at "
+                          "= ?5"));
+          const std::string now = NowUtc();
+          for (std::size_t i = 0; i < decisions.size(); ++i) {
+            const ReviewDecision& d = decisions[i];
+            const std::string field = "decisions[" + std::to_string(i) + "]";
+            MARAC_RETURN_IF_ERROR(KnownRecords(field, d.record_id_l, {}));
+            MARAC_RETURN_IF_ERROR(KnownRecords(field, d.record_id_r, {}));
+            const auto [l, r] = std::minmax(d.record_id_l, d.record_id_r);
+            put.Bind(1, l)
+                .Bind(2, r)
+                .Bind(3, std::int64_t{d.same ? 1 : 0})
+                .Bind(4, actor.user)
+                .Bind(5, now);
+            MARAC_RETURN_IF_ERROR(put.Run());
+          }
+          return Status::Ok();
+        });
+  }
+
+  Result<std::vector<ReviewDecision>> ReviewDecisions(
+      const Actor& actor) override {
+    if (version_ < 2) {
+      return FailedPrecondition("review decisions need schema version 2");
+    }
+    std::vector<ReviewDecision> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "review_decision", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT record_id_l, record_id_r, same, decided_by, "
+                      "decided_at FROM review_decisions ORDER BY record_id_l, "
+                      "record_id_r"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        out.push_back({select.Text(0), select.Text(1), select.Int(2) != 0,
+                       select.Text(3), select.Text(4)});
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<AuditEntry>> Audit(const Actor& actor, std::int64_t after,
+                                        std::size_t limit) override {
+    std::vector<AuditEntry> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "audit_log", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT sequence, at, user, role, agency, purpose, "
+                      "action, object_type, object_ids, outcome FROM "
+                      "audit_log WHERE sequence > ?1 ORDER BY sequence LIMIT "
+                      "?2"));
+      select.Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        out.push_back({select.Int(0), select.Text(1), select.Text(2),
+                       select.Text(3), select.Text(4), select.Text(5),
+                       select.Text(6), select.Text(7),
+                       ParseList(select.Text(8)), select.Text(9)});
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+ private:
+  template <typename Records>
+  static std::vector<std::string> Ids(const Records& records) {
+    std::vector<std::string> ids;
+    for (const auto& r : records) ids.push_back(r.record_id);
+    return ids;
+  }
+
+  // A UNIQUE or PRIMARY KEY failure as the caller's mistake.
+  static Status Duplicate(Status s, std::string_view field,
+                          std::string_view id) {
+    if (s.code() == StatusCode::kFailedPrecondition) {
+      return Status(
+          StatusCode::kAlreadyExists,
+          std::string(field) + ": '" + std::string(id) + "' is already stored");
+    }
+    return s;
+  }
+
+  Status MissingRecords(
+      std::span<const std::pair<std::string, std::string>> record_person) {
+    for (std::size_t i = 0; i < record_person.size(); ++i) {
+      MARAC_RETURN_IF_ERROR(
+          KnownRecords("record_person[" + std::to_string(i) + "]",
+                       record_person[i].first, {}));
+    }
+    return Status::Ok();
+  }
+
+  // kInvalidArgument naming the field when a record id is not stored.
+  Status KnownRecords(const std::string& field, const std::string& victim,
+                      const std::vector<std::string>& others) {
+    MARAC_ASSIGN_OR_RETURN(
+        Statement known,
+        db_.Prepare("SELECT 1 FROM records WHERE record_id = ?1"));
+    const auto check = [&](const std::string& id,
+                           const std::string& name) -> Status {
+      known.Bind(1, id);
+      MARAC_ASSIGN_OR_RETURN(const bool row, known.Step());
+      known.Reset();
+      if (!row) {
+        return InvalidArgument(field + "." + name,
+                               "no record '" + id + "' in the store");
+      }
+      return Status::Ok();
+    };
+    MARAC_RETURN_IF_ERROR(check(victim, "victim_record_id"));
+    for (std::size_t k = 0; k < others.size(); ++k) {
+      MARAC_RETURN_IF_ERROR(check(
+          others[k], "perpetrator_record_ids[" + std::to_string(k) + "]"));
+    }
+    return Status::Ok();
+  }
+
+  Status SelectReferrals(const std::string& where,
+                         const std::vector<std::string>& params,
+                         std::vector<StoredReferral>& out) {
+    MARAC_ASSIGN_OR_RETURN(
+        Statement select,
+        db_.Prepare("SELECT referral_id, submission_id, area, agency, source, "
+                    "referred_on, victim_record_id, perpetrator_record_ids, "
+                    "incident_id, assessment_id, criteria, "
+                    "children_in_household FROM referrals " +
+                    where + " ORDER BY referred_on, referral_id"));
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      select.Bind(static_cast<int>(k + 1), params[k]);
+    }
+    for (;;) {
+      MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+      if (!row) break;
+      StoredReferral r;
+      r.referral_id = select.Text(0);
+      r.submission_id = select.Text(1);
+      r.area = select.Text(2);
+      r.agency = select.Text(3);
+      MARAC_ASSIGN_OR_RETURN(r.source, ParseReferralSource(select.Text(4)));
+      MARAC_ASSIGN_OR_RETURN(r.referred_on,
+                             Date::Parse("referred_on", select.Text(5)));
+      r.victim_record_id = select.Text(6);
+      r.perpetrator_record_ids = ParseList(select.Text(7));
+      r.incident_id = select.Text(8);
+      r.assessment_id = select.Text(9);
+      r.criteria = ParseList(select.Text(10));
+      r.children_in_household = static_cast<int>(select.Int(11));
+      out.push_back(std::move(r));
+    }
+    return Status::Ok();
+  }
+
+  Status AppendAudit(const Actor& actor, AuditAction action,
+                     std::string_view object_type,
+                     const std::vector<std::string>& ids,
+                     std::string_view outcome) {
+    MARAC_ASSIGN_OR_RETURN(
+        Statement insert,
+        db_.Prepare("INSERT INTO audit_log (at, user, role, agency, purpose, "
+                    "action, object_type, object_ids, outcome) VALUES (?1, "
+                    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    insert.Bind(1, NowUtc())
+        .Bind(2, actor.user)
+        .Bind(3, actor.role)
+        .Bind(4, actor.agency)
+        .Bind(5, actor.purpose)
+        .Bind(6, AuditActionName(action))
+        .Bind(7, object_type)
+        .Bind(8, JsonList(ids))
+        .Bind(9, outcome);
+    return insert.Run();
+  }
+
+  // One transaction: `body`, then its audit row, then COMMIT. A body that
+  // fails is rolled back, and its refusal is audited on its own.
+  template <typename Body>
+  Status Write(const Actor& actor, AuditAction action,
+               std::string_view object_type,
+               const std::vector<std::string>& ids, const Body& body) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    {
+      MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
+      const Status done = body();
+      if (done.ok()) {
+        MARAC_RETURN_IF_ERROR(
+            AppendAudit(actor, action, object_type, ids, "ok"));
+        return tx.Commit();
+      }
+      if (done.code() != StatusCode::kInvalidArgument &&
+          done.code() != StatusCode::kAlreadyExists) {
+        return done;  // The store itself failed: nothing more to write.
+      }
+      // Rolled back when tx leaves this scope; the refusal is audited below.
+      refusal_ = done;
+    }
+    const Status refused = std::exchange(refusal_, Status::Ok());
+    MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
+    MARAC_RETURN_IF_ERROR(AppendAudit(actor, action, object_type, ids,
+                                      StatusCodeName(refused.code())));
+    MARAC_RETURN_IF_ERROR(tx.Commit());
+    return refused;
+  }
+
+  // A read, audited as a consultation in the same transaction; the read
+  // fails if its audit row cannot be written.
+  template <typename Body>
+  Status Read(const Actor& actor, std::string_view object_type,
+              const std::vector<std::string>& ids, const Body& body) {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, true));
+    const std::lock_guard<std::mutex> lock(mutex_);
+    MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
+    MARAC_RETURN_IF_ERROR(body());
+    MARAC_RETURN_IF_ERROR(
+        AppendAudit(actor, AuditAction::kConsult, object_type, ids, "ok"));
+    return tx.Commit();
+  }
+
+  Connection db_;
+  int version_;
+  std::mutex mutex_;
+  Status refusal_;
+};
+
+Result<int> UserVersion(Connection& db) {
+  MARAC_ASSIGN_OR_RETURN(Statement s, db.Prepare("PRAGMA user_version"));
+  MARAC_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return Internal("store: PRAGMA user_version returned nothing");
+  return static_cast<int>(s.Int(0));
+}
+
+}  // namespace
+
+std::string_view ReferralSourceName(ReferralSource source) {
+  switch (source) {
+    case ReferralSource::kPolice:
+      return "police";
+    case ReferralSource::kIdva:
+      return "idva";
+    case ReferralSource::kHealth:
+      return "health";
+    case ReferralSource::kHousing:
+      return "housing";
+    case ReferralSource::kChildrensServices:
+      return "childrens_services";
+    case ReferralSource::kOneStopShop:
+      return "one_stop_shop";
+    case ReferralSource::kOther:
+      break;
+  }
+  return "other";
+}
+
+Result<ReferralSource> ParseReferralSource(std::string_view name) {
+  for (const ReferralSource s :
+       {ReferralSource::kPolice, ReferralSource::kIdva, ReferralSource::kHealth,
+        ReferralSource::kHousing, ReferralSource::kChildrensServices,
+        ReferralSource::kOneStopShop, ReferralSource::kOther}) {
+    if (ReferralSourceName(s) == name) return s;
+  }
+  return InvalidArgument(
+      "source", "'" + std::string(name) + "' is not a referral source");
+}
+
+std::string_view AuditActionName(AuditAction action) {
+  switch (action) {
+    case AuditAction::kCollect:
+      return "collect";
+    case AuditAction::kAlter:
+      return "alter";
+    case AuditAction::kConsult:
+      return "consult";
+    case AuditAction::kDisclose:
+      return "disclose";
+    case AuditAction::kCombine:
+      return "combine";
+    case AuditAction::kErase:
+      break;
+  }
+  return "erase";
+}
+
+int LatestSchemaVersion() { return kLatest; }
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const StoreOptions& options) {
+  const int target =
+      options.schema_version > 0 ? options.schema_version : kLatest;
+  if (target > kLatest) {
+    return InvalidArgument("schema_version",
+                           "this build knows up to " + std::to_string(kLatest));
+  }
+  MARAC_ASSIGN_OR_RETURN(Connection db, Connection::Open(path, options.create));
+  const std::string prefix = "store " + path + ": ";
+  const auto named = [&](Status s) {
+    return Status(s.code(), prefix + s.message());
+  };
+  // The first read tells a database from any other file.
+  const Status pragmas = db.Exec(
+      "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms) +
+      "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+      "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;");
+  if (!pragmas.ok()) return named(pragmas);
+  {
+    MARAC_ASSIGN_OR_RETURN(Statement check, db.Prepare("PRAGMA quick_check"));
+    Result<bool> row = check.Step();
+    if (!row.ok()) return named(row.status());
+    if (!*row || check.Text(0) != "ok") {
+      return Status(StatusCode::kDataLoss,
+                    prefix + "failed its integrity check: " +
+                        (*row ? check.Text(0) : std::string("no answer")));
+    }
+  }
+  Result<int> version = UserVersion(db);
+  if (!version.ok()) return named(version.status());
+  if (*version > kLatest) {
+    return FailedPrecondition(
+        prefix + "schema version " + std::to_string(*version) +
+        " is newer than this build's " + std::to_string(kLatest));
+  }
+  if (*version < target) {
+    // Every step in one transaction: a failed upgrade leaves the file as
+    // it was.
+    Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
+    if (!tx.ok()) return named(tx.status());
+    for (int v = *version; v < target; ++v) {
+      const Status step = db.Exec(kMigrations[v]);
+      if (!step.ok()) {
+        return Status(step.code(), prefix + "migration to version " +
+                                       std::to_string(v + 1) +
+                                       " failed: " + step.message());
+      }
+    }
+    const Status set =
+        db.Exec("PRAGMA user_version = " + std::to_string(target));
+    if (!set.ok()) return named(set);
+    const Status committed = tx->Commit();
+    if (!committed.ok()) return named(committed);
+    version = target;
+  }
+  return std::unique_ptr<Store>(new SqliteStore(std::move(db), *version));
+}
+
+}  // namespace marac

@@ -1,0 +1,364 @@
+// The SQLite store: round trips, audit of every call, strict refusals that
+// write nothing, migrations, bad files, a locked database, and acknowledged
+// writes surviving a kill. People here are invented.
+#include "marac/store/store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+namespace marac {
+namespace {
+
+using ::testing::HasSubstr;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("marac-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path(const std::string& name = "marac.db") const {
+    return (dir_ / name).string();
+  }
+  std::unique_ptr<Store> Open(const StoreOptions& options = {}) {
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(Path(), options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  std::filesystem::path dir_;
+};
+
+const Actor kCoordinator{"u-017", "coordinator", "MARAC-North", "agenda"};
+
+PersonRecord Person(std::string id, std::string given, std::string family,
+                    Role role) {
+  PersonRecord r;
+  r.record_id = std::move(id);
+  r.source = "police";
+  r.given_name = std::move(given);
+  r.family_name = std::move(family);
+  r.dob = "1990-07-03";
+  r.postcode = "LS6 2AB";
+  r.address_line = "1 Quay Row";
+  r.previous_family_names = {"Brannagh"};
+  r.role = role;
+  return r;
+}
+
+StoredReferral Referral(std::string id, std::string submission) {
+  StoredReferral r;
+  r.referral_id = std::move(id);
+  r.submission_id = std::move(submission);
+  r.area = "North";
+  r.agency = "Police";
+  r.source = ReferralSource::kPolice;
+  r.referred_on = *Date::Parse("d", "2026-03-02");
+  r.victim_record_id = "V1";
+  r.perpetrator_record_ids = {"X1"};
+  r.criteria = {"visible_high_risk"};
+  r.children_in_household = 2;
+  return r;
+}
+
+std::int64_t Count(const std::string& path, const std::string& table) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &s,
+                     nullptr);
+  std::int64_t n = -1;
+  if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
+TEST_F(StoreTest, RecordsReferralsAndPeopleRoundTripAndEveryCallIsAudited) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  const Result<std::vector<PersonRecord>> back = store->Records(kCoordinator);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[0].family_name, "Marlowe");
+  EXPECT_EQ((*back)[0].previous_family_names,
+            std::vector<std::string>{"Brannagh"});
+  EXPECT_EQ((*back)[1].role, Role::kPerpetrator);
+
+  const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1")};
+  const Result<std::vector<SubmitOutcome>> submitted =
+      store->SubmitReferrals(kCoordinator, referrals);
+  ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
+  EXPECT_FALSE((*submitted)[0].duplicate);
+  const Result<StoredReferral> got = store->GetReferral(kCoordinator, "R1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->children_in_household, 2);
+  EXPECT_EQ(got->criteria, std::vector<std::string>{"visible_high_risk"});
+  EXPECT_EQ(got->source, ReferralSource::kPolice);
+
+  const std::vector<std::pair<std::string, std::string>> people = {
+      {"V1", "P000001"}, {"X1", "P000002"}};
+  const std::vector<PersonEvent> events = {
+      {PersonEvent::Kind::kMerge, "P000001", "P000003"}};
+  ASSERT_TRUE(store->SavePeople(kCoordinator, people, events).ok());
+  EXPECT_EQ(*store->People(kCoordinator), people);
+  ASSERT_EQ(store->PersonHistory(kCoordinator)->size(), 1u);
+
+  const Actor auditor{"u-900", "auditor", "IG", "monthly check"};
+  const Result<std::vector<AuditEntry>> audit = store->Audit(auditor, 0, 100);
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> actions;
+  for (const AuditEntry& e : *audit)
+    actions.push_back(e.action + " " + e.object_type);
+  EXPECT_THAT(actions,
+              ::testing::ElementsAre("collect record", "consult record",
+                                     "collect referral", "consult referral",
+                                     "combine person", "consult person",
+                                     "consult person"));
+  EXPECT_EQ((*audit)[0].user, "u-017");
+  EXPECT_EQ((*audit)[0].purpose, "agenda");
+  EXPECT_EQ((*audit)[3].object_ids, std::vector<std::string>{"R1"});
+}
+
+TEST_F(StoreTest, ARetriedSubmissionIsTheSameReferral) {
+  std::unique_ptr<Store> store = Open();
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  const std::vector<StoredReferral> first = {Referral("R1", "sub-1")};
+  ASSERT_TRUE(store->SubmitReferrals(kCoordinator, first).ok());
+  // The retry carries a fresh referral id but the same submission id.
+  const std::vector<StoredReferral> retry = {Referral("R9", "sub-1"),
+                                             Referral("R2", "sub-2")};
+  const Result<std::vector<SubmitOutcome>> again =
+      store->SubmitReferrals(kCoordinator, retry);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE((*again)[0].duplicate);
+  EXPECT_EQ((*again)[0].referral_id, "R1");
+  EXPECT_FALSE((*again)[1].duplicate);
+  EXPECT_EQ(store->Referrals(kCoordinator, "North", std::nullopt)->size(), 2u);
+}
+
+TEST_F(StoreTest, RefusalsNameTheFieldWriteNothingAndAreAudited) {
+  std::unique_ptr<Store> store = Open();
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  const std::int64_t audit_before = Count(Path(), "audit_log");
+  // The second referral names a record the store does not hold: the first
+  // must not be written either.
+  StoredReferral unknown = Referral("R2", "sub-2");
+  unknown.perpetrator_record_ids = {"X1", "NOPE"};
+  const std::vector<StoredReferral> batch = {Referral("R1", "sub-1"), unknown};
+  const Result<std::vector<SubmitOutcome>> r =
+      store->SubmitReferrals(kCoordinator, batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("referrals[1].perpetrator_record_ids[1]"));
+  EXPECT_EQ(Count(Path(), "referrals"), 0);
+  EXPECT_EQ(Count(Path(), "audit_log"), audit_before + 1) << "refusal audited";
+
+  const std::vector<StoredReferral> no_area = {[] {
+    StoredReferral x = Referral("R3", "sub-3");
+    x.area.clear();
+    return x;
+  }()};
+  EXPECT_THAT(store->SubmitReferrals(kCoordinator, no_area).status().message(),
+              HasSubstr("referrals[0].area"));
+  const Actor nobody{"", "referrer", "Police", "x"};
+  EXPECT_THAT(store->PutRecords(nobody, records).message(),
+              HasSubstr("actor.user"));
+  const Actor no_reason{"u-1", "idva", "IDVA", ""};
+  EXPECT_THAT(store->Records(no_reason).status().message(),
+              HasSubstr("actor.purpose"));
+  EXPECT_EQ(store->GetReferral(kCoordinator, "R404").status().code(),
+            StatusCode::kNotFound);
+  Meeting bad{"M1",
+              "North",
+              *Date::Parse("d", "2026-04-01"),
+              *Date::Parse("d", "2026-04-02"),
+              16,
+              0};
+  EXPECT_THAT(store->PutMeeting(kCoordinator, bad).message(),
+              HasSubstr("meeting.referral_cutoff"));
+}
+
+TEST_F(StoreTest, TheAuditLogIsAppendOnly) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store->PutRecords(kCoordinator, {}).ok());
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET user = 'someone'", nullptr,
+                         nullptr, &message),
+            SQLITE_OK);
+  EXPECT_THAT(std::string(message ? message : ""), HasSubstr("append-only"));
+  sqlite3_free(message);
+  EXPECT_NE(
+      sqlite3_exec(db, "DELETE FROM audit_log", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(Count(Path(), "audit_log"), 1);
+}
+
+TEST_F(StoreTest, MigratesFromEmptyAndFromThePreviousSchema) {
+  {
+    // A file at version 1, with data in it.
+    std::unique_ptr<Store> old = Open({.schema_version = 1});
+    ASSERT_NE(old, nullptr);
+    EXPECT_EQ(old->SchemaVersion(), 1);
+    const std::vector<PersonRecord> records = {
+        Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+        Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+    const std::vector<ReviewDecision> decisions = {{"V1", "X1", false, "", ""}};
+    EXPECT_EQ(old->PutReviewDecisions(kCoordinator, decisions).code(),
+              StatusCode::kFailedPrecondition);
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(store->Records(kCoordinator)->size(), 2u) << "data kept";
+  const std::vector<ReviewDecision> decisions = {{"X1", "V1", false, "", ""}};
+  ASSERT_TRUE(store->PutReviewDecisions(kCoordinator, decisions).ok());
+  const Result<std::vector<ReviewDecision>> back =
+      store->ReviewDecisions(kCoordinator);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ((*back)[0].record_id_l, "V1") << "pairs stored in order";
+  EXPECT_EQ((*back)[0].decided_by, "u-017");
+  // And from nothing, a second file.
+  Result<std::unique_ptr<Store>> fresh = OpenSqliteStore(Path("fresh.db"));
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ((*fresh)->SchemaVersion(), LatestSchemaVersion());
+}
+
+TEST_F(StoreTest, BadFilesAreClearErrors) {
+  std::ofstream(Path("text.db")) << "this is not a database, just some text "
+                                    "that happens to be long enough\n";
+  Result<std::unique_ptr<Store>> text = OpenSqliteStore(Path("text.db"));
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.status().code(), StatusCode::kDataLoss);
+  EXPECT_THAT(text.status().message(), HasSubstr("text.db"));
+  EXPECT_THAT(text.status().message(), HasSubstr("not a database"));
+
+  Result<std::unique_ptr<Store>> absent =
+      OpenSqliteStore(Path("absent.db"), {.create = false});
+  ASSERT_FALSE(absent.ok());
+  EXPECT_EQ(absent.status().code(), StatusCode::kNotFound);
+
+  // A file from a newer build.
+  { std::unique_ptr<Store> store = Open(); }
+  sqlite3* db = nullptr;
+  sqlite3_open(Path().c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  Result<std::unique_ptr<Store>> newer = OpenSqliteStore(Path());
+  ASSERT_FALSE(newer.ok());
+  EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(newer.status().message(), HasSubstr("newer"));
+}
+
+TEST_F(StoreTest, ALockedStoreIsUnavailableAndLosesNothing) {
+  std::unique_ptr<Store> store = Open({.busy_timeout_ms = 50});
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  // Another process holds the write lock.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const std::vector<PersonRecord> more = {
+      Person("V2", "Wren", "Ellery", Role::kVictim)};
+  const Status locked = store->PutRecords(kCoordinator, more);
+  EXPECT_EQ(locked.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(locked.message(), HasSubstr("locked"));
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_EQ(store->Records(kCoordinator)->size(), 1u);
+  ASSERT_TRUE(store->PutRecords(kCoordinator, more).ok()) << "works again";
+}
+
+TEST_F(StoreTest, AcknowledgedWritesSurviveAKill) {
+  {
+    std::unique_ptr<Store> store = Open();
+    const std::vector<PersonRecord> records = {
+        Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+        Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+    ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  }
+  std::set<std::string> acknowledged;
+  for (int round = 0; round < 3; ++round) {
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // The writer: acknowledges each referral on the pipe after commit.
+      close(pipe_fds[0]);
+      Result<std::unique_ptr<Store>> store = OpenSqliteStore(Path());
+      if (!store.ok()) _exit(2);
+      for (int k = 0;; ++k) {
+        const std::string id =
+            "R" + std::to_string(round) + "-" + std::to_string(k);
+        const std::vector<StoredReferral> one = {Referral(id, "sub-" + id)};
+        if (!(*store)->SubmitReferrals(kCoordinator, one).ok()) _exit(3);
+        const std::string line = id + "\n";
+        if (write(pipe_fds[1], line.data(), line.size()) < 0) _exit(4);
+      }
+    }
+    close(pipe_fds[1]);
+    usleep(static_cast<useconds_t>(150'000 + 50'000 * round));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    std::string text;
+    char buffer[4096];
+    for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) {
+      text.append(buffer, static_cast<std::size_t>(n));
+    }
+    close(pipe_fds[0]);
+    std::size_t start = 0;
+    for (std::size_t end; (end = text.find('\n', start)) != std::string::npos;
+         start = end + 1) {
+      acknowledged.insert(text.substr(start, end - start));
+    }
+  }
+  ASSERT_GT(acknowledged.size(), 3u) << "the writer made progress";
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr) << "reopens after the kills";
+  const Result<std::vector<StoredReferral>> all =
+      store->Referrals(kCoordinator, "", std::nullopt);
+  ASSERT_TRUE(all.ok());
+  std::set<std::string> stored;
+  for (const StoredReferral& r : *all) stored.insert(r.referral_id);
+  for (const std::string& id : acknowledged) {
+    EXPECT_TRUE(stored.contains(id)) << id << " was acknowledged but lost";
+  }
+}
+
+}  // namespace
+}  // namespace marac
