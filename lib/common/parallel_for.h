@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -27,16 +28,27 @@ void ParallelFor(std::size_t n, unsigned threads, const Body& body) {
     for (std::size_t k = 0; k < n; ++k) body(k);
     return;
   }
+  // An exception in a thread (bad_alloc at a million records) is caught
+  // there and rethrown here once every thread has joined, never
+  // std::terminate.
+  std::vector<std::exception_ptr> errors(threads);
   std::vector<std::thread> workers;
   const std::size_t slice = (n + threads - 1) / threads;
   for (unsigned t = 0; t < threads; ++t) {
     const std::size_t from = t * slice;
     const std::size_t to = std::min(n, from + slice);
-    workers.emplace_back([&body, from, to] {
-      for (std::size_t k = from; k < to; ++k) body(k);
+    workers.emplace_back([&body, &errors, t, from, to] {
+      try {
+        for (std::size_t k = from; k < to; ++k) body(k);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
     });
   }
   for (std::thread& w : workers) w.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 // Calls task(k) for k in [0, n), each task taken by the next free thread:
@@ -46,13 +58,22 @@ void ParallelTasks(std::size_t n, unsigned threads, const Task& task) {
   threads =
       static_cast<unsigned>(std::min<std::size_t>(ThreadCount(threads), n));
   std::atomic<std::size_t> next{0};
-  const auto worker = [&] {
-    for (std::size_t k = next++; k < n; k = next++) task(k);
+  std::vector<std::exception_ptr> errors(std::max(1u, threads));
+  const auto worker = [&](unsigned t) {
+    try {
+      for (std::size_t k = next++; k < n; k = next++) task(k);
+    } catch (...) {
+      errors[t] = std::current_exception();
+      next = n;  // The others stop at their next task.
+    }
   };
   std::vector<std::thread> workers;
-  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker);
-  worker();
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(worker, t);
+  worker(0);
   for (std::thread& w : workers) w.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 }  // namespace marac

@@ -100,11 +100,11 @@ double JaroWinklerUpperBound(std::string_view a, std::string_view b) {
   // Jaro's matches are at most the characters in common, counted with
   // multiplicity; bytes share 32 bins (c & 31), which can only raise the
   // count, so the bound holds.
-  std::array<std::uint8_t, 32> count{};
+  std::array<std::uint32_t, 32> count{};
   for (const char c : a) ++count[static_cast<unsigned char>(c) & 31u];
   std::size_t common = 0;
   for (const char c : b) {
-    std::uint8_t& n = count[static_cast<unsigned char>(c) & 31u];
+    std::uint32_t& n = count[static_cast<unsigned char>(c) & 31u];
     if (n > 0) --n, ++common;
   }
   if (common == 0) return 0.0;

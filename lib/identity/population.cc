@@ -1,10 +1,11 @@
 #include "marac/identity/population.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <iterator>
+#include <new>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -88,6 +89,18 @@ Population::~Population() = default;
 
 Result<Population> Population::Build(std::vector<PersonRecord> records,
                                      const ResolveOptions& options) {
+  try {
+    return BuildOrThrow(std::move(records), options);
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kUnavailable,
+                  "out of memory building a population");
+  } catch (const std::exception& e) {
+    return Internal(std::string("building a population: ") + e.what());
+  }
+}
+
+Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
+                                            const ResolveOptions& options) {
   auto state = std::make_unique<State>();
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (records[i].record_id.empty() ||
@@ -140,26 +153,35 @@ Result<Population> Population::Build(std::vector<PersonRecord> records,
                       index.batch.end());
     index.batch.shrink_to_fit();
   });
-  std::uint64_t highest = 0;
   for (std::uint32_t i = 0; i < s.person_of.size(); ++i) {
     s.members[s.person_of[i]].push_back(i);
-    // Ids are "P" and digits (AssignStableIds checked them).
-    std::uint64_t number = 0;
-    const std::string& id = s.person_of[i];
-    std::from_chars(id.data() + 1, id.data() + id.size(), number);
-    highest = std::max(highest, number);
     if (!s.records[i].trusted_id.empty()) {
       s.by_trusted_id.try_emplace(s.records[i].trusted_id, i);
     }
   }
-  s.next_person = highest + 1;
+  // Above every id given and every earlier one, retired ones included.
+  s.next_person = resolution.next_person_number;
   return Population(std::move(state));
 }
 
 Result<Population::Added> Population::Add(PersonRecord record) {
+  // Errors cross the API as values.
+  try {
+    return AddOrThrow(std::move(record));
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kUnavailable, "out of memory adding a record");
+  } catch (const std::exception& e) {
+    return Internal(std::string("adding a record: ") + e.what());
+  }
+}
+
+Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
   State& s = *state_;
   if (record.record_id.empty()) {
     return InvalidArgument("record_id", "empty");
+  }
+  if (s.next_person > 9'999'999'999'999'999'999ULL) {
+    return Status(StatusCode::kOutOfRange, "person ids: no number left");
   }
   if (s.record_ids.contains(record.record_id)) {
     return InvalidArgument("record_id",
@@ -235,7 +257,9 @@ Result<Population::Added> Population::Add(PersonRecord record) {
     const auto it = s.by_trusted_id.find(trusted);
     if (it != s.by_trusted_id.end()) {
       const std::string& person = s.person_of[it->second];
-      if (s.Supports(x, s.members[person], /*need_support=*/false)) {
+      const std::vector<std::uint32_t>& people = s.members[person];
+      if (people.size() + 1 <= s.options.clustering.max_cluster_size &&
+          s.Supports(x, people, /*need_support=*/false)) {
         chosen = person;
       }
     }

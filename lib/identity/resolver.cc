@@ -1,13 +1,18 @@
 #include "marac/identity/resolver.h"
 
+#include <algorithm>
+#include <exception>
+#include <new>
 #include <string>
 
 #include "lib/common/parallel_for.h"
 
 namespace marac {
 
-Result<Resolution> Resolve(std::span<const PersonRecord> records,
-                           const ResolveOptions& options) {
+namespace {
+
+Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
+                                  const ResolveOptions& options) {
   const ClusteringOptions& bands = options.clustering;
   if (!(bands.review_threshold > 0 &&
         bands.review_threshold <= bands.link_threshold &&
@@ -17,6 +22,11 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
   }
   const std::vector<std::string_view> placeholders(
       options.dob_placeholders.begin(), options.dob_placeholders.end());
+  if (!(options.blocking.max_pairs_per_record > 0 &&
+        options.blocking.max_pairs_per_record <= 1e6)) {
+    return InvalidArgument("blocking.max_pairs_per_record",
+                           "must be a number above 0 and at most 1,000,000");
+  }
   if (!(options.keep_scores_from >= 0 && options.keep_scores_from <= 1)) {
     return InvalidArgument("keep_scores_from", "must be within [0, 1]");
   }
@@ -61,8 +71,13 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
       // Clustering scores any other pair on demand, to the same value, so
       // the clear non-matches need not be held (most of a million records'
       // candidates).
+      // Clustering starts links and reviews only from the pairs it is
+      // given: keep every pair it may use, and trim to keep_scores_from
+      // after it.
+      const double floor =
+          std::min(options.keep_scores_from, bands.review_threshold);
       for (std::size_t k = 0; k < probability.size(); ++k) {
-        if (probability[k] >= options.keep_scores_from) {
+        if (probability[k] >= floor) {
           out.scored.push_back({blocking.candidates[k].first,
                                 blocking.candidates[k].second, probability[k]});
         }
@@ -82,6 +97,9 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
     cluster_of = clusters.cluster_of;
     out.review = clusters.review;
     out.unmet_decisions = clusters.unmet_decisions;
+    std::erase_if(out.scored, [&](const ScoredPair& p) {
+      return p.probability < options.keep_scores_from;
+    });
   }
   std::vector<std::string> record_ids;
   record_ids.reserve(records.size());
@@ -91,7 +109,25 @@ Result<Resolution> Resolve(std::span<const PersonRecord> records,
       AssignStableIds(record_ids, cluster_of, options.earlier_person_of));
   out.person_of = std::move(ids.person_of);
   out.events = std::move(ids.events);
+  out.next_person_number = ids.next_number;
   return out;
+}
+
+}  // namespace
+
+Result<Resolution> Resolve(std::span<const PersonRecord> records,
+                           const ResolveOptions& options) {
+  // Errors cross the API as values, including running out of memory on a
+  // population too large for the machine.
+  try {
+    return ResolveOrThrow(records, options);
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kUnavailable, "out of memory resolving " +
+                                                std::to_string(records.size()) +
+                                                " records");
+  } catch (const std::exception& e) {
+    return Internal(std::string("resolving records: ") + e.what());
+  }
 }
 
 }  // namespace marac

@@ -7,9 +7,13 @@
 namespace marac {
 namespace {
 
-// The number of a "P<digits>" id, or nothing.
-bool IdNumber(std::string_view id, std::uint64_t& number) {
-  if (id.size() < 2 || id.size() > 19 || id[0] != 'P') return false;
+constexpr std::uint64_t kLargestNumber = 9'999'999'999'999'999'999ULL;
+
+}  // namespace
+
+bool ParsePersonId(std::string_view id, std::uint64_t& number) {
+  // Up to 19 digits: every such number fits in 64 bits.
+  if (id.size() < 2 || id.size() > 20 || id[0] != 'P') return false;
   number = 0;
   for (const char c : id.substr(1)) {
     if (c < '0' || c > '9') return false;
@@ -17,8 +21,6 @@ bool IdNumber(std::string_view id, std::uint64_t& number) {
   }
   return true;
 }
-
-}  // namespace
 
 std::string_view PersonEventName(PersonEvent::Kind kind) {
   return kind == PersonEvent::Kind::kMerge ? "merge" : "split";
@@ -43,7 +45,7 @@ Result<StableIds> AssignStableIds(
   std::uint64_t highest = 0;
   for (const auto& [record, id] : before) {
     std::uint64_t number = 0;
-    if (!IdNumber(id, number)) {
+    if (!ParsePersonId(id, number)) {
       return InvalidArgument("person_id", "'" + id + "' (record '" + record +
                                               "') is not P and digits");
     }
@@ -84,12 +86,13 @@ Result<StableIds> AssignStableIds(
         });
     won[best.cluster].push_back(id);
   }
+  // By number, then by text ("P7" and "P000007" are two ids).
   const auto older = [](const std::string& x, const std::string& y) {
     std::uint64_t a = 0;
     std::uint64_t b = 0;
-    IdNumber(x, a);
-    IdNumber(y, b);
-    return a < b;
+    ParsePersonId(x, a);
+    ParsePersonId(y, b);
+    return a != b ? a < b : x < y;
   };
   // Clusters in order of their first record: new ids and events in a
   // stable order.
@@ -104,6 +107,11 @@ Result<StableIds> AssignStableIds(
   for (const std::uint32_t c : order) {
     std::vector<std::string>& ids = won[c];
     std::sort(ids.begin(), ids.end(), older);
+    if (ids.empty() && next > kLargestNumber) {
+      return Status(StatusCode::kOutOfRange,
+                    "person ids: no number left after P" +
+                        std::to_string(kLargestNumber));
+    }
     id_of[c] = ids.empty() ? PersonId(next++) : ids.front();
     for (std::size_t k = 1; k < ids.size(); ++k) {
       out.events.push_back({PersonEvent::Kind::kMerge, ids.front(), ids[k]});
@@ -117,6 +125,7 @@ Result<StableIds> AssignStableIds(
       }
     }
   }
+  out.next_number = next;
   out.person_of.reserve(record_ids.size());
   for (const std::uint32_t c : cluster_of) out.person_of.push_back(id_of[c]);
   return out;

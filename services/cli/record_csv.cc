@@ -10,6 +10,7 @@
 
 #include "lib/common/strict_json.h"
 #include "marac/common/date.h"
+#include "marac/identity/stable_ids.h"
 
 namespace marac {
 namespace {
@@ -133,6 +134,8 @@ Result<Table> ParseCsv(std::string_view csv_text, const std::string& source) {
     start = end;
     ++table.line;
   }
+  // A last row without a newline ends at csv_fini, on the last line.
+  if (!csv_text.empty() && csv_text.back() != '\n') --table.line;
   if (!failed && csv_fini(&parser, OnField, OnRow, &table) != 0) failed = true;
   const std::string error = failed ? csv_strerror(csv_error(&parser)) : "";
   csv_free(&parser);
@@ -409,6 +412,12 @@ Status ReadPersonIdCsv(std::string_view csv_text, const std::string& source,
                          ReadColumns(csv_text, source, kColumns));
   for (std::size_t k = 0; k < rows.fields.size(); ++k) {
     const std::vector<std::string>& f = rows.fields[k];
+    std::uint64_t number = 0;
+    if (!ParsePersonId(f[1], number)) {
+      return InvalidArgument(
+          source + " line " + std::to_string(rows.lines[k]) + ": person_id",
+          "'" + ShownText(f[1], 40) + "' is not P and digits");
+    }
     if (!out.emplace(f[0], f[1]).second) {
       return InvalidArgument(
           source + " line " + std::to_string(rows.lines[k]) + ": record_id",

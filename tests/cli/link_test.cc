@@ -236,7 +236,9 @@ TEST(LinkTest, BadDecisionsAndEarlierFilesNameTheLineAndWriteNothing) {
       {"--decisions", "record_id_l,decision\nA1,same\n",
        "line 1: no \"record_id_r\" column"},
       {"--earlier", "record_id,person_id\nA1,someone\n",
-       "'someone' (record 'A1') is not P and digits"},
+       "line 2: person_id: 'someone' is not P and digits"},
+      {"--decisions", "record_id_l,record_id_r,decision\nA1,A2,maybe",
+       "line 2: decision"},  // No final newline: still line 2.
       {"--earlier", "record_id,person_id\nA1,P000001\nA1,P000002\n",
        "line 3: record_id: 'A1' appears twice"},
       {"--earlier", "record_id,person_id\nA1,P000001,extra\n",

@@ -79,6 +79,13 @@ TEST(CompareTest, UpperBoundNeverFallsBelowJaroWinkler) {
       EXPECT_GE(JaroWinklerUpperBound(a, b) + 1e-12, JaroWinkler(a, b));
     }
   }
+  // Long strings (a count per byte bin past 255).
+  const std::string long_a = std::string(300, 'x') + "1";
+  const std::string long_b = std::string(300, 'x') + "2";
+  EXPECT_GE(JaroWinklerUpperBound(long_a, long_b), JaroWinkler(long_a, long_b));
+  const std::string many_a(256, 'a');
+  EXPECT_GE(JaroWinklerUpperBound(many_a, many_a + "b"),
+            JaroWinkler(many_a, many_a + "b"));
   // Exact where no reordering helps, and well below any level for
   // strings with little in common.
   EXPECT_DOUBLE_EQ(JaroWinklerUpperBound("same", "same"), 1.0);

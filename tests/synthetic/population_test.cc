@@ -132,5 +132,39 @@ TEST(PopulationTest, ConstraintsHoldForAnAddedRecord) {
   EXPECT_FALSE(b->new_person);
 }
 
+TEST(PopulationTest, NewPeopleNeverReuseARetiredId) {
+  const SyntheticPopulation people = SyntheticPeople(300, 13);
+  // Two records of one person, the second under a higher earlier id: the
+  // batch merges them, keeps the older id and retires P000900.
+  std::size_t first = 0, second = 0;
+  for (std::size_t i = 1; i < people.records.size() && second == 0; ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (people.person[j] == people.person[i] &&
+          people.records[j].family_name == people.records[i].family_name &&
+          people.records[j].dob == people.records[i].dob) {
+        first = j;
+        second = i;
+        break;
+      }
+    }
+  }
+  ASSERT_NE(second, 0u);
+  ResolveOptions options;
+  options.earlier_person_of = {{people.records[first].record_id, "P000005"},
+                               {people.records[second].record_id, "P000900"}};
+  Result<Population> population = Population::Build(people.records, options);
+  ASSERT_TRUE(population.ok());
+  ASSERT_EQ(population->person_of(second), "P000005");
+  PersonRecord stranger;
+  stranger.record_id = "NEW-1";
+  stranger.given_name = "Quillon";
+  stranger.family_name = "Vexley";
+  stranger.dob = "1971-01-01";
+  const Result<Population::Added> added = population->Add(stranger);
+  ASSERT_TRUE(added.ok());
+  EXPECT_TRUE(added->new_person);
+  EXPECT_GT(added->person_id, "P000900");
+}
+
 }  // namespace
 }  // namespace marac

@@ -106,11 +106,28 @@ TEST(SyntheticPeopleTest, KeepingFewerScoresLeavesThePeopleAsTheyWere) {
   EXPECT_EQ(a->candidate_pairs, b->candidate_pairs);
   EXPECT_LT(b->scored.size(), a->scored.size() / 2);
   for (const ScoredPair& p : b->scored) EXPECT_GE(p.probability, 0.5);
+  // With bands below the kept scores, the clusters and review still match.
+  ResolveOptions low_all = all;
+  low_all.clustering.review_threshold = 0.002;
+  low_all.clustering.link_threshold = 0.004;
+  ResolveOptions low_some = low_all;
+  low_some.keep_scores_from = 0.5;
+  const Result<Resolution> c_all = Resolve(population.records, low_all);
+  const Result<Resolution> c_some = Resolve(population.records, low_some);
+  ASSERT_TRUE(c_all.ok() && c_some.ok());
+  EXPECT_EQ(c_all->person_of, c_some->person_of);
+  ASSERT_EQ(c_all->review.size(), c_some->review.size());
   ResolveOptions bad;
   bad.keep_scores_from = 1.5;
   const Result<Resolution> c = Resolve(population.records, bad);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("keep_scores_from"), std::string::npos);
+  ResolveOptions no_budget;
+  no_budget.blocking.max_pairs_per_record = -1;
+  const Result<Resolution> d = Resolve(population.records, no_budget);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("blocking.max_pairs_per_record"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -63,6 +63,9 @@ class Population {
  private:
   struct State;
   explicit Population(std::unique_ptr<State> state);
+  static Result<Population> BuildOrThrow(std::vector<PersonRecord> records,
+                                         const ResolveOptions& options);
+  Result<Added> AddOrThrow(PersonRecord record);
   std::unique_ptr<State> state_;
 };
 

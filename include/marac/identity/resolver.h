@@ -29,8 +29,8 @@ struct ResolveOptions {
   TrainingOptions training;
   ClusteringOptions clustering;
   // Resolution::scored keeps the candidate pairs scored at least this; 0
-  // keeps every one (an explanation of every candidate). The clusters do not
-  // depend on it.
+  // keeps every one (an explanation of every candidate). The clusters and
+  // the review list do not depend on it.
   double keep_scores_from = 0.01;
   // A person's decisions on pairs of the records (indices): respected
   // whatever the scores, and never sent for review again.
@@ -47,6 +47,8 @@ struct Resolution {
   // input gives the same ids.
   std::vector<std::string> person_of;
   std::vector<PersonEvent> events;  // Merges and splits of earlier people.
+  // The number the next new person gets (see StableIds::next_number).
+  std::uint64_t next_person_number = 1;
   // "Same" decisions that a cannot-link constraint or a "not same"
   // decision overruled: for a person to look at again.
   std::vector<PairDecision> unmet_decisions;

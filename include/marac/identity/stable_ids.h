@@ -37,7 +37,13 @@ std::string_view PersonEventName(PersonEvent::Kind kind);
 struct StableIds {
   std::vector<std::string> person_of;  // Per record.
   std::vector<PersonEvent> events;     // In order of the clusters.
+  // The number the next new person gets: above every id given and every
+  // earlier one (retired ids are never reused).
+  std::uint64_t next_number = 1;
 };
+
+// Whether `id` is a person id ("P" and 1 to 19 digits); its number then.
+bool ParsePersonId(std::string_view id, std::uint64_t& number);
 
 // The person id format: "P" and at least six digits ("P000042").
 std::string PersonId(std::uint64_t number);
@@ -46,7 +52,7 @@ std::string PersonId(std::uint64_t number);
 // 0..k-1); `before` maps record ids to their earlier person ids (records
 // not in it are new). New ids number on from the highest earlier one.
 // kInvalidArgument when the lengths differ or an earlier id is not "P" and
-// digits.
+// digits; kOutOfRange when new ids would pass 19 digits.
 Result<StableIds> AssignStableIds(
     std::span<const std::string> record_ids,
     std::span<const std::uint32_t> cluster_of,
