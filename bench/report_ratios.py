@@ -57,6 +57,10 @@ PAIRS = [
     Pair("add one record", "identity_add_bench", "BM_ExactIndexAdd",
          "BM_AddOneRecord", "exact-index add rate", "Population::Add rate",
          0, 0, "p99_ms", 10.0),
+    # Durable (synchronous=FULL) referral writes with batching: 5,000/s.
+    Pair("store writes", "store_bench", "BM_SingleRowCommits",
+         "BM_BatchedWriter", "single-row commit rate", "batched write rate",
+         0, 5000),
 ]
 
 

@@ -88,9 +88,14 @@ Result<bool> Statement::Step() {
 }
 
 Status Statement::Run() {
+  // Reset whatever happens, so a statement held for reuse is ready again.
   for (;;) {
-    MARAC_ASSIGN_OR_RETURN(const bool row, Step());
-    if (!row) break;
+    const Result<bool> row = Step();
+    if (!row.ok()) {
+      Reset();
+      return row.status();
+    }
+    if (!*row) break;
   }
   Reset();
   return Status::Ok();

@@ -36,7 +36,8 @@ class Statement {
 
   // Runs one step: true when a row is ready, false when done.
   Result<bool> Step();
-  // Runs to completion (for statements that return no rows).
+  // Runs to completion (for statements that return no rows), then resets,
+  // whether it succeeded or not.
   Status Run();
   void Reset();
 

@@ -535,16 +535,7 @@ class SqliteStore final : public Store {
     for (std::size_t i = 0; i < referrals.size(); ++i) {
       const StoredReferral& r = referrals[i];
       const std::string field = "referrals[" + std::to_string(i) + "]";
-      MARAC_RETURN_IF_ERROR(Required(field + ".referral_id", r.referral_id));
-      MARAC_RETURN_IF_ERROR(
-          Required(field + ".submission_id", r.submission_id));
-      MARAC_RETURN_IF_ERROR(Required(field + ".area", r.area));
-      MARAC_RETURN_IF_ERROR(Required(field + ".agency", r.agency));
-      MARAC_RETURN_IF_ERROR(
-          Required(field + ".victim_record_id", r.victim_record_id));
-      if (r.children_in_household < 0) {
-        return InvalidArgument(field + ".children_in_household", "negative");
-      }
+      MARAC_RETURN_IF_ERROR(CheckReferral(field, r));
       if (!submissions.insert(r.submission_id).second) {
         return InvalidArgument(field + ".submission_id",
                                "'" + r.submission_id + "' twice in one batch");
@@ -554,56 +545,53 @@ class SqliteStore final : public Store {
     std::vector<SubmitOutcome> out;
     const Status written =
         Write(actor, AuditAction::kCollect, "referral", ids, [&]() -> Status {
-          MARAC_ASSIGN_OR_RETURN(
-              Statement existing,
-              db_.Prepare("SELECT referral_id FROM referrals WHERE "
-                          "submission_id = ?1"));
-          MARAC_ASSIGN_OR_RETURN(
-              Statement insert,
-              db_.Prepare("INSERT INTO referrals VALUES (?1, ?2, ?3, ?4, ?5, "
-                          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
-          const std::string now = NowUtc();
           for (std::size_t i = 0; i < referrals.size(); ++i) {
-            const StoredReferral& r = referrals[i];
-            existing.Bind(1, r.submission_id);
-            MARAC_ASSIGN_OR_RETURN(const bool found, existing.Step());
-            if (found) {
-              out.push_back({existing.Text(0), true});
-              existing.Reset();
-              continue;
-            }
-            existing.Reset();
-            const std::string field = "referrals[" + std::to_string(i) + "]";
-            MARAC_RETURN_IF_ERROR(KnownRecords(field, r.victim_record_id,
-                                               r.perpetrator_record_ids));
-            insert.Bind(1, r.referral_id)
-                .Bind(2, r.submission_id)
-                .Bind(3, r.area)
-                .Bind(4, r.agency)
-                .Bind(5, ReferralSourceName(r.source))
-                .Bind(6, r.referred_on.ToString())
-                .Bind(7, r.victim_record_id)
-                .Bind(8, JsonList(r.perpetrator_record_ids));
-            if (r.incident_id.empty()) {
-              insert.BindNull(9);
-            } else {
-              insert.Bind(9, r.incident_id);
-            }
-            if (r.assessment_id.empty()) {
-              insert.BindNull(10);
-            } else {
-              insert.Bind(10, r.assessment_id);
-            }
-            insert.Bind(11, JsonList(r.criteria))
-                .Bind(12, std::int64_t{r.children_in_household})
-                .Bind(13, now);
-            MARAC_RETURN_IF_ERROR(
-                Duplicate(insert.Run(), field + ".referral_id", r.referral_id));
-            out.push_back({r.referral_id, false});
+            MARAC_ASSIGN_OR_RETURN(
+                SubmitOutcome o,
+                InsertReferral("referrals[" + std::to_string(i) + "]",
+                               referrals[i]));
+            out.push_back(std::move(o));
           }
           return Status::Ok();
         });
     if (!written.ok()) return written;
+    return out;
+  }
+
+  Result<std::vector<Result<SubmitOutcome>>> SubmitEach(
+      std::span<const Submission> submissions) override {
+    std::vector<Result<SubmitOutcome>> out;
+    out.reserve(submissions.size());
+    const std::lock_guard<std::mutex> lock(mutex_);
+    MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
+    for (const Submission& submission : submissions) {
+      const Actor& actor = submission.actor;
+      const StoredReferral& r = submission.referral;
+      Status valid = CheckActor(actor, false);
+      if (valid.ok()) valid = CheckReferral("referral", r);
+      Result<SubmitOutcome> outcome = valid;
+      if (valid.ok()) {
+        // Each in a savepoint: a refusal undoes only its own rows.
+        MARAC_RETURN_IF_ERROR(db_.Exec("SAVEPOINT one"));
+        outcome = InsertReferral("referral", r);
+        if (outcome.ok()) {
+          MARAC_RETURN_IF_ERROR(db_.Exec("RELEASE one"));
+        } else {
+          MARAC_RETURN_IF_ERROR(db_.Exec("ROLLBACK TO one; RELEASE one"));
+          const StatusCode code = outcome.status().code();
+          if (code != StatusCode::kInvalidArgument &&
+              code != StatusCode::kAlreadyExists) {
+            return outcome.status();  // The store failed: nothing written.
+          }
+        }
+      }
+      MARAC_RETURN_IF_ERROR(
+          AppendAudit(actor, AuditAction::kCollect, "referral", {r.referral_id},
+                      outcome.ok() ? std::string_view("ok")
+                                   : StatusCodeName(outcome.status().code())));
+      out.push_back(std::move(outcome));
+    }
+    MARAC_RETURN_IF_ERROR(tx.Commit());
     return out;
   }
 
@@ -836,6 +824,79 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static Status CheckReferral(const std::string& field,
+                              const StoredReferral& r) {
+    MARAC_RETURN_IF_ERROR(Required(field + ".referral_id", r.referral_id));
+    MARAC_RETURN_IF_ERROR(Required(field + ".submission_id", r.submission_id));
+    MARAC_RETURN_IF_ERROR(Required(field + ".area", r.area));
+    MARAC_RETURN_IF_ERROR(Required(field + ".agency", r.agency));
+    MARAC_RETURN_IF_ERROR(
+        Required(field + ".victim_record_id", r.victim_record_id));
+    if (r.children_in_household < 0) {
+      return InvalidArgument(field + ".children_in_household", "negative");
+    }
+    return Status::Ok();
+  }
+
+  // Inside a transaction: the stored id when the submission id is known,
+  // else the new row.
+  Result<SubmitOutcome> InsertReferral(const std::string& field,
+                                       const StoredReferral& r) {
+    if (!existing_) {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement existing,
+          db_.Prepare("SELECT referral_id FROM referrals WHERE "
+                      "submission_id = ?1"));
+      MARAC_ASSIGN_OR_RETURN(
+          Statement insert,
+          db_.Prepare("INSERT INTO referrals VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                      "?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+      existing_ = std::move(existing);
+      insert_referral_ = std::move(insert);
+    }
+    Statement& existing = *existing_;
+    Statement& insert = *insert_referral_;
+    existing.Bind(1, r.submission_id);
+    const Result<bool> found = existing.Step();
+    if (!found.ok()) {
+      existing.Reset();
+      return found.status();
+    }
+    if (*found) {
+      SubmitOutcome duplicate{existing.Text(0), true};
+      existing.Reset();
+      return duplicate;
+    }
+    existing.Reset();
+    MARAC_RETURN_IF_ERROR(
+        KnownRecords(field, r.victim_record_id, r.perpetrator_record_ids));
+    insert.Bind(1, r.referral_id)
+        .Bind(2, r.submission_id)
+        .Bind(3, r.area)
+        .Bind(4, r.agency)
+        .Bind(5, ReferralSourceName(r.source))
+        .Bind(6, r.referred_on.ToString())
+        .Bind(7, r.victim_record_id)
+        .Bind(8, JsonList(r.perpetrator_record_ids));
+    if (r.incident_id.empty()) {
+      insert.BindNull(9);
+    } else {
+      insert.Bind(9, r.incident_id);
+    }
+    if (r.assessment_id.empty()) {
+      insert.BindNull(10);
+    } else {
+      insert.Bind(10, r.assessment_id);
+    }
+    insert.Bind(11, JsonList(r.criteria))
+        .Bind(12, std::int64_t{r.children_in_household})
+        .Bind(13, NowUtc());
+    const Status ran = insert.Run();
+    MARAC_RETURN_IF_ERROR(
+        Duplicate(ran, field + ".referral_id", r.referral_id));
+    return SubmitOutcome{r.referral_id, false};
+  }
+
   template <typename Records>
   static std::vector<std::string> Ids(const Records& records) {
     std::vector<std::string> ids;
@@ -867,15 +928,20 @@ class SqliteStore final : public Store {
   // kInvalidArgument naming the field when a record id is not stored.
   Status KnownRecords(const std::string& field, const std::string& victim,
                       const std::vector<std::string>& others) {
-    MARAC_ASSIGN_OR_RETURN(
-        Statement known,
-        db_.Prepare("SELECT 1 FROM records WHERE record_id = ?1"));
+    if (!known_record_) {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement prepared,
+          db_.Prepare("SELECT 1 FROM records WHERE record_id = ?1"));
+      known_record_ = std::move(prepared);
+    }
+    Statement& known = *known_record_;
     const auto check = [&](const std::string& id,
                            const std::string& name) -> Status {
       known.Bind(1, id);
-      MARAC_ASSIGN_OR_RETURN(const bool row, known.Step());
+      const Result<bool> row = known.Step();
       known.Reset();
-      if (!row) {
+      if (!row.ok()) return row.status();
+      if (!*row) {
         return InvalidArgument(field + "." + name,
                                "no record '" + id + "' in the store");
       }
@@ -928,11 +994,15 @@ class SqliteStore final : public Store {
                      std::string_view object_type,
                      const std::vector<std::string>& ids,
                      std::string_view outcome) {
-    MARAC_ASSIGN_OR_RETURN(
-        Statement insert,
-        db_.Prepare("INSERT INTO audit_log (at, user, role, agency, purpose, "
-                    "action, object_type, object_ids, outcome) VALUES (?1, "
-                    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    if (!insert_audit_) {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement prepared,
+          db_.Prepare("INSERT INTO audit_log (at, user, role, agency, "
+                      "purpose, action, object_type, object_ids, outcome) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+      insert_audit_ = std::move(prepared);
+    }
+    Statement& insert = *insert_audit_;
     insert.Bind(1, NowUtc())
         .Bind(2, actor.user)
         .Bind(3, actor.role)
@@ -990,6 +1060,12 @@ class SqliteStore final : public Store {
   }
 
   Connection db_;
+  // Statements of the referral path, prepared once (declared after db_, so
+  // finalised before it closes).
+  std::optional<Statement> existing_;
+  std::optional<Statement> insert_referral_;
+  std::optional<Statement> known_record_;
+  std::optional<Statement> insert_audit_;
   int version_;
   std::mutex mutex_;
   Status refusal_;

@@ -14,6 +14,9 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
+
+#include "marac/store/referral_writer.h"
 
 namespace marac {
 namespace {
@@ -300,6 +303,110 @@ TEST_F(StoreTest, ALockedStoreIsUnavailableAndLosesNothing) {
   sqlite3_close(other);
   EXPECT_EQ(store->Records(kCoordinator)->size(), 1u);
   ASSERT_TRUE(store->PutRecords(kCoordinator, more).ok()) << "works again";
+}
+
+TEST_F(StoreTest, SubmitEachRefusesOneAndWritesTheRest) {
+  std::unique_ptr<Store> store = Open();
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  StoredReferral unknown = Referral("R2", "sub-2");
+  unknown.victim_record_id = "NOPE";
+  const Actor idva{"u-031", "idva", "IDVA-North", ""};
+  const std::vector<Store::Submission> batch = {
+      {kCoordinator, Referral("R1", "sub-1")},
+      {idva, unknown},
+      {idva, Referral("R3", "sub-3")},
+      {kCoordinator, Referral("R9", "sub-1")}};  // A retry of the first.
+  const Result<std::vector<Result<SubmitOutcome>>> out =
+      store->SubmitEach(batch);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_EQ(out->size(), 4u);
+  EXPECT_TRUE((*out)[0].ok());
+  ASSERT_FALSE((*out)[1].ok());
+  EXPECT_THAT((*out)[1].status().message(),
+              HasSubstr("referral.victim_record_id"));
+  EXPECT_TRUE((*out)[2].ok());
+  ASSERT_TRUE((*out)[3].ok());
+  EXPECT_TRUE((*out)[3]->duplicate);
+  EXPECT_EQ((*out)[3]->referral_id, "R1");
+  EXPECT_EQ(Count(Path(), "referrals"), 2);
+  // One audit row each, under each caller's name.
+  const Actor auditor{"u-900", "auditor", "IG", "check"};
+  const Result<std::vector<AuditEntry>> audit = store->Audit(auditor, 0, 100);
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> rows;
+  for (const AuditEntry& e : *audit) {
+    if (e.object_type == "referral") rows.push_back(e.user + " " + e.outcome);
+  }
+  EXPECT_THAT(rows, ::testing::ElementsAre("u-017 ok", "u-031 INVALID_ARGUMENT",
+                                           "u-031 ok", "u-017 ok"));
+}
+
+TEST_F(StoreTest, TheWriterBatchesConcurrentSubmissionsAndAnswersAfterCommit) {
+  std::unique_ptr<Store> store = Open();
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  constexpr int kThreads = 6;
+  constexpr int kEach = 60;
+  std::size_t batches = 0;
+  {
+    ReferralWriter writer(*store);
+    std::vector<std::thread> clients;
+    std::vector<int> ok(kThreads, 0);
+    for (int t = 0; t < kThreads; ++t) {
+      clients.emplace_back([&, t] {
+        for (int k = 0; k < kEach; ++k) {
+          const std::string id =
+              "R" + std::to_string(t) + "-" + std::to_string(k);
+          Result<SubmitOutcome> r =
+              writer.Submit(kCoordinator, Referral(id, "sub-" + id)).get();
+          if (r.ok() && !r->duplicate) ++ok[static_cast<std::size_t>(t)];
+        }
+      });
+    }
+    for (std::thread& c : clients) c.join();
+    for (const int n : ok) EXPECT_EQ(n, kEach);
+    batches = writer.batches();
+    writer.Stop();
+    const Result<SubmitOutcome> late =
+        writer.Submit(kCoordinator, Referral("late", "sub-late")).get();
+    EXPECT_EQ(late.status().code(), StatusCode::kUnavailable);
+  }
+  EXPECT_EQ(Count(Path(), "referrals"), kThreads * kEach);
+  EXPECT_LE(batches, static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_GT(batches, 0u);
+}
+
+TEST_F(StoreTest, AFullWriterQueueRefusesAtOnce) {
+  std::unique_ptr<Store> store = Open();
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ReferralWriter writer(*store, {.max_batch = 1, .max_queue = 1});
+  std::vector<std::future<Result<SubmitOutcome>>> futures;
+  for (int k = 0; k < 50; ++k) {
+    const std::string id = "R" + std::to_string(k);
+    futures.push_back(writer.Submit(kCoordinator, Referral(id, "sub-" + id)));
+  }
+  int refused = 0;
+  int written = 0;
+  for (auto& f : futures) {
+    const Result<SubmitOutcome> r = f.get();
+    if (r.ok()) {
+      ++written;
+    } else {
+      EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+      EXPECT_THAT(r.status().message(), HasSubstr("queue is full"));
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_EQ(Count(Path(), "referrals"), written);
 }
 
 TEST_F(StoreTest, AcknowledgedWritesSurviveAKill) {

@@ -184,6 +184,16 @@ class Store {
   // fails the whole batch.
   virtual Result<std::vector<SubmitOutcome>> SubmitReferrals(
       const Actor& actor, std::span<const StoredReferral> referrals) = 0;
+  // Submissions from several callers in one transaction (one fsync), each
+  // with its own audit row and its own outcome: an invalid one is refused
+  // alone and the others are written. The outer error is the store's own
+  // failure, when nothing was written.
+  struct Submission {
+    Actor actor;
+    StoredReferral referral;
+  };
+  virtual Result<std::vector<Result<SubmitOutcome>>> SubmitEach(
+      std::span<const Submission> submissions) = 0;
   virtual Result<StoredReferral> GetReferral(const Actor& actor,
                                              std::string_view referral_id) = 0;
   // Referrals of `area` (all areas when empty) referred on or before
