@@ -1,0 +1,151 @@
+// The MARAC agenda: eligible cases in priority order within the meeting's
+// capacity, every rank explained by the contribution of each factor,
+// nothing silently dropped (cases beyond capacity are deferred with the
+// reason and an interim-safety flag; cases that waited too long go to the
+// top), and two views: the one circulated to agencies (references,
+// initials, ages, criteria and flags only) and the chair's.
+//
+//   Result<Agenda> a = BuildAgenda(meeting, cases, PriorityPolicy{});
+//   std::string md = AgendaMarkdown(*a, AgendaView::kCirculated);
+#ifndef MARAC_AGENDA_AGENDA_H_
+#define MARAC_AGENDA_AGENDA_H_
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marac/common/date.h"
+#include "marac/common/result.h"
+
+namespace marac {
+
+// How cases are ranked: versioned, configurable data. The default is local
+// policy, documented in docs/agenda.md; no national formula exists.
+struct PriorityPolicy {
+  std::string version = "marac-priority-2026.1";
+  // Points for each high-harm indicator present that is in this list.
+  std::vector<std::string> high_harm_indicators = {
+      "strangulation", "threat_to_kill", "weapon", "pregnancy", "separation"};
+  double per_high_harm_indicator = 10;
+  double grade_high = 20;
+  double grade_medium = 5;
+  double per_score_point = 1;  // Per yes answer (the checklist score).
+  double repeat = 15;
+  double serial_perpetrator = 15;
+  double per_child = 3;
+  int max_children_counted = 4;
+  double per_day_waiting = 0.5;
+  // A case waiting longer than this (days since referral) goes to the top.
+  int escalate_after_days = 28;
+  // Capacity in minutes becomes cases at this rate (domain.md section 9).
+  int minutes_per_case = 15;
+  // What the chair's view may show; the circulated view never shows them.
+  bool chair_sees_names = true;
+  bool chair_sees_addresses = false;
+  bool chair_sees_phone_numbers = false;
+};
+
+// One referral as the agenda sees it (facts from the store, the assessment
+// and the case graph).
+struct AgendaCase {
+  std::string referral_id;
+  std::string case_reference;  // Shown to agencies.
+  std::string area;
+  std::string agency;
+  Date referred_on;
+  // The victim: initials and age for every view; the rest for the chair.
+  std::string given_name;
+  std::string family_name;
+  std::optional<Date> date_of_birth;
+  std::string address;
+  std::string postcode;
+  std::string phone;
+  // The assessment.
+  std::string grade;  // standard | medium | high | empty when not assessed
+  int score = 0;
+  std::vector<std::string> criteria;  // Referral criteria met.
+  std::vector<std::string> high_harm_indicators;
+  // From the graph.
+  bool repeat = false;
+  std::string repeat_reason;
+  bool serial_perpetrator = false;
+  std::string serial_reason;
+  int children = 0;
+  bool idva_allocated = false;
+};
+
+struct Contribution {
+  std::string factor;  // "grade", "high_harm:strangulation", ...
+  double points = 0;
+  std::string detail;
+};
+
+struct RankedCase {
+  AgendaCase item;
+  int rank = 0;         // 1-based, over listed then deferred.
+  double priority = 0;  // The sum of the contributions.
+  std::vector<Contribution> contributions;
+  int days_waiting = 0;
+  bool escalated = false;  // Waited past the limit: moved to the top.
+  bool under_18 = false;   // A safeguarding prompt on the case.
+};
+
+struct DeferredCase {
+  RankedCase ranked;
+  std::string reason;
+  bool interim_safety_plan = true;  // Needs safety planning until heard.
+};
+
+struct LeftOut {
+  std::string referral_id;
+  std::string reason;
+};
+
+struct AgendaMeeting {
+  std::string meeting_id;
+  std::string area;  // Empty: every area.
+  Date date;
+  Date referral_cutoff;
+  int capacity_cases = 0;
+  int capacity_minutes = 0;
+};
+
+struct Agenda {
+  AgendaMeeting meeting;
+  std::string policy_version;
+  int capacity = 0;  // In cases, after minutes were converted.
+  std::vector<RankedCase> listed;
+  std::vector<DeferredCase> deferred;
+  std::vector<LeftOut> not_eligible;  // With the reason each.
+};
+
+// Ranks `cases` for `meeting`. Eligible: in the meeting's area (any when it
+// has none), referred on or before the cut-off, and meeting a referral
+// criterion or a repeat. kInvalidArgument naming the field for a meeting
+// without capacity, a cut-off after its date, a repeated referral id or a
+// policy that cannot rank.
+Result<Agenda> BuildAgenda(const AgendaMeeting& meeting,
+                           std::span<const AgendaCase> cases,
+                           const PriorityPolicy& policy = {});
+
+enum class AgendaView { kCirculated, kChair };
+
+// Renderings. The circulated view carries references, initials, ages,
+// criteria, flags and rank explanations: never names, dates of birth,
+// addresses or phone numbers. The chair's adds what the policy allows.
+std::string AgendaJson(const Agenda& agenda, AgendaView view,
+                       const PriorityPolicy& policy = {});
+std::string AgendaMarkdown(const Agenda& agenda, AgendaView view,
+                           const PriorityPolicy& policy = {});
+// A self-contained page (no scripts, styles inline, no external assets)
+// that prints on paper.
+std::string AgendaHtml(const Agenda& agenda, AgendaView view,
+                       const PriorityPolicy& policy = {});
+
+// "E.M." from the names (letters only).
+std::string Initials(std::string_view given, std::string_view family);
+
+}  // namespace marac
+
+#endif  // MARAC_AGENDA_AGENDA_H_
