@@ -109,7 +109,8 @@ std::string Flags(const RankedCase& r) {
   if (r.item.serial_perpetrator) flags.push_back("serial perpetrator");
   if (r.under_18) flags.push_back("UNDER 18: safeguarding");
   if (r.item.children > 0) {
-    flags.push_back(std::to_string(r.item.children) + " children");
+    flags.push_back(std::to_string(r.item.children) +
+                    (r.item.children == 1 ? " child" : " children"));
   }
   if (r.item.idva_allocated) flags.push_back("IDVA allocated");
   for (const std::string& h : r.item.high_harm_indicators) flags.push_back(h);

@@ -451,10 +451,11 @@ class SqliteStore final : public Store {
       MARAC_RETURN_IF_ERROR(Required(field + ".instrument", a.instrument));
       MARAC_RETURN_IF_ERROR(
           Required(field + ".policy_version", a.policy_version));
-      if (a.grade != "standard" && a.grade != "medium" && a.grade != "high") {
+      if (a.grade != "standard" && a.grade != "medium" && a.grade != "high" &&
+          a.grade != "not_graded") {
         return InvalidArgument(
             field + ".grade",
-            "'" + a.grade + "' is not standard, medium or high");
+            "'" + a.grade + "' is not standard, medium, high or not_graded");
       }
       ids.push_back(a.assessment_id);
     }
@@ -729,6 +730,25 @@ class SqliteStore final : public Store {
         }));
     if (!found) return NotFound("agenda '" + std::string(agenda_id) + "'");
     return *std::move(found);
+  }
+
+  Result<std::vector<StoredAgenda>> Agendas(const Actor& actor) override {
+    std::vector<StoredAgenda> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "agenda", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT a.agenda_id, a.meeting_id, a.policy_version, "
+                      "a.json FROM agendas a JOIN meetings m USING "
+                      "(meeting_id) ORDER BY m.date, a.agenda_id"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        out.push_back(
+            {select.Text(0), select.Text(1), select.Text(2), select.Text(3)});
+      }
+      return Status::Ok();
+    }));
+    return out;
   }
 
   Status PutReviewDecisions(

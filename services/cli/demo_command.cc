@@ -6,14 +6,19 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 #include <string>
 
 #include "lib/synthetic/synthetic_assessments.h"
+#include "lib/synthetic/synthetic_borough.h"
 #include "lib/synthetic/synthetic_people.h"
+#include "marac/agenda/agenda.h"
 #include "marac/identity/evaluation.h"
 #include "marac/identity/resolver.h"
+#include "marac/store/store.h"
+#include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
 
 namespace marac {
@@ -104,6 +109,250 @@ int LinkDemo(const DemoCommandOptions& options, std::ostream& out,
     }
     out << "Wrote " << *options.out_dir << "/people.csv\n";
   }
+  return kExitOk;
+}
+
+// The main job on a synthetic borough: a year of incidents, each
+// assessment scored with the history the linked records give it, every
+// person resolved, everything stored, fortnightly meetings held, and the
+// next meeting's agenda written.
+int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
+                std::ostream& out, std::ostream& err) {
+  const std::filesystem::path dir(*options.out_dir);
+  const std::filesystem::path db = dir / "marac.db";
+  const std::filesystem::path marker = dir / ".marac-demo";
+  std::error_code ec;
+  if (std::filesystem::exists(db, ec)) {
+    // Never overwrite a store the demo did not make.
+    if (!std::filesystem::exists(marker, ec)) {
+      err << "marac demo: " << db.string()
+          << " exists and was not made by the demo; choose another --out\n";
+      return kExitBadInput;
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(db.string() + suffix, ec);
+    }
+  }
+  std::ofstream(marker) << "made by marac demo: synthetic data only\n";
+
+  const SyntheticBorough borough = SyntheticBoroughYear(options.seed);
+  const Result<Resolution> linked = Resolve(borough.records, {});
+  if (!linked.ok()) {
+    err << "marac demo: linking: " << linked.status() << "\n";
+    return kExitFailure;
+  }
+  const std::vector<std::string>& person_of = linked->person_of;
+
+  // Score each incident's assessment with what the linked records say:
+  // the victim's incidents in the last 12 months and last MARAC referral.
+  std::map<std::string, std::vector<Date>> incidents_of;  // Person -> dates.
+  std::map<std::string, Date> last_referral_of;
+  std::vector<StoredIncident> incidents;
+  std::vector<StoredAssessment> assessments;
+  std::vector<StoredReferral> referrals;
+  std::array<int, 4> by_grade{};
+  for (const BoroughIncident& i : borough.incidents) {
+    const PersonRecord& victim = borough.records[i.victim_record];
+    const PersonRecord& perpetrator = borough.records[i.perpetrator_record];
+    const std::string& vp = person_of[i.victim_record];
+    std::vector<Date>& dates = incidents_of[vp];
+    dates.push_back(i.occurred_on);
+    CaseHistory history;
+    for (const Date d : dates) {
+      if (i.occurred_on.AddMonths(-12) < d) history.incident_dates.push_back(d);
+    }
+    const auto last = last_referral_of.find(vp);
+    if (last != last_referral_of.end()) {
+      history.last_marac_referral_on = last->second;
+    }
+    const Result<Checklist> checklist = ToChecklist(i.assessment);
+    if (!checklist.ok()) {
+      err << "marac demo: " << checklist.status() << "\n";
+      return kExitFailure;
+    }
+    const Result<RiskScore> score =
+        scorer.Score(*checklist, history, i.occurred_on);
+    if (!score.ok()) {
+      err << "marac demo: " << i.incident_id << ": " << score.status() << "\n";
+      return kExitFailure;
+    }
+    ++by_grade[static_cast<std::size_t>(score->grade)];
+    incidents.push_back({i.incident_id,
+                         i.occurred_on,
+                         borough.area,
+                         victim.record_id,
+                         {perpetrator.record_id},
+                         i.agency});
+    StoredAssessment a;
+    a.assessment_id = i.assessment.assessment_id;
+    a.victim_record_id = victim.record_id;
+    a.incident_id = i.incident_id;
+    a.instrument = i.assessment.instrument;
+    a.policy_version = scorer.policy().version;
+    a.completed_on = i.occurred_on;
+    a.score = score->score;
+    a.grade = std::string(GradeName(score->grade));
+    a.marac_referral = score->marac_referral;
+    nlohmann::ordered_json result;
+    result["criteria"] = nlohmann::ordered_json::array();
+    for (const Finding& f : DescribeCriteria(*score)) {
+      a.criteria.push_back(f.id);
+      result["criteria"].push_back({{"criterion", f.id}, {"reason", f.reason}});
+    }
+    for (const Finding& f : DescribeHighHarmIndicators(*score)) {
+      a.high_harm_indicators.push_back(f.id);
+    }
+    result["score"] = a.score;
+    result["grade"] = a.grade;
+    a.result_json = result.dump();
+    assessments.push_back(a);
+    if (score->marac_referral) {
+      StoredReferral r;
+      r.referral_id = "REF-" + i.incident_id.substr(4);
+      r.submission_id = "demo-" + r.referral_id;
+      r.area = borough.area;
+      r.agency = i.agency;
+      const Result<ReferralSource> source = ParseReferralSource(i.agency);
+      r.source = source.ok() ? *source : ReferralSource::kOther;
+      r.referred_on = i.occurred_on.AddDays(1);
+      r.victim_record_id = victim.record_id;
+      r.perpetrator_record_ids = {perpetrator.record_id};
+      r.incident_id = i.incident_id;
+      r.assessment_id = a.assessment_id;
+      r.criteria = a.criteria;
+      r.children_in_household = i.children;
+      referrals.push_back(r);
+      last_referral_of[vp] = r.referred_on;
+    }
+  }
+
+  Result<std::unique_ptr<Store>> opened = OpenSqliteStore(db.string());
+  if (!opened.ok()) {
+    err << "marac demo: " << opened.status().message() << "\n";
+    return kExitFailure;
+  }
+  Store& store = **opened;
+  const Actor system{"marac-demo", "coordinator", "MARAC " + borough.area,
+                     "demo: load the year"};
+  std::vector<std::pair<std::string, std::string>> people;
+  for (std::size_t k = 0; k < borough.records.size(); ++k) {
+    people.emplace_back(borough.records[k].record_id, person_of[k]);
+  }
+  const auto check = [&](const Status& s, const char* what) {
+    if (!s.ok()) err << "marac demo: " << what << ": " << s.message() << "\n";
+    return s.ok();
+  };
+  if (!check(store.PutRecords(system, borough.records), "records") ||
+      !check(store.SavePeople(system, people, {}), "people") ||
+      !check(store.PutIncidents(system, incidents), "incidents") ||
+      !check(store.PutAssessments(system, assessments), "assessments") ||
+      !check(store.SubmitReferrals(system, referrals).status(), "referrals")) {
+    return kExitFailure;
+  }
+
+  // Meetings every four weeks through the year, four hours each (16 cases
+  // at 15 minutes, the national average); the last one, after the year's
+  // final cut-off, is the demo's output.
+  const Date last_day = borough.first_day.AddDays(364);
+  Date meeting = borough.first_day.AddDays(27);
+  Result<Agenda> agenda = Internal("no meeting");
+  int meetings_held = 0;
+  for (;; meeting = meeting.AddDays(28)) {
+    const bool next = last_day < meeting.AddDays(28 - 7);
+    const AgendaMeeting m{"M-" + meeting.ToString(),
+                          borough.area,
+                          meeting,
+                          meeting.AddDays(-7),
+                          0,
+                          240};
+    Actor coordinator = system;
+    coordinator.purpose = "agenda for " + meeting.ToString();
+    agenda = AgendaFromStore(store, coordinator, m);
+    if (!agenda.ok()) {
+      err << "marac demo: agenda " << meeting << ": "
+          << agenda.status().message() << "\n";
+      return kExitFailure;
+    }
+    if (!check(
+            store.PutMeeting(coordinator,
+                             {m.meeting_id, m.area, m.date, m.referral_cutoff,
+                              m.capacity_cases, m.capacity_minutes}),
+            "meeting") ||
+        !check(store.SaveAgenda(
+                   coordinator,
+                   {m.meeting_id, m.meeting_id, PriorityPolicy{}.version,
+                    AgendaJson(*agenda, AgendaView::kCirculated)}),
+               "agenda")) {
+      return kExitFailure;
+    }
+    if (next) break;
+    ++meetings_held;
+  }
+  const std::pair<const char*, std::string> files[] = {
+      {"agenda.json", AgendaJson(*agenda, AgendaView::kCirculated)},
+      {"agenda.md", AgendaMarkdown(*agenda, AgendaView::kCirculated)},
+      {"agenda.html", AgendaHtml(*agenda, AgendaView::kCirculated)},
+      {"agenda-chair.html", AgendaHtml(*agenda, AgendaView::kChair)}};
+  for (const auto& [name, text] : files) {
+    std::ofstream file(dir / name, std::ios::binary);
+    file << text;
+    if (!file) {
+      err << "marac demo: could not write " << (dir / name).string() << "\n";
+      return kExitFailure;
+    }
+  }
+
+  std::size_t repeats = 0;
+  std::size_t serial = 0;
+  for (const RankedCase& c : agenda->listed) {
+    repeats += c.item.repeat;
+    serial += c.item.serial_perpetrator;
+  }
+  const std::set<std::string> victims_found = [&] {
+    std::set<std::string> v;
+    for (const BoroughIncident& i : borough.incidents) {
+      v.insert(person_of[i.victim_record]);
+    }
+    return v;
+  }();
+  out << "\nBorough " << borough.area
+      << " (synthetic): " << borough.incidents.size() << " incidents from "
+      << borough.first_day << " to " << last_day << ", " << victims_found.size()
+      << " victims after linking\n"
+      << "  assessments by grade: standard " << by_grade[0] << ", medium "
+      << by_grade[1] << ", high " << by_grade[2] << ", not graded "
+      << by_grade[3] << "\n"
+      << "  MARAC referrals: " << referrals.size()
+      << "; meetings held: " << meetings_held
+      << " (every four weeks, 240 minutes: 16 cases)\n"
+      << "\nNext meeting: " << meeting << " (referral cut-off "
+      << agenda->meeting.referral_cutoff << ")\n"
+      << "  listed " << agenda->listed.size() << " of capacity "
+      << agenda->capacity << "; deferred " << agenda->deferred.size()
+      << "; repeats listed " << repeats << "; serial perpetrators listed "
+      << serial << "\n";
+  for (std::size_t k = 0; k < agenda->listed.size() && k < 5; ++k) {
+    const RankedCase& c = agenda->listed[k];
+    out << "  " << c.rank << ". " << c.item.case_reference << " "
+        << Initials(c.item.given_name, c.item.family_name) << " grade "
+        << c.item.grade << " (" << c.item.score << ")"
+        << (c.item.repeat ? ", repeat" : "")
+        << (c.item.serial_perpetrator ? ", serial perpetrator" : "")
+        << (c.escalated ? ", ESCALATED (waited " +
+                              std::to_string(c.days_waiting) + " days)"
+                        : "")
+        << ", priority " << c.priority << "\n";
+  }
+  if (!agenda->deferred.empty()) {
+    out << "  deferred beyond capacity (interim safety plan required): ";
+    for (std::size_t k = 0; k < agenda->deferred.size(); ++k) {
+      out << (k > 0 ? ", " : "")
+          << agenda->deferred[k].ranked.item.case_reference;
+    }
+    out << "\n";
+  }
+  out << "Wrote " << db.string() << ", " << (dir / "agenda.md").string()
+      << ", agenda.html, agenda.json (circulated view) and agenda-chair.html\n";
   return kExitOk;
 }
 
@@ -240,7 +489,9 @@ int RunDemo(const DemoCommandOptions& options, std::ostream& out,
     out << "\nWrote " << *options.out_dir << "/assessments.jsonl and "
         << *options.out_dir << "/results.jsonl\n";
   }
-  return LinkDemo(options, out, err);
+  const int linked = LinkDemo(options, out, err);
+  if (linked != kExitOk || !options.out_dir) return linked;
+  return BoroughDemo(options, *scorer, out, err);
 }
 
 }  // namespace marac

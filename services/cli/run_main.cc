@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
 
 namespace marac {
@@ -164,6 +165,31 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                    "Number of invented people whose records are linked")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
 
+  AgendaCommandOptions agenda_options;
+  CLI::App* agenda = app.add_subcommand(
+      "agenda", "The next MARAC meeting's agenda from the store");
+  agenda->add_option("--store", agenda_options.store, "The store (SQLite file)")
+      ->required();
+  agenda
+      ->add_option("--meeting", agenda_options.meeting,
+                   "Meeting date, YYYY-MM-DD")
+      ->required();
+  agenda
+      ->add_option("--capacity", agenda_options.capacity,
+                   "Cases the meeting can hear")
+      ->required();
+  agenda->add_option("--format", agenda_options.format, "json | md | html");
+  agenda->add_option("--view", agenda_options.view,
+                     "circulated (agencies) | chair");
+  agenda->add_option("--area", agenda_options.area,
+                     "Only referrals of this area");
+  agenda->add_option("--cutoff", agenda_options.cutoff,
+                     "Referral cut-off, YYYY-MM-DD (default 7 days before)");
+  agenda->add_flag("--save", agenda_options.save,
+                   "Store the agenda: its cases count as heard afterwards");
+  agenda->add_option("--user", agenda_options.user,
+                     "Who is asking, for the audit log (default $USER)");
+
   LinkCommandOptions link_options;
   std::string link_format = "marac";
   std::string review_out;
@@ -223,6 +249,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     return kExitBadInput;
   }
 
+  if (agenda->parsed()) return RunAgenda(agenda_options, out, err);
   if (link->parsed()) {
     const Result<RecordFormat> format = ParseRecordFormat(link_format);
     if (!format.ok()) {

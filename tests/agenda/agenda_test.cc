@@ -135,13 +135,22 @@ TEST(AgendaTest, MinutesBecomeCasesAndLongWaitsGoToTheTop) {
   ASSERT_TRUE(agenda.ok());
   EXPECT_EQ(agenda->capacity, 2);
   ASSERT_EQ(agenda->listed.size(), 2u);
-  // 44 days waiting, past the 28-day limit: first, despite a low score.
+  // 44 days waiting, past the 42-day limit: first, despite a low score.
   EXPECT_EQ(agenda->listed[0].item.referral_id, "R-old");
   EXPECT_TRUE(agenda->listed[0].escalated);
   EXPECT_EQ(agenda->listed[0].days_waiting, 44);
   EXPECT_EQ(agenda->deferred.size(), 1u);
   EXPECT_THAT(AgendaMarkdown(*agenda, AgendaView::kCirculated),
               HasSubstr("ESCALATED"));
+  // The limit itself: 42 days is not past it, 43 is.
+  const std::vector<AgendaCase> edge = {Case("R42", "2026-03-03", "medium", 8),
+                                        Case("R43", "2026-03-02", "medium", 8)};
+  const Result<Agenda> e = BuildAgenda(Meeting(5), edge);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->listed[0].item.referral_id, "R43");
+  EXPECT_TRUE(e->listed[0].escalated);
+  EXPECT_EQ(e->listed[1].days_waiting, 42);
+  EXPECT_FALSE(e->listed[1].escalated);
 }
 
 TEST(AgendaTest, TheCirculatedViewNeverCarriesNamesAddressesOrPhones) {

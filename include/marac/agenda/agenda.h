@@ -36,8 +36,9 @@ struct PriorityPolicy {
   double per_child = 3;
   int max_children_counted = 4;
   double per_day_waiting = 0.5;
-  // A case waiting longer than this (days since referral) goes to the top.
-  int escalate_after_days = 28;
+  // A case waiting longer than this (days since referral) goes to the top:
+  // six weeks, more than a monthly cycle and its cut-off.
+  int escalate_after_days = 42;
   // Capacity in minutes becomes cases at this rate (domain.md section 9).
   int minutes_per_case = 15;
   // What the chair's view may show; the circulated view never shows them.

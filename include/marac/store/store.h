@@ -55,7 +55,7 @@ struct StoredAssessment {
   std::string policy_version;
   Date completed_on;
   int score = 0;
-  std::string grade;  // standard | medium | high
+  std::string grade;  // standard | medium | high | not_graded
   bool marac_referral = false;
   std::vector<std::string> criteria;              // Criterion ids met.
   std::vector<std::string> high_harm_indicators;  // e.g. "strangulation"
@@ -207,6 +207,8 @@ class Store {
   virtual Status SaveAgenda(const Actor& actor, const StoredAgenda& agenda) = 0;
   virtual Result<StoredAgenda> GetAgenda(const Actor& actor,
                                          std::string_view agenda_id) = 0;
+  // Every stored agenda, in the order of their meetings' dates.
+  virtual Result<std::vector<StoredAgenda>> Agendas(const Actor& actor) = 0;
 
   virtual Status PutReviewDecisions(
       const Actor& actor, std::span<const ReviewDecision> decisions) = 0;

@@ -1,0 +1,211 @@
+#include "services/cli/agenda_command.h"
+
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "marac/graph/case_graph.h"
+#include "services/cli/commands.h"
+
+namespace marac {
+namespace {
+
+double Gravity(std::string_view grade) {
+  if (grade == "high") return 3;
+  if (grade == "medium") return 2;
+  if (grade == "standard") return 1;
+  return 0;
+}
+
+}  // namespace
+
+Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
+                               const AgendaMeeting& meeting,
+                               const PriorityPolicy& policy) {
+  MARAC_ASSIGN_OR_RETURN(const std::vector<PersonRecord> records,
+                         store.Records(actor));
+  MARAC_ASSIGN_OR_RETURN(const auto people, store.People(actor));
+  MARAC_ASSIGN_OR_RETURN(const std::vector<StoredIncident> incidents,
+                         store.Incidents(actor));
+  MARAC_ASSIGN_OR_RETURN(const std::vector<StoredAssessment> assessments,
+                         store.Assessments(actor));
+  MARAC_ASSIGN_OR_RETURN(const std::vector<StoredReferral> referrals,
+                         store.Referrals(actor, meeting.area, std::nullopt));
+  MARAC_ASSIGN_OR_RETURN(const std::vector<StoredAgenda> agendas,
+                         store.Agendas(actor));
+  MARAC_ASSIGN_OR_RETURN(const std::vector<Meeting> meetings,
+                         store.Meetings(actor, ""));
+
+  std::unordered_map<std::string, const PersonRecord*> record_of;
+  for (const PersonRecord& r : records) record_of.emplace(r.record_id, &r);
+  // A record without a resolved person stands for itself.
+  std::unordered_map<std::string, std::string> person_of;
+  for (const auto& [record, person] : people) person_of.emplace(record, person);
+  const auto person = [&](const std::string& record) {
+    const auto it = person_of.find(record);
+    return it == person_of.end() ? "record:" + record : it->second;
+  };
+  std::unordered_map<std::string, const StoredAssessment*> assessment_of;
+  std::unordered_map<std::string, std::string> grade_of_incident;
+  for (const StoredAssessment& a : assessments) {
+    assessment_of.emplace(a.assessment_id, &a);
+    if (!a.incident_id.empty()) grade_of_incident[a.incident_id] = a.grade;
+  }
+  std::unordered_map<std::string, const StoredIncident*> incident_of;
+
+  CaseGraph graph;
+  for (const StoredIncident& i : incidents) {
+    incident_of.emplace(i.incident_id, &i);
+    GraphIncident g{i.incident_id,
+                    i.occurred_on,
+                    person(i.victim_record_id),
+                    {},
+                    Gravity(grade_of_incident[i.incident_id])};
+    for (const std::string& p : i.perpetrator_record_ids) {
+      const std::string pid = person(p);
+      if (pid != g.victim) g.perpetrators.push_back(pid);
+    }
+    MARAC_RETURN_IF_ERROR(graph.AddIncident(g));
+  }
+  for (const StoredReferral& r : referrals) {
+    MARAC_RETURN_IF_ERROR(graph.AddReferral(
+        {r.referral_id, person(r.victim_record_id), r.referred_on}));
+  }
+  // Heard: listed on the agenda of an earlier meeting.
+  std::map<std::string, Date> meeting_date;
+  for (const Meeting& m : meetings) meeting_date.emplace(m.meeting_id, m.date);
+  std::set<std::string> heard;
+  for (const StoredAgenda& a : agendas) {
+    const auto when = meeting_date.find(a.meeting_id);
+    if (when == meeting_date.end() || !(when->second < meeting.date)) continue;
+    const nlohmann::json j = nlohmann::json::parse(a.json, nullptr, false);
+    if (!j.is_object() || !j.contains("cases")) continue;
+    for (const auto& c : j["cases"]) {
+      if (c.contains("referral_id") && c["referral_id"].is_string()) {
+        heard.insert(c["referral_id"].get<std::string>());
+      }
+    }
+  }
+
+  std::vector<AgendaCase> cases;
+  for (const StoredReferral& r : referrals) {
+    if (heard.contains(r.referral_id)) continue;
+    AgendaCase c;
+    c.referral_id = r.referral_id;
+    c.case_reference = r.referral_id;
+    c.area = r.area;
+    c.agency = r.agency;
+    c.referred_on = r.referred_on;
+    c.criteria = r.criteria;
+    c.children = r.children_in_household;
+    const auto rec = record_of.find(r.victim_record_id);
+    if (rec != record_of.end()) {
+      const PersonRecord& v = *rec->second;
+      c.given_name = v.given_name;
+      c.family_name = v.family_name;
+      const Result<Date> dob = Date::Parse("dob", v.dob);
+      if (dob.ok()) c.date_of_birth = *dob;
+      c.address = v.address_line;
+      c.postcode = v.postcode;
+    }
+    const auto a = assessment_of.find(r.assessment_id);
+    if (a != assessment_of.end()) {
+      c.grade = a->second->grade;
+      c.score = a->second->score;
+      c.high_harm_indicators = a->second->high_harm_indicators;
+    }
+    Date incident_on = r.referred_on;
+    const auto i = incident_of.find(r.incident_id);
+    if (i != incident_of.end()) incident_on = i->second->occurred_on;
+    const RepeatAnswer repeat =
+        graph.RepeatVictim(person(r.victim_record_id), incident_on);
+    c.repeat = repeat.repeat;
+    c.repeat_reason = repeat.reason;
+    for (const std::string& p : r.perpetrator_record_ids) {
+      const SerialAnswer serial =
+          graph.SerialPerpetrator(person(p), meeting.date);
+      if (serial.serial) {
+        c.serial_perpetrator = true;
+        c.serial_reason = serial.reason;
+        break;
+      }
+    }
+    cases.push_back(std::move(c));
+  }
+  return BuildAgenda(meeting, cases, policy);
+}
+
+int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
+              std::ostream& err) {
+  const auto fail = [&](const Status& s) {
+    err << "marac agenda: " << s.message() << "\n";
+    return s.code() == StatusCode::kInvalidArgument ? kExitBadInput
+                                                    : kExitFailure;
+  };
+  const Result<Date> date = Date::Parse("--meeting", options.meeting);
+  if (!date.ok()) return fail(date.status());
+  Date cutoff = date->AddDays(-7);
+  if (!options.cutoff.empty()) {
+    const Result<Date> c = Date::Parse("--cutoff", options.cutoff);
+    if (!c.ok()) return fail(c.status());
+    cutoff = *c;
+  }
+  if (options.capacity <= 0) {
+    return fail(InvalidArgument("--capacity", "must be 1 or more cases"));
+  }
+  if (options.format != "json" && options.format != "md" &&
+      options.format != "html") {
+    return fail(InvalidArgument(
+        "--format", "'" + options.format + "' is not json, md or html"));
+  }
+  if (options.view != "circulated" && options.view != "chair") {
+    return fail(InvalidArgument(
+        "--view", "'" + options.view + "' is not circulated or chair"));
+  }
+  Result<std::unique_ptr<Store>> store =
+      OpenSqliteStore(options.store, {.create = false});
+  if (!store.ok()) return fail(store.status());
+  const char* env_user = std::getenv("USER");
+  const Actor actor{!options.user.empty()
+                        ? options.user
+                        : (env_user != nullptr ? env_user : "cli"),
+                    options.view == "chair" ? "chair" : "coordinator", "",
+                    "MARAC agenda for " + date->ToString()};
+  const AgendaMeeting meeting{
+      "M-" + date->ToString() +
+          (options.area.empty() ? "" : "-" + options.area),
+      options.area,
+      *date,
+      cutoff,
+      options.capacity,
+      0};
+  const PriorityPolicy policy;
+  const Result<Agenda> agenda =
+      AgendaFromStore(**store, actor, meeting, policy);
+  if (!agenda.ok()) return fail(agenda.status());
+  const AgendaView view =
+      options.view == "chair" ? AgendaView::kChair : AgendaView::kCirculated;
+  if (options.save) {
+    const Status m = (*store)->PutMeeting(
+        actor,
+        {meeting.meeting_id, options.area.empty() ? "all" : options.area,
+         meeting.date, meeting.referral_cutoff, meeting.capacity_cases, 0});
+    if (!m.ok()) return fail(m);
+    const Status saved = (*store)->SaveAgenda(
+        actor, {meeting.meeting_id, meeting.meeting_id, policy.version,
+                AgendaJson(*agenda, AgendaView::kCirculated, policy)});
+    if (!saved.ok()) return fail(saved);
+  }
+  if (options.format == "json") {
+    out << AgendaJson(*agenda, view, policy);
+  } else if (options.format == "md") {
+    out << AgendaMarkdown(*agenda, view, policy);
+  } else {
+    out << AgendaHtml(*agenda, view, policy);
+  }
+  return kExitOk;
+}
+
+}  // namespace marac

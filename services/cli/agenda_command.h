@@ -1,0 +1,41 @@
+// `marac agenda`: the next meeting's agenda from the store, and the
+// pipeline behind it (shared with `marac demo`): resolved people,
+// incidents, assessments and referrals from the store become a case graph;
+// open referrals become ranked, explained agenda cases.
+#ifndef MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
+#define MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "marac/agenda/agenda.h"
+#include "marac/store/store.h"
+
+namespace marac {
+
+// Open referrals (not listed on an agenda of an earlier meeting) ranked for
+// `meeting`, with repeats and serial perpetrators from the case graph built
+// from the store's people. Reads are audited under `actor`.
+Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
+                               const AgendaMeeting& meeting,
+                               const PriorityPolicy& policy = {});
+
+struct AgendaCommandOptions {
+  std::string store;                // --store FILE (must exist)
+  std::string meeting;              // --meeting YYYY-MM-DD
+  int capacity = 0;                 // --capacity N (cases)
+  std::string format = "md";        // json | md | html
+  std::string view = "circulated";  // circulated | chair
+  std::string area;                 // --area (empty: every area)
+  std::string cutoff;  // --cutoff YYYY-MM-DD (default: 7 days before)
+  bool save = false;   // --save: store it (its cases count as heard)
+  std::string user;    // --user (audit); default $USER
+};
+
+int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
+              std::ostream& err);
+
+}  // namespace marac
+
+#endif  // MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
