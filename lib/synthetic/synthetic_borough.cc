@@ -31,9 +31,18 @@ SyntheticBorough SyntheticBoroughYear(std::uint64_t seed,
       perpetrator_of[v] = perpetrator_of[rng.Below(v)];  // A serial one.
     }
   }
+  // About two in three referrals come from the police nationally.
   static constexpr const char* kAgencies[] = {
-      "police", "police",  "police",       "idva",
-      "health", "housing", "one_stop_shop"};
+      "police", "police", "police",  "police",       "police",
+      "police", "police", "police",  "police",       "idva",
+      "idva",   "health", "housing", "one_stop_shop"};
+  // A few victims are 16 or 17 (1.3% of MARAC cases nationally): their
+  // records' birth years move so that they are, keeping each record's
+  // variation.
+  std::vector<int> birth_year_shift(options.victims, 0);
+  for (std::size_t v = 0; v < options.victims; ++v) {
+    if (rng.Uniform() < 0.02) birth_year_shift[v] = 1;
+  }
   // Incidents: the first on a random day, later ones after gaps of weeks.
   struct Draft {
     Date on;
@@ -81,6 +90,14 @@ SyntheticBorough SyntheticBoroughYear(std::uint64_t seed,
     incident.children = d.children;
     // The victim's record of this incident.
     PersonRecord victim = victims.records[d.victim_record];
+    if (birth_year_shift[victims.person[d.victim_record]] != 0 &&
+        victim.dob.size() == 10) {
+      // Born 16 or 17 years before the year began.
+      const int year = options.first_day.year - 16 -
+                       static_cast<int>(victims.person[d.victim_record] % 2);
+      const std::string moved = std::to_string(year) + victim.dob.substr(4);
+      if (Date::Parse("dob", moved).ok()) victim.dob = moved;
+    }
     std::snprintf(id, sizeof id, "V-%05zu", k + 1);
     victim.record_id = id;
     victim.role = Role::kVictim;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "marac/graph/case_graph.h"
+#include "marac/report/statistics.h"
 #include "services/cli/commands.h"
 
 namespace marac {
@@ -204,6 +205,65 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
     out << AgendaMarkdown(*agenda, view, policy);
   } else {
     out << AgendaHtml(*agenda, view, policy);
+  }
+  return kExitOk;
+}
+
+int RunReport(const ReportCommandOptions& options, std::ostream& out,
+              std::ostream& err) {
+  const auto fail = [&](const Status& s) {
+    err << "marac report: " << s.message() << "\n";
+    return s.code() == StatusCode::kInvalidArgument ? kExitBadInput
+                                                    : kExitFailure;
+  };
+  const Result<Date> from = Date::Parse("--from", options.from);
+  if (!from.ok()) return fail(from.status());
+  const Result<Date> to = Date::Parse("--to", options.to);
+  if (!to.ok()) return fail(to.status());
+  if (*to < *from) return fail(InvalidArgument("--to", "before --from"));
+  if (options.format != "json" && options.format != "md" &&
+      options.format != "html") {
+    return fail(InvalidArgument(
+        "--format", "'" + options.format + "' is not json, md or html"));
+  }
+  if (options.adult_women < 0) {
+    return fail(InvalidArgument("--adult-women", "negative"));
+  }
+  Result<std::unique_ptr<Store>> store =
+      OpenSqliteStore(options.store, {.create = false});
+  if (!store.ok()) return fail(store.status());
+  const char* env_user = std::getenv("USER");
+  const Actor actor{
+      !options.user.empty() ? options.user
+                            : (env_user != nullptr ? env_user : "cli"),
+      "coordinator", "",
+      "statistics return " + from->ToString() + " to " + to->ToString()};
+  Store& s = **store;
+  StatisticsInput input;
+  const auto load = [&](auto result, auto& into) -> Status {
+    if (!result.ok()) return result.status();
+    into = *std::move(result);
+    return Status::Ok();
+  };
+  for (const Status& loaded :
+       {load(s.Records(actor), input.records),
+        load(s.People(actor), input.people),
+        load(s.Incidents(actor), input.incidents),
+        load(s.Assessments(actor), input.assessments),
+        load(s.Referrals(actor, "", std::nullopt), input.referrals),
+        load(s.Meetings(actor, ""), input.meetings),
+        load(s.Agendas(actor), input.agendas)}) {
+    if (!loaded.ok()) return fail(loaded);
+  }
+  const Result<Statistics> statistics = ComputeStatistics(
+      input, *from, *to, {.adult_women = options.adult_women});
+  if (!statistics.ok()) return fail(statistics.status());
+  if (options.format == "json") {
+    out << StatisticsJson(*statistics);
+  } else if (options.format == "md") {
+    out << StatisticsMarkdown(*statistics);
+  } else {
+    out << StatisticsHtml(*statistics);
   }
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 #ifndef MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
 #define MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -34,6 +35,19 @@ struct AgendaCommandOptions {
 };
 
 int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
+              std::ostream& err);
+
+struct ReportCommandOptions {
+  std::string store;             // --store FILE (must exist)
+  std::string from;              // --from YYYY-MM-DD
+  std::string to;                // --to YYYY-MM-DD
+  std::string format = "md";     // json | md | html
+  std::int64_t adult_women = 0;  // --adult-women N
+  std::string user;              // --user (audit); default $USER
+};
+
+// `marac report`: the statistics returns over a period, from the store.
+int RunReport(const ReportCommandOptions& options, std::ostream& out,
               std::ostream& err);
 
 }  // namespace marac

@@ -190,6 +190,21 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   agenda->add_option("--user", agenda_options.user,
                      "Who is asking, for the audit log (default $USER)");
 
+  ReportCommandOptions report_options;
+  CLI::App* report = app.add_subcommand(
+      "report", "The statistics returns for a period, from the store");
+  report->add_option("--store", report_options.store, "The store (SQLite file)")
+      ->required();
+  report->add_option("--from", report_options.from, "First day, YYYY-MM-DD")
+      ->required();
+  report->add_option("--to", report_options.to, "Last day, YYYY-MM-DD")
+      ->required();
+  report->add_option("--format", report_options.format, "json | md | html");
+  report->add_option("--adult-women", report_options.adult_women,
+                     "Women aged 16 and over in the area (cases per 10,000)");
+  report->add_option("--user", report_options.user,
+                     "Who is asking, for the audit log (default $USER)");
+
   LinkCommandOptions link_options;
   std::string link_format = "marac";
   std::string review_out;
@@ -250,6 +265,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   }
 
   if (agenda->parsed()) return RunAgenda(agenda_options, out, err);
+  if (report->parsed()) return RunReport(report_options, out, err);
   if (link->parsed()) {
     const Result<RecordFormat> format = ParseRecordFormat(link_format);
     if (!format.ok()) {

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -167,6 +168,29 @@ TEST_F(DemoTest, AgendaCommandErrorsNameTheOption) {
     EXPECT_THAT(r.err, HasSubstr(c.want));
   }
   EXPECT_FALSE(std::filesystem::exists(*dir_ / "absent.db"));
+}
+
+TEST_F(DemoTest, ReportCountsTheStoredYear) {
+  ASSERT_EQ(demo_->status, 0) << demo_->err;
+  const std::string db = (*dir_ / "marac.db").string();
+  const CliRun r =
+      Main({"report", "--store", db, "--from", "2025-11-01", "--to",
+            "2026-10-31", "--format", "json", "--adult-women", "45000"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> figure;
+  for (const auto& f : j["figures"]) figure[f["id"]] = f;
+  EXPECT_GT(figure["incidents"]["value"].get<double>(), 500);
+  const double rate = figure["repeat_rate"]["value"].get<double>();
+  EXPECT_GT(rate, 0.1);
+  EXPECT_LT(rate, 0.5);
+  EXPECT_EQ(figure["repeat_rate"]["national"], 0.32);
+  EXPECT_TRUE(figure["idva_supported_share"]["value"].is_null());
+  EXPECT_GT(figure["cases_heard"]["value"].get<double>(), 50);
+  const CliRun bad = Main(
+      {"report", "--store", db, "--from", "2026-10-31", "--to", "2025-11-01"});
+  EXPECT_EQ(bad.status, kExitBadInput);
+  EXPECT_THAT(bad.err, HasSubstr("--to"));
 }
 
 TEST(DemoSafetyTest, NeverOverwritesAStoreItDidNotMake) {

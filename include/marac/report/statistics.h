@@ -1,0 +1,69 @@
+// The statistics a MARAC service returns to its council each year and to
+// SafeLives each quarter, over a period, each figure beside the national
+// one where one exists (domain.md section 9). Figures the store does not
+// record (IDVA support and engagement) are reported as not recorded, never
+// guessed.
+//
+//   Result<Statistics> s = ComputeStatistics(data, from, to, {});
+//   std::string md = StatisticsMarkdown(*s);
+#ifndef MARAC_REPORT_STATISTICS_H_
+#define MARAC_REPORT_STATISTICS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "marac/common/date.h"
+#include "marac/common/result.h"
+#include "marac/store/store.h"
+
+namespace marac {
+
+// What the statistics are computed from (as the store holds it).
+struct StatisticsInput {
+  std::vector<PersonRecord> records;
+  std::vector<std::pair<std::string, std::string>> people;  // record, person
+  std::vector<StoredIncident> incidents;
+  std::vector<StoredAssessment> assessments;
+  std::vector<StoredReferral> referrals;
+  std::vector<Meeting> meetings;
+  std::vector<StoredAgenda> agendas;
+};
+
+struct StatisticsOptions {
+  // Women aged 16 and over in the area, for cases per 10,000 (0: omitted).
+  std::int64_t adult_women = 0;
+  int repeat_window_months = 12;
+};
+
+struct Figure {
+  std::string id;               // e.g. "repeat_rate"
+  std::string label;            // Plain English.
+  std::optional<double> value;  // Absent: not recorded.
+  std::optional<double> national;
+  std::string note;  // How it was counted, or why it is absent.
+};
+
+struct Statistics {
+  Date from;
+  Date to;
+  std::vector<Figure> figures;
+  std::map<std::string, int> referrals_by_agency;
+  std::map<std::string, int> referrals_by_source;
+  std::map<std::string, int> idva_referrals_by_quarter;  // "2026-Q1"
+};
+
+// kInvalidArgument when `to` is before `from`.
+Result<Statistics> ComputeStatistics(const StatisticsInput& input, Date from,
+                                     Date to,
+                                     const StatisticsOptions& options = {});
+
+std::string StatisticsJson(const Statistics& statistics);
+std::string StatisticsMarkdown(const Statistics& statistics);
+std::string StatisticsHtml(const Statistics& statistics);
+
+}  // namespace marac
+
+#endif  // MARAC_REPORT_STATISTICS_H_

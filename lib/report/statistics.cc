@@ -1,0 +1,327 @@
+#include "marac/report/statistics.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+namespace marac {
+namespace {
+
+// National figures (domain.md section 9; SafeLives MARAC data, 2022-23).
+constexpr double kNationalRepeatRate = 0.32;
+constexpr double kNationalCasesPer10k = 45;
+constexpr double kNationalChildrenPerCase = 138'340.0 / 108'775.0;
+constexpr double kNationalNonPoliceShare = 0.36;
+
+int GradeRank(std::string_view grade) {
+  if (grade == "high") return 3;
+  if (grade == "medium") return 2;
+  if (grade == "standard") return 1;
+  return 0;
+}
+
+int AgeOn(Date dob, Date on) {
+  int age = on.year - dob.year;
+  if (on.month < dob.month || (on.month == dob.month && on.day < dob.day)) {
+    --age;
+  }
+  return age;
+}
+
+bool Within(Date d, Date from, Date to) { return !(d < from) && !(to < d); }
+
+std::string Number(double v) {
+  char text[32];
+  if (v == static_cast<double>(static_cast<long long>(v))) {
+    std::snprintf(text, sizeof text, "%lld", static_cast<long long>(v));
+  } else {
+    std::snprintf(text, sizeof text, "%.3g", v);
+  }
+  return text;
+}
+
+std::string Shown(const std::optional<double>& v, bool share) {
+  if (!v) return "not recorded";
+  if (share) return Number(*v * 100.0) + "%";
+  return Number(*v);
+}
+
+bool IsShare(const Figure& f) {
+  return f.id.find("rate") != std::string::npos ||
+         f.id.find("share") != std::string::npos;
+}
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
+                                     Date to,
+                                     const StatisticsOptions& options) {
+  if (to < from) return InvalidArgument("to", "before from");
+  if (options.adult_women < 0) {
+    return InvalidArgument("adult_women", "negative");
+  }
+  Statistics s;
+  s.from = from;
+  s.to = to;
+  std::unordered_map<std::string, std::string> person_of;
+  for (const auto& [record, person] : in.people) person_of[record] = person;
+  const auto person = [&](const std::string& record) {
+    const auto it = person_of.find(record);
+    return it == person_of.end() ? "record:" + record : it->second;
+  };
+  std::unordered_map<std::string, const PersonRecord*> record_of;
+  for (const PersonRecord& r : in.records) record_of[r.record_id] = &r;
+
+  // Incidents and their victims.
+  std::set<std::string> victims;
+  std::set<std::string> young_victims;  // Aged 12-18 at an incident.
+  int incidents = 0;
+  for (const StoredIncident& i : in.incidents) {
+    if (!Within(i.occurred_on, from, to)) continue;
+    ++incidents;
+    const std::string v = person(i.victim_record_id);
+    victims.insert(v);
+    const auto rec = record_of.find(i.victim_record_id);
+    if (rec == record_of.end()) continue;
+    const Result<Date> dob = Date::Parse("dob", rec->second->dob);
+    if (!dob.ok()) continue;
+    const int age = AgeOn(*dob, i.occurred_on);
+    if (age >= 12 && age <= 18) young_victims.insert(v);
+  }
+  // Victims by their highest grade in the period; risk at intake and at
+  // the latest assessment up to the end of the period.
+  std::map<std::string, int> best_grade;
+  std::map<std::string, std::vector<const StoredAssessment*>> assessed;
+  for (const StoredAssessment& a : in.assessments) {
+    const std::string v = person(a.victim_record_id);
+    if (!(to < a.completed_on)) assessed[v].push_back(&a);
+    if (!Within(a.completed_on, from, to)) continue;
+    int& g = best_grade[v];
+    g = std::max(g, GradeRank(a.grade));
+  }
+  int medium = 0;
+  int high = 0;
+  for (const auto& [v, g] : best_grade) {
+    medium += g == 2;
+    high += g == 3;
+  }
+  int reassessed = 0;
+  int reduced = 0;
+  for (auto& [v, list] : assessed) {
+    if (list.size() < 2 || !victims.contains(v)) continue;
+    std::sort(list.begin(), list.end(),
+              [](const StoredAssessment* a, const StoredAssessment* b) {
+                return a->completed_on != b->completed_on
+                           ? a->completed_on < b->completed_on
+                           : a->assessment_id < b->assessment_id;
+              });
+    ++reassessed;
+    reduced += list.back()->score < list.front()->score;
+  }
+  // Referrals: repeats against the victim's previous referral.
+  std::vector<const StoredReferral*> referrals;
+  for (const StoredReferral& r : in.referrals) referrals.push_back(&r);
+  std::sort(referrals.begin(), referrals.end(),
+            [](const StoredReferral* a, const StoredReferral* b) {
+              return a->referred_on != b->referred_on
+                         ? a->referred_on < b->referred_on
+                         : a->referral_id < b->referral_id;
+            });
+  std::map<std::string, Date> last_referral;
+  int cases = 0;
+  int repeats = 0;
+  int children = 0;
+  int non_police = 0;
+  std::set<std::string> repeat_victims;
+  for (const StoredReferral* r : referrals) {
+    const std::string v = person(r->victim_record_id);
+    const auto last = last_referral.find(v);
+    const bool repeat = last != last_referral.end() &&
+                        !(last->second.AddMonths(options.repeat_window_months) <
+                          r->referred_on);
+    last_referral[v] = r->referred_on;
+    if (!Within(r->referred_on, from, to)) continue;
+    ++cases;
+    if (repeat) {
+      ++repeats;
+      repeat_victims.insert(v);
+    }
+    children += r->children_in_household;
+    const std::string source(ReferralSourceName(r->source));
+    non_police += source != "police";
+    ++s.referrals_by_agency[r->agency];
+    ++s.referrals_by_source[source];
+    if (r->source == ReferralSource::kIdva) {
+      const int quarter = (r->referred_on.month - 1) / 3 + 1;
+      ++s.idva_referrals_by_quarter[std::to_string(r->referred_on.year) + "-Q" +
+                                    std::to_string(quarter)];
+    }
+  }
+  // Cases heard: listed on the agenda of a meeting in the period.
+  std::map<std::string, Date> meeting_date;
+  for (const Meeting& m : in.meetings) meeting_date[m.meeting_id] = m.date;
+  std::set<std::string> heard;
+  for (const StoredAgenda& a : in.agendas) {
+    const auto when = meeting_date.find(a.meeting_id);
+    if (when == meeting_date.end() || !Within(when->second, from, to)) continue;
+    const nlohmann::json j = nlohmann::json::parse(a.json, nullptr, false);
+    if (!j.is_object() || !j.contains("cases")) continue;
+    for (const auto& c : j["cases"]) {
+      if (c.contains("referral_id") && c["referral_id"].is_string()) {
+        heard.insert(c["referral_id"].get<std::string>());
+      }
+    }
+  }
+
+  const double days = static_cast<double>(DaysBetween(from, to) + 1);
+  const auto share = [](int part, int whole) -> std::optional<double> {
+    if (whole == 0) return std::nullopt;
+    return static_cast<double>(part) / static_cast<double>(whole);
+  };
+  s.figures = {
+      {"incidents", "Domestic abuse incidents", incidents, std::nullopt,
+       "incidents dated in the period"},
+      {"victims", "Victims (resolved people)",
+       static_cast<double>(victims.size()), std::nullopt,
+       "distinct people after identity resolution"},
+      {"victims_medium", "Victims at medium risk", medium, std::nullopt,
+       "highest grade in the period"},
+      {"victims_high", "Victims at high risk", high, std::nullopt,
+       "highest grade in the period"},
+      {"victims_aged_12_18", "Victims aged 12 to 18",
+       static_cast<double>(young_victims.size()), std::nullopt,
+       "age at an incident; under-18s also need a safeguarding referral"},
+      {"marac_cases", "MARAC cases (referrals, repeats included)", cases,
+       std::nullopt, "referred in the period"},
+      {"cases_heard", "Cases heard", static_cast<double>(heard.size()),
+       std::nullopt, "listed on the agenda of a meeting in the period"},
+      {"repeat_victims", "Repeat victims",
+       static_cast<double>(repeat_victims.size()), std::nullopt,
+       "referred again within 12 months of their previous referral"},
+      {"repeat_rate", "Repeat rate", share(repeats, cases), kNationalRepeatRate,
+       "repeat cases / all cases"},
+      {"non_police_share", "Referrals from agencies other than the police",
+       share(non_police, cases), kNationalNonPoliceShare, "by source"},
+      {"children_per_case", "Children in the households, per case",
+       cases > 0 ? std::optional<double>(static_cast<double>(children) / cases)
+                 : std::nullopt,
+       kNationalChildrenPerCase,
+       "children in the household as referred (" + std::to_string(children) +
+           " in all)"},
+      {"risk_reduced_share",
+       "Victims whose risk fell between intake and latest assessment",
+       share(reduced, reassessed), std::nullopt,
+       std::to_string(reassessed) + " victims assessed more than once"},
+      {"idva_supported_share", "MARAC cases supported by an IDVA", std::nullopt,
+       std::nullopt, "not recorded in the store"},
+      {"idva_engaged_share", "MARAC cases engaged with an IDVA", std::nullopt,
+       std::nullopt, "not recorded in the store"},
+  };
+  Figure per_10k{"cases_per_10k_women",
+                 "MARAC cases per 10,000 adult women, a year", std::nullopt,
+                 kNationalCasesPer10k, "population not given (--adult-women)"};
+  if (options.adult_women > 0) {
+    per_10k.value = static_cast<double>(cases) * 10'000.0 /
+                    static_cast<double>(options.adult_women) * 365.0 / days;
+    per_10k.note = "of " + std::to_string(options.adult_women) +
+                   " women aged 16 and over, scaled to a year";
+  }
+  s.figures.push_back(per_10k);
+  return s;
+}
+
+std::string StatisticsJson(const Statistics& s) {
+  nlohmann::ordered_json j;
+  j["from"] = s.from.ToString();
+  j["to"] = s.to.ToString();
+  nlohmann::ordered_json figures = nlohmann::ordered_json::array();
+  for (const Figure& f : s.figures) {
+    nlohmann::ordered_json x;
+    x["id"] = f.id;
+    x["label"] = f.label;
+    x["value"] = f.value ? nlohmann::ordered_json(*f.value) : nullptr;
+    x["national"] = f.national ? nlohmann::ordered_json(*f.national) : nullptr;
+    x["note"] = f.note;
+    figures.push_back(std::move(x));
+  }
+  j["figures"] = std::move(figures);
+  j["referrals_by_agency"] = s.referrals_by_agency;
+  j["referrals_by_source"] = s.referrals_by_source;
+  j["idva_referrals_by_quarter"] = s.idva_referrals_by_quarter;
+  return j.dump(2) + "\n";
+}
+
+std::string StatisticsMarkdown(const Statistics& s) {
+  std::string md = "# MARAC statistics, " + s.from.ToString() + " to " +
+                   s.to.ToString() +
+                   "\n\n| Figure | Value | National | How "
+                   "counted |\n|---|---|---|---|\n";
+  for (const Figure& f : s.figures) {
+    const bool pct = IsShare(f);
+    md += "| " + f.label + " | " + Shown(f.value, pct) + " | " +
+          (f.national ? Shown(f.national, pct) : "-") + " | " + f.note + " |\n";
+  }
+  const auto table = [&](const char* title,
+                         const std::map<std::string, int>& counts) {
+    md += std::string("\n## ") + title + "\n\n";
+    if (counts.empty()) md += "None.\n";
+    for (const auto& [k, v] : counts) {
+      md += "- " + k + ": " + std::to_string(v) + "\n";
+    }
+  };
+  table("Referrals by agency", s.referrals_by_agency);
+  table("Referrals by source", s.referrals_by_source);
+  table("IDVA referrals by quarter", s.idva_referrals_by_quarter);
+  return md;
+}
+
+std::string StatisticsHtml(const Statistics& s) {
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+      "charset=\"utf-8\">\n<title>MARAC statistics</title>\n<style>body{"
+      "font-family:serif;margin:1.5cm}table{border-collapse:collapse}th,td{"
+      "border:1px solid #000;padding:3pt;text-align:left}</style>\n</head>\n"
+      "<body>\n<h1>MARAC statistics, " +
+      s.from.ToString() + " to " + s.to.ToString() +
+      "</h1>\n<table>\n<tr><th>Figure</th><th>Value</th><th>National</th>"
+      "<th>How counted</th></tr>\n";
+  for (const Figure& f : s.figures) {
+    const bool pct = IsShare(f);
+    h += "<tr><td>" + Escape(f.label) + "</td><td>" + Shown(f.value, pct) +
+         "</td><td>" + (f.national ? Shown(f.national, pct) : "-") +
+         "</td><td>" + Escape(f.note) + "</td></tr>\n";
+  }
+  h += "</table>\n";
+  const auto list = [&](const char* title,
+                        const std::map<std::string, int>& counts) {
+    h += std::string("<h2>") + title + "</h2>\n<ul>\n";
+    for (const auto& [k, v] : counts) {
+      h += "<li>" + Escape(k) + ": " + std::to_string(v) + "</li>\n";
+    }
+    h += "</ul>\n";
+  };
+  list("Referrals by agency", s.referrals_by_agency);
+  list("Referrals by source", s.referrals_by_source);
+  list("IDVA referrals by quarter", s.idva_referrals_by_quarter);
+  return h + "</body>\n</html>\n";
+}
+
+}  // namespace marac
