@@ -8,7 +8,6 @@
 //   build/bin/graph_bench            # 1M people, 2M incidents
 //   MARAC_BENCH_SMALL=1 build/bin/graph_bench   # 10,000 people
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/bench_report.h"
 #include "marac/graph/case_graph.h"
 
 namespace marac {
@@ -64,24 +64,6 @@ const Population& ThePopulation() {
     return out;
   }();
   return *p;
-}
-
-double PeakRssMib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-void ReportLatencies(benchmark::State& state, std::vector<double> seconds) {
-  std::sort(seconds.begin(), seconds.end());
-  if (seconds.empty()) return;
-  const auto at = [&](double q) {
-    return seconds[std::min(
-        seconds.size() - 1,
-        static_cast<std::size_t>(q * static_cast<double>(seconds.size())))];
-  };
-  state.counters["p50_ms"] = at(0.5) * 1e3;
-  state.counters["p99_ms"] = at(0.99) * 1e3;
 }
 
 // Baseline: the repeat question from a flat map of referral dates.

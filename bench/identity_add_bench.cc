@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/bench_report.h"
 #include "lib/synthetic/synthetic_people.h"
 #include "marac/identity/population.h"
 
@@ -56,21 +57,6 @@ const Input& TheInput() {
   return *input;
 }
 
-// Reports p50, p99 and the largest of `latencies` (seconds) in ms.
-void ReportLatencies(benchmark::State& state, std::vector<double> latencies) {
-  if (latencies.empty()) return;
-  std::sort(latencies.begin(), latencies.end());
-  const auto at = [&](double q) {
-    return latencies[std::min(
-        latencies.size() - 1,
-        static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
-  };
-  state.counters["p50_ms"] = at(0.50) * 1e3;
-  state.counters["p99_ms"] = at(0.99) * 1e3;
-  state.counters["max_ms"] = latencies.back() * 1e3;
-  state.counters["population"] = static_cast<double>(TheInput().batch.size());
-}
-
 // Baseline: an exact name-and-date index of the population; adding a record
 // looks its key up and inserts it.
 void BM_ExactIndexAdd(benchmark::State& state) {
@@ -98,6 +84,7 @@ void BM_ExactIndexAdd(benchmark::State& state) {
     latencies.push_back(seconds);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["population"] = static_cast<double>(TheInput().batch.size());
   ReportLatencies(state, std::move(latencies));
 }
 
@@ -134,6 +121,7 @@ void BM_AddOneRecord(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.counters["joined"] = static_cast<double>(joined);
+  state.counters["population"] = static_cast<double>(TheInput().batch.size());
   ReportLatencies(state, std::move(latencies));
 }
 

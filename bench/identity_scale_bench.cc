@@ -8,7 +8,6 @@
 //   build/bin/identity_scale_bench            # 1,000,000 records
 //   MARAC_BENCH_SMALL=1 build/bin/identity_scale_bench   # 10,000
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/bench_report.h"
 #include "lib/synthetic/synthetic_people.h"
 #include "marac/identity/person_record.h"
 #include "services/cli/commands.h"
@@ -59,12 +59,6 @@ const Input& TheInput() {
     return in;
   }();
   return *input;
-}
-
-double PeakRssMib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux.
 }
 
 // Baseline: read the same file, group by exact name and date, write.

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "lib/common/html.h"
+
 namespace marac {
 namespace {
 
@@ -16,13 +18,6 @@ std::string Points(double p) {
 }
 
 // Whole years from `dob` to `on`.
-int AgeOn(Date dob, Date on) {
-  int age = on.year - dob.year;
-  if (on.month < dob.month || (on.month == dob.month && on.day < dob.day)) {
-    --age;
-  }
-  return age;
-}
 
 Status CheckPolicy(const PriorityPolicy& p) {
   const std::pair<const char*, double> weights[] = {
@@ -59,7 +54,8 @@ RankedCase Rank(const AgendaCase& c, const AgendaMeeting& meeting,
   r.days_waiting = static_cast<int>(
       std::max<std::int64_t>(0, DaysBetween(c.referred_on, meeting.date)));
   r.escalated = r.days_waiting > p.escalate_after_days;
-  if (c.date_of_birth) r.under_18 = AgeOn(*c.date_of_birth, meeting.date) < 18;
+  if (c.date_of_birth)
+    r.under_18 = WholeYears(*c.date_of_birth, meeting.date) < 18;
   const auto add = [&](std::string factor, double points, std::string detail) {
     if (points == 0) return;
     r.contributions.push_back({std::move(factor), points, std::move(detail)});
@@ -123,8 +119,9 @@ std::string Flags(const RankedCase& r) {
 }
 
 std::string AgeText(const RankedCase& r, Date on) {
-  return r.item.date_of_birth ? std::to_string(AgeOn(*r.item.date_of_birth, on))
-                              : "not known";
+  return r.item.date_of_birth
+             ? std::to_string(WholeYears(*r.item.date_of_birth, on))
+             : "not known";
 }
 
 // What the view may show of the victim beyond initials and age.
@@ -139,6 +136,19 @@ Shown ShownIn(AgendaView view, const PriorityPolicy& p) {
           p.chair_sees_phone_numbers};
 }
 
+// The victim as a view may show them: initials always, then what it allows.
+std::string VictimText(const RankedCase& r, Shown shown) {
+  std::string victim = Initials(r.item.given_name, r.item.family_name);
+  if (shown.names) {
+    victim += " " + r.item.given_name + " " + r.item.family_name;
+  }
+  if (shown.addresses) {
+    victim += ", " + r.item.address + " " + r.item.postcode;
+  }
+  if (shown.phones) victim += ", tel. " + r.item.phone;
+  return victim;
+}
+
 nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
                                 Shown shown) {
   nlohmann::ordered_json j;
@@ -150,7 +160,7 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
   j["referred_on"] = r.item.referred_on.ToString();
   j["initials"] = Initials(r.item.given_name, r.item.family_name);
   if (r.item.date_of_birth) {
-    j["age"] = AgeOn(*r.item.date_of_birth, a.meeting.date);
+    j["age"] = WholeYears(*r.item.date_of_birth, a.meeting.date);
   } else {
     j["age"] = nullptr;
   }
@@ -183,29 +193,6 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
   }
   j["contributions"] = std::move(parts);
   return j;
-}
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // Markdown table cells: no pipes or newlines from the data.
@@ -403,14 +390,7 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
     out += "\n";
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const RankedCase& r = *rows[k];
-      std::string victim = Initials(r.item.given_name, r.item.family_name);
-      if (shown.names) {
-        victim += " " + r.item.given_name + " " + r.item.family_name;
-      }
-      if (shown.addresses) {
-        victim += ", " + r.item.address + " " + r.item.postcode;
-      }
-      if (shown.phones) victim += ", tel. " + r.item.phone;
+      const std::string victim = VictimText(r, shown);
       out += "| " + std::to_string(r.rank) + " | " +
              Cell(r.item.case_reference) + " | " + Cell(victim) + " | " +
              AgeText(r, a.meeting.date) + " | " + Cell(r.item.grade) + " (" +
@@ -451,7 +431,7 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
       "charset=\"utf-8\">\n<title>MARAC agenda " +
-      Escape(a.meeting.date.ToString()) +
+      HtmlEscape(a.meeting.date.ToString()) +
       "</title>\n<style>\nbody{font-family:serif;margin:1.5cm;color:#000}"
       "table{border-collapse:collapse;width:100%;font-size:10pt}"
       "th,td{border:1px solid #000;padding:3pt;vertical-align:top;text-align:"
@@ -466,32 +446,25 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
             : "For the chair only.") +
        "</p>\n";
   h += "<h1>MARAC agenda: " +
-       Escape(a.meeting.area.empty() ? std::string("all areas")
-                                     : a.meeting.area) +
+       HtmlEscape(a.meeting.area.empty() ? std::string("all areas")
+                                         : a.meeting.area) +
        ", " + a.meeting.date.ToString() + "</h1>\n";
   h += "<p>Referral cut-off " + a.meeting.referral_cutoff.ToString() +
        "; capacity " + std::to_string(a.capacity) + " cases; priority policy " +
-       Escape(a.policy_version) + ". " + std::to_string(a.listed.size()) +
+       HtmlEscape(a.policy_version) + ". " + std::to_string(a.listed.size()) +
        " listed, " + std::to_string(a.deferred.size()) + " deferred, " +
        std::to_string(a.not_eligible.size()) + " not eligible.</p>\n";
   const auto rows = [&](const RankedCase& r, const std::string& note) {
-    std::string victim = Initials(r.item.given_name, r.item.family_name);
-    if (shown.names) {
-      victim += " " + r.item.given_name + " " + r.item.family_name;
-    }
-    if (shown.addresses) {
-      victim += ", " + r.item.address + " " + r.item.postcode;
-    }
-    if (shown.phones) victim += ", tel. " + r.item.phone;
+    const std::string victim = VictimText(r, shown);
     std::string out =
         "<tr><td>" + std::to_string(r.rank) + "</td><td>" +
-        Escape(r.item.case_reference) + "</td><td>" + Escape(victim) +
+        HtmlEscape(r.item.case_reference) + "</td><td>" + HtmlEscape(victim) +
         "</td><td>" + AgeText(r, a.meeting.date) + "</td><td>" +
-        Escape(r.item.grade) + " (" + std::to_string(r.item.score) +
-        ")</td><td>" + Escape(CriteriaText(r.item.criteria)) +
-        "</td><td class=\"flag\">" + Escape(Flags(r)) + "</td><td>" +
-        Escape(Explanation(r)) + "</td>";
-    if (!note.empty()) out += "<td>" + Escape(note) + "</td>";
+        HtmlEscape(r.item.grade) + " (" + std::to_string(r.item.score) +
+        ")</td><td>" + HtmlEscape(CriteriaText(r.item.criteria)) +
+        "</td><td class=\"flag\">" + HtmlEscape(Flags(r)) + "</td><td>" +
+        HtmlEscape(Explanation(r)) + "</td>";
+    if (!note.empty()) out += "<td>" + HtmlEscape(note) + "</td>";
     return out + "</tr>\n";
   };
   const std::string head =
@@ -514,7 +487,8 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
   if (!a.not_eligible.empty()) {
     h += "<h2>Not eligible for this meeting</h2>\n<ul>\n";
     for (const LeftOut& l : a.not_eligible) {
-      h += "<li>" + Escape(l.referral_id) + ": " + Escape(l.reason) + "</li>\n";
+      h += "<li>" + HtmlEscape(l.referral_id) + ": " + HtmlEscape(l.reason) +
+           "</li>\n";
     }
     h += "</ul>\n";
   }

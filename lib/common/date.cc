@@ -107,6 +107,14 @@ std::string Date::ToString() const {
   return buffer;
 }
 
+int WholeYears(const Date& from, const Date& to) {
+  int years = to.year - from.year;
+  if (to.month < from.month || (to.month == from.month && to.day < from.day)) {
+    --years;
+  }
+  return years;
+}
+
 Date Date::AddMonths(int months) const {
   // 64-bit: no overflow whatever the (possibly invalid) fields hold.
   const std::int64_t index = std::int64_t{year} * 12 + (month - 1) + months;

@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "lib/common/html.h"
+
 namespace marac {
 namespace {
 
@@ -20,14 +22,6 @@ int GradeRank(std::string_view grade) {
   if (grade == "medium") return 2;
   if (grade == "standard") return 1;
   return 0;
-}
-
-int AgeOn(Date dob, Date on) {
-  int age = on.year - dob.year;
-  if (on.month < dob.month || (on.month == dob.month && on.day < dob.day)) {
-    --age;
-  }
-  return age;
 }
 
 bool Within(Date d, Date from, Date to) { return !(d < from) && !(to < d); }
@@ -51,22 +45,6 @@ std::string Shown(const std::optional<double>& v, bool share) {
 bool IsShare(const Figure& f) {
   return f.id.find("rate") != std::string::npos ||
          f.id.find("share") != std::string::npos;
-}
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '&') {
-      out += "&amp;";
-    } else if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -103,7 +81,7 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
     if (rec == record_of.end()) continue;
     const Result<Date> dob = Date::Parse("dob", rec->second->dob);
     if (!dob.ok()) continue;
-    const int age = AgeOn(*dob, i.occurred_on);
+    const int age = WholeYears(*dob, i.occurred_on);
     if (age >= 12 && age <= 18) young_victims.insert(v);
   }
   // Victims by their highest grade in the period; risk at intake and at
@@ -305,16 +283,16 @@ std::string StatisticsHtml(const Statistics& s) {
       "<th>How counted</th></tr>\n";
   for (const Figure& f : s.figures) {
     const bool pct = IsShare(f);
-    h += "<tr><td>" + Escape(f.label) + "</td><td>" + Shown(f.value, pct) +
+    h += "<tr><td>" + HtmlEscape(f.label) + "</td><td>" + Shown(f.value, pct) +
          "</td><td>" + (f.national ? Shown(f.national, pct) : "-") +
-         "</td><td>" + Escape(f.note) + "</td></tr>\n";
+         "</td><td>" + HtmlEscape(f.note) + "</td></tr>\n";
   }
   h += "</table>\n";
   const auto list = [&](const char* title,
                         const std::map<std::string, int>& counts) {
     h += std::string("<h2>") + title + "</h2>\n<ul>\n";
     for (const auto& [k, v] : counts) {
-      h += "<li>" + Escape(k) + ": " + std::to_string(v) + "</li>\n";
+      h += "<li>" + HtmlEscape(k) + ": " + std::to_string(v) + "</li>\n";
     }
     h += "</ul>\n";
   };

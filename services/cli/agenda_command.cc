@@ -20,6 +20,20 @@ double Gravity(std::string_view grade) {
   return 0;
 }
 
+// Prints `status` for `command` and gives its exit code.
+int Fail(std::ostream& err, std::string_view command, const Status& status) {
+  err << "marac " << command << ": " << status.message() << "\n";
+  return status.code() == StatusCode::kInvalidArgument ? kExitBadInput
+                                                       : kExitFailure;
+}
+
+// Who runs a store command, for the audit log: --user, else $USER.
+Actor CliActor(const std::string& user, std::string role, std::string purpose) {
+  const char* env_user = std::getenv("USER");
+  return {!user.empty() ? user : (env_user != nullptr ? env_user : "cli"),
+          std::move(role), "", std::move(purpose)};
+}
+
 }  // namespace
 
 Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
@@ -140,11 +154,7 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
 
 int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
               std::ostream& err) {
-  const auto fail = [&](const Status& s) {
-    err << "marac agenda: " << s.message() << "\n";
-    return s.code() == StatusCode::kInvalidArgument ? kExitBadInput
-                                                    : kExitFailure;
-  };
+  const auto fail = [&](const Status& s) { return Fail(err, "agenda", s); };
   const Result<Date> date = Date::Parse("--meeting", options.meeting);
   if (!date.ok()) return fail(date.status());
   Date cutoff = date->AddDays(-7);
@@ -168,12 +178,9 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
   Result<std::unique_ptr<Store>> store =
       OpenSqliteStore(options.store, {.create = false});
   if (!store.ok()) return fail(store.status());
-  const char* env_user = std::getenv("USER");
-  const Actor actor{!options.user.empty()
-                        ? options.user
-                        : (env_user != nullptr ? env_user : "cli"),
-                    options.view == "chair" ? "chair" : "coordinator", "",
-                    "MARAC agenda for " + date->ToString()};
+  const Actor actor =
+      CliActor(options.user, options.view == "chair" ? "chair" : "coordinator",
+               "MARAC agenda for " + date->ToString());
   const AgendaMeeting meeting{
       "M-" + date->ToString() +
           (options.area.empty() ? "" : "-" + options.area),
@@ -211,11 +218,7 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
 
 int RunReport(const ReportCommandOptions& options, std::ostream& out,
               std::ostream& err) {
-  const auto fail = [&](const Status& s) {
-    err << "marac report: " << s.message() << "\n";
-    return s.code() == StatusCode::kInvalidArgument ? kExitBadInput
-                                                    : kExitFailure;
-  };
+  const auto fail = [&](const Status& s) { return Fail(err, "report", s); };
   const Result<Date> from = Date::Parse("--from", options.from);
   if (!from.ok()) return fail(from.status());
   const Result<Date> to = Date::Parse("--to", options.to);
@@ -232,12 +235,9 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
   Result<std::unique_ptr<Store>> store =
       OpenSqliteStore(options.store, {.create = false});
   if (!store.ok()) return fail(store.status());
-  const char* env_user = std::getenv("USER");
-  const Actor actor{
-      !options.user.empty() ? options.user
-                            : (env_user != nullptr ? env_user : "cli"),
-      "coordinator", "",
-      "statistics return " + from->ToString() + " to " + to->ToString()};
+  const Actor actor = CliActor(
+      options.user, "coordinator",
+      "statistics return " + from->ToString() + " to " + to->ToString());
   Store& s = **store;
   StatisticsInput input;
   const auto load = [&](auto result, auto& into) -> Status {

@@ -149,6 +149,15 @@ Result<Table> ParseCsv(std::string_view csv_text, const std::string& source) {
   return table;
 }
 
+// A row must have the header's number of fields.
+Status CheckWidth(const std::vector<std::string>& fields, std::size_t width,
+                  const std::string& where) {
+  if (fields.size() == width) return Status::Ok();
+  return InvalidArgument(where, "expected " + std::to_string(width) +
+                                    " fields, got " +
+                                    std::to_string(fields.size()));
+}
+
 // A file of rows under a header that must hold `columns`: each row's
 // fields in that order, with the line it ends on. Field counts and text
 // are checked as for records.
@@ -175,11 +184,7 @@ Result<Rows> ReadColumns(std::string_view text, const std::string& source,
     const std::string where =
         source + " line " + std::to_string(table.end_lines[row]);
     if (fields.size() == 1 && fields[0].empty()) continue;  // A blank line.
-    if (fields.size() != width) {
-      return InvalidArgument(where, "expected " + std::to_string(width) +
-                                        " fields, got " +
-                                        std::to_string(fields.size()));
-    }
+    MARAC_RETURN_IF_ERROR(CheckWidth(fields, width, where));
     std::vector<std::string> wanted;
     for (std::size_t k = 0; k < at.size(); ++k) {
       const std::string& v = fields[at[k]];
@@ -286,11 +291,7 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
     const std::string where =
         source + " line " + std::to_string(table.end_lines[row]);
     if (fields.size() == 1 && fields[0].empty()) continue;  // A blank line.
-    if (fields.size() != width) {
-      return InvalidArgument(where, "expected " + std::to_string(width) +
-                                        " fields, got " +
-                                        std::to_string(fields.size()));
-    }
+    MARAC_RETURN_IF_ERROR(CheckWidth(fields, width, where));
     for (std::size_t c = 0; c < fields.size(); ++c) {
       if (ShownText(fields[c], fields[c].size() + 8) != fields[c]) {
         return InvalidArgument(where + ": " + ShownText(table.rows[0][c], 40),

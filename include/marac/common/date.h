@@ -45,6 +45,10 @@ struct Date {
 
 bool IsLeapYear(int year);
 int DaysInMonth(int year, int month);
+// Whole years from `from` to `to`: an age on a date (a birthday on 29
+// February comes on 1 March in other years).
+int WholeYears(const Date& from, const Date& to);
+
 // Whole days from `from` to `to` (negative when `to` is earlier).
 inline std::int64_t DaysBetween(const Date& from, const Date& to) {
   return to.ToDays() - from.ToDays();
