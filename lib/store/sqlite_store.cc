@@ -570,7 +570,10 @@ class SqliteStore final : public Store {
       const StoredReferral& r = submission.referral;
       Status valid = CheckActor(actor, false);
       if (valid.ok()) valid = CheckReferral("referral", r);
-      Result<SubmitOutcome> outcome = valid;
+      // Built from the refusal, or from the insert below (a Result is
+      // never built from an OK status).
+      Result<SubmitOutcome> outcome =
+          valid.ok() ? Result<SubmitOutcome>(Internal("not written")) : valid;
       if (valid.ok()) {
         // Each in a savepoint: a refusal undoes only its own rows.
         MARAC_RETURN_IF_ERROR(db_.Exec("SAVEPOINT one"));
