@@ -1173,6 +1173,14 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
       "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
       "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;");
   if (!pragmas.ok()) return named(pragmas);
+  if (options.max_pages < 0) {
+    return InvalidArgument("max_pages", "negative");
+  }
+  if (options.max_pages > 0) {
+    const Status quota =
+        db.Exec("PRAGMA max_page_count = " + std::to_string(options.max_pages));
+    if (!quota.ok()) return named(quota);
+  }
   {
     MARAC_ASSIGN_OR_RETURN(Statement check, db.Prepare("PRAGMA quick_check"));
     Result<bool> row = check.Step();

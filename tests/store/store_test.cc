@@ -409,6 +409,45 @@ TEST_F(StoreTest, AFullWriterQueueRefusesAtOnce) {
   EXPECT_EQ(Count(Path(), "referrals"), written);
 }
 
+TEST_F(StoreTest, AFullDiskIsUnavailableAndLosesNothingAcknowledged) {
+  {
+    std::unique_ptr<Store> store = Open();
+    const std::vector<PersonRecord> records = {
+        Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+        Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+    ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  }
+  // The same file with a quota just above its size: writes fill it.
+  const std::int64_t pages =
+      static_cast<std::int64_t>(std::filesystem::file_size(Path()) / 4096) + 8;
+  std::unique_ptr<Store> store = Open({.max_pages = pages});
+  ASSERT_NE(store, nullptr);
+  std::set<std::string> acknowledged;
+  Status last;
+  for (int k = 0; k < 5000 && last.ok(); ++k) {
+    const std::string id = "R" + std::to_string(k);
+    StoredReferral r = Referral(id, "sub-" + id);
+    r.criteria.assign(20, std::string(200, 'c'));  // Fill pages quickly.
+    const std::vector<StoredReferral> one = {r};
+    const Result<std::vector<SubmitOutcome>> out =
+        store->SubmitReferrals(kCoordinator, one);
+    last = out.status();
+    if (out.ok()) acknowledged.insert(id);
+  }
+  ASSERT_FALSE(last.ok()) << "the quota was never reached";
+  EXPECT_EQ(last.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(last.message(), HasSubstr("disk is full"));
+  ASSERT_FALSE(acknowledged.empty());
+  store.reset();
+  std::unique_ptr<Store> reopened = Open();
+  const Result<std::vector<StoredReferral>> all =
+      reopened->Referrals(kCoordinator, "", std::nullopt);
+  ASSERT_TRUE(all.ok());
+  std::set<std::string> stored;
+  for (const StoredReferral& r : *all) stored.insert(r.referral_id);
+  EXPECT_EQ(stored, acknowledged);
+}
+
 TEST_F(StoreTest, AcknowledgedWritesSurviveAKill) {
   {
     std::unique_ptr<Store> store = Open();

@@ -232,6 +232,9 @@ struct StoreOptions {
   bool create = true;
   // Migrate to this schema version (0: the latest). For tests of upgrades.
   int schema_version = 0;
+  // A quota on the file, in pages of 4 KiB (0: none): past it a write fails
+  // as on a full disk (kUnavailable), writing nothing.
+  std::int64_t max_pages = 0;
 };
 
 // The latest schema version this build knows.
