@@ -1,14 +1,19 @@
 #include "services/cli/agenda_command.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "marac/graph/case_graph.h"
+#include "marac/identity/resolver.h"
 #include "marac/report/statistics.h"
 #include "services/cli/commands.h"
+#include "services/cli/record_csv.h"
 
 namespace marac {
 namespace {
@@ -265,6 +270,131 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
   } else {
     out << StatisticsHtml(*statistics);
   }
+  return kExitOk;
+}
+
+int RunImport(const ImportCommandOptions& options, std::ostream& out,
+              std::ostream& err) {
+  const auto fail = [&](const Status& s) { return Fail(err, "import", s); };
+  const auto text_of = [&](const std::string& path,
+                           const char* option) -> Result<std::string> {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+      return InvalidArgument(std::string(option) + " " + path,
+                             "cannot open the file");
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  };
+  // Read and check everything first.
+  std::vector<PersonRecord> records;
+  for (const std::string& path : options.records) {
+    const Result<std::string> text = text_of(path, "--records");
+    if (!text.ok()) return fail(text.status());
+    const Status read =
+        ReadRecordCsv(*text, path, RecordFormat::kMarac, records);
+    if (!read.ok()) return fail(read);
+  }
+  std::vector<StoredIncident> incidents;
+  std::vector<StoredAssessment> assessments;
+  std::vector<StoredReferral> referrals;
+  const struct {
+    const std::string& path;
+    const char* option;
+    std::function<Status(const std::string&)> read;
+  } files[] = {
+      {options.incidents, "--incidents",
+       [&](const std::string& t) {
+         return ReadIncidentCsv(t, options.incidents, incidents);
+       }},
+      {options.assessments, "--assessments",
+       [&](const std::string& t) {
+         return ReadAssessmentCsv(t, options.assessments, assessments);
+       }},
+      {options.referrals, "--referrals",
+       [&](const std::string& t) {
+         return ReadReferralCsv(t, options.referrals, referrals);
+       }},
+  };
+  for (const auto& f : files) {
+    if (f.path.empty()) continue;
+    const Result<std::string> text = text_of(f.path, f.option);
+    if (!text.ok()) return fail(text.status());
+    const Status read = f.read(*text);
+    if (!read.ok()) return fail(read);
+  }
+  Result<std::unique_ptr<Store>> opened = OpenSqliteStore(options.store);
+  if (!opened.ok()) return fail(opened.status());
+  Store& store = **opened;
+  Actor actor = CliActor(options.user, "coordinator", "import into the store");
+  if (!records.empty()) {
+    const Status s = store.PutRecords(actor, records);
+    if (!s.ok()) return fail(s);
+  }
+  if (!incidents.empty()) {
+    const Status s = store.PutIncidents(actor, incidents);
+    if (!s.ok()) return fail(s);
+  }
+  if (!assessments.empty()) {
+    const Status s = store.PutAssessments(actor, assessments);
+    if (!s.ok()) return fail(s);
+  }
+  std::size_t duplicates = 0;
+  if (!referrals.empty()) {
+    const Result<std::vector<SubmitOutcome>> s =
+        store.SubmitReferrals(actor, referrals);
+    if (!s.ok()) return fail(s.status());
+    for (const SubmitOutcome& o : *s) duplicates += o.duplicate;
+  }
+  out << "marac import: " << records.size() << " records, " << incidents.size()
+      << " incidents, " << assessments.size() << " assessments, "
+      << referrals.size() - duplicates << " referrals stored";
+  if (duplicates > 0) {
+    out << " (" << duplicates << " already stored, not repeated)";
+  }
+  out << "\n";
+  if (!options.link) return kExitOk;
+
+  // Resolve every stored record, keeping earlier ids and decisions.
+  actor.purpose = "identity resolution of the stored records";
+  const Result<std::vector<PersonRecord>> all = store.Records(actor);
+  if (!all.ok()) return fail(all.status());
+  const auto people = store.People(actor);
+  if (!people.ok()) return fail(people.status());
+  const Result<std::vector<ReviewDecision>> decisions =
+      store.ReviewDecisions(actor);
+  if (!decisions.ok()) return fail(decisions.status());
+  ResolveOptions resolve;
+  for (const auto& [record, person] : *people) {
+    resolve.earlier_person_of.emplace(record, person);
+  }
+  std::unordered_map<std::string, std::uint32_t> index;
+  for (std::uint32_t i = 0; i < all->size(); ++i) {
+    index.emplace((*all)[i].record_id, i);
+  }
+  for (const ReviewDecision& d : *decisions) {
+    const auto l = index.find(d.record_id_l);
+    const auto r = index.find(d.record_id_r);
+    if (l != index.end() && r != index.end()) {
+      resolve.decisions.push_back({l->second, r->second, d.same});
+    }
+  }
+  const Result<Resolution> resolution = Resolve(*all, resolve);
+  if (!resolution.ok()) return fail(resolution.status());
+  std::vector<std::pair<std::string, std::string>> record_person;
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    record_person.emplace_back((*all)[i].record_id, resolution->person_of[i]);
+  }
+  const Status saved =
+      store.SavePeople(actor, record_person, resolution->events);
+  if (!saved.ok()) return fail(saved);
+  const std::set<std::string> distinct(resolution->person_of.begin(),
+                                       resolution->person_of.end());
+  out << "marac import: " << all->size() << " stored records are "
+      << distinct.size() << " people; " << resolution->events.size()
+      << " merges or splits recorded; " << resolution->review.size()
+      << " pairs for review\n";
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "marac/agenda/agenda.h"
 #include "marac/store/store.h"
@@ -45,6 +46,22 @@ struct ReportCommandOptions {
   std::int64_t adult_women = 0;  // --adult-women N
   std::string user;              // --user (audit); default $USER
 };
+
+struct ImportCommandOptions {
+  std::string store;                 // --store FILE (created when absent)
+  std::vector<std::string> records;  // --records CSV (marac link's layout)
+  std::string incidents;             // --incidents CSV
+  std::string assessments;           // --assessments CSV
+  std::string referrals;             // --referrals CSV
+  bool link = false;  // --link: resolve every stored record into people
+  std::string user;   // --user (audit); default $USER
+};
+
+// `marac import`: a coordinator's files into the store. Every file is read
+// and checked before anything is written; each file is then written in one
+// transaction, in the order records, incidents, assessments, referrals.
+int RunImport(const ImportCommandOptions& options, std::ostream& out,
+              std::ostream& err);
 
 // `marac report`: the statistics returns over a period, from the store.
 int RunReport(const ReportCommandOptions& options, std::ostream& out,

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <map>
 #include <span>
+#include <type_traits>
 #include <unordered_map>
 
 #include "lib/common/strict_json.h"
@@ -165,15 +167,23 @@ struct Rows {
   std::vector<std::vector<std::string>> fields;
   std::vector<std::size_t> lines;
 };
+// Columns named with a trailing '?' may be empty.
 Result<Rows> ReadColumns(std::string_view text, const std::string& source,
                          std::span<const char* const> columns) {
   MARAC_ASSIGN_OR_RETURN(const Table table, ParseCsv(text, source));
   std::vector<std::size_t> at;
-  for (const char* name : columns) {
+  std::vector<std::string> names;
+  std::vector<bool> optional;
+  for (const char* column : columns) {
+    std::string name = column;
+    optional.push_back(!name.empty() && name.back() == '?');
+    if (optional.back()) name.pop_back();
+    names.push_back(name);
+  }
+  for (const std::string& name : names) {
     const auto it = std::find(table.rows[0].begin(), table.rows[0].end(), name);
     if (it == table.rows[0].end()) {
-      return InvalidArgument(source + " line 1",
-                             std::string("no \"") + name + "\" column");
+      return InvalidArgument(source + " line 1", "no \"" + name + "\" column");
     }
     at.push_back(static_cast<std::size_t>(it - table.rows[0].begin()));
   }
@@ -189,11 +199,13 @@ Result<Rows> ReadColumns(std::string_view text, const std::string& source,
     for (std::size_t k = 0; k < at.size(); ++k) {
       const std::string& v = fields[at[k]];
       if (ShownText(v, v.size() + 8) != v) {
-        return InvalidArgument(where + ": " + columns[k],
+        return InvalidArgument(where + ": " + names[k],
                                "not valid UTF-8 text, or holds control "
                                "characters");
       }
-      if (v.empty()) return InvalidArgument(where + ": " + columns[k], "empty");
+      if (v.empty() && !optional[k]) {
+        return InvalidArgument(where + ": " + names[k], "empty");
+      }
       wanted.push_back(v);
     }
     out.fields.push_back(std::move(wanted));
@@ -425,6 +437,160 @@ Status ReadPersonIdCsv(std::string_view csv_text, const std::string& source,
           "'" + ShownText(f[0], 40) + "' appears twice");
     }
   }
+  return Status::Ok();
+}
+
+namespace {
+
+// A ';'-separated list; empty gives none.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    std::size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = Trim(std::string_view(text).substr(start, end - start));
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
+
+// A whole number in [0, max] from `text`, or an error naming `field`.
+Result<int> Count(const std::string& text, const std::string& field, int max) {
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgument(
+        field, "'" + ShownText(text, 20) + "' is not a whole number");
+  }
+  const int value = std::stoi(text);
+  if (value > max) {
+    return InvalidArgument(field, "more than " + std::to_string(max));
+  }
+  return value;
+}
+
+std::string Where(const std::string& source, std::size_t line,
+                  const char* field) {
+  return source + " line " + std::to_string(line) + ": " + field;
+}
+
+}  // namespace
+
+Status ReadIncidentCsv(std::string_view csv_text, const std::string& source,
+                       std::vector<StoredIncident>& out) {
+  static constexpr const char* kColumns[] = {"incident_id",
+                                             "occurred_on",
+                                             "area",
+                                             "victim_record_id",
+                                             "perpetrator_record_ids?",
+                                             "reported_by?"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  std::vector<std::remove_reference_t<decltype(out)>::value_type> read;
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    const Result<Date> on =
+        Date::Parse(Where(source, rows.lines[k], "occurred_on"), f[1]);
+    if (!on.ok()) return on.status();
+    read.push_back({f[0], *on, f[2], f[3], SplitList(f[4]), f[5]});
+  }
+  out.insert(out.end(), std::make_move_iterator(read.begin()),
+             std::make_move_iterator(read.end()));
+  return Status::Ok();
+}
+
+Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
+                         std::vector<StoredAssessment>& out) {
+  static constexpr const char* kColumns[] = {"assessment_id",
+                                             "victim_record_id",
+                                             "incident_id?",
+                                             "instrument",
+                                             "policy_version",
+                                             "completed_on",
+                                             "score",
+                                             "grade",
+                                             "marac_referral",
+                                             "criteria?",
+                                             "high_harm_indicators?"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  std::vector<std::remove_reference_t<decltype(out)>::value_type> read;
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    const std::size_t line = rows.lines[k];
+    StoredAssessment a;
+    a.assessment_id = f[0];
+    a.victim_record_id = f[1];
+    a.incident_id = f[2];
+    a.instrument = f[3];
+    a.policy_version = f[4];
+    MARAC_ASSIGN_OR_RETURN(
+        a.completed_on, Date::Parse(Where(source, line, "completed_on"), f[5]));
+    MARAC_ASSIGN_OR_RETURN(a.score,
+                           Count(f[6], Where(source, line, "score"), 100));
+    a.grade = f[7];
+    if (f[8] != "true" && f[8] != "false") {
+      return InvalidArgument(
+          Where(source, line, "marac_referral"),
+          "'" + ShownText(f[8], 20) + "' is not true or false");
+    }
+    a.marac_referral = f[8] == "true";
+    a.criteria = SplitList(f[9]);
+    a.high_harm_indicators = SplitList(f[10]);
+    read.push_back(std::move(a));
+  }
+  out.insert(out.end(), std::make_move_iterator(read.begin()),
+             std::make_move_iterator(read.end()));
+  return Status::Ok();
+}
+
+Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
+                       std::vector<StoredReferral>& out) {
+  static constexpr const char* kColumns[] = {"referral_id",
+                                             "submission_id",
+                                             "area",
+                                             "agency",
+                                             "source",
+                                             "referred_on",
+                                             "victim_record_id",
+                                             "perpetrator_record_ids?",
+                                             "incident_id?",
+                                             "assessment_id?",
+                                             "criteria?",
+                                             "children_in_household"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  std::vector<std::remove_reference_t<decltype(out)>::value_type> read;
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    const std::size_t line = rows.lines[k];
+    StoredReferral r;
+    r.referral_id = f[0];
+    r.submission_id = f[1];
+    r.area = f[2];
+    r.agency = f[3];
+    const Result<ReferralSource> kind = ParseReferralSource(f[4]);
+    if (!kind.ok()) {
+      return InvalidArgument(
+          Where(source, line, "source"),
+          kind.status().message().substr(std::string_view("source: ").size()));
+    }
+    r.source = *kind;
+    MARAC_ASSIGN_OR_RETURN(
+        r.referred_on, Date::Parse(Where(source, line, "referred_on"), f[5]));
+    r.victim_record_id = f[6];
+    r.perpetrator_record_ids = SplitList(f[7]);
+    r.incident_id = f[8];
+    r.assessment_id = f[9];
+    r.criteria = SplitList(f[10]);
+    MARAC_ASSIGN_OR_RETURN(
+        r.children_in_household,
+        Count(f[11], Where(source, line, "children_in_household"), 50));
+    read.push_back(std::move(r));
+  }
+  out.insert(out.end(), std::make_move_iterator(read.begin()),
+             std::make_move_iterator(read.end()));
   return Status::Ok();
 }
 

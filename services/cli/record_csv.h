@@ -11,6 +11,7 @@
 
 #include "marac/common/result.h"
 #include "marac/identity/person_record.h"
+#include "marac/store/store.h"
 
 namespace marac {
 
@@ -58,6 +59,25 @@ Status ReadDecisionCsv(std::string_view csv_text, const std::string& source,
 // -> person id); a record id twice is an error.
 Status ReadPersonIdCsv(std::string_view csv_text, const std::string& source,
                        std::map<std::string, std::string, std::less<>>& out);
+
+// Store imports for a coordinator (`marac import`). Lists within a field
+// are separated by ';'; columns marked optional may be empty. Errors name
+// the file, line and field; nothing is appended on an error.
+// incident_id,occurred_on,area,victim_record_id,perpetrator_record_ids,
+// reported_by (the last two optional).
+Status ReadIncidentCsv(std::string_view csv_text, const std::string& source,
+                       std::vector<StoredIncident>& out);
+// assessment_id,victim_record_id,incident_id,instrument,policy_version,
+// completed_on,score,grade,marac_referral (true|false),criteria,
+// high_harm_indicators (incident_id and the lists optional).
+Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
+                         std::vector<StoredAssessment>& out);
+// referral_id,submission_id,area,agency,source,referred_on,
+// victim_record_id,perpetrator_record_ids,incident_id,assessment_id,
+// criteria,children_in_household (the ids after the victim's and the
+// criteria optional).
+Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
+                       std::vector<StoredReferral>& out);
 
 // `text` as one CSV field (quoted when it holds a comma, quote or newline).
 std::string CsvField(std::string_view text);

@@ -190,6 +190,24 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   agenda->add_option("--user", agenda_options.user,
                      "Who is asking, for the audit log (default $USER)");
 
+  ImportCommandOptions import_options;
+  CLI::App* import =
+      app.add_subcommand("import", "A coordinator's CSV files into the store");
+  import
+      ->add_option("--store", import_options.store,
+                   "The store (SQLite file; created when absent)")
+      ->required();
+  import->add_option("--records", import_options.records,
+                     "Person records, in marac link's CSV layout (repeatable)");
+  import->add_option("--incidents", import_options.incidents, "Incidents CSV");
+  import->add_option("--assessments", import_options.assessments,
+                     "Scored assessments CSV");
+  import->add_option("--referrals", import_options.referrals, "Referrals CSV");
+  import->add_flag("--link", import_options.link,
+                   "Resolve every stored record into people (stable ids)");
+  import->add_option("--user", import_options.user,
+                     "Who imports, for the audit log (default $USER)");
+
   ReportCommandOptions report_options;
   CLI::App* report = app.add_subcommand(
       "report", "The statistics returns for a period, from the store");
@@ -266,6 +284,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
 
   if (agenda->parsed()) return RunAgenda(agenda_options, out, err);
   if (report->parsed()) return RunReport(report_options, out, err);
+  if (import->parsed()) return RunImport(import_options, out, err);
   if (link->parsed()) {
     const Result<RecordFormat> format = ParseRecordFormat(link_format);
     if (!format.ok()) {

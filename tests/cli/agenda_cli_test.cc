@@ -193,6 +193,96 @@ TEST_F(DemoTest, ReportCountsTheStoredYear) {
   EXPECT_THAT(bad.err, HasSubstr("--to"));
 }
 
+// A coordinator's files, imported and linked, then an agenda from them.
+TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("marac-import-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const std::string records =
+      write("records.csv",
+            "record_id,given_name,family_name,dob,gender,postcode,address_line,"
+            "role,incident_id\n"
+            "V1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim,I1\n"
+            "X1,Corin,Ashby,1985-02-11,m,LS6 2AB,1 Quay Row,perpetrator,I1\n"
+            "V2,Elspeth,Marlow,1990-07-03,f,LS6 2AB,,victim,I2\n"
+            "X2,Corin,Ashby,1985-02-11,m,,,perpetrator,I2\n");
+  const std::string incidents = write(
+      "incidents.csv",
+      "incident_id,occurred_on,area,victim_record_id,perpetrator_record_ids,"
+      "reported_by\n"
+      "I1,2026-01-10,North,V1,X1,police\n"
+      "I2,2026-06-02,North,V2,X2,police\n");
+  const std::string assessments = write(
+      "assessments.csv",
+      "assessment_id,victim_record_id,incident_id,instrument,policy_version,"
+      "completed_on,score,grade,marac_referral,criteria,high_harm_indicators\n"
+      "A1,V1,I1,safelives-ric,p1,2026-01-10,15,high,true,visible_high_risk,"
+      "strangulation;threat_to_kill\n"
+      "A2,V2,I2,safelives-ric,p1,2026-06-02,9,medium,true,repeat,\n");
+  const std::string referrals = write(
+      "referrals.csv",
+      "referral_id,submission_id,area,agency,source,referred_on,"
+      "victim_record_id,perpetrator_record_ids,incident_id,assessment_id,"
+      "criteria,children_in_household\n"
+      "R1,s1,North,Police,police,2026-01-11,V1,X1,I1,A1,visible_high_risk,2\n"
+      "R2,s2,North,Police,police,2026-06-03,V2,X2,I2,A2,repeat,2\n");
+  const std::string db = (dir / "store.db").string();
+  const CliRun r =
+      Main({"import", "--store", db, "--records", records, "--incidents",
+            incidents, "--assessments", assessments, "--referrals", referrals});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("2 referrals stored"));
+  // Four records are too few to train on; a person's stored decisions
+  // settle them, and linking respects them.
+  {
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(db);
+    ASSERT_TRUE(store.ok());
+    const Actor coordinator{"u-017", "coordinator", "MARAC", "review"};
+    const std::vector<ReviewDecision> decisions = {{"V1", "V2", true, "", ""},
+                                                   {"X1", "X2", true, "", ""}};
+    ASSERT_TRUE((*store)->PutReviewDecisions(coordinator, decisions).ok());
+  }
+  const CliRun linked = Main({"import", "--store", db, "--link"});
+  ASSERT_EQ(linked.status, 0) << linked.err;
+  EXPECT_THAT(linked.out, HasSubstr("4 stored records are 2 people"));
+  // Importing the referrals again repeats nothing.
+  const CliRun again =
+      Main({"import", "--store", db, "--referrals", referrals});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("2 already stored"));
+  // The second referral is a repeat: the linked records are one woman.
+  const CliRun agenda =
+      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+            "5", "--format", "json", "--area", "North"});
+  ASSERT_EQ(agenda.status, 0) << agenda.err;
+  const nlohmann::json j = nlohmann::json::parse(agenda.out);
+  bool found = false;
+  for (const auto& c : j["cases"]) {
+    if (c["referral_id"] == "R2") {
+      found = true;
+      EXPECT_TRUE(c["repeat"].get<bool>());
+    }
+  }
+  EXPECT_TRUE(found);
+  // A bad file names its line and field and writes nothing.
+  const std::string bad =
+      write("bad.csv",
+            "referral_id,submission_id,area,agency,source,referred_on,"
+            "victim_record_id,perpetrator_record_ids,incident_id,assessment_id,"
+            "criteria,children_in_household\n"
+            "R3,s3,North,Police,pigeon,2026-06-03,V2,X2,I2,A2,repeat,2\n");
+  const CliRun refused = Main({"import", "--store", db, "--referrals", bad});
+  EXPECT_EQ(refused.status, kExitBadInput);
+  EXPECT_THAT(refused.err, HasSubstr("bad.csv line 2: source"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(DemoSafetyTest, NeverOverwritesAStoreItDidNotMake) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() /
