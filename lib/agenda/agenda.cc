@@ -7,6 +7,7 @@
 #include <set>
 
 #include "lib/common/html.h"
+#include "lib/common/strict_json.h"
 
 namespace marac {
 namespace {
@@ -224,6 +225,102 @@ std::string ViewName(AgendaView view) {
 }
 
 }  // namespace
+
+Result<PriorityPolicy> ParsePriorityPolicy(std::string_view json) {
+  MARAC_ASSIGN_OR_RETURN(const Json j,
+                         ParseStrictJson(json, {.where = "policy"}));
+  if (!j.is_object()) return InvalidArgument("policy", "must be an object");
+  MARAC_RETURN_IF_ERROR(CheckKnownKeys(
+      j, "policy",
+      {"version", "high_harm_indicators", "per_high_harm_indicator",
+       "grade_high", "grade_medium", "per_score_point", "repeat",
+       "serial_perpetrator", "per_child", "max_children_counted",
+       "per_day_waiting", "escalate_after_days", "minutes_per_case",
+       "chair_sees_names", "chair_sees_addresses",
+       "chair_sees_phone_numbers"}));
+  PriorityPolicy p;
+  const auto number = [&](const char* key, double& into) -> Status {
+    const Json* v = FindMember(j, key);
+    if (v == nullptr) return Status::Ok();
+    if (!v->is_number()) {
+      return InvalidArgument(
+          JoinPath("policy", key),
+          "must be a number, not " + std::string(JsonTypeName(*v)));
+    }
+    into = v->get<double>();
+    return Status::Ok();
+  };
+  const auto whole = [&](const char* key, int& into) -> Status {
+    const Json* v = FindMember(j, key);
+    if (v == nullptr) return Status::Ok();
+    MARAC_ASSIGN_OR_RETURN(const std::int64_t n,
+                           ReadInt(*v, JoinPath("policy", key), 0, 100'000));
+    into = static_cast<int>(n);
+    return Status::Ok();
+  };
+  const auto flag = [&](const char* key, bool& into) -> Status {
+    const Json* v = FindMember(j, key);
+    if (v == nullptr) return Status::Ok();
+    MARAC_ASSIGN_OR_RETURN(into, ReadBool(*v, JoinPath("policy", key)));
+    return Status::Ok();
+  };
+  if (const Json* v = FindMember(j, "version")) {
+    MARAC_ASSIGN_OR_RETURN(p.version, ReadString(*v, "policy.version", 64));
+  }
+  if (const Json* v = FindMember(j, "high_harm_indicators")) {
+    if (!v->is_array()) {
+      return InvalidArgument("policy.high_harm_indicators",
+                             "must be an array of indicator ids");
+    }
+    p.high_harm_indicators.clear();
+    for (std::size_t k = 0; k < v->size(); ++k) {
+      MARAC_ASSIGN_OR_RETURN(
+          std::string id,
+          ReadString((*v)[k],
+                     "policy.high_harm_indicators." + std::to_string(k), 64));
+      p.high_harm_indicators.push_back(std::move(id));
+    }
+  }
+  MARAC_RETURN_IF_ERROR(
+      number("per_high_harm_indicator", p.per_high_harm_indicator));
+  MARAC_RETURN_IF_ERROR(number("grade_high", p.grade_high));
+  MARAC_RETURN_IF_ERROR(number("grade_medium", p.grade_medium));
+  MARAC_RETURN_IF_ERROR(number("per_score_point", p.per_score_point));
+  MARAC_RETURN_IF_ERROR(number("repeat", p.repeat));
+  MARAC_RETURN_IF_ERROR(number("serial_perpetrator", p.serial_perpetrator));
+  MARAC_RETURN_IF_ERROR(number("per_child", p.per_child));
+  MARAC_RETURN_IF_ERROR(whole("max_children_counted", p.max_children_counted));
+  MARAC_RETURN_IF_ERROR(number("per_day_waiting", p.per_day_waiting));
+  MARAC_RETURN_IF_ERROR(whole("escalate_after_days", p.escalate_after_days));
+  MARAC_RETURN_IF_ERROR(whole("minutes_per_case", p.minutes_per_case));
+  MARAC_RETURN_IF_ERROR(flag("chair_sees_names", p.chair_sees_names));
+  MARAC_RETURN_IF_ERROR(flag("chair_sees_addresses", p.chair_sees_addresses));
+  MARAC_RETURN_IF_ERROR(
+      flag("chair_sees_phone_numbers", p.chair_sees_phone_numbers));
+  MARAC_RETURN_IF_ERROR(CheckPolicy(p));
+  return p;
+}
+
+std::string PriorityPolicyJson(const PriorityPolicy& p) {
+  nlohmann::ordered_json j;
+  j["version"] = p.version;
+  j["high_harm_indicators"] = p.high_harm_indicators;
+  j["per_high_harm_indicator"] = p.per_high_harm_indicator;
+  j["grade_high"] = p.grade_high;
+  j["grade_medium"] = p.grade_medium;
+  j["per_score_point"] = p.per_score_point;
+  j["repeat"] = p.repeat;
+  j["serial_perpetrator"] = p.serial_perpetrator;
+  j["per_child"] = p.per_child;
+  j["max_children_counted"] = p.max_children_counted;
+  j["per_day_waiting"] = p.per_day_waiting;
+  j["escalate_after_days"] = p.escalate_after_days;
+  j["minutes_per_case"] = p.minutes_per_case;
+  j["chair_sees_names"] = p.chair_sees_names;
+  j["chair_sees_addresses"] = p.chair_sees_addresses;
+  j["chair_sees_phone_numbers"] = p.chair_sees_phone_numbers;
+  return j.dump(2) + "\n";
+}
 
 std::string Initials(std::string_view given, std::string_view family) {
   std::string out;

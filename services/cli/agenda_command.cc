@@ -194,7 +194,22 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
       cutoff,
       options.capacity,
       0};
-  const PriorityPolicy policy;
+  PriorityPolicy policy;
+  if (!options.policy_file.empty()) {
+    std::ifstream file(options.policy_file, std::ios::binary);
+    if (!file) {
+      return fail(InvalidArgument("--priority-policy " + options.policy_file,
+                                  "cannot open the file"));
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    const Result<PriorityPolicy> loaded = ParsePriorityPolicy(text.str());
+    if (!loaded.ok()) {
+      return fail(InvalidArgument("--priority-policy " + options.policy_file,
+                                  loaded.status().message()));
+    }
+    policy = *loaded;
+  }
   const Result<Agenda> agenda =
       AgendaFromStore(**store, actor, meeting, policy);
   if (!agenda.ok()) return fail(agenda.status());

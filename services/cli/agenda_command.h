@@ -30,9 +30,10 @@ struct AgendaCommandOptions {
   std::string format = "md";        // json | md | html
   std::string view = "circulated";  // circulated | chair
   std::string area;                 // --area (empty: every area)
-  std::string cutoff;  // --cutoff YYYY-MM-DD (default: 7 days before)
-  bool save = false;   // --save: store it (its cases count as heard)
-  std::string user;    // --user (audit); default $USER
+  std::string cutoff;       // --cutoff YYYY-MM-DD (default: 7 days before)
+  bool save = false;        // --save: store it (its cases count as heard)
+  std::string user;         // --user (audit); default $USER
+  std::string policy_file;  // --priority-policy FILE (JSON)
 };
 
 int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,

@@ -187,6 +187,8 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                      "Referral cut-off, YYYY-MM-DD (default 7 days before)");
   agenda->add_flag("--save", agenda_options.save,
                    "Store the agenda: its cases count as heard afterwards");
+  agenda->add_option("--priority-policy", agenda_options.policy_file,
+                     "The priority policy, JSON (default: docs/agenda.md)");
   agenda->add_option("--user", agenda_options.user,
                      "Who is asking, for the audit log (default $USER)");
 

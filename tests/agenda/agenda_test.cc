@@ -228,5 +228,49 @@ TEST(AgendaTest, BadMeetingsPoliciesAndCasesNameTheField) {
               HasSubstr("cases[1].referral_id"));
 }
 
+TEST(AgendaTest, ThePolicyIsDataThatRoundTripsAndIsCheckedField_By_Field) {
+  const PriorityPolicy defaults;
+  const Result<PriorityPolicy> back =
+      ParsePriorityPolicy(PriorityPolicyJson(defaults));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(PriorityPolicyJson(*back), PriorityPolicyJson(defaults));
+  const Result<PriorityPolicy> local = ParsePriorityPolicy(
+      R"({"version": "north-2026.2", "repeat": 40,
+          "high_harm_indicators": ["strangulation", "stalking"],
+          "chair_sees_addresses": true})");
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  EXPECT_EQ(local->version, "north-2026.2");
+  EXPECT_EQ(local->repeat, 40);
+  EXPECT_EQ(local->grade_high, defaults.grade_high);  // Kept.
+  EXPECT_TRUE(local->chair_sees_addresses);
+  // It changes the ranking: a repeat now outranks a higher score.
+  AgendaCase repeat = Case("R1", "2026-04-01", "medium", 10);
+  repeat.repeat = true;
+  const std::vector<AgendaCase> cases = {Case("R2", "2026-04-01", "high", 20),
+                                         repeat};
+  EXPECT_EQ(BuildAgenda(Meeting(5), cases)->listed[0].item.referral_id, "R2");
+  EXPECT_EQ(BuildAgenda(Meeting(5), cases, *local)->listed[0].item.referral_id,
+            "R1");
+  const struct {
+    const char* json;
+    const char* want;
+  } bad[] = {
+      {R"({"repeats": 1})", "policy.repeats"},
+      {R"({"repeat": "high"})", "policy.repeat"},
+      {R"({"repeat": -1})", "policy.repeat"},
+      {R"({"minutes_per_case": 0})", "policy.minutes_per_case"},
+      {R"({"chair_sees_names": "yes"})", "policy.chair_sees_names"},
+      {R"({"high_harm_indicators": "strangulation"})",
+       "policy.high_harm_indicators"},
+      {R"([1, 2])", "policy"},
+      {R"({"repeat": 1, "repeat": 2})", "repeat"},
+  };
+  for (const auto& b : bad) {
+    const Result<PriorityPolicy> p = ParsePriorityPolicy(b.json);
+    ASSERT_FALSE(p.ok()) << b.json;
+    EXPECT_THAT(p.status().message(), HasSubstr(b.want)) << b.json;
+  }
+}
+
 }  // namespace
 }  // namespace marac

@@ -280,6 +280,20 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   const CliRun refused = Main({"import", "--store", db, "--referrals", bad});
   EXPECT_EQ(refused.status, kExitBadInput);
   EXPECT_THAT(refused.err, HasSubstr("bad.csv line 2: source"));
+  // A local priority policy, and a bad one named by field.
+  const std::string policy =
+      write("policy.json", R"({"version": "north-2026.2", "repeat": 90})");
+  const CliRun local =
+      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+            "5", "--format", "json", "--priority-policy", policy});
+  ASSERT_EQ(local.status, 0) << local.err;
+  EXPECT_EQ(nlohmann::json::parse(local.out)["policy_version"], "north-2026.2");
+  const std::string wrong = write("wrong.json", R"({"repeat": "lots"})");
+  const CliRun bad_policy =
+      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+            "5", "--priority-policy", wrong});
+  EXPECT_EQ(bad_policy.status, kExitBadInput);
+  EXPECT_THAT(bad_policy.err, HasSubstr("policy.repeat"));
   std::filesystem::remove_all(dir);
 }
 

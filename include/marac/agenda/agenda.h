@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marac/common/date.h"
@@ -46,6 +47,14 @@ struct PriorityPolicy {
   bool chair_sees_addresses = false;
   bool chair_sees_phone_numbers = false;
 };
+
+// A priority policy from JSON: an object with any of PriorityPolicy's
+// fields by name (the rest keep their defaults). kInvalidArgument naming
+// the field for an unknown field, a wrong type or a value BuildAgenda
+// would refuse.
+Result<PriorityPolicy> ParsePriorityPolicy(std::string_view json);
+// The policy as that JSON (every field).
+std::string PriorityPolicyJson(const PriorityPolicy& policy);
 
 // One referral as the agenda sees it (facts from the store, the assessment
 // and the case graph).
