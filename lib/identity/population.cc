@@ -72,7 +72,9 @@ struct Population::State {
       if (CannotLink(records[x], records[y])) return false;
       if (not_same.contains(PackPair(x, y))) return false;
       if (!need_support) continue;
-      const double p = model.MatchProbability(normalised[y], normalised[x]);
+      const double p = model.MatchProbability(
+          Compare(normalised[y], normalised[x], NicknameTable::BuiltIn()),
+          terms[y]);
       if (p < options.clustering.veto_threshold) return false;
       sum += p;
     }
@@ -131,10 +133,7 @@ Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
   for (const PairDecision& d : options.decisions) {
     if (!d.same) s.not_same.insert(PackPair(d.a, d.b));
   }
-  s.terms.resize(s.normalised.size());
-  ParallelFor(s.terms.size(), options.training.threads, [&](std::size_t i) {
-    s.terms[i] = s.model.TermsOf(s.normalised[i]);
-  });
+  s.terms.assign(resolution.terms.begin(), resolution.terms.end());
   s.rules = DefaultBlockingRules();
   s.index.resize(s.rules.size());
   ParallelTasks(s.rules.size(), options.blocking.threads, [&](std::size_t r) {

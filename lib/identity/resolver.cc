@@ -59,7 +59,8 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
           LinkageModel::TrainOnComparisons(out.normalised, blocking.passes,
                                            blocking.candidates, comparisons,
                                            options.training));
-      std::vector<LinkageModel::FrequencyTerms> terms(out.normalised.size());
+      std::vector<LinkageModel::FrequencyTerms>& terms = out.terms;
+      terms.resize(out.normalised.size());
       ParallelFor(terms.size(), threads, [&](std::size_t i) {
         terms[i] = model.TermsOf(out.normalised[i]);
       });
@@ -89,8 +90,12 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
     const Clustering clusters = Cluster(
         records, out.scored,
         [&](std::uint32_t i, std::uint32_t j) {
-          return out.model ? out.model->MatchProbability(out.normalised[i],
-                                                         out.normalised[j])
+          // The same value as MatchProbability(normalised[i], normalised[j]),
+          // with i's term weights computed once above.
+          return out.model ? out.model->MatchProbability(
+                                 Compare(out.normalised[i], out.normalised[j],
+                                         NicknameTable::BuiltIn()),
+                                 out.terms[i])
                            : 0.0;
         },
         options.clustering, options.decisions);

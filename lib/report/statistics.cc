@@ -17,13 +17,6 @@ constexpr double kNationalCasesPer10k = 45;
 constexpr double kNationalChildrenPerCase = 138'340.0 / 108'775.0;
 constexpr double kNationalNonPoliceShare = 0.36;
 
-int GradeRank(std::string_view grade) {
-  if (grade == "high") return 3;
-  if (grade == "medium") return 2;
-  if (grade == "standard") return 1;
-  return 0;
-}
-
 bool Within(Date d, Date from, Date to) { return !(d < from) && !(to < d); }
 
 std::string Number(double v) {
@@ -93,7 +86,7 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
     if (!(to < a.completed_on)) assessed[v].push_back(&a);
     if (!Within(a.completed_on, from, to)) continue;
     int& g = best_grade[v];
-    g = std::max(g, GradeRank(a.grade));
+    g = std::max(g, GradeSeverity(a.grade));
   }
   int medium = 0;
   int high = 0;

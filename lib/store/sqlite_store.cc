@@ -1103,6 +1103,13 @@ Result<int> UserVersion(Connection& db) {
 
 }  // namespace
 
+int GradeSeverity(std::string_view grade) {
+  if (grade == "high") return 3;
+  if (grade == "medium") return 2;
+  if (grade == "standard") return 1;
+  return 0;
+}
+
 std::string_view ReferralSourceName(ReferralSource source) {
   switch (source) {
     case ReferralSource::kPolice:

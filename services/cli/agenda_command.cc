@@ -1,29 +1,21 @@
 #include "services/cli/agenda_command.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include "marac/graph/case_graph.h"
 #include "marac/identity/resolver.h"
 #include "marac/report/statistics.h"
 #include "services/cli/commands.h"
+#include "services/cli/input_file.h"
 #include "services/cli/record_csv.h"
 
 namespace marac {
 namespace {
-
-double Gravity(std::string_view grade) {
-  if (grade == "high") return 3;
-  if (grade == "medium") return 2;
-  if (grade == "standard") return 1;
-  return 0;
-}
 
 // Prints `status` for `command` and gives its exit code.
 int Fail(std::ostream& err, std::string_view command, const Status& status) {
@@ -78,11 +70,12 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
   CaseGraph graph;
   for (const StoredIncident& i : incidents) {
     incident_of.emplace(i.incident_id, &i);
-    GraphIncident g{i.incident_id,
-                    i.occurred_on,
-                    person(i.victim_record_id),
-                    {},
-                    Gravity(grade_of_incident[i.incident_id])};
+    GraphIncident g{
+        i.incident_id,
+        i.occurred_on,
+        person(i.victim_record_id),
+        {},
+        static_cast<double>(GradeSeverity(grade_of_incident[i.incident_id]))};
     for (const std::string& p : i.perpetrator_record_ids) {
       const std::string pid = person(p);
       if (pid != g.victim) g.perpetrators.push_back(pid);
@@ -196,14 +189,10 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
       0};
   PriorityPolicy policy;
   if (!options.policy_file.empty()) {
-    std::ifstream file(options.policy_file, std::ios::binary);
-    if (!file) {
-      return fail(InvalidArgument("--priority-policy " + options.policy_file,
-                                  "cannot open the file"));
-    }
-    std::stringstream text;
-    text << file.rdbuf();
-    const Result<PriorityPolicy> loaded = ParsePriorityPolicy(text.str());
+    const Result<std::string> text =
+        ReadInputFile(options.policy_file, "--priority-policy");
+    if (!text.ok()) return fail(text.status());
+    const Result<PriorityPolicy> loaded = ParsePriorityPolicy(*text);
     if (!loaded.ok()) {
       return fail(InvalidArgument("--priority-policy " + options.policy_file,
                                   loaded.status().message()));
@@ -291,21 +280,10 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
 int RunImport(const ImportCommandOptions& options, std::ostream& out,
               std::ostream& err) {
   const auto fail = [&](const Status& s) { return Fail(err, "import", s); };
-  const auto text_of = [&](const std::string& path,
-                           const char* option) -> Result<std::string> {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-      return InvalidArgument(std::string(option) + " " + path,
-                             "cannot open the file");
-    }
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-  };
   // Read and check everything first.
   std::vector<PersonRecord> records;
   for (const std::string& path : options.records) {
-    const Result<std::string> text = text_of(path, "--records");
+    const Result<std::string> text = ReadInputFile(path, "--records");
     if (!text.ok()) return fail(text.status());
     const Status read =
         ReadRecordCsv(*text, path, RecordFormat::kMarac, records);
@@ -334,7 +312,7 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   };
   for (const auto& f : files) {
     if (f.path.empty()) continue;
-    const Result<std::string> text = text_of(f.path, f.option);
+    const Result<std::string> text = ReadInputFile(f.path, f.option);
     if (!text.ok()) return fail(text.status());
     const Status read = f.read(*text);
     if (!read.ok()) return fail(read);

@@ -15,35 +15,11 @@
 
 #include "marac/identity/resolver.h"
 #include "services/cli/commands.h"
+#include "services/cli/input_file.h"
 #include "services/cli/record_csv.h"
 
 namespace marac {
 namespace {
-
-constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{2} << 30;  // 2 GiB
-
-// Reads the file given to `option` (e.g. "--in").
-Result<std::string> ReadInput(const std::string& path,
-                              std::string_view option = "--in") {
-  const std::string named = std::string(option) + " " + path;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return InvalidArgument(named, "is a directory, not a file");
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) return InvalidArgument(named, "cannot read: " + ec.message());
-  if (size > kMaxInputBytes) {
-    return InvalidArgument(named, "larger than 2 GiB");
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return InvalidArgument(named, "cannot open the file");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  file.read(text.data(), static_cast<std::streamsize>(size));
-  if (static_cast<std::uintmax_t>(file.gcount()) != size) {
-    return InvalidArgument(named, "read error");
-  }
-  return text;
-}
 
 // Writes `content` to `path` through a temporary file beside it.
 Status WriteAtomically(const std::string& path, const std::string& content,
@@ -86,7 +62,7 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
             std::ostream& err) {
   std::vector<PersonRecord> records;
   for (const std::string& path : options.inputs) {
-    const Result<std::string> text = ReadInput(path);
+    const Result<std::string> text = ReadInputFile(path);
     if (!text.ok()) {
       err << "marac link: " << text.status().message() << "\n";
       return kExitBadInput;
@@ -100,7 +76,7 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   ResolveOptions resolve;
   if (options.decisions) {
     const Result<std::string> text =
-        ReadInput(*options.decisions, "--decisions");
+        ReadInputFile(*options.decisions, "--decisions");
     std::vector<DecisionRow> rows;
     Status read = text.ok() ? ReadDecisionCsv(*text, *options.decisions, rows)
                             : text.status();
@@ -129,7 +105,8 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
     }
   }
   if (options.earlier) {
-    const Result<std::string> text = ReadInput(*options.earlier, "--earlier");
+    const Result<std::string> text =
+        ReadInputFile(*options.earlier, "--earlier");
     const Status read = text.ok() ? ReadPersonIdCsv(*text, *options.earlier,
                                                     resolve.earlier_person_of)
                                   : text.status();

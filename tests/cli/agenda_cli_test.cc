@@ -13,28 +13,14 @@
 
 #include "marac/store/store.h"
 #include "services/cli/commands.h"
+#include "tests/cli/run_cli.h"
 
 namespace marac {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-CliRun Main(std::vector<std::string> args) {
-  args.insert(args.begin(), "marac");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  std::istringstream in;
-  std::ostringstream out, err;
-  const int status =
-      RunMain(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return {status, out.str(), err.str()};
-}
+CliRun Main(std::vector<std::string> args) { return RunCli(std::move(args)); }
 
 std::string Read(const std::filesystem::path& path) {
   std::ifstream f(path, std::ios::binary);

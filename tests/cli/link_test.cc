@@ -12,6 +12,7 @@
 
 #include "services/cli/commands.h"
 #include "services/cli/record_csv.h"
+#include "tests/cli/run_cli.h"
 
 namespace marac {
 namespace {
@@ -19,21 +20,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct LinkRun {
-  int status;
-  std::string out;
-  std::string err;
-};
+using LinkRun = CliRun;
 
+// `marac link ARGS...`.
 LinkRun Link(std::vector<std::string> args) {
-  args.insert(args.begin(), {"marac", "link"});
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  std::istringstream in;
-  std::ostringstream out, err;
-  const int status =
-      RunMain(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return {status, out.str(), err.str()};
+  args.insert(args.begin(), "link");
+  return RunCli(std::move(args));
 }
 
 class TempDir {
@@ -372,18 +364,11 @@ TEST(LinkTest, SeveralInputsAndTheFebrlLayout) {
 }
 
 TEST(LinkTest, DemoLinksInventedPeopleAndReportsRepeatVictims) {
-  std::vector<std::string> args = {"marac", "demo",     "--count",
-                                   "50",    "--people", "200"};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  std::istringstream in;
-  std::ostringstream out, err;
-  ASSERT_EQ(RunMain(static_cast<int>(argv.size()), argv.data(), in, out, err),
-            0)
-      << err.str();
-  EXPECT_THAT(out.str(), HasSubstr("Identity linkage: "));
-  EXPECT_THAT(out.str(), HasSubstr("repeat victims found: "));
-  EXPECT_THAT(out.str(), HasSubstr("exact name and date matching finds"));
+  const CliRun r = RunCli({"demo", "--count", "50", "--people", "200"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Identity linkage: "));
+  EXPECT_THAT(r.out, HasSubstr("repeat victims found: "));
+  EXPECT_THAT(r.out, HasSubstr("exact name and date matching finds"));
 }
 
 TEST(LinkTest, BandsAndPlaceholdersAreConfigurable) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "services/cli/commands.h"
+#include "tests/cli/run_cli.h"
 
 namespace marac {
 namespace {
@@ -42,19 +43,8 @@ struct CommandResult {
 // Runs `marac score --today <today> -` on `input`.
 CommandResult RunScoreCommand(std::string_view input,
                               const char* today = kToday) {
-  std::vector<std::string> args = {"marac", "score", "--today", today, "-"};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::istringstream in{std::string(input)};
-  std::ostringstream out;
-  std::ostringstream err;
-  CommandResult r;
-  r.exit_status =
-      RunMain(static_cast<int>(args.size()), argv.data(), in, out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
+  CliRun run = RunCli({"score", "--today", today, "-"}, input);
+  return {run.status, std::move(run.out), std::move(run.err)};
 }
 
 // Scores one assessment that must be accepted; returns its result object, or

@@ -59,6 +59,10 @@ struct Resolution {
   std::vector<RuleReport> blocking;
   std::optional<LinkageModel> model;  // Absent when nothing could be trained.
   std::vector<NormalisedRecord> normalised;
+  // Each record's term-frequency weights under the model (empty without
+  // one): a pair (i, j) scores as model->MatchProbability(Compare(i, j),
+  // terms[i]).
+  std::vector<LinkageModel::FrequencyTerms> terms;
 };
 
 // Resolves `records`. With fewer than two records, or no candidate pair,

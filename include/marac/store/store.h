@@ -62,6 +62,10 @@ struct StoredAssessment {
   std::string result_json;  // The full explained result, as scored.
 };
 
+// A stored grade's severity: 3 high, 2 medium, 1 standard, 0 not graded
+// (or anything else).
+int GradeSeverity(std::string_view grade);
+
 // Where a referral came from, for the statistics returns.
 enum class ReferralSource {
   kPolice,
