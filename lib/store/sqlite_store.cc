@@ -133,6 +133,20 @@ CREATE TABLE review_decisions (
 ) STRICT;
 CREATE INDEX referrals_by_area_date ON referrals(area, referred_on);
 )sql",
+    // 3: the instrument version an assessment was scored on, and the IDVA
+    // allocated to each MARAC case with the victim's engagement.
+    R"sql(
+ALTER TABLE assessments ADD COLUMN instrument_version TEXT NOT NULL
+  DEFAULT '';
+CREATE TABLE idva_support (
+  referral_id TEXT PRIMARY KEY REFERENCES referrals(referral_id),
+  idva_service TEXT NOT NULL,
+  allocated_on TEXT NOT NULL,
+  engagement TEXT NOT NULL CHECK (engagement IN
+    ('not_known', 'engaged', 'declined', 'not_contactable')),
+  closed_on TEXT
+) STRICT;
+)sql",
 };
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));
 
@@ -451,6 +465,10 @@ class SqliteStore final : public Store {
       MARAC_RETURN_IF_ERROR(Required(field + ".instrument", a.instrument));
       MARAC_RETURN_IF_ERROR(
           Required(field + ".policy_version", a.policy_version));
+      if (version_ >= 3) {
+        MARAC_RETURN_IF_ERROR(
+            Required(field + ".instrument_version", a.instrument_version));
+      }
       if (a.grade != "standard" && a.grade != "medium" && a.grade != "high" &&
           a.grade != "not_graded") {
         return InvalidArgument(
@@ -466,10 +484,19 @@ class SqliteStore final : public Store {
                 KnownRecords("assessments[" + std::to_string(i) + "]",
                              assessments[i].victim_record_id, {}));
           }
+          // Files before version 3 have no instrument_version column.
           MARAC_ASSIGN_OR_RETURN(
               Statement insert,
-              db_.Prepare("INSERT INTO assessments VALUES (?1, ?2, ?3, ?4, "
-                          "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+              db_.Prepare(std::string("INSERT INTO assessments (assessment_id, "
+                                      "victim_record_id, incident_id, "
+                                      "instrument, policy_version, "
+                                      "completed_on, score, grade, "
+                                      "marac_referral, criteria, "
+                                      "high_harm_indicators, result_json") +
+                          (version_ >= 3 ? ", instrument_version" : "") +
+                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                          "?10, ?11, ?12" +
+                          (version_ >= 3 ? ", ?13" : "") + ")"));
           for (const StoredAssessment& a : assessments) {
             insert.Bind(1, a.assessment_id).Bind(2, a.victim_record_id);
             if (a.incident_id.empty()) {
@@ -486,6 +513,7 @@ class SqliteStore final : public Store {
                 .Bind(10, JsonList(a.criteria))
                 .Bind(11, JsonList(a.high_harm_indicators))
                 .Bind(12, a.result_json);
+            if (version_ >= 3) insert.Bind(13, a.instrument_version);
             MARAC_RETURN_IF_ERROR(
                 Duplicate(insert.Run(), "assessment_id", a.assessment_id));
           }
@@ -499,11 +527,14 @@ class SqliteStore final : public Store {
     MARAC_RETURN_IF_ERROR(Read(actor, "assessment", {}, [&]() -> Status {
       MARAC_ASSIGN_OR_RETURN(
           Statement select,
-          db_.Prepare("SELECT assessment_id, victim_record_id, incident_id, "
-                      "instrument, policy_version, completed_on, score, grade, "
-                      "marac_referral, criteria, high_harm_indicators, "
-                      "result_json FROM assessments ORDER BY completed_on, "
-                      "assessment_id"));
+          db_.Prepare(
+              "SELECT assessment_id, victim_record_id, incident_id, "
+              "instrument, policy_version, completed_on, score, grade, "
+              "marac_referral, criteria, high_harm_indicators, "
+              "result_json" +
+              std::string(version_ >= 3 ? ", instrument_version" : ", ''") +
+              " FROM assessments ORDER BY completed_on, "
+              "assessment_id"));
       for (;;) {
         MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
         if (!row) break;
@@ -521,6 +552,7 @@ class SqliteStore final : public Store {
         a.criteria = ParseList(select.Text(9));
         a.high_harm_indicators = ParseList(select.Text(10));
         a.result_json = select.Text(11);
+        a.instrument_version = select.Text(12);
         out.push_back(std::move(a));
       }
       return Status::Ok();
@@ -621,6 +653,108 @@ class SqliteStore final : public Store {
       return SelectReferrals(
           "WHERE (?1 = '' OR area = ?1) AND (?2 = '' OR referred_on <= ?2)",
           {std::string(area), until ? until->ToString() : ""}, out);
+    }));
+    return out;
+  }
+
+  Status PutIdvaSupport(const Actor& actor,
+                        std::span<const IdvaSupport> support) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 3) {
+      return FailedPrecondition("IDVA support needs schema version 3");
+    }
+    std::vector<std::string> ids;
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < support.size(); ++i) {
+      const IdvaSupport& x = support[i];
+      const std::string field = "idva_support[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(Required(field + ".referral_id", x.referral_id));
+      MARAC_RETURN_IF_ERROR(Required(field + ".idva_service", x.idva_service));
+      if (!seen.insert(x.referral_id).second) {
+        return InvalidArgument(field + ".referral_id",
+                               "'" + x.referral_id + "' twice in one batch");
+      }
+      if (x.closed_on && *x.closed_on < x.allocated_on) {
+        return InvalidArgument(
+            field + ".closed_on",
+            "before the allocation on " + x.allocated_on.ToString());
+      }
+      ids.push_back(x.referral_id);
+    }
+    return Write(
+        actor, AuditAction::kCollect, "idva_support", ids, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement referred,
+              db_.Prepare("SELECT referred_on FROM referrals WHERE "
+                          "referral_id = ?1"));
+          MARAC_ASSIGN_OR_RETURN(
+              Statement put,
+              db_.Prepare("INSERT INTO idva_support VALUES (?1, ?2, ?3, ?4, "
+                          "?5) ON CONFLICT(referral_id) DO UPDATE SET "
+                          "idva_service = ?2, allocated_on = ?3, engagement "
+                          "= ?4, closed_on = ?5"));
+          for (std::size_t i = 0; i < support.size(); ++i) {
+            const IdvaSupport& x = support[i];
+            const std::string field = "idva_support[" + std::to_string(i) + "]";
+            referred.Bind(1, x.referral_id);
+            MARAC_ASSIGN_OR_RETURN(const bool known, referred.Step());
+            if (!known) {
+              return InvalidArgument(
+                  field + ".referral_id",
+                  "no referral '" + x.referral_id + "' in the store");
+            }
+            MARAC_ASSIGN_OR_RETURN(
+                const Date referred_on,
+                Date::Parse("referred_on", referred.Text(0)));
+            referred.Reset();
+            if (x.allocated_on < referred_on) {
+              return InvalidArgument(
+                  field + ".allocated_on",
+                  "before the referral on " + referred_on.ToString());
+            }
+            put.Bind(1, x.referral_id)
+                .Bind(2, x.idva_service)
+                .Bind(3, x.allocated_on.ToString())
+                .Bind(4, IdvaEngagementName(x.engagement));
+            if (x.closed_on) {
+              put.Bind(5, x.closed_on->ToString());
+            } else {
+              put.BindNull(5);
+            }
+            MARAC_RETURN_IF_ERROR(put.Run());
+          }
+          return Status::Ok();
+        });
+  }
+
+  Result<std::vector<IdvaSupport>> IdvaSupports(const Actor& actor) override {
+    if (version_ < 3) {
+      return FailedPrecondition("IDVA support needs schema version 3");
+    }
+    std::vector<IdvaSupport> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "idva_support", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT referral_id, idva_service, allocated_on, "
+                      "engagement, closed_on FROM idva_support ORDER BY "
+                      "referral_id"));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        IdvaSupport x;
+        x.referral_id = select.Text(0);
+        x.idva_service = select.Text(1);
+        MARAC_ASSIGN_OR_RETURN(x.allocated_on,
+                               Date::Parse("allocated_on", select.Text(2)));
+        MARAC_ASSIGN_OR_RETURN(
+            x.engagement, ParseIdvaEngagement("engagement", select.Text(3)));
+        if (!select.IsNull(4)) {
+          MARAC_ASSIGN_OR_RETURN(x.closed_on,
+                                 Date::Parse("closed_on", select.Text(4)));
+        }
+        out.push_back(std::move(x));
+      }
+      return Status::Ok();
     }));
     return out;
   }
@@ -1139,6 +1273,32 @@ Result<ReferralSource> ParseReferralSource(std::string_view name) {
   }
   return InvalidArgument(
       "source", "'" + std::string(name) + "' is not a referral source");
+}
+
+std::string_view IdvaEngagementName(IdvaEngagement engagement) {
+  switch (engagement) {
+    case IdvaEngagement::kEngaged:
+      return "engaged";
+    case IdvaEngagement::kDeclined:
+      return "declined";
+    case IdvaEngagement::kNotContactable:
+      return "not_contactable";
+    case IdvaEngagement::kNotKnown:
+      break;
+  }
+  return "not_known";
+}
+
+Result<IdvaEngagement> ParseIdvaEngagement(std::string_view field,
+                                           std::string_view name) {
+  for (const IdvaEngagement e :
+       {IdvaEngagement::kNotKnown, IdvaEngagement::kEngaged,
+        IdvaEngagement::kDeclined, IdvaEngagement::kNotContactable}) {
+    if (IdvaEngagementName(e) == name) return e;
+  }
+  return InvalidArgument(field, "'" + std::string(name) +
+                                    "' is not not_known, engaged, declined "
+                                    "or not_contactable");
 }
 
 std::string_view AuditActionName(AuditAction action) {

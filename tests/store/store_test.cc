@@ -258,6 +258,121 @@ TEST_F(StoreTest, MigratesFromEmptyAndFromThePreviousSchema) {
   EXPECT_EQ((*fresh)->SchemaVersion(), LatestSchemaVersion());
 }
 
+StoredAssessment Assessment(std::string id, std::string instrument_version) {
+  StoredAssessment a;
+  a.assessment_id = std::move(id);
+  a.victim_record_id = "V1";
+  a.instrument = "safelives-ric";
+  a.instrument_version = std::move(instrument_version);
+  a.policy_version = "marac-default-2026.1";
+  a.completed_on = *Date::Parse("d", "2026-03-01");
+  a.score = 15;
+  a.grade = "high";
+  a.marac_referral = true;
+  a.criteria = {"visible_high_risk"};
+  a.result_json = "{}";
+  return a;
+}
+
+TEST_F(StoreTest, MigratesFromVersionTwoKeepingAssessmentsAndAddingIdva) {
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 2});
+    ASSERT_NE(old, nullptr);
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+    const std::vector<StoredAssessment> before = {Assessment("A1", "")};
+    ASSERT_TRUE(old->PutAssessments(kCoordinator, before).ok());
+    const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1")};
+    ASSERT_TRUE(old->SubmitReferrals(kCoordinator, referrals).ok());
+    const std::vector<IdvaSupport> support = {
+        {"R1", "IDVA-North", *Date::Parse("d", "2026-03-03"),
+         IdvaEngagement::kEngaged, std::nullopt}};
+    EXPECT_EQ(old->PutIdvaSupport(kCoordinator, support).code(),
+              StatusCode::kFailedPrecondition);
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), 3);
+  const Result<std::vector<StoredAssessment>> kept =
+      store->Assessments(kCoordinator);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].instrument_version, "") << "not known before v3";
+  EXPECT_EQ((*kept)[0].score, 15);
+  // From version 3 on, the instrument version is required and kept.
+  const std::vector<StoredAssessment> unversioned = {Assessment("A2", "")};
+  const Status refused = store->PutAssessments(kCoordinator, unversioned);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(),
+              HasSubstr("assessments[0].instrument_version"));
+  const std::vector<StoredAssessment> versioned = {Assessment("A2", "2025.1")};
+  ASSERT_TRUE(store->PutAssessments(kCoordinator, versioned).ok());
+  EXPECT_EQ(store->Assessments(kCoordinator)->back().instrument_version,
+            "2025.1");
+}
+
+TEST_F(StoreTest, IdvaSupportRoundTripsReplacesAndRefusesWhatCannotBe) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1")};
+  ASSERT_TRUE(store->SubmitReferrals(kCoordinator, referrals).ok());
+  const Date allocated = *Date::Parse("d", "2026-03-04");
+  const std::vector<IdvaSupport> first = {
+      {"R1", "IDVA-North", allocated, IdvaEngagement::kNotKnown, std::nullopt}};
+  ASSERT_TRUE(store->PutIdvaSupport(kCoordinator, first).ok());
+  // Engagement recorded later replaces the row.
+  const std::vector<IdvaSupport> engaged = {{"R1", "IDVA-North", allocated,
+                                             IdvaEngagement::kEngaged,
+                                             *Date::Parse("d", "2026-06-30")}};
+  ASSERT_TRUE(store->PutIdvaSupport(kCoordinator, engaged).ok());
+  const Result<std::vector<IdvaSupport>> back =
+      store->IdvaSupports(kCoordinator);
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ((*back)[0].engagement, IdvaEngagement::kEngaged);
+  EXPECT_EQ((*back)[0].closed_on, *Date::Parse("d", "2026-06-30"));
+
+  struct Bad {
+    const char* label;
+    IdvaSupport support;
+    const char* field;
+  };
+  const Bad bad[] = {
+      {"UnknownReferral",
+       {"R9", "IDVA-North", allocated, IdvaEngagement::kEngaged, std::nullopt},
+       "idva_support[0].referral_id"},
+      {"NoService",
+       {"R1", "", allocated, IdvaEngagement::kEngaged, std::nullopt},
+       "idva_support[0].idva_service"},
+      {"ClosedBeforeAllocated",
+       {"R1", "IDVA-North", allocated, IdvaEngagement::kEngaged,
+        allocated.AddDays(-1)},
+       "idva_support[0].closed_on"},
+      {"AllocatedBeforeReferral",
+       {"R1", "IDVA-North", *Date::Parse("d", "2026-03-01"),
+        IdvaEngagement::kEngaged, std::nullopt},
+       "idva_support[0].allocated_on"},
+  };
+  for (const Bad& b : bad) {
+    SCOPED_TRACE(b.label);
+    const std::vector<IdvaSupport> one = {b.support};
+    const Status s = store->PutIdvaSupport(kCoordinator, one);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(), HasSubstr(b.field));
+  }
+  EXPECT_EQ(store->IdvaSupports(kCoordinator)->at(0).engagement,
+            IdvaEngagement::kEngaged)
+      << "a refusal changes nothing";
+  EXPECT_EQ(ParseIdvaEngagement("engagement", "maybe").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(StoreTest, BadFilesAreClearErrors) {
   std::ofstream(Path("text.db")) << "this is not a database, just some text "
                                     "that happens to be long enough\n";

@@ -52,6 +52,10 @@ struct StoredAssessment {
   std::string victim_record_id;
   std::string incident_id;  // May be empty.
   std::string instrument;   // e.g. "safelives-ric"
+  // The instrument definition's version (Instrument::version()), so a
+  // result can be read against the questions it was scored on. Empty only
+  // for assessments stored before schema version 3.
+  std::string instrument_version;
   std::string policy_version;
   Date completed_on;
   int score = 0;
@@ -94,6 +98,29 @@ struct StoredReferral {
   std::string assessment_id;  // May be empty.
   std::vector<std::string> criteria;
   int children_in_household = 0;
+};
+
+// How a victim has engaged with the IDVA allocated to the case.
+enum class IdvaEngagement {
+  kNotKnown,        // Allocated; contact not yet made or not recorded.
+  kEngaged,         // Accepted support.
+  kDeclined,        // Contacted and declined support.
+  kNotContactable,  // Safe contact could not be made.
+};
+std::string_view IdvaEngagementName(IdvaEngagement engagement);
+// "not_known" | "engaged" | "declined" | "not_contactable"; kInvalidArgument
+// naming `field` otherwise.
+Result<IdvaEngagement> ParseIdvaEngagement(std::string_view field,
+                                           std::string_view name);
+
+// An IDVA allocated to a MARAC case (one per referral; a later Put with
+// the same referral replaces it, as engagement changes).
+struct IdvaSupport {
+  std::string referral_id;
+  std::string idva_service;  // The IDVA service (agency) allocated.
+  Date allocated_on;
+  IdvaEngagement engagement = IdvaEngagement::kNotKnown;
+  std::optional<Date> closed_on;  // When support ended; absent: open.
 };
 
 struct Meeting {
@@ -204,6 +231,14 @@ class Store {
   // `until`, in referral order.
   virtual Result<std::vector<StoredReferral>> Referrals(
       const Actor& actor, std::string_view area, std::optional<Date> until) = 0;
+
+  // Allocations of IDVAs to referrals, and their engagement. kInvalidArgument
+  // naming the field for an unknown referral, a closing date before the
+  // allocation, or an allocation before the referral.
+  virtual Status PutIdvaSupport(const Actor& actor,
+                                std::span<const IdvaSupport> support) = 0;
+  // Every allocation, by referral id.
+  virtual Result<std::vector<IdvaSupport>> IdvaSupports(const Actor& actor) = 0;
 
   virtual Status PutMeeting(const Actor& actor, const Meeting& meeting) = 0;
   virtual Result<std::vector<Meeting>> Meetings(const Actor& actor,
