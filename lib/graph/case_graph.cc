@@ -11,13 +11,23 @@
 namespace marac {
 namespace {
 
-enum class Kind : std::uint8_t { kPerson, kIncident, kReferral, kHousehold };
+enum class Kind : std::uint8_t {
+  kPerson,
+  kIncident,
+  kReferral,
+  kHousehold,
+  kAssessment,
+  kMeeting,
+};
 enum class EdgeKind : std::uint8_t {
   kVictimOf,       // person -> incident
   kPerpetratorOf,  // person -> incident
   kReferredIn,     // person -> referral
   kMemberOf,       // person -> household (adult)
   kChildMemberOf,  // person -> household (child)
+  kAssessedIn,     // person -> assessment
+  kAssesses,       // assessment -> incident
+  kHeardAt,        // referral -> meeting
 };
 
 struct Vertex {
@@ -38,6 +48,13 @@ struct Dated {
   double gravity = 0;
 };
 
+struct AssessmentRow {
+  std::string id;
+  Date on;
+  int severity = 0;
+  int score = 0;
+};
+
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) {
@@ -55,9 +72,13 @@ struct CaseGraph::Impl {
   std::vector<std::string> person_ids;
   std::vector<Dated> incident_rows;
   std::vector<Dated> referral_rows;
+  std::vector<AssessmentRow> assessment_rows;
+  std::vector<Dated> meeting_rows;
   std::unordered_map<std::string, VertexId> people;
   std::unordered_map<std::string, VertexId> incident_index;
   std::unordered_map<std::string, VertexId> referral_index;
+  std::unordered_map<std::string, VertexId> assessment_index;
+  std::unordered_map<std::string, VertexId> meeting_index;
   std::unordered_map<VertexId, VertexId> household_of;  // Adult -> household.
 
   VertexId Person(std::string_view id) {
@@ -97,6 +118,23 @@ struct CaseGraph::Impl {
   }
   const Dated& IncidentRow(VertexId v) const {
     return incident_rows[graph[v].index];
+  }
+  // The incident's gravity, raised by the severity of its assessments.
+  double Gravity(VertexId incident) const {
+    double gravity = IncidentRow(incident).gravity;
+    In(incident, EdgeKind::kAssesses, [&](VertexId a) {
+      gravity = std::max(
+          gravity,
+          static_cast<double>(assessment_rows[graph[a].index].severity));
+    });
+    return gravity;
+  }
+  static std::optional<VertexId> Find(
+      const std::unordered_map<std::string, VertexId>& index,
+      std::string_view id) {
+    const auto it = index.find(std::string(id));
+    if (it == index.end()) return std::nullopt;
+    return it->second;
   }
 };
 
@@ -172,6 +210,86 @@ Status CaseGraph::AddReferral(const GraphReferral& referral) {
   g.referral_index.emplace(referral.referral_id, v);
   boost::add_edge(g.Person(referral.victim), v, Edge{EdgeKind::kReferredIn},
                   g.graph);
+  return Status::Ok();
+}
+
+Status CaseGraph::AddAssessment(const GraphAssessment& assessment) {
+  Impl& g = *impl_;
+  if (assessment.assessment_id.empty()) {
+    return InvalidArgument("assessment.assessment_id", "empty");
+  }
+  if (g.assessment_index.contains(assessment.assessment_id)) {
+    return InvalidArgument("assessment.assessment_id",
+                           "'" + assessment.assessment_id + "' already added");
+  }
+  if (assessment.victim.empty()) {
+    return InvalidArgument("assessment.victim", "empty");
+  }
+  if (assessment.severity < 0 || assessment.severity > 3) {
+    return InvalidArgument("assessment.severity", "must be 0 to 3");
+  }
+  if (assessment.score < 0) {
+    return InvalidArgument("assessment.score", "negative");
+  }
+  std::optional<VertexId> incident;
+  if (!assessment.incident_id.empty()) {
+    incident = Impl::Find(g.incident_index, assessment.incident_id);
+    if (!incident) {
+      return InvalidArgument("assessment.incident_id",
+                             "'" + assessment.incident_id +
+                                 "' is not in the graph (add it first)");
+    }
+  }
+  const VertexId v = boost::add_vertex(
+      Vertex{Kind::kAssessment,
+             static_cast<std::uint32_t>(g.assessment_rows.size())},
+      g.graph);
+  g.assessment_rows.push_back({assessment.assessment_id,
+                               assessment.completed_on, assessment.severity,
+                               assessment.score});
+  g.assessment_index.emplace(assessment.assessment_id, v);
+  boost::add_edge(g.Person(assessment.victim), v, Edge{EdgeKind::kAssessedIn},
+                  g.graph);
+  if (incident) {
+    boost::add_edge(v, *incident, Edge{EdgeKind::kAssesses}, g.graph);
+  }
+  return Status::Ok();
+}
+
+Status CaseGraph::AddMeeting(const GraphMeeting& meeting) {
+  Impl& g = *impl_;
+  if (meeting.meeting_id.empty()) {
+    return InvalidArgument("meeting.meeting_id", "empty");
+  }
+  if (g.meeting_index.contains(meeting.meeting_id)) {
+    return InvalidArgument("meeting.meeting_id",
+                           "'" + meeting.meeting_id + "' already added");
+  }
+  const VertexId v = boost::add_vertex(
+      Vertex{Kind::kMeeting, static_cast<std::uint32_t>(g.meeting_rows.size())},
+      g.graph);
+  g.meeting_rows.push_back({meeting.meeting_id, meeting.date, 0});
+  g.meeting_index.emplace(meeting.meeting_id, v);
+  return Status::Ok();
+}
+
+Status CaseGraph::AddHearing(std::string_view referral_id,
+                             std::string_view meeting_id) {
+  Impl& g = *impl_;
+  const std::optional<VertexId> r = Impl::Find(g.referral_index, referral_id);
+  if (!r) {
+    return InvalidArgument(
+        "hearing.referral_id",
+        "'" + std::string(referral_id) + "' is not in the graph");
+  }
+  const std::optional<VertexId> m = Impl::Find(g.meeting_index, meeting_id);
+  if (!m) {
+    return InvalidArgument("hearing.meeting_id", "'" + std::string(meeting_id) +
+                                                     "' is not in the graph");
+  }
+  bool known = false;
+  g.Out(*r, EdgeKind::kHeardAt, [&](VertexId x) { known = known || x == *m; });
+  if (!known) boost::add_edge(*r, *m, Edge{EdgeKind::kHeardAt}, g.graph);
   return Status::Ok();
 }
 
@@ -272,7 +390,7 @@ PerpetratorScore CaseGraph::Score(std::string_view perpetrator,
       const Dated& row = g.IncidentRow(i);
       if (row.on < from || row.on > as_of) return;
       ++out.incidents;
-      gravity_sum += row.gravity;
+      gravity_sum += g.Gravity(i);
       if (!last || row.on > *last) last = row.on;
     });
   }
@@ -364,9 +482,95 @@ std::vector<std::string> CaseGraph::IncidentsOf(std::string_view person) const {
   return out;
 }
 
+std::vector<Hearing> CaseGraph::HearingsOf(std::string_view person) const {
+  const Impl& g = *impl_;
+  std::vector<Hearing> out;
+  const std::optional<VertexId> v = g.FindPerson(person);
+  if (!v) return out;
+  g.Out(*v, EdgeKind::kReferredIn, [&](VertexId r) {
+    g.Out(r, EdgeKind::kHeardAt, [&](VertexId m) {
+      const Dated& meeting = g.meeting_rows[g.graph[m].index];
+      out.push_back(
+          {g.referral_rows[g.graph[r].index].id, meeting.id, meeting.on});
+    });
+  });
+  std::sort(out.begin(), out.end(), [](const Hearing& a, const Hearing& b) {
+    if (a.date != b.date) return a.date < b.date;
+    if (a.meeting_id != b.meeting_id) return a.meeting_id < b.meeting_id;
+    return a.referral_id < b.referral_id;
+  });
+  return out;
+}
+
+std::optional<Hearing> CaseGraph::HeardBefore(std::string_view referral_id,
+                                              Date before) const {
+  const Impl& g = *impl_;
+  const std::optional<VertexId> r = Impl::Find(g.referral_index, referral_id);
+  std::optional<Hearing> first;
+  if (!r) return first;
+  g.Out(*r, EdgeKind::kHeardAt, [&](VertexId m) {
+    const Dated& meeting = g.meeting_rows[g.graph[m].index];
+    if (!(meeting.on < before)) return;
+    if (!first || meeting.on < first->date ||
+        (meeting.on == first->date && meeting.id < first->meeting_id)) {
+      first = Hearing{std::string(referral_id), meeting.id, meeting.on};
+    }
+  });
+  return first;
+}
+
+RiskTrend CaseGraph::RiskTrendOf(std::string_view victim, Date as_of) const {
+  const Impl& g = *impl_;
+  RiskTrend out;
+  const AssessmentRow* intake = nullptr;
+  const AssessmentRow* latest = nullptr;
+  const auto before = [](const AssessmentRow* a, const AssessmentRow* b) {
+    return a->on != b->on ? a->on < b->on : a->id < b->id;
+  };
+  const std::optional<VertexId> v = g.FindPerson(victim);
+  if (v) {
+    g.Out(*v, EdgeKind::kAssessedIn, [&](VertexId a) {
+      const AssessmentRow& row = g.assessment_rows[g.graph[a].index];
+      if (as_of < row.on) return;
+      ++out.assessments;
+      if (intake == nullptr || before(&row, intake)) intake = &row;
+      if (latest == nullptr || before(latest, &row)) latest = &row;
+    });
+  }
+  if (out.assessments < 2) {
+    out.reason = std::string(victim) + " has " +
+                 std::to_string(out.assessments) + " assessment" +
+                 (out.assessments == 1 ? "" : "s") + " up to " +
+                 as_of.ToString() + ": no reassessment to compare";
+    if (intake != nullptr) {
+      out.intake_id = out.latest_id = intake->id;
+      out.intake_score = out.latest_score = intake->score;
+      out.intake_severity = out.latest_severity = intake->severity;
+    }
+    return out;
+  }
+  out.intake_id = intake->id;
+  out.latest_id = latest->id;
+  out.intake_score = intake->score;
+  out.latest_score = latest->score;
+  out.intake_severity = intake->severity;
+  out.latest_severity = latest->severity;
+  out.reduced = latest->score < intake->score;
+  out.reason = "Intake " + intake->id + " on " + intake->on.ToString() +
+               " scored " + std::to_string(intake->score) + ", latest " +
+               latest->id + " on " + latest->on.ToString() + " scored " +
+               std::to_string(latest->score) +
+               (out.reduced ? ": risk fell" : ": risk did not fall");
+  return out;
+}
+
 std::size_t CaseGraph::people() const { return impl_->person_ids.size(); }
 std::size_t CaseGraph::incidents() const { return impl_->incident_rows.size(); }
 std::size_t CaseGraph::referrals() const { return impl_->referral_rows.size(); }
+std::size_t CaseGraph::assessments() const {
+  return impl_->assessment_rows.size();
+}
+std::size_t CaseGraph::meetings() const { return impl_->meeting_rows.size(); }
 const GraphPolicy& CaseGraph::policy() const { return impl_->policy; }
 
 }  // namespace marac

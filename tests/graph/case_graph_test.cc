@@ -129,5 +129,94 @@ TEST(CaseGraphTest, BadUpdatesNameTheFieldAndChangeNothing) {
   EXPECT_EQ(g.people(), 2u);
 }
 
+TEST(CaseGraphTest, AnAssessmentOfAnIncidentRaisesItsGravity) {
+  CaseGraph g;
+  ASSERT_TRUE(g.AddIncident({"I1", D("2026-01-10"), "V1", {"X"}, 0}).ok());
+  const PerpetratorScore before = g.Score("X", D("2026-01-10"));
+  EXPECT_EQ(before.gravity, 0);
+  ASSERT_TRUE(g.AddAssessment({"A1", "V1", "I1", D("2026-01-11"), 3, 15}).ok());
+  const PerpetratorScore after = g.Score("X", D("2026-01-10"));
+  EXPECT_DOUBLE_EQ(after.gravity, 1.0) << "high of max_gravity 3";
+  EXPECT_GT(after.score, before.score);
+  EXPECT_EQ(g.assessments(), 1u);
+}
+
+TEST(CaseGraphTest, BadAssessmentsMeetingsAndHearingsNameTheField) {
+  CaseGraph g;
+  ASSERT_TRUE(g.AddReferral({"R1", "V1", D("2026-01-05")}).ok());
+  ASSERT_TRUE(g.AddMeeting({"M1", "North", D("2026-01-20")}).ok());
+  struct Bad {
+    const char* label;
+    Status status;
+    const char* field;
+  };
+  const Bad bad[] = {
+      {"NoId", g.AddAssessment({"", "V1", "", D("2026-01-01"), 1, 3}),
+       "assessment.assessment_id"},
+      {"NoVictim", g.AddAssessment({"A1", "", "", D("2026-01-01"), 1, 3}),
+       "assessment.victim"},
+      {"Severity", g.AddAssessment({"A1", "V1", "", D("2026-01-01"), 4, 3}),
+       "assessment.severity"},
+      {"UnknownIncident",
+       g.AddAssessment({"A1", "V1", "I9", D("2026-01-01"), 1, 3}),
+       "assessment.incident_id"},
+      {"RepeatedMeeting", g.AddMeeting({"M1", "North", D("2026-02-20")}),
+       "meeting.meeting_id"},
+      {"UnknownReferral", g.AddHearing("R9", "M1"), "hearing.referral_id"},
+      {"UnknownMeeting", g.AddHearing("R1", "M9"), "hearing.meeting_id"},
+  };
+  for (const Bad& b : bad) {
+    SCOPED_TRACE(b.label);
+    EXPECT_EQ(b.status.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(b.status.message(), HasSubstr(b.field));
+  }
+  EXPECT_EQ(g.assessments(), 0u) << "nothing half-added";
+  EXPECT_EQ(g.meetings(), 1u);
+}
+
+TEST(CaseGraphTest, HearingsCountOnlyMeetingsBeforeTheDate) {
+  CaseGraph g;
+  ASSERT_TRUE(g.AddReferral({"R1", "V1", D("2026-01-05")}).ok());
+  ASSERT_TRUE(g.AddReferral({"R2", "V1", D("2026-03-01")}).ok());
+  ASSERT_TRUE(g.AddMeeting({"M1", "North", D("2026-01-20")}).ok());
+  ASSERT_TRUE(g.AddMeeting({"M2", "North", D("2026-03-17")}).ok());
+  ASSERT_TRUE(g.AddHearing("R1", "M1").ok());
+  ASSERT_TRUE(g.AddHearing("R1", "M1").ok()) << "again: nothing added";
+  ASSERT_TRUE(g.AddHearing("R2", "M2").ok());
+  const std::vector<Hearing> heard = g.HearingsOf("V1");
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[0].meeting_id, "M1");
+  EXPECT_EQ(heard[1].referral_id, "R2");
+  // R1 was heard on 2026-01-20: before the next meeting, not before itself.
+  ASSERT_TRUE(g.HeardBefore("R1", D("2026-01-21")).has_value());
+  EXPECT_EQ(g.HeardBefore("R1", D("2026-01-21"))->meeting_id, "M1");
+  EXPECT_FALSE(g.HeardBefore("R1", D("2026-01-20")).has_value());
+  EXPECT_FALSE(g.HeardBefore("R9", D("2027-01-01")).has_value());
+  EXPECT_TRUE(g.HearingsOf("V9").empty());
+}
+
+TEST(CaseGraphTest, RiskTrendComparesIntakeWithTheLatestUpToTheDate) {
+  CaseGraph g;
+  ASSERT_TRUE(g.AddAssessment({"A1", "V1", "", D("2026-01-05"), 3, 16}).ok());
+  const RiskTrend one = g.RiskTrendOf("V1", D("2026-06-01"));
+  EXPECT_EQ(one.assessments, 1u);
+  EXPECT_FALSE(one.reduced);
+  EXPECT_THAT(one.reason, HasSubstr("no reassessment"));
+  ASSERT_TRUE(g.AddAssessment({"A2", "V1", "", D("2026-03-05"), 2, 11}).ok());
+  ASSERT_TRUE(g.AddAssessment({"A3", "V1", "", D("2026-08-05"), 3, 17}).ok());
+  // Up to June: A2 is the latest and lower than the intake.
+  const RiskTrend june = g.RiskTrendOf("V1", D("2026-06-01"));
+  EXPECT_EQ(june.assessments, 2u);
+  EXPECT_EQ(june.intake_id, "A1");
+  EXPECT_EQ(june.latest_id, "A2");
+  EXPECT_TRUE(june.reduced);
+  EXPECT_THAT(june.reason, HasSubstr("risk fell"));
+  // On the day of A3 it counts, and risk has not fallen.
+  const RiskTrend august = g.RiskTrendOf("V1", D("2026-08-05"));
+  EXPECT_EQ(august.latest_id, "A3");
+  EXPECT_EQ(august.latest_severity, 3);
+  EXPECT_FALSE(august.reduced);
+}
+
 }  // namespace
 }  // namespace marac

@@ -1,10 +1,12 @@
-// The case graph: resolved people, incidents, referrals and households,
-// with victim-of, perpetrator-of, referred-in and member-of edges (a
-// Boost.Graph adjacency list inside; no Boost type in this header). It
-// answers the questions a MARAC chair asks, each answer with its reason:
-// is this victim a repeat, has this perpetrator harmed others, how
-// pressing is this perpetrator, and who else surrounds this case.
-// Updates are incremental: adding a referral or an incident never rebuilds.
+// The case graph: resolved people, incidents, assessments, referrals,
+// meetings and households, with victim-of, perpetrator-of, assessed-in,
+// assesses (assessment to incident), referred-in, heard-at (referral to
+// meeting) and member-of edges (a Boost.Graph adjacency list inside; no
+// Boost type in this header). It answers the questions a MARAC chair asks,
+// each answer with its reason: is this victim a repeat, has this
+// perpetrator harmed others, how pressing is this perpetrator, has this
+// case been heard, has the victim's risk fallen, and who else surrounds
+// this case. Updates are incremental: adding anything never rebuilds.
 //
 //   CaseGraph g;
 //   g.AddIncident({"INC-1", date, "P000001", {"P000002"}, 2});
@@ -58,6 +60,24 @@ struct GraphIncident {
   double gravity = 0;
 };
 
+// A risk assessment of a victim, optionally of one incident in the graph.
+// An incident's gravity in Score is the larger of its own and the severity
+// of the assessments of it.
+struct GraphAssessment {
+  std::string assessment_id;
+  std::string victim;       // Person id.
+  std::string incident_id;  // Empty: not of an incident in the graph.
+  Date completed_on;
+  int severity = 0;  // 3 high, 2 medium, 1 standard, 0 not graded.
+  int score = 0;     // The checklist's yes count.
+};
+
+struct GraphMeeting {
+  std::string meeting_id;
+  std::string area;
+  Date date;
+};
+
 struct GraphReferral {
   std::string referral_id;
   std::string victim;  // Person id.
@@ -82,6 +102,28 @@ struct PerpetratorScore {
   double frequency = 0;       // F
   double gravity = 0;         // G
   std::size_t incidents = 0;  // In the window.
+  std::string reason;
+};
+
+// A referral heard at a meeting.
+struct Hearing {
+  std::string referral_id;
+  std::string meeting_id;
+  Date date;  // The meeting's.
+};
+
+// A victim's risk between the first (intake) and the latest assessment up
+// to a date: fell when the latest has fewer yes answers than the intake
+// (the measure of the statistics returns).
+struct RiskTrend {
+  std::size_t assessments = 0;  // Up to the date.
+  std::string intake_id;
+  std::string latest_id;
+  int intake_score = 0;
+  int latest_score = 0;
+  int intake_severity = 0;
+  int latest_severity = 0;
+  bool reduced = false;
   std::string reason;
 };
 
@@ -110,6 +152,16 @@ class CaseGraph {
   // empty or repeated id, or a perpetrator who is also the victim.
   Status AddIncident(const GraphIncident& incident);
   Status AddReferral(const GraphReferral& referral);
+  // kInvalidArgument naming the field for an empty or repeated id, a
+  // severity outside 0-3, a negative score, or an incident id that is not
+  // in the graph (add the incident first).
+  Status AddAssessment(const GraphAssessment& assessment);
+  // kInvalidArgument for an empty or repeated meeting id.
+  Status AddMeeting(const GraphMeeting& meeting);
+  // `referral_id` heard at `meeting_id` (both already added); hearing the
+  // same pair again adds nothing. kInvalidArgument naming the field for an
+  // unknown id.
+  Status AddHearing(std::string_view referral_id, std::string_view meeting_id);
   // A child in the household of `adult` (both person ids).
   Status AddChild(std::string_view adult, std::string_view child);
 
@@ -121,6 +173,14 @@ class CaseGraph {
                                  Date as_of) const;
   PerpetratorScore Score(std::string_view perpetrator, Date as_of) const;
   Network NetworkAround(std::string_view person) const;
+  // Hearings of `person`'s referrals, by meeting date then ids.
+  std::vector<Hearing> HearingsOf(std::string_view person) const;
+  // The first meeting that heard `referral_id` before `before` (a meeting
+  // on that date does not count), if any.
+  std::optional<Hearing> HeardBefore(std::string_view referral_id,
+                                     Date before) const;
+  // Intake against latest assessment of `victim` up to `as_of`.
+  RiskTrend RiskTrendOf(std::string_view victim, Date as_of) const;
 
   // Incidents where `person` is the victim (ids, by date).
   std::vector<std::string> IncidentsOf(std::string_view person) const;
@@ -128,6 +188,8 @@ class CaseGraph {
   std::size_t people() const;
   std::size_t incidents() const;
   std::size_t referrals() const;
+  std::size_t assessments() const;
+  std::size_t meetings() const;
   const GraphPolicy& policy() const;
 
  private:
