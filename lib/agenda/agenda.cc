@@ -103,13 +103,31 @@ std::string Flags(const RankedCase& r) {
   std::vector<std::string> flags;
   if (r.escalated) flags.push_back("ESCALATED (waited past limit)");
   if (r.item.repeat) flags.push_back("repeat");
-  if (r.item.serial_perpetrator) flags.push_back("serial perpetrator");
+  if (r.item.last_referral_on) {
+    flags.push_back("last referral " + r.item.last_referral_on->ToString());
+  }
+  if (r.item.prior_incidents > 0) {
+    flags.push_back(std::to_string(r.item.prior_incidents) + " prior incident" +
+                    (r.item.prior_incidents == 1 ? "" : "s"));
+  }
+  if (r.item.serial_perpetrator) {
+    flags.push_back(r.item.perpetrator_victims > 0
+                        ? "serial perpetrator (" +
+                              std::to_string(r.item.perpetrator_victims) +
+                              " victims)"
+                        : std::string("serial perpetrator"));
+  }
   if (r.under_18) flags.push_back("UNDER 18: safeguarding");
   if (r.item.children > 0) {
     flags.push_back(std::to_string(r.item.children) +
                     (r.item.children == 1 ? " child" : " children"));
   }
-  if (r.item.idva_allocated) flags.push_back("IDVA allocated");
+  if (r.item.idva_allocated) {
+    flags.push_back(r.item.idva_engagement.empty() ||
+                            r.item.idva_engagement == "not_known"
+                        ? std::string("IDVA allocated")
+                        : "IDVA allocated (" + r.item.idva_engagement + ")");
+  }
   for (const std::string& h : r.item.high_harm_indicators) flags.push_back(h);
   std::string out;
   for (const std::string& f : flags) {
@@ -183,7 +201,15 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
   if (r.item.serial_perpetrator) j["serial_reason"] = r.item.serial_reason;
   j["children"] = r.item.children;
   j["under_18"] = r.under_18;
+  if (r.item.last_referral_on) {
+    j["last_referral_on"] = r.item.last_referral_on->ToString();
+  } else {
+    j["last_referral_on"] = nullptr;
+  }
+  j["prior_incidents"] = r.item.prior_incidents;
+  j["perpetrator_victims"] = r.item.perpetrator_victims;
   j["idva_allocated"] = r.item.idva_allocated;
+  if (r.item.idva_allocated) j["idva_engagement"] = r.item.idva_engagement;
   j["days_waiting"] = r.days_waiting;
   j["escalated"] = r.escalated;
   j["priority"] = r.priority;

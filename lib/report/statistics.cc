@@ -122,6 +122,10 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
   int children = 0;
   int non_police = 0;
   std::set<std::string> repeat_victims;
+  std::unordered_map<std::string, const IdvaSupport*> idva_of;
+  for (const IdvaSupport& x : in.idva) idva_of.emplace(x.referral_id, &x);
+  int idva_supported = 0;
+  int idva_engaged = 0;
   for (const StoredReferral* r : referrals) {
     const std::string v = person(r->victim_record_id);
     const auto last = last_referral.find(v);
@@ -136,6 +140,11 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
       repeat_victims.insert(v);
     }
     children += r->children_in_household;
+    const auto support = idva_of.find(r->referral_id);
+    if (support != idva_of.end() && !(to < support->second->allocated_on)) {
+      ++idva_supported;
+      idva_engaged += support->second->engagement == IdvaEngagement::kEngaged;
+    }
     const std::string source(ReferralSourceName(r->source));
     non_police += source != "police";
     ++s.referrals_by_agency[r->agency];
@@ -201,10 +210,19 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
        "Victims whose risk fell between intake and latest assessment",
        share(reduced, reassessed), std::nullopt,
        std::to_string(reassessed) + " victims assessed more than once"},
-      {"idva_supported_share", "MARAC cases supported by an IDVA", std::nullopt,
-       std::nullopt, "not recorded in the store"},
-      {"idva_engaged_share", "MARAC cases engaged with an IDVA", std::nullopt,
-       std::nullopt, "not recorded in the store"},
+      {"idva_supported_share", "MARAC cases supported by an IDVA",
+       in.idva.empty() ? std::nullopt : share(idva_supported, cases),
+       std::nullopt,
+       in.idva.empty() ? "no IDVA allocations recorded in the store"
+                       : std::to_string(idva_supported) +
+                             " cases referred in the period with an IDVA "
+                             "allocated by its end"},
+      {"idva_engaged_share", "Of those, engaged with the IDVA",
+       in.idva.empty() ? std::nullopt : share(idva_engaged, idva_supported),
+       std::nullopt,
+       in.idva.empty() ? "no IDVA allocations recorded in the store"
+                       : std::to_string(idva_engaged) + " engaged of " +
+                             std::to_string(idva_supported) + " supported"},
   };
   Figure per_10k{"cases_per_10k_women",
                  "MARAC cases per 10,000 adult women, a year", std::nullopt,

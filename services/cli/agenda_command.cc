@@ -49,6 +49,8 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
                          store.Agendas(actor));
   MARAC_ASSIGN_OR_RETURN(const std::vector<Meeting> meetings,
                          store.Meetings(actor, ""));
+  MARAC_ASSIGN_OR_RETURN(const std::vector<IdvaSupport> idva,
+                         store.IdvaSupports(actor));
 
   std::unordered_map<std::string, const PersonRecord*> record_of;
   for (const PersonRecord& r : records) record_of.emplace(r.record_id, &r);
@@ -60,51 +62,64 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
     return it == person_of.end() ? "record:" + record : it->second;
   };
   std::unordered_map<std::string, const StoredAssessment*> assessment_of;
-  std::unordered_map<std::string, std::string> grade_of_incident;
   for (const StoredAssessment& a : assessments) {
     assessment_of.emplace(a.assessment_id, &a);
-    if (!a.incident_id.empty()) grade_of_incident[a.incident_id] = a.grade;
   }
   std::unordered_map<std::string, const StoredIncident*> incident_of;
 
+  // The graph: incidents, then the assessments of them (their grade is the
+  // incident's gravity), referrals, meetings and what each meeting heard.
   CaseGraph graph;
   for (const StoredIncident& i : incidents) {
     incident_of.emplace(i.incident_id, &i);
     GraphIncident g{
-        i.incident_id,
-        i.occurred_on,
-        person(i.victim_record_id),
-        {},
-        static_cast<double>(GradeSeverity(grade_of_incident[i.incident_id]))};
+        i.incident_id, i.occurred_on, person(i.victim_record_id), {}, 0};
     for (const std::string& p : i.perpetrator_record_ids) {
       const std::string pid = person(p);
       if (pid != g.victim) g.perpetrators.push_back(pid);
     }
     MARAC_RETURN_IF_ERROR(graph.AddIncident(g));
   }
+  for (const StoredAssessment& a : assessments) {
+    MARAC_RETURN_IF_ERROR(graph.AddAssessment(
+        {a.assessment_id, person(a.victim_record_id),
+         incident_of.contains(a.incident_id) ? a.incident_id : "",
+         a.completed_on, GradeSeverity(a.grade), a.score}));
+  }
+  std::set<std::string> referral_ids;
   for (const StoredReferral& r : referrals) {
     MARAC_RETURN_IF_ERROR(graph.AddReferral(
         {r.referral_id, person(r.victim_record_id), r.referred_on}));
+    referral_ids.insert(r.referral_id);
   }
-  // Heard: listed on the agenda of an earlier meeting.
-  std::map<std::string, Date> meeting_date;
-  for (const Meeting& m : meetings) meeting_date.emplace(m.meeting_id, m.date);
-  std::set<std::string> heard;
+  // Heard: listed on the stored agenda of a meeting.
+  for (const Meeting& m : meetings) {
+    MARAC_RETURN_IF_ERROR(graph.AddMeeting({m.meeting_id, m.area, m.date}));
+  }
   for (const StoredAgenda& a : agendas) {
-    const auto when = meeting_date.find(a.meeting_id);
-    if (when == meeting_date.end() || !(when->second < meeting.date)) continue;
     const nlohmann::json j = nlohmann::json::parse(a.json, nullptr, false);
-    if (!j.is_object() || !j.contains("cases")) continue;
+    if (!j.is_object() || !j.contains("cases") || !j["cases"].is_array()) {
+      return Status(
+          StatusCode::kDataLoss,
+          "agenda '" + a.agenda_id + "' in the store is not an agenda's JSON");
+    }
     for (const auto& c : j["cases"]) {
-      if (c.contains("referral_id") && c["referral_id"].is_string()) {
-        heard.insert(c["referral_id"].get<std::string>());
+      if (!c.is_object() || !c.contains("referral_id") ||
+          !c["referral_id"].is_string()) {
+        continue;
       }
+      const std::string id = c["referral_id"].get<std::string>();
+      // Referrals of other areas are not in this graph.
+      if (!referral_ids.contains(id)) continue;
+      MARAC_RETURN_IF_ERROR(graph.AddHearing(id, a.meeting_id));
     }
   }
+  std::unordered_map<std::string, const IdvaSupport*> idva_of;
+  for (const IdvaSupport& x : idva) idva_of.emplace(x.referral_id, &x);
 
   std::vector<AgendaCase> cases;
   for (const StoredReferral& r : referrals) {
-    if (heard.contains(r.referral_id)) continue;
+    if (graph.HeardBefore(r.referral_id, meeting.date)) continue;
     AgendaCase c;
     c.referral_id = r.referral_id;
     c.case_reference = r.referral_id;
@@ -136,14 +151,31 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
         graph.RepeatVictim(person(r.victim_record_id), incident_on);
     c.repeat = repeat.repeat;
     c.repeat_reason = repeat.reason;
+    c.last_referral_on = repeat.last_referral;
+    for (const std::string& id :
+         graph.IncidentsOf(person(r.victim_record_id))) {
+      const auto prior = incident_of.find(id);
+      if (prior != incident_of.end() &&
+          prior->second->occurred_on < incident_on) {
+        ++c.prior_incidents;
+      }
+    }
     for (const std::string& p : r.perpetrator_record_ids) {
       const SerialAnswer serial =
           graph.SerialPerpetrator(person(p), meeting.date);
-      if (serial.serial) {
+      c.perpetrator_victims = std::max(c.perpetrator_victims,
+                                       static_cast<int>(serial.victims.size()));
+      if (serial.serial && !c.serial_perpetrator) {
         c.serial_perpetrator = true;
         c.serial_reason = serial.reason;
-        break;
       }
+    }
+    const auto support = idva_of.find(r.referral_id);
+    if (support != idva_of.end() &&
+        !(meeting.date < support->second->allocated_on)) {
+      c.idva_allocated = true;
+      c.idva_engagement =
+          std::string(IdvaEngagementName(support->second->engagement));
     }
     cases.push_back(std::move(c));
   }
@@ -261,7 +293,8 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
         load(s.Assessments(actor), input.assessments),
         load(s.Referrals(actor, "", std::nullopt), input.referrals),
         load(s.Meetings(actor, ""), input.meetings),
-        load(s.Agendas(actor), input.agendas)}) {
+        load(s.Agendas(actor), input.agendas),
+        load(s.IdvaSupports(actor), input.idva)}) {
     if (!loaded.ok()) return fail(loaded);
   }
   const Result<Statistics> statistics = ComputeStatistics(
@@ -292,6 +325,7 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   std::vector<StoredIncident> incidents;
   std::vector<StoredAssessment> assessments;
   std::vector<StoredReferral> referrals;
+  std::vector<IdvaSupport> idva;
   const struct {
     const std::string& path;
     const char* option;
@@ -308,6 +342,10 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
       {options.referrals, "--referrals",
        [&](const std::string& t) {
          return ReadReferralCsv(t, options.referrals, referrals);
+       }},
+      {options.idva, "--idva",
+       [&](const std::string& t) {
+         return ReadIdvaSupportCsv(t, options.idva, idva);
        }},
   };
   for (const auto& f : files) {
@@ -340,12 +378,17 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     if (!s.ok()) return fail(s.status());
     for (const SubmitOutcome& o : *s) duplicates += o.duplicate;
   }
+  if (!idva.empty()) {
+    const Status s = store.PutIdvaSupport(actor, idva);
+    if (!s.ok()) return fail(s);
+  }
   out << "marac import: " << records.size() << " records, " << incidents.size()
       << " incidents, " << assessments.size() << " assessments, "
       << referrals.size() - duplicates << " referrals stored";
   if (duplicates > 0) {
     out << " (" << duplicates << " already stored, not repeated)";
   }
+  if (!idva.empty()) out << "; " << idva.size() << " IDVA allocations stored";
   out << "\n";
   if (!options.link) return kExitOk;
 

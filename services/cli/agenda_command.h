@@ -54,13 +54,15 @@ struct ImportCommandOptions {
   std::string incidents;             // --incidents CSV
   std::string assessments;           // --assessments CSV
   std::string referrals;             // --referrals CSV
+  std::string idva;                  // --idva CSV (IDVA allocations)
   bool link = false;  // --link: resolve every stored record into people
   std::string user;   // --user (audit); default $USER
 };
 
 // `marac import`: a coordinator's files into the store. Every file is read
 // and checked before anything is written; each file is then written in one
-// transaction, in the order records, incidents, assessments, referrals.
+// transaction, in the order records, incidents, assessments, referrals,
+// IDVA allocations.
 int RunImport(const ImportCommandOptions& options, std::ostream& out,
               std::ostream& err);
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <random>
 #include <set>
 #include <string>
 
@@ -188,6 +189,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     a.victim_record_id = victim.record_id;
     a.incident_id = i.incident_id;
     a.instrument = i.assessment.instrument;
+    a.instrument_version = score->instrument().version();
     a.policy_version = scorer.policy().version;
     a.completed_on = i.occurred_on;
     a.score = score->score;
@@ -247,6 +249,32 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       !check(store.PutIncidents(system, incidents), "incidents") ||
       !check(store.PutAssessments(system, assessments), "assessments") ||
       !check(store.SubmitReferrals(system, referrals).status(), "referrals")) {
+    return kExitFailure;
+  }
+  // IDVA support as the local example reports it (domain.md section 9):
+  // about 82% of MARAC cases get an IDVA within a few days of referral,
+  // and about 88% of those engage; support closes after three to six
+  // months when the year has room for it.
+  std::vector<IdvaSupport> idva;
+  std::mt19937_64 idva_random(options.seed ^ 0x1D7A5u);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (const StoredReferral& r : referrals) {
+    if (unit(idva_random) >= 0.82) continue;
+    IdvaSupport x;
+    x.referral_id = r.referral_id;
+    x.idva_service = "IDVA service " + borough.area;
+    x.allocated_on = r.referred_on.AddDays(
+        static_cast<std::int64_t>(unit(idva_random) * 5.0));
+    const double engagement = unit(idva_random);
+    x.engagement = engagement < 0.88   ? IdvaEngagement::kEngaged
+                   : engagement < 0.95 ? IdvaEngagement::kDeclined
+                                       : IdvaEngagement::kNotContactable;
+    const Date closed = x.allocated_on.AddDays(
+        90 + static_cast<std::int64_t>(unit(idva_random) * 90.0));
+    if (closed < borough.first_day.AddDays(364)) x.closed_on = closed;
+    idva.push_back(std::move(x));
+  }
+  if (!check(store.PutIdvaSupport(system, idva), "IDVA support")) {
     return kExitFailure;
   }
 
@@ -322,7 +350,8 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       << "  assessments by grade: standard " << by_grade[0] << ", medium "
       << by_grade[1] << ", high " << by_grade[2] << ", not graded "
       << by_grade[3] << "\n"
-      << "  MARAC referrals: " << referrals.size()
+      << "  MARAC referrals: " << referrals.size() << " (" << idva.size()
+      << " with an IDVA allocated)"
       << "; meetings held: " << meetings_held
       << " (every four weeks, 240 minutes: 16 cases)\n"
       << "\nNext meeting: " << meeting << " (referral cut-off "

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "lib/common/strict_json.h"
+#include "marac/assess/instrument.h"
 #include "marac/common/date.h"
 #include "marac/identity/stable_ids.h"
 
@@ -174,15 +175,25 @@ Result<Rows> ReadColumns(std::string_view text, const std::string& source,
   std::vector<std::size_t> at;
   std::vector<std::string> names;
   std::vector<bool> optional;
+  std::vector<bool> may_be_absent;
   for (const char* column : columns) {
     std::string name = column;
-    optional.push_back(!name.empty() && name.back() == '?');
-    if (optional.back()) name.pop_back();
+    may_be_absent.push_back(!name.empty() && name.back() == '~');
+    if (may_be_absent.back()) name.pop_back();
+    optional.push_back(may_be_absent.back() ||
+                       (!name.empty() && name.back() == '?'));
+    if (!may_be_absent.back() && optional.back()) name.pop_back();
     names.push_back(name);
   }
-  for (const std::string& name : names) {
+  constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    const std::string& name = names[k];
     const auto it = std::find(table.rows[0].begin(), table.rows[0].end(), name);
     if (it == table.rows[0].end()) {
+      if (may_be_absent[k]) {
+        at.push_back(kAbsent);
+        continue;
+      }
       return InvalidArgument(source + " line 1", "no \"" + name + "\" column");
     }
     at.push_back(static_cast<std::size_t>(it - table.rows[0].begin()));
@@ -197,6 +208,10 @@ Result<Rows> ReadColumns(std::string_view text, const std::string& source,
     MARAC_RETURN_IF_ERROR(CheckWidth(fields, width, where));
     std::vector<std::string> wanted;
     for (std::size_t k = 0; k < at.size(); ++k) {
+      if (at[k] == kAbsent) {
+        wanted.emplace_back();
+        continue;
+      }
       const std::string& v = fields[at[k]];
       if (ShownText(v, v.size() + 8) != v) {
         return InvalidArgument(where + ": " + names[k],
@@ -512,9 +527,11 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
                                              "grade",
                                              "marac_referral",
                                              "criteria?",
-                                             "high_harm_indicators?"};
+                                             "high_harm_indicators?",
+                                             "instrument_version~"};
   MARAC_ASSIGN_OR_RETURN(const Rows rows,
                          ReadColumns(csv_text, source, kColumns));
+  const InstrumentSet built_in = InstrumentSet::BuiltIn();
   std::vector<std::remove_reference_t<decltype(out)>::value_type> read;
   for (std::size_t k = 0; k < rows.fields.size(); ++k) {
     const std::vector<std::string>& f = rows.fields[k];
@@ -538,6 +555,17 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
     a.marac_referral = f[8] == "true";
     a.criteria = SplitList(f[9]);
     a.high_harm_indicators = SplitList(f[10]);
+    a.instrument_version = f[11];
+    if (a.instrument_version.empty()) {
+      // Not given: the shipped definition of that instrument's version.
+      const auto instrument = built_in.Find(a.instrument);
+      if (!instrument.ok()) {
+        return InvalidArgument(Where(source, line, "instrument_version"),
+                               "empty, and '" + ShownText(a.instrument, 40) +
+                                   "' is not a built-in instrument");
+      }
+      a.instrument_version = (*instrument)->version();
+    }
     read.push_back(std::move(a));
   }
   out.insert(out.end(), std::make_move_iterator(read.begin()),
@@ -588,6 +616,42 @@ Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
         r.children_in_household,
         Count(f[11], Where(source, line, "children_in_household"), 50));
     read.push_back(std::move(r));
+  }
+  out.insert(out.end(), std::make_move_iterator(read.begin()),
+             std::make_move_iterator(read.end()));
+  return Status::Ok();
+}
+
+Status ReadIdvaSupportCsv(std::string_view csv_text, const std::string& source,
+                          std::vector<IdvaSupport>& out) {
+  static constexpr const char* kColumns[] = {"referral_id", "idva_service",
+                                             "allocated_on", "engagement",
+                                             "closed_on?"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  std::vector<IdvaSupport> read;
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    const std::size_t line = rows.lines[k];
+    IdvaSupport x;
+    x.referral_id = f[0];
+    x.idva_service = f[1];
+    MARAC_ASSIGN_OR_RETURN(
+        x.allocated_on, Date::Parse(Where(source, line, "allocated_on"), f[2]));
+    const Result<IdvaEngagement> engagement =
+        ParseIdvaEngagement(Where(source, line, "engagement"), f[3]);
+    if (!engagement.ok()) {
+      return InvalidArgument(Where(source, line, "engagement"),
+                             "'" + ShownText(f[3], 20) +
+                                 "' is not not_known, engaged, declined or "
+                                 "not_contactable");
+    }
+    x.engagement = *engagement;
+    if (!f[4].empty()) {
+      MARAC_ASSIGN_OR_RETURN(
+          x.closed_on, Date::Parse(Where(source, line, "closed_on"), f[4]));
+    }
+    read.push_back(std::move(x));
   }
   out.insert(out.end(), std::make_move_iterator(read.begin()),
              std::make_move_iterator(read.end()));

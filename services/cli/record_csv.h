@@ -69,7 +69,10 @@ Status ReadIncidentCsv(std::string_view csv_text, const std::string& source,
                        std::vector<StoredIncident>& out);
 // assessment_id,victim_record_id,incident_id,instrument,policy_version,
 // completed_on,score,grade,marac_referral (true|false),criteria,
-// high_harm_indicators (incident_id and the lists optional).
+// high_harm_indicators (incident_id and the lists optional), and an
+// optional instrument_version column: when absent or empty, the version of
+// the built-in definition of that instrument (an error for an instrument
+// that is not built in).
 Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
                          std::vector<StoredAssessment>& out);
 // referral_id,submission_id,area,agency,source,referred_on,
@@ -78,6 +81,11 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
 // criteria optional).
 Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
                        std::vector<StoredReferral>& out);
+
+// referral_id,idva_service,allocated_on,engagement (not_known | engaged |
+// declined | not_contactable),closed_on (optional).
+Status ReadIdvaSupportCsv(std::string_view csv_text, const std::string& source,
+                          std::vector<IdvaSupport>& out);
 
 // `text` as one CSV field (quoted when it holds a comma, quote or newline).
 std::string CsvField(std::string_view text);

@@ -205,6 +205,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   import->add_option("--assessments", import_options.assessments,
                      "Scored assessments CSV");
   import->add_option("--referrals", import_options.referrals, "Referrals CSV");
+  import->add_option("--idva", import_options.idva,
+                     "IDVA allocations CSV (referral_id,idva_service,"
+                     "allocated_on,engagement,closed_on)");
   import->add_flag("--link", import_options.link,
                    "Resolve every stored record into people (stable ids)");
   import->add_option("--user", import_options.user,

@@ -171,7 +171,14 @@ TEST_F(DemoTest, ReportCountsTheStoredYear) {
   EXPECT_GT(rate, 0.1);
   EXPECT_LT(rate, 0.5);
   EXPECT_EQ(figure["repeat_rate"]["national"], 0.32);
-  EXPECT_TRUE(figure["idva_supported_share"]["value"].is_null());
+  // The demo allocates IDVAs as the local example reports (82%, 88%).
+  const double supported =
+      figure["idva_supported_share"]["value"].get<double>();
+  EXPECT_GT(supported, 0.7);
+  EXPECT_LT(supported, 0.95);
+  const double engaged = figure["idva_engaged_share"]["value"].get<double>();
+  EXPECT_GT(engaged, 0.75);
+  EXPECT_LT(engaged, 0.98);
   EXPECT_GT(figure["cases_heard"]["value"].get<double>(), 50);
   const CliRun bad = Main(
       {"report", "--store", db, "--from", "2026-10-31", "--to", "2025-11-01"});
@@ -256,6 +263,50 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
     }
   }
   EXPECT_TRUE(found);
+  // Without an instrument_version column the built-in version is stored.
+  {
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(db);
+    ASSERT_TRUE(store.ok());
+    const Actor coordinator{"u-017", "coordinator", "MARAC", "check"};
+    const Result<std::vector<StoredAssessment>> stored =
+        (*store)->Assessments(coordinator);
+    ASSERT_TRUE(stored.ok());
+    ASSERT_EQ(stored->size(), 2u);
+    EXPECT_EQ((*stored)[0].instrument_version, "2026.1");
+  }
+  // An IDVA allocated to R2 shows on the agenda with the engagement; one
+  // for a referral not stored is refused, naming the line and field.
+  const std::string idva =
+      write("idva.csv",
+            "referral_id,idva_service,allocated_on,engagement,closed_on\n"
+            "R2,IDVA North,2026-06-05,engaged,\n");
+  const CliRun allocated = Main({"import", "--store", db, "--idva", idva});
+  ASSERT_EQ(allocated.status, 0) << allocated.err;
+  EXPECT_THAT(allocated.out, HasSubstr("1 IDVA allocations stored"));
+  const CliRun with_idva =
+      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+            "5", "--format", "json", "--area", "North"});
+  ASSERT_EQ(with_idva.status, 0) << with_idva.err;
+  int r2_listed = 0;
+  const nlohmann::json idva_agenda = nlohmann::json::parse(with_idva.out);
+  for (const auto& c : idva_agenda["cases"]) {
+    if (c["referral_id"] != "R2") continue;
+    ++r2_listed;
+    EXPECT_TRUE(c["idva_allocated"].get<bool>());
+    EXPECT_EQ(c["idva_engagement"], "engaged");
+    EXPECT_EQ(c["prior_incidents"], 1) << "I1, of the same linked woman";
+    EXPECT_EQ(c["last_referral_on"], "2026-01-11");
+  }
+  EXPECT_EQ(r2_listed, 1);
+  const std::string bad_idva =
+      write("bad-idva.csv",
+            "referral_id,idva_service,allocated_on,engagement,closed_on\n"
+            "R9,IDVA North,2026-06-05,engaged,\n"
+            "R2,IDVA North,2026-06-05,maybe,\n");
+  const CliRun refused_idva =
+      Main({"import", "--store", db, "--idva", bad_idva});
+  EXPECT_EQ(refused_idva.status, kExitBadInput);
+  EXPECT_THAT(refused_idva.err, HasSubstr("bad-idva.csv line 3: engagement"));
   // A bad file names its line and field and writes nothing.
   const std::string bad =
       write("bad.csv",

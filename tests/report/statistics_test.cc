@@ -92,11 +92,30 @@ TEST(StatisticsTest, CountsAYearByHand) {
   EXPECT_NEAR(*Find(*s, "non_police_share").value, 1.0 / 3.0, 1e-12);
   EXPECT_NEAR(*Find(*s, "children_per_case").value, 4.0 / 3.0, 1e-12);
   EXPECT_EQ(Find(*s, "risk_reduced_share").value, 1.0);
-  EXPECT_FALSE(Find(*s, "idva_supported_share").value.has_value());
+  EXPECT_FALSE(Find(*s, "idva_supported_share").value.has_value())
+      << "no allocations recorded: not recorded, not zero";
   EXPECT_NEAR(*Find(*s, "cases_per_10k_women").value, 3.0 * 365.0 / 365.0,
               1e-9);
   EXPECT_EQ(s->referrals_by_source.at("police"), 2);
   EXPECT_EQ(s->idva_referrals_by_quarter.at("2026-Q1"), 1);
+}
+
+TEST(StatisticsTest, IdvaSharesCountAllocationsByThePeriodsEnd) {
+  StatisticsInput in = Year();
+  in.idva = {
+      {"R1", "IDVA", D("2026-01-12"), IdvaEngagement::kEngaged, std::nullopt},
+      {"R2", "IDVA", D("2026-06-12"), IdvaEngagement::kDeclined, std::nullopt},
+      // Allocated after the period ends: not yet supported then.
+      {"R3", "IDVA", D("2027-01-03"), IdvaEngagement::kEngaged, std::nullopt},
+      // Referred before the period: not one of its cases.
+      {"R0", "IDVA", D("2025-12-03"), IdvaEngagement::kEngaged, std::nullopt},
+  };
+  const Result<Statistics> s =
+      ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_NEAR(*Find(*s, "idva_supported_share").value, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(*Find(*s, "idva_engaged_share").value, 1.0 / 2.0, 1e-12);
+  EXPECT_THAT(Find(*s, "idva_engaged_share").note, HasSubstr("1 engaged of 2"));
 }
 
 TEST(StatisticsTest, RenderingsSayWhatIsNotRecorded) {

@@ -82,7 +82,14 @@ struct AgendaCase {
   bool serial_perpetrator = false;
   std::string serial_reason;
   int children = 0;
+  // Linked history (domain.md section 8's agenda line).
+  std::optional<Date> last_referral_on;  // The victim's previous referral.
+  int prior_incidents = 0;      // The victim's incidents before this one.
+  int perpetrator_victims = 0;  // Most distinct victims of a perpetrator.
   bool idva_allocated = false;
+  // not_known | engaged | declined | not_contactable; empty when no IDVA
+  // is allocated.
+  std::string idva_engagement;
 };
 
 struct Contribution {

@@ -1,8 +1,7 @@
 // The statistics a MARAC service returns to its council each year and to
 // SafeLives each quarter, over a period, each figure beside the national
 // one where one exists (domain.md section 9). Figures the store does not
-// record (IDVA support and engagement) are reported as not recorded, never
-// guessed.
+// hold are reported as not recorded, never guessed.
 //
 //   Result<Statistics> s = ComputeStatistics(data, from, to, {});
 //   std::string md = StatisticsMarkdown(*s);
@@ -30,6 +29,7 @@ struct StatisticsInput {
   std::vector<StoredReferral> referrals;
   std::vector<Meeting> meetings;
   std::vector<StoredAgenda> agendas;
+  std::vector<IdvaSupport> idva;  // IDVA allocations, by referral.
 };
 
 struct StatisticsOptions {
