@@ -1,5 +1,7 @@
 // The case graph at scale: 1,000,000 people and 2,000,000 incidents (with
-// 300,000 referrals), built incrementally; then repeat and serial queries
+// an assessment of each, 300,000 referrals, a meeting every four weeks in
+// each of 50 areas hearing each referral), built incrementally; then
+// repeat and serial queries
 // on random cases, one at a time, against a baseline in the same binary
 // that answers the same repeat question from a flat map of each victim's
 // referral dates. Targets (issue): the graph within 4 GiB (peak_rss_mib),
@@ -111,9 +113,47 @@ void BM_GraphRepeatAndSerial(benchmark::State& state) {
       return;
     }
   }
-  for (const GraphReferral& r : p.referrals) {
+  // An assessment of every incident, its grade from the incident's gravity.
+  for (const GraphIncident& i : p.incidents) {
+    if (!graph
+             .AddAssessment({"A" + i.incident_id.substr(1), i.victim,
+                             i.incident_id, i.occurred_on,
+                             static_cast<int>(i.gravity),
+                             static_cast<int>(i.gravity) * 6})
+             .ok()) {
+      state.SkipWithError("AddAssessment failed");
+      return;
+    }
+  }
+  // Meetings every 28 days over the six years in 50 areas; each referral
+  // heard at the first meeting of its area after it.
+  constexpr int kAreas = 50;
+  const Date first = *Date::Parse("start", "2020-01-01");
+  const int rounds = 6 * 365 / 28 + 2;
+  for (int area = 0; area < kAreas; ++area) {
+    for (int m = 0; m < rounds; ++m) {
+      if (!graph
+               .AddMeeting(
+                   {"M" + std::to_string(area) + "-" + std::to_string(m),
+                    "A" + std::to_string(area), first.AddDays(28 * m)})
+               .ok()) {
+        state.SkipWithError("AddMeeting failed");
+        return;
+      }
+    }
+  }
+  for (std::size_t k = 0; k < p.referrals.size(); ++k) {
+    const GraphReferral& r = p.referrals[k];
     if (!graph.AddReferral(r).ok()) {
       state.SkipWithError("AddReferral failed");
+      return;
+    }
+    const std::int64_t round = DaysBetween(first, r.referred_on) / 28 + 1;
+    if (!graph
+             .AddHearing(r.referral_id, "M" + std::to_string(k % kAreas) + "-" +
+                                            std::to_string(round))
+             .ok()) {
+      state.SkipWithError("AddHearing failed");
       return;
     }
   }
@@ -141,6 +181,8 @@ void BM_GraphRepeatAndSerial(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.counters["people"] = static_cast<double>(graph.people());
   state.counters["incidents"] = static_cast<double>(graph.incidents());
+  state.counters["assessments"] = static_cast<double>(graph.assessments());
+  state.counters["meetings"] = static_cast<double>(graph.meetings());
   state.counters["build_s"] = build_s;
   state.counters["peak_rss_mib"] = PeakRssMib();
   ReportLatencies(state, std::move(latencies));
