@@ -1,5 +1,7 @@
 // The SQLite store: schema and migrations, and every Store call as one
 // BEGIN IMMEDIATE transaction holding the change and its audit row.
+#include <openssl/evp.h>
+
 #include <chrono>
 #include <ctime>
 #include <mutex>
@@ -147,6 +149,15 @@ CREATE TABLE idva_support (
   closed_on TEXT
 ) STRICT;
 )sql",
+    // 4: a hash chain over the audit log (the rows already there are
+    // chained by ChainExistingAudit in the same transaction), and the
+    // call's request id and peer.
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN peer TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));
 
@@ -164,6 +175,40 @@ std::string NowUtc() {
                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
                 utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   return text;
+}
+
+// The chain's start: the prev_hash of the first entry.
+constexpr std::string_view kChainStart =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// SHA-256 of `text`, in lower-case hex.
+Result<std::string> Sha256Hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(),
+                 nullptr) != 1) {
+    return Internal("store: SHA-256 failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * length);
+  for (unsigned int k = 0; k < length; ++k) {
+    out += kHex[digest[k] >> 4];
+    out += kHex[digest[k] & 0xF];
+  }
+  return out;
+}
+
+// The canonical form of an audit entry that its row_hash covers: a JSON
+// array of every column in order, object ids as stored, then prev_hash.
+std::string CanonicalAudit(std::int64_t sequence, const AuditEntry& e,
+                           std::string_view object_ids_json,
+                           std::string_view prev_hash) {
+  nlohmann::json row = nlohmann::json::array(
+      {sequence, e.at, e.user, e.role, e.agency, e.purpose, e.action,
+       e.object_type, std::string(object_ids_json), e.outcome, e.request_id,
+       e.peer, std::string(prev_hash)});
+  return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string JsonList(const std::vector<std::string>& items) {
@@ -962,18 +1007,110 @@ class SqliteStore final : public Store {
     MARAC_RETURN_IF_ERROR(Read(actor, "audit_log", {}, [&]() -> Status {
       MARAC_ASSIGN_OR_RETURN(
           Statement select,
-          db_.Prepare("SELECT sequence, at, user, role, agency, purpose, "
-                      "action, object_type, object_ids, outcome FROM "
-                      "audit_log WHERE sequence > ?1 ORDER BY sequence LIMIT "
-                      "?2"));
+          db_.Prepare(std::string("SELECT sequence, at, user, role, agency, "
+                                  "purpose, action, object_type, object_ids, "
+                                  "outcome") +
+                      (version_ >= 4 ? ", request_id, peer, prev_hash, row_hash"
+                                     : ", '', '', '', ''") +
+                      " FROM audit_log WHERE sequence > ?1 ORDER BY sequence "
+                      "LIMIT ?2"));
       select.Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
       for (;;) {
         MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
         if (!row) break;
-        out.push_back({select.Int(0), select.Text(1), select.Text(2),
-                       select.Text(3), select.Text(4), select.Text(5),
-                       select.Text(6), select.Text(7),
-                       ParseList(select.Text(8)), select.Text(9)});
+        out.push_back(
+            {select.Int(0), select.Text(1), select.Text(2), select.Text(3),
+             select.Text(4), select.Text(5), select.Text(6), select.Text(7),
+             ParseList(select.Text(8)), select.Text(9), select.Text(10),
+             select.Text(11), select.Text(12), select.Text(13)});
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Result<AuditVerification> VerifyAudit(
+      const Actor& actor,
+      std::optional<std::pair<std::int64_t, std::string>> anchor) override {
+    if (version_ < 4) {
+      return FailedPrecondition("the audit hash chain needs schema version 4");
+    }
+    if (anchor && anchor->first < 1) {
+      return InvalidArgument("anchor.sequence", "must be 1 or more");
+    }
+    AuditVerification out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "audit_log", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare("SELECT sequence, at, user, role, agency, purpose, "
+                      "action, object_type, object_ids, outcome, request_id, "
+                      "peer, prev_hash, row_hash FROM audit_log ORDER BY "
+                      "sequence"));
+      std::string prev(kChainStart);
+      std::int64_t expected = 1;
+      bool anchor_seen = false;
+      const auto broken = [&](std::int64_t at, std::string why) {
+        out.intact = false;
+        out.broken_at = at;
+        out.problem = std::move(why);
+      };
+      out.intact = true;
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        const std::int64_t sequence = select.Int(0);
+        AuditEntry e;
+        e.at = select.Text(1);
+        e.user = select.Text(2);
+        e.role = select.Text(3);
+        e.agency = select.Text(4);
+        e.purpose = select.Text(5);
+        e.action = select.Text(6);
+        e.object_type = select.Text(7);
+        const std::string object_ids = select.Text(8);
+        e.outcome = select.Text(9);
+        e.request_id = select.Text(10);
+        e.peer = select.Text(11);
+        const std::string stored_prev = select.Text(12);
+        const std::string stored_hash = select.Text(13);
+        ++out.entries;
+        const std::string n = "entry " + std::to_string(sequence);
+        if (sequence != expected) {
+          broken(sequence, n + " follows entry " +
+                               std::to_string(expected - 1) +
+                               ": entries were removed or inserted");
+          return Status::Ok();
+        }
+        if (stored_prev != prev) {
+          broken(sequence, n + " does not chain to the entry before it: an "
+                               "entry was removed, inserted or altered");
+          return Status::Ok();
+        }
+        MARAC_ASSIGN_OR_RETURN(
+            const std::string hash,
+            Sha256Hex(CanonicalAudit(sequence, e, object_ids, stored_prev)));
+        if (hash != stored_hash) {
+          broken(sequence, n + " does not match its hash: it was altered");
+          return Status::Ok();
+        }
+        if (anchor && anchor->first == sequence) {
+          anchor_seen = true;
+          if (anchor->second != stored_hash) {
+            broken(sequence, n + " is not the recorded head: the log was "
+                                 "rewritten from there");
+            return Status::Ok();
+          }
+        }
+        prev = stored_hash;
+        out.head_sequence = sequence;
+        out.head_hash = stored_hash;
+        ++expected;
+      }
+      if (anchor && !anchor_seen) {
+        broken(out.head_sequence + 1,
+               "the log ends at entry " + std::to_string(out.head_sequence) +
+                   ", before the recorded head " +
+                   std::to_string(anchor->first) + ": entries were removed");
       }
       return Status::Ok();
     }));
@@ -1151,15 +1288,76 @@ class SqliteStore final : public Store {
                      std::string_view object_type,
                      const std::vector<std::string>& ids,
                      std::string_view outcome) {
+    if (version_ < 4)
+      return AppendUnchainedAudit(actor, action, object_type, ids, outcome);
     if (!insert_audit_) {
       MARAC_ASSIGN_OR_RETURN(
+          Statement last,
+          db_.Prepare("SELECT sequence, row_hash FROM audit_log ORDER BY "
+                      "sequence DESC LIMIT 1"));
+      MARAC_ASSIGN_OR_RETURN(
           Statement prepared,
-          db_.Prepare("INSERT INTO audit_log (at, user, role, agency, "
-                      "purpose, action, object_type, object_ids, outcome) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+          db_.Prepare("INSERT INTO audit_log (sequence, at, user, role, "
+                      "agency, purpose, action, object_type, object_ids, "
+                      "outcome, request_id, peer, prev_hash, row_hash) VALUES "
+                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                      "?13, ?14)"));
+      last_audit_ = std::move(last);
       insert_audit_ = std::move(prepared);
     }
+    // Inside the caller's write transaction: the last entry cannot move.
+    Statement& last = *last_audit_;
+    const Result<bool> found = last.Step();
+    if (!found.ok()) {
+      last.Reset();
+      return found.status();
+    }
+    const std::int64_t sequence = *found ? last.Int(0) + 1 : 1;
+    const std::string prev = *found ? last.Text(1) : std::string(kChainStart);
+    last.Reset();
+    AuditEntry e;
+    e.at = NowUtc();
+    e.user = actor.user;
+    e.role = actor.role;
+    e.agency = actor.agency;
+    e.purpose = actor.purpose;
+    e.action = std::string(AuditActionName(action));
+    e.object_type = std::string(object_type);
+    e.outcome = std::string(outcome);
+    e.request_id = actor.request_id;
+    e.peer = actor.peer;
+    const std::string object_ids = JsonList(ids);
+    MARAC_ASSIGN_OR_RETURN(
+        const std::string hash,
+        Sha256Hex(CanonicalAudit(sequence, e, object_ids, prev)));
     Statement& insert = *insert_audit_;
+    insert.Bind(1, sequence)
+        .Bind(2, e.at)
+        .Bind(3, e.user)
+        .Bind(4, e.role)
+        .Bind(5, e.agency)
+        .Bind(6, e.purpose)
+        .Bind(7, e.action)
+        .Bind(8, e.object_type)
+        .Bind(9, object_ids)
+        .Bind(10, e.outcome)
+        .Bind(11, e.request_id)
+        .Bind(12, e.peer)
+        .Bind(13, prev)
+        .Bind(14, hash);
+    return insert.Run();
+  }
+
+  // Files opened at a schema before 4 (tests of upgrades only).
+  Status AppendUnchainedAudit(const Actor& actor, AuditAction action,
+                              std::string_view object_type,
+                              const std::vector<std::string>& ids,
+                              std::string_view outcome) {
+    MARAC_ASSIGN_OR_RETURN(
+        Statement insert,
+        db_.Prepare("INSERT INTO audit_log (at, user, role, agency, "
+                    "purpose, action, object_type, object_ids, outcome) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
     insert.Bind(1, NowUtc())
         .Bind(2, actor.user)
         .Bind(3, actor.role)
@@ -1222,11 +1420,54 @@ class SqliteStore final : public Store {
   std::optional<Statement> existing_;
   std::optional<Statement> insert_referral_;
   std::optional<Statement> known_record_;
+  std::optional<Statement> last_audit_;
   std::optional<Statement> insert_audit_;
   int version_;
   std::mutex mutex_;
   Status refusal_;
 };
+
+// Migration 4's second half: the entries written before the chain get
+// their hashes, in order (the update trigger is lifted for this alone,
+// inside the migration's transaction).
+Status ChainExistingAudit(Connection& db) {
+  MARAC_RETURN_IF_ERROR(db.Exec("DROP TRIGGER audit_log_no_update"));
+  MARAC_ASSIGN_OR_RETURN(
+      Statement select,
+      db.Prepare("SELECT sequence, at, user, role, agency, purpose, action, "
+                 "object_type, object_ids, outcome FROM audit_log ORDER BY "
+                 "sequence"));
+  MARAC_ASSIGN_OR_RETURN(
+      Statement update,
+      db.Prepare("UPDATE audit_log SET prev_hash = ?2, row_hash = ?3 WHERE "
+                 "sequence = ?1"));
+  // Sequences run from 1 without gaps: rows were never deleted, and a
+  // rolled-back insert rolls its AUTOINCREMENT back too.
+  std::string prev(kChainStart);
+  for (;;) {
+    MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+    if (!row) break;
+    const std::int64_t sequence = select.Int(0);
+    AuditEntry e;
+    e.at = select.Text(1);
+    e.user = select.Text(2);
+    e.role = select.Text(3);
+    e.agency = select.Text(4);
+    e.purpose = select.Text(5);
+    e.action = select.Text(6);
+    e.object_type = select.Text(7);
+    e.outcome = select.Text(9);
+    MARAC_ASSIGN_OR_RETURN(
+        const std::string hash,
+        Sha256Hex(CanonicalAudit(sequence, e, select.Text(8), prev)));
+    update.Bind(1, sequence).Bind(2, prev).Bind(3, hash);
+    MARAC_RETURN_IF_ERROR(update.Run());
+    prev = hash;
+  }
+  return db.Exec(
+      "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN "
+      "SELECT RAISE(ABORT, 'the audit log is append-only'); END;");
+}
 
 Result<int> UserVersion(Connection& db) {
   MARAC_ASSIGN_OR_RETURN(Statement s, db.Prepare("PRAGMA user_version"));
@@ -1371,7 +1612,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
     Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
     if (!tx.ok()) return named(tx.status());
     for (int v = *version; v < target; ++v) {
-      const Status step = db.Exec(kMigrations[v]);
+      Status step = db.Exec(kMigrations[v]);
+      if (step.ok() && v + 1 == 4) step = ChainExistingAudit(db);
       if (!step.ok()) {
         return Status(step.code(), prefix + "migration to version " +
                                        std::to_string(v + 1) +

@@ -434,4 +434,47 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   return kExitOk;
 }
 
+int RunAuditVerify(const AuditVerifyCommandOptions& options, std::ostream& out,
+                   std::ostream& err) {
+  const auto fail = [&](const Status& s) {
+    return Fail(err, "audit verify", s);
+  };
+  std::optional<std::pair<std::int64_t, std::string>> anchor;
+  if (!options.expect_head.empty()) {
+    const std::string& head = options.expect_head;
+    const std::size_t colon = head.find(':');
+    const std::string number = head.substr(0, colon);
+    const std::string hash =
+        colon == std::string::npos ? "" : head.substr(colon + 1);
+    if (number.empty() || number.size() > 18 ||
+        number.find_first_not_of("0123456789") != std::string::npos ||
+        hash.size() != 64 ||
+        hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return fail(
+          InvalidArgument("--expect-head",
+                          "not SEQUENCE:HASH (a number, a colon and 64 "
+                          "lower-case hex digits, as verify printed it)"));
+    }
+    anchor.emplace(std::stoll(number), hash);
+  }
+  Result<std::unique_ptr<Store>> store =
+      OpenSqliteStore(options.store, {.create = false});
+  if (!store.ok()) return fail(store.status());
+  const Actor actor =
+      CliActor(options.user, "auditor", "verify the audit hash chain");
+  const Result<AuditVerification> v = (*store)->VerifyAudit(actor, anchor);
+  if (!v.ok()) return fail(v.status());
+  if (!v->intact) {
+    err << "marac audit verify: the audit chain is BROKEN at entry "
+        << v->broken_at << ": " << v->problem << " (" << v->entries
+        << " entries read)\n";
+    return kExitTampered;
+  }
+  out << "marac audit verify: the audit chain is intact: " << v->entries
+      << " entries" << (anchor ? ", including the recorded head" : "")
+      << "; head " << v->head_sequence << ":" << v->head_hash
+      << " (record it to check the log is never cut back past it)\n";
+  return kExitOk;
+}
+
 }  // namespace marac

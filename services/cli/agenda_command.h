@@ -48,6 +48,12 @@ struct ReportCommandOptions {
   std::string user;              // --user (audit); default $USER
 };
 
+struct AuditVerifyCommandOptions {
+  std::string store;        // --store FILE (must exist)
+  std::string expect_head;  // --expect-head SEQUENCE:HASH (optional)
+  std::string user;         // --user (audit); default $USER
+};
+
 struct ImportCommandOptions {
   std::string store;                 // --store FILE (created when absent)
   std::vector<std::string> records;  // --records CSV (marac link's layout)
@@ -65,6 +71,12 @@ struct ImportCommandOptions {
 // IDVA allocations.
 int RunImport(const ImportCommandOptions& options, std::ostream& out,
               std::ostream& err);
+
+// `marac audit verify`: recomputes the audit log's hash chain. Prints the
+// entries checked and the head (sequence:hash) to record for the next
+// check; exit 3 naming the first broken entry when it fails.
+int RunAuditVerify(const AuditVerifyCommandOptions& options, std::ostream& out,
+                   std::ostream& err);
 
 // `marac report`: the statistics returns over a period, from the store.
 int RunReport(const ReportCommandOptions& options, std::ostream& out,

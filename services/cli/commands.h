@@ -20,6 +20,8 @@ namespace marac {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
+// `marac audit verify`: the audit log's hash chain is broken.
+inline constexpr int kExitTampered = 3;
 
 struct ScoreCommandOptions {
   bool jsonl = false;

@@ -228,6 +228,20 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   report->add_option("--user", report_options.user,
                      "Who is asking, for the audit log (default $USER)");
 
+  AuditVerifyCommandOptions audit_options;
+  CLI::App* audit =
+      app.add_subcommand("audit", "The audit log")->require_subcommand(1);
+  CLI::App* audit_verify = audit->add_subcommand(
+      "verify", "Recompute the audit log's hash chain (exit 3 when broken)");
+  audit_verify
+      ->add_option("--store", audit_options.store, "The store (SQLite file)")
+      ->required();
+  audit_verify->add_option(
+      "--expect-head", audit_options.expect_head,
+      "SEQUENCE:HASH printed by an earlier verify: the log must still hold it");
+  audit_verify->add_option("--user", audit_options.user,
+                           "Who verifies, for the audit log (default $USER)");
+
   LinkCommandOptions link_options;
   std::string link_format = "marac";
   std::string review_out;
@@ -289,6 +303,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
 
   if (agenda->parsed()) return RunAgenda(agenda_options, out, err);
   if (report->parsed()) return RunReport(report_options, out, err);
+  if (audit_verify->parsed()) {
+    return RunAuditVerify(audit_options, out, err);
+  }
   if (import->parsed()) return RunImport(import_options, out, err);
   if (link->parsed()) {
     const Result<RecordFormat> format = ParseRecordFormat(link_format);

@@ -3,6 +3,7 @@
 // the contract's errors. Everyone here is invented.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -184,6 +185,37 @@ TEST_F(DemoTest, ReportCountsTheStoredYear) {
       {"report", "--store", db, "--from", "2026-10-31", "--to", "2025-11-01"});
   EXPECT_EQ(bad.status, kExitBadInput);
   EXPECT_THAT(bad.err, HasSubstr("--to"));
+}
+
+TEST_F(DemoTest, AuditVerifyPassesThenCatchesAnAlteredEntry) {
+  ASSERT_EQ(demo_->status, 0) << demo_->err;
+  const std::filesystem::path copy = *dir_ / "audit-copy.db";
+  std::filesystem::copy_file(*dir_ / "marac.db", copy,
+                             std::filesystem::copy_options::overwrite_existing);
+  const CliRun ok = Main({"audit", "verify", "--store", copy.string()});
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr("intact"));
+  const std::size_t at = ok.out.find("head ") + 5;
+  const std::string head = ok.out.substr(at, ok.out.find(' ', at) - at);
+  const CliRun anchored = Main(
+      {"audit", "verify", "--store", copy.string(), "--expect-head", head});
+  ASSERT_EQ(anchored.status, 0) << anchored.err;
+  // Someone with the file lifts the trigger and rewrites an entry.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TRIGGER audit_log_no_update; UPDATE audit_log "
+                         "SET purpose = 'nothing to see' WHERE sequence = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const CliRun broken = Main({"audit", "verify", "--store", copy.string()});
+  EXPECT_EQ(broken.status, kExitTampered);
+  EXPECT_THAT(broken.err, HasSubstr("BROKEN at entry 2"));
+  const CliRun bad =
+      Main({"audit", "verify", "--store", copy.string(), "--expect-head", "7"});
+  EXPECT_EQ(bad.status, kExitBadInput);
+  EXPECT_THAT(bad.err, HasSubstr("--expect-head"));
 }
 
 // A coordinator's files, imported and linked, then an agenda from them.

@@ -294,7 +294,7 @@ TEST_F(StoreTest, MigratesFromVersionTwoKeepingAssessmentsAndAddingIdva) {
   }
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->SchemaVersion(), 3);
+  EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
   const Result<std::vector<StoredAssessment>> kept =
       store->Assessments(kCoordinator);
   ASSERT_TRUE(kept.ok()) << kept.status();
@@ -371,6 +371,124 @@ TEST_F(StoreTest, IdvaSupportRoundTripsReplacesAndRefusesWhatCannotBe) {
       << "a refusal changes nothing";
   EXPECT_EQ(ParseIdvaEngagement("engagement", "maybe").status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// Runs `sql` on the file behind the store's back, as someone with the
+// file and the sqlite3 shell could.
+void Tamper(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message),
+            SQLITE_OK)
+      << (message ? message : "");
+  sqlite3_free(message);
+  sqlite3_close(db);
+}
+
+TEST_F(StoreTest, TheAuditChainVerifiesAndDetectsEveryKindOfTampering) {
+  const Actor auditor{"u-900", "auditor", "IG", "chain check"};
+  std::int64_t head = 0;
+  std::string head_hash;
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    const std::vector<PersonRecord> records = {
+        Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+        Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+    ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+    for (int k = 0; k < 5; ++k) {
+      ASSERT_TRUE(store->Records(kCoordinator).ok());
+    }
+    const Result<AuditVerification> v = store->VerifyAudit(auditor, {});
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_TRUE(v->intact) << v->problem;
+    EXPECT_EQ(v->entries, 6);
+    EXPECT_EQ(v->head_sequence, 6);
+    EXPECT_EQ(v->head_hash.size(), 64u);
+    head = v->head_sequence;
+    head_hash = v->head_hash;
+    // The verification was audited after what it checked, and chains on.
+    const Result<AuditVerification> again =
+        store->VerifyAudit(auditor, {{head, head_hash}});
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->intact) << again->problem;
+    EXPECT_EQ(again->entries, 7);
+    const Result<std::vector<AuditEntry>> log = store->Audit(auditor, 0, 100);
+    ASSERT_TRUE(log.ok());
+    EXPECT_EQ((*log)[1].prev_hash, (*log)[0].row_hash);
+    EXPECT_EQ((*log)[6].action, "consult");
+    EXPECT_EQ((*log)[6].user, "u-900");
+  }
+  // Each tampering on a copy of the file, then verified.
+  struct Case {
+    const char* label;
+    const char* sql;
+    std::int64_t broken_at;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"Altered",
+       "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = "
+       "'someone' WHERE sequence = 3",
+       3, "altered"},
+      {"RemovedInTheMiddle",
+       "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE "
+       "sequence = 4",
+       5, "removed or inserted"},
+      {"RemovedAndRenumbered",
+       "DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update; "
+       "DELETE FROM audit_log WHERE sequence = 4; UPDATE audit_log SET "
+       "sequence = sequence - 1 WHERE sequence > 4",
+       4, "does not chain"},
+      {"TailCutBackPastTheHead",
+       "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE "
+       "sequence >= 6",
+       6, "before the recorded head"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.label);
+    const std::string copy = Path(std::string(c.label) + ".db");
+    std::filesystem::copy_file(Path(), copy);
+    Tamper(copy, c.sql);
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(copy);
+    ASSERT_TRUE(store.ok()) << store.status();
+    const Result<AuditVerification> v =
+        (*store)->VerifyAudit(auditor, {{head, head_hash}});
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_FALSE(v->intact);
+    EXPECT_EQ(v->broken_at, c.broken_at) << v->problem;
+    EXPECT_THAT(v->problem, HasSubstr(c.says));
+  }
+}
+
+TEST_F(StoreTest, MigrationToVersionFourChainsTheEntriesAlreadyThere) {
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 3});
+    ASSERT_NE(old, nullptr);
+    const std::vector<PersonRecord> records = {
+        Person("V1", "Elspeth", "Marlowe", Role::kVictim)};
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+    ASSERT_TRUE(old->Records(kCoordinator).ok());
+    const Actor auditor{"u-900", "auditor", "IG", "chain check"};
+    EXPECT_EQ(old->VerifyAudit(auditor, {}).status().code(),
+              StatusCode::kFailedPrecondition);
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), 4);
+  const Actor auditor{"u-900", "auditor", "IG", "chain check"};
+  const Result<AuditVerification> v = store->VerifyAudit(auditor, {});
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->intact) << v->problem;
+  EXPECT_EQ(v->entries, 2) << "both written at version 3";
+  // Still append-only after the migration lifted and restored the trigger.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET user = 'x'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
 }
 
 TEST_F(StoreTest, BadFilesAreClearErrors) {

@@ -36,6 +36,9 @@ struct Actor {
   std::string role;  // referrer | idva | coordinator | chair | auditor | system
   std::string agency;
   std::string purpose;
+  // Both may be left out of an initializer.
+  std::string request_id = {};  // The service call's id; empty outside it.
+  std::string peer = {};        // The client certificate's subject, when known.
 };
 
 struct StoredIncident {
@@ -169,6 +172,23 @@ struct AuditEntry {
   std::string object_type;  // "referral", "record", ...
   std::vector<std::string> object_ids;
   std::string outcome;  // "ok", or the status code name of a refusal
+  std::string request_id = {};
+  std::string peer = {};
+  // The hash chain (schema version 4): row_hash is the SHA-256, in hex, of
+  // the entry's canonical form including prev_hash, the row_hash of the
+  // entry before (64 zeros for the first).
+  std::string prev_hash = {};
+  std::string row_hash = {};
+};
+
+// What VerifyAudit found.
+struct AuditVerification {
+  bool intact = false;
+  std::int64_t entries = 0;        // Checked.
+  std::int64_t head_sequence = 0;  // The last entry (0: none).
+  std::string head_hash;           // Its row_hash: keep it to check later.
+  std::int64_t broken_at = 0;      // The first entry that fails (0: none).
+  std::string problem;             // Why, naming the entry.
 };
 
 struct SubmitOutcome {
@@ -259,6 +279,17 @@ class Store {
   virtual Result<std::vector<AuditEntry>> Audit(const Actor& actor,
                                                 std::int64_t after,
                                                 std::size_t limit) = 0;
+
+  // Recomputes the audit log's hash chain from the first entry: an entry
+  // altered, removed, inserted or reordered breaks it. With `anchor` (a
+  // head_sequence and head_hash recorded from an earlier verification),
+  // also checks that the log still holds that entry unchanged, so a log
+  // cut back past it is detected too. A broken chain is a value
+  // (intact false), not an error; kFailedPrecondition before schema 4.
+  // The verification is itself audited, after the entries it checked.
+  virtual Result<AuditVerification> VerifyAudit(
+      const Actor& actor,
+      std::optional<std::pair<std::int64_t, std::string>> anchor) = 0;
 
   // The schema version the file is at.
   virtual int SchemaVersion() const = 0;
