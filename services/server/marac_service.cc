@@ -1,0 +1,1122 @@
+#include "services/server/marac_service.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "marac/identity/resolver.h"
+#include "marac/report/statistics.h"
+#include "marac/v1/agenda.grpc.pb.h"
+#include "marac/v1/assessment.grpc.pb.h"
+#include "marac/v1/linkage.grpc.pb.h"
+#include "marac/v1/referral.grpc.pb.h"
+#include "marac/v1/statistics.grpc.pb.h"
+#include "services/cli/agenda_command.h"
+#include "services/server/convert.h"
+#include "services/server/work_queue.h"
+
+namespace marac {
+namespace {
+
+using Finish = std::function<void(grpc::Status)>;
+
+constexpr std::size_t kMaxMetadataBytes = 128;
+constexpr const char* kRoles[] = {"referrer", "idva", "coordinator", "chair",
+                                  "auditor"};
+
+grpc::Status Unauthenticated(std::string message) {
+  return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::move(message));
+}
+
+grpc::Status Code(grpc::StatusCode code, std::string message) {
+  return grpc::Status(code, std::move(message));
+}
+
+// One metadata value: absent is "", repeated or malformed is an error.
+RpcResult<std::string> MetadataValue(const grpc::CallbackServerContext& context,
+                                     const std::string& key) {
+  const auto& metadata = context.client_metadata();
+  const auto [begin, end] = metadata.equal_range(key);
+  if (begin == end) return std::string();
+  if (std::next(begin) != end) return Unauthenticated(key + " given twice");
+  const std::string value(begin->second.data(), begin->second.size());
+  const bool printable = std::all_of(value.begin(), value.end(), [](char c) {
+    return static_cast<unsigned char>(c) > 0x20 &&
+           static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (value.empty() || value.size() > kMaxMetadataBytes || !printable) {
+    return Unauthenticated(key +
+                           " must be 1..128 printable ASCII bytes, no spaces");
+  }
+  return value;
+}
+
+// The caller's agency, required by calls scoped to it.
+grpc::Status RequireAgency(const Principal& principal) {
+  if (!principal.agency.empty()) return grpc::Status::OK;
+  return Unauthenticated(
+      "x-marac-agency required: this call is scoped to "
+      "the caller's agency");
+}
+
+// Page tokens: the sort key of the last item sent, hex-encoded so clients
+// treat it as opaque.
+std::string EncodeToken(const Date& date, std::string_view id) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::string plain = date.ToString() + "|" + std::string(id);
+  std::string out;
+  for (const char c : plain) {
+    const auto u = static_cast<unsigned char>(c);
+    out += kHex[u >> 4];
+    out += kHex[u & 0xf];
+  }
+  return out;
+}
+
+struct PageKey {
+  Date date;
+  std::string id;
+  friend auto operator<=>(const PageKey&, const PageKey&) = default;
+};
+
+std::optional<PageKey> DecodeToken(std::string_view token) {
+  if (token.size() % 2 != 0 || token.size() > 600) return std::nullopt;
+  std::string plain;
+  for (std::size_t i = 0; i < token.size(); i += 2) {
+    int v = 0;
+    for (const char c : token.substr(i, 2)) {
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        v |= c - 'a' + 10;
+      } else {
+        return std::nullopt;
+      }
+    }
+    plain += static_cast<char>(v);
+  }
+  const std::size_t bar = plain.find('|');
+  if (bar == std::string::npos) return std::nullopt;
+  const Result<Date> date = Date::Parse("page_token", plain.substr(0, bar));
+  if (!date.ok()) return std::nullopt;
+  return PageKey{*date, plain.substr(bar + 1)};
+}
+
+// The page size to use: 0 means the limit, larger values are lowered.
+std::size_t PageSize(int requested, const ServerLimits& limits) {
+  if (requested <= 0) return limits.max_list_items;
+  return std::min(static_cast<std::size_t>(requested), limits.max_list_items);
+}
+
+void CheckPaging(int page_size, const std::string& token,
+                 std::optional<PageKey>& after, FieldViolations& violations) {
+  if (page_size < 0) violations.Add("page_size", "negative");
+  if (!token.empty()) {
+    after = DecodeToken(token);
+    if (!after) {
+      violations.Add("page_token", "not a page token from this service");
+    }
+  }
+}
+
+// Waits for the writer's commits, in the order they were queued (the
+// order the writer commits them), and runs each continuation; so that
+// no gRPC or worker thread blocks on a commit.
+class CommitWaiter {
+ public:
+  using Done = std::function<void(Result<SubmitOutcome>)>;
+
+  CommitWaiter() : thread_([this] { Run(); }) {}
+  ~CommitWaiter() { Stop(); }
+
+  void Add(std::future<Result<SubmitOutcome>> commit, Done done) {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      waiting_.push_back({std::move(commit), std::move(done)});
+    }
+    ready_.notify_one();
+  }
+
+  // Runs the continuations of every commit added, then joins.
+  void Stop() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  struct Waiting {
+    std::future<Result<SubmitOutcome>> commit;
+    Done done;
+  };
+
+  void Run() {
+    for (;;) {
+      Waiting next;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+        if (waiting_.empty()) return;
+        next = std::move(waiting_.front());
+        waiting_.pop_front();
+      }
+      next.done(next.commit.get());
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Waiting> waiting_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// What every handler shares.
+class Core {
+ public:
+  Core(Store& store, ReferralWriter& writer, Scorer scorer,
+       InstrumentSet instruments, ServiceOptions options)
+      : store_(store),
+        writer_(writer),
+        scorer_(std::move(scorer)),
+        instruments_(std::move(instruments)),
+        options_(std::move(options)),
+        work_(options_.worker_threads, options_.limits.max_queued_calls),
+        random_(std::random_device{}()) {}
+
+  Store& store() { return store_; }
+  ReferralWriter& writer() { return writer_; }
+  CommitWaiter& commits() { return commits_; }
+  const ServiceOptions& options() const { return options_; }
+  const ServerLimits& limits() const { return options_.limits; }
+
+  WireLimits wire_limits() const {
+    return {.max_string_bytes = options_.limits.max_string_bytes,
+            .max_list_items = options_.limits.max_list_items,
+            .earliest = Date{1990, 1, 1},
+            .latest = options_.today()};
+  }
+
+  // Scores `assessment`; an INVALID_ARGUMENT names fields under `field`.
+  grpc::Status Score(const v1::Assessment& assessment, std::string_view field,
+                     v1::RiskScore* out, FieldViolations& violations) const {
+    const std::optional<WireAssessment> in = AssessmentFromWire(
+        assessment, instruments_, wire_limits(), field, violations);
+    if (!in) return violations.ToStatus();
+    const Result<RiskScore> score =
+        scorer_.Score(in->checklist, in->history, in->completed_on);
+    if (!score.ok()) {
+      if (score.status().code() == StatusCode::kInvalidArgument) {
+        violations.AddStatus(std::string(field) + ".history", score.status());
+        return violations.ToStatus();
+      }
+      return ToGrpcStatus(score.status());
+    }
+    RiskScoreToWire(in->assessment_id, *score, out);
+    return grpc::Status::OK;
+  }
+
+  // A fresh referral id: "R-" and 16 hex digits.
+  std::string NewReferralId() {
+    const std::lock_guard<std::mutex> lock(random_mutex_);
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "R-%016llx",
+                  static_cast<unsigned long long>(random_()));
+    return buffer;
+  }
+
+  bool OpenStream() {
+    if (open_streams_.fetch_add(1) < options_.limits.max_open_streams) {
+      return true;
+    }
+    open_streams_.fetch_sub(1);
+    return false;
+  }
+  void CloseStream() { open_streams_.fetch_sub(1); }
+
+  // Runs `work` on a worker for the authenticated caller, finishing the
+  // call with what it returns. A call already cancelled or past its
+  // deadline never starts its work; an exception becomes INTERNAL.
+  grpc::ServerUnaryReactor* Unary(
+      grpc::CallbackServerContext* context,
+      std::function<grpc::Status(const Principal&)> work) {
+    return UnaryAsync(context, [work = std::move(work)](const Principal& p,
+                                                        const Finish& finish) {
+      finish(work(p));
+    });
+  }
+
+  // The same, for work that finishes the call later (after a commit).
+  grpc::ServerUnaryReactor* UnaryAsync(
+      grpc::CallbackServerContext* context,
+      std::function<void(const Principal&, const Finish&)> work) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    RpcResult<Principal> principal = options_.authenticate(*context);
+    if (!principal.ok()) {
+      reactor->Finish(principal.status());
+      return reactor;
+    }
+    const Finish finish = [reactor](grpc::Status status) {
+      reactor->Finish(std::move(status));
+    };
+    const WorkQueue::Posted posted = work_.Post(
+        [context, finish, work = std::move(work), p = *std::move(principal)] {
+          if (context->IsCancelled()) {
+            finish(grpc::Status::CANCELLED);
+            return;
+          }
+          if (context->deadline() <= std::chrono::system_clock::now()) {
+            finish(Code(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "the deadline passed before the call started"));
+            return;
+          }
+          try {
+            work(p, finish);
+          } catch (const std::exception&) {
+            finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
+          }
+        });
+    if (posted == WorkQueue::Posted::kFull) {
+      reactor->Finish(Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                           "the server is busy (queued calls at the "
+                           "configured limit); retry with backoff"));
+    } else if (posted == WorkQueue::Posted::kStopped) {
+      reactor->Finish(
+          Code(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    }
+    return reactor;
+  }
+
+  void Stop() {
+    work_.Stop();
+    commits_.Stop();
+  }
+
+ private:
+  Store& store_;
+  ReferralWriter& writer_;
+  const Scorer scorer_;
+  const InstrumentSet instruments_;
+  const ServiceOptions options_;
+  WorkQueue work_;
+  CommitWaiter commits_;
+  std::mutex random_mutex_;
+  std::mt19937_64 random_;
+  std::atomic<int> open_streams_{0};
+};
+
+// ---- AssessmentService ----------------------------------------------------
+
+// One scoring stream: read, score, write, read again. Scoring is pure and
+// takes microseconds, so it runs on the reactor's thread.
+class ScoreStream final
+    : public grpc::ServerBidiReactor<v1::StreamScoreAssessmentsRequest,
+                                     v1::StreamScoreAssessmentsResponse> {
+ public:
+  ScoreStream(Core& core, grpc::CallbackServerContext* context) : core_(core) {
+    const RpcResult<Principal> principal =
+        core_.options().authenticate(*context);
+    if (!principal.ok()) {
+      Finish(principal.status());
+      return;
+    }
+    if (!core_.OpenStream()) {
+      Finish(Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                  "too many scoring streams open (the configured limit); "
+                  "retry with backoff"));
+      return;
+    }
+    counted_ = true;
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // The client half-closed, or the call ended.
+      Finish(grpc::Status::OK);
+      return;
+    }
+    if (index_ >= core_.limits().max_stream_messages) {
+      Finish(Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                  "more than " +
+                      std::to_string(core_.limits().max_stream_messages) +
+                      " assessments on one stream (the configured limit); "
+                      "open another stream"));
+      return;
+    }
+    response_.Clear();
+    response_.set_index(index_++);
+    grpc::Status status;
+    FieldViolations violations;
+    try {
+      if (!request_.has_assessment()) {
+        violations.Add("assessment", "required");
+        status = violations.ToStatus();
+      } else {
+        status = core_.Score(request_.assessment(), "assessment",
+                             response_.mutable_score(), violations);
+      }
+    } catch (const std::exception&) {
+      status = Code(grpc::StatusCode::INTERNAL, "the server failed");
+    }
+    if (!status.ok()) {
+      response_.clear_score();
+      google::rpc::Status* error = response_.mutable_error();
+      if (!violations.empty()) {
+        *error = violations.ToRpcStatus();
+      } else {
+        error->set_code(status.error_code());
+        error->set_message(status.error_message());
+      }
+    }
+    StartWrite(&response_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(Code(grpc::StatusCode::CANCELLED, "the stream was closed"));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override {
+    if (counted_) core_.CloseStream();
+    delete this;
+  }
+
+ private:
+  Core& core_;
+  bool counted_ = false;
+  std::int64_t index_ = 0;
+  v1::StreamScoreAssessmentsRequest request_;
+  v1::StreamScoreAssessmentsResponse response_;
+};
+
+class AssessmentHandler final : public v1::AssessmentService::CallbackService {
+ public:
+  explicit AssessmentHandler(Core& core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* ScoreAssessment(
+      grpc::CallbackServerContext* context,
+      const v1::ScoreAssessmentRequest* request,
+      v1::ScoreAssessmentResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    const RpcResult<Principal> principal =
+        core_.options().authenticate(*context);
+    if (!principal.ok()) {
+      reactor->Finish(principal.status());
+      return reactor;
+    }
+    try {
+      FieldViolations violations;
+      if (!request->has_assessment()) {
+        violations.Add("assessment", "required");
+        reactor->Finish(violations.ToStatus());
+      } else {
+        reactor->Finish(core_.Score(request->assessment(), "assessment",
+                                    response->mutable_score(), violations));
+      }
+    } catch (const std::exception&) {
+      reactor->Finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
+    }
+    return reactor;
+  }
+
+  grpc::ServerBidiReactor<v1::StreamScoreAssessmentsRequest,
+                          v1::StreamScoreAssessmentsResponse>*
+  StreamScoreAssessments(grpc::CallbackServerContext* context) override {
+    return new ScoreStream(core_, context);
+  }
+
+ private:
+  Core& core_;
+};
+
+// ---- ReferralService ------------------------------------------------------
+
+class ReferralHandler final : public v1::ReferralService::CallbackService {
+ public:
+  explicit ReferralHandler(Core& core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* SubmitReferral(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitReferralRequest* request,
+      v1::SubmitReferralResponse* response) override {
+    return core_.UnaryAsync(context, [this, context, request, response](
+                                         const Principal& p,
+                                         const Finish& finish) {
+      const grpc::Status agency = RequireAgency(p);
+      if (!agency.ok()) return finish(agency);
+      FieldViolations violations;
+      CheckId(request->request_id(), "request_id", false, violations);
+      std::optional<StoredReferral> referral;
+      if (!request->has_referral()) {
+        violations.Add("referral", "required");
+      } else {
+        referral =
+            ReferralFromWire(request->referral(), p.agency, core_.wire_limits(),
+                             "referral", violations);
+      }
+      if (!violations.empty()) return finish(violations.ToStatus());
+      referral->submission_id = request->request_id();
+      referral->referral_id = core_.NewReferralId();
+
+      if (!referral->assessment_id.empty()) {
+        const Result<std::vector<StoredAssessment>> assessments =
+            core_.store().Assessments(
+                ActorFor(p, "check the assessment a referral names"));
+        if (!assessments.ok())
+          return finish(ToGrpcStatus(assessments.status()));
+        const bool known =
+            std::any_of(assessments->begin(), assessments->end(),
+                        [&](const StoredAssessment& a) {
+                          return a.assessment_id == referral->assessment_id;
+                        });
+        if (!known) {
+          return finish(Code(grpc::StatusCode::FAILED_PRECONDITION,
+                             "referral.assessment_id: no such assessment is "
+                             "stored; store it first"));
+        }
+      }
+      if (context->IsCancelled()) return finish(grpc::Status::CANCELLED);
+      const Actor actor = ActorFor(p, "");
+      core_.commits().Add(
+          core_.writer().Submit(actor, *referral),
+          [this, p, finish, response,
+           submitted = *referral](Result<SubmitOutcome> outcome) {
+            try {
+              finish(Acknowledge(p, submitted, outcome, response));
+            } catch (const std::exception&) {
+              finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
+            }
+          });
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetReferral(
+      grpc::CallbackServerContext* context,
+      const v1::GetReferralRequest* request,
+      v1::GetReferralResponse* response) override {
+    return core_.Unary(context, [this, request, response](const Principal& p) {
+      const grpc::Status agency = RequireAgency(p);
+      if (!agency.ok()) return agency;
+      FieldViolations violations;
+      CheckId(request->referral_id(), "referral_id", false, violations);
+      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                   violations);
+      if (!violations.empty()) return violations.ToStatus();
+      const Result<StoredReferral> found = core_.store().GetReferral(
+          ActorFor(p, request->purpose()), request->referral_id());
+      // Absent and another agency's answer alike, after the same work.
+      if ((!found.ok() && found.status().code() == StatusCode::kNotFound) ||
+          (found.ok() && found->agency != p.agency)) {
+        return Code(grpc::StatusCode::NOT_FOUND,
+                    "referral_id: no referral of your agency has this id");
+      }
+      if (!found.ok()) return ToGrpcStatus(found.status());
+      ReferralToWire(*found, response->mutable_referral());
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerUnaryReactor* ListReferrals(
+      grpc::CallbackServerContext* context,
+      const v1::ListReferralsRequest* request,
+      v1::ListReferralsResponse* response) override {
+    return core_.Unary(context, [this, request, response](const Principal& p) {
+      const grpc::Status agency = RequireAgency(p);
+      if (!agency.ok()) return agency;
+      FieldViolations violations;
+      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                   violations);
+      CheckLabel(request->area(), "area", true, violations);
+      std::optional<Date> until;
+      if (request->has_referred_until()) {
+        until = DateFromWire(request->referred_until(), "referred_until",
+                             violations);
+      }
+      std::optional<PageKey> after;
+      CheckPaging(request->page_size(), request->page_token(), after,
+                  violations);
+      if (!violations.empty()) return violations.ToStatus();
+      const Result<std::vector<StoredReferral>> all = core_.store().Referrals(
+          ActorFor(p, request->purpose()), request->area(), until);
+      if (!all.ok()) return ToGrpcStatus(all.status());
+      const std::size_t size = PageSize(request->page_size(), core_.limits());
+      const StoredReferral* last = nullptr;
+      bool more = false;
+      for (const StoredReferral& r : *all) {  // In (date, id) order.
+        if (r.agency != p.agency) continue;
+        if (after && !(PageKey{r.referred_on, r.referral_id} > *after)) {
+          continue;
+        }
+        if (static_cast<std::size_t>(response->referrals_size()) == size) {
+          more = true;
+          break;
+        }
+        ReferralToWire(r, response->add_referrals());
+        last = &r;
+      }
+      if (more && last != nullptr) {
+        response->set_next_page_token(
+            EncodeToken(last->referred_on, last->referral_id));
+      }
+      return grpc::Status::OK;
+    });
+  }
+
+ private:
+  // The answer to a submission once its batch has committed.
+  grpc::Status Acknowledge(const Principal& p, const StoredReferral& submitted,
+                           const Result<SubmitOutcome>& outcome,
+                           v1::SubmitReferralResponse* response) {
+    if (!outcome.ok()) {
+      if (outcome.status().code() == StatusCode::kAlreadyExists) {
+        // A referral id collision: the client may retry as it is.
+        return Code(grpc::StatusCode::ABORTED,
+                    "the referral could not be given an id; retry");
+      }
+      return ToGrpcStatus(outcome.status());
+    }
+    if (!outcome->duplicate) {
+      ReferralToWire(submitted, response->mutable_referral());
+      return grpc::Status::OK;
+    }
+    // The request id was used before: the same referral, or a conflict.
+    const Result<StoredReferral> stored = core_.store().GetReferral(
+        ActorFor(p, "idempotent retry of a referral submission"),
+        outcome->referral_id);
+    if (!stored.ok()) return ToGrpcStatus(stored.status());
+    if (!SameReferral(*stored, submitted)) {
+      return Code(grpc::StatusCode::ALREADY_EXISTS,
+                  "request_id: already used for a different referral; use a "
+                  "new request_id for a new referral");
+    }
+    ReferralToWire(*stored, response->mutable_referral());
+    response->set_replayed(true);
+    return grpc::Status::OK;
+  }
+
+  Core& core_;
+};
+
+// ---- IdentityService ------------------------------------------------------
+
+// Everything resolution needs from the store.
+struct StoredPeople {
+  std::vector<PersonRecord> records;
+  std::vector<ReviewDecision> decisions;
+  ResolveOptions options;  // With earlier person ids, without decisions.
+};
+
+Result<StoredPeople> LoadPeople(Store& store, const Actor& actor) {
+  StoredPeople out;
+  MARAC_ASSIGN_OR_RETURN(out.records, store.Records(actor));
+  MARAC_ASSIGN_OR_RETURN(const auto people, store.People(actor));
+  MARAC_ASSIGN_OR_RETURN(out.decisions, store.ReviewDecisions(actor));
+  for (const auto& [record, person] : people) {
+    out.options.earlier_person_of.emplace(record, person);
+  }
+  out.options.training.threads = 1;  // Leave the cores to other calls.
+  return out;
+}
+
+void AddDecisions(const std::vector<ReviewDecision>& decisions,
+                  const std::vector<PersonRecord>& records,
+                  ResolveOptions& options) {
+  std::unordered_map<std::string, std::uint32_t> index;
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    index.emplace(records[i].record_id, i);
+  }
+  for (const ReviewDecision& d : decisions) {
+    const auto l = index.find(d.record_id_l);
+    const auto r = index.find(d.record_id_r);
+    if (l != index.end() && r != index.end()) {
+      options.decisions.push_back({l->second, r->second, d.same});
+    }
+  }
+}
+
+std::optional<std::uint32_t> FindRecord(const std::vector<PersonRecord>& all,
+                                        std::string_view id) {
+  for (std::uint32_t i = 0; i < all.size(); ++i) {
+    if (all[i].record_id == id) return i;
+  }
+  return std::nullopt;
+}
+
+grpc::Status NoModel() {
+  return Code(grpc::StatusCode::FAILED_PRECONDITION,
+              "the stored records cannot train a linkage model yet; store "
+              "more records first");
+}
+
+class IdentityHandler final : public v1::IdentityService::CallbackService {
+ public:
+  explicit IdentityHandler(Core& core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* ResolveRecord(
+      grpc::CallbackServerContext* context,
+      const v1::ResolveRecordRequest* request,
+      v1::ResolveRecordResponse* response) override {
+    return core_.Unary(context, [this, context, request,
+                                 response](const Principal& p) {
+      FieldViolations violations;
+      std::optional<PersonRecord> record;
+      if (!request->has_record()) {
+        violations.Add("record", "required");
+      } else {
+        record = PersonRecordFromWire(request->record(), core_.wire_limits(),
+                                      "record", violations);
+      }
+      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                   violations);
+      if (!violations.empty()) return violations.ToStatus();
+      const Actor actor = ActorFor(p, request->purpose());
+      Store& store = core_.store();
+      Result<StoredPeople> people = LoadPeople(store, actor);
+      if (!people.ok()) return ToGrpcStatus(people.status());
+      // Resolve with the record in place, in memory; store only after.
+      std::vector<PersonRecord>& all = people->records;
+      const std::optional<std::uint32_t> found =
+          FindRecord(all, record->record_id);
+      const std::uint32_t self =
+          found ? *found : static_cast<std::uint32_t>(all.size());
+      if (found) {
+        all[self] = *record;
+      } else {
+        all.push_back(*record);
+      }
+      AddDecisions(people->decisions, all, people->options);
+      const Result<Resolution> resolution = Resolve(all, people->options);
+      if (!resolution.ok()) return NoModel();
+      if (context->IsCancelled()) return grpc::Status::CANCELLED;
+
+      const Status put = store.PutRecords(actor, {&*record, 1});
+      if (!put.ok()) return ToGrpcStatus(put, "record");
+      std::vector<std::pair<std::string, std::string>> record_person;
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        record_person.emplace_back(all[i].record_id, resolution->person_of[i]);
+      }
+      const Status saved =
+          store.SavePeople(actor, record_person, resolution->events);
+      if (!saved.ok()) return ToGrpcStatus(saved);
+
+      const std::string& person = resolution->person_of[self];
+      response->set_person_id(person);
+      response->set_new_person(std::count(resolution->person_of.begin(),
+                                          resolution->person_of.end(),
+                                          person) == 1);
+      for (const ScoredPair& pair : resolution->review) {
+        if (pair.a != self && pair.b != self) continue;
+        v1::MatchCandidate* c = response->add_review();
+        c->set_record_id(all[pair.a == self ? pair.b : pair.a].record_id);
+        c->set_probability(pair.probability);
+      }
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerUnaryReactor* ExplainMatch(
+      grpc::CallbackServerContext* context,
+      const v1::ExplainMatchRequest* request,
+      v1::ExplainMatchResponse* response) override {
+    return core_.Unary(context, [this, request, response](const Principal& p) {
+      FieldViolations violations;
+      CheckPair(request->record_id_a(), request->record_id_b(),
+                request->purpose(), violations);
+      if (!violations.empty()) return violations.ToStatus();
+      const Actor actor = ActorFor(p, request->purpose());
+      Result<StoredPeople> people = LoadPeople(core_.store(), actor);
+      if (!people.ok()) return ToGrpcStatus(people.status());
+      const auto a = FindRecord(people->records, request->record_id_a());
+      const auto b = FindRecord(people->records, request->record_id_b());
+      if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
+      AddDecisions(people->decisions, people->records, people->options);
+      const Result<Resolution> resolution =
+          Resolve(people->records, people->options);
+      if (!resolution.ok() || !resolution->model) return NoModel();
+      const LinkageModel& model = *resolution->model;
+      const NormalisedRecord& ra = resolution->normalised[*a];
+      const NormalisedRecord& rb = resolution->normalised[*b];
+      response->set_match_probability(model.MatchProbability(ra, rb));
+      response->set_match_weight(model.MatchWeight(ra, rb));
+      for (const WeightTerm& t : model.Explain(ra, rb)) {
+        WeightTermToWire(t, response->add_terms());
+      }
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerUnaryReactor* RecordReviewDecision(
+      grpc::CallbackServerContext* context,
+      const v1::RecordReviewDecisionRequest* request,
+      v1::RecordReviewDecisionResponse* response) override {
+    return core_.Unary(context, [this, request, response](const Principal& p) {
+      FieldViolations violations;
+      CheckPair(request->record_id_a(), request->record_id_b(),
+                request->purpose(), violations);
+      const v1::ReviewVerdict verdict = request->verdict();
+      if (verdict != v1::REVIEW_VERDICT_SAME &&
+          verdict != v1::REVIEW_VERDICT_NOT_SAME) {
+        violations.Add("verdict", verdict == v1::REVIEW_VERDICT_UNSPECIFIED
+                                      ? "required"
+                                      : "not a ReviewVerdict value");
+      }
+      if (!violations.empty()) return violations.ToStatus();
+      const Actor actor = ActorFor(p, request->purpose());
+      const Result<std::vector<PersonRecord>> records =
+          core_.store().Records(actor);
+      if (!records.ok()) return ToGrpcStatus(records.status());
+      const bool a = FindRecord(*records, request->record_id_a()).has_value();
+      const bool b = FindRecord(*records, request->record_id_b()).has_value();
+      if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
+      const ReviewDecision decision{request->record_id_a(),
+                                    request->record_id_b(),
+                                    verdict == v1::REVIEW_VERDICT_SAME,
+                                    {},
+                                    {}};
+      const Status put =
+          core_.store().PutReviewDecisions(actor, {&decision, 1});
+      if (!put.ok()) return ToGrpcStatus(put);
+      response->set_decided_by(p.user);
+      return grpc::Status::OK;
+    });
+  }
+
+ private:
+  void CheckPair(const std::string& a, const std::string& b,
+                 const std::string& purpose, FieldViolations& violations) {
+    CheckId(a, "record_id_a", false, violations);
+    CheckId(b, "record_id_b", false, violations);
+    if (!a.empty() && a == b) {
+      violations.Add("record_id_b", "the same record as record_id_a");
+    }
+    CheckPurpose(purpose, "purpose", core_.wire_limits(), violations);
+  }
+
+  static grpc::Status NotStored(const std::string& field) {
+    return Code(grpc::StatusCode::NOT_FOUND,
+                field + ": no record with this id is stored");
+  }
+
+  Core& core_;
+};
+
+// ---- AgendaService --------------------------------------------------------
+
+class AgendaHandler final : public v1::AgendaService::CallbackService {
+ public:
+  explicit AgendaHandler(Core& core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* GenerateAgenda(
+      grpc::CallbackServerContext* context,
+      const v1::GenerateAgendaRequest* request,
+      v1::GenerateAgendaResponse* response) override {
+    return core_.Unary(
+        context, [this, context, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckLabel(request->area(), "area", false, violations);
+          std::optional<Date> date;
+          if (!request->has_meeting_date()) {
+            violations.Add("meeting_date", "required");
+          } else {
+            date = DateFromWire(request->meeting_date(), "meeting_date",
+                                violations);
+          }
+          std::optional<Date> cutoff;
+          if (request->has_referral_cutoff()) {
+            cutoff = DateFromWire(request->referral_cutoff(), "referral_cutoff",
+                                  violations);
+            if (cutoff && date && *cutoff > *date) {
+              violations.Add("referral_cutoff", "after the meeting date");
+            }
+          } else if (date) {
+            cutoff = date->AddDays(-7);
+          }
+          const int cases = request->capacity_cases();
+          const int minutes = request->capacity_minutes();
+          if (cases < 0) violations.Add("capacity_cases", "negative");
+          if (minutes < 0) violations.Add("capacity_minutes", "negative");
+          if (cases == 0 && minutes == 0) {
+            violations.Add("capacity_cases",
+                           "a meeting needs a capacity in cases or minutes");
+          }
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          if (!violations.empty()) return violations.ToStatus();
+
+          const Actor actor = ActorFor(p, request->purpose());
+          const PriorityPolicy& policy = core_.options().priority;
+          const std::string meeting_id =
+              "M-" + date->ToString() + "-" + request->area();
+          const AgendaMeeting meeting{meeting_id, request->area(), *date,
+                                      *cutoff,    cases,           minutes};
+          const Result<Agenda> agenda =
+              AgendaFromStore(core_.store(), actor, meeting, policy);
+          if (!agenda.ok()) return ToGrpcStatus(agenda.status());
+          const std::string json =
+              AgendaJson(*agenda, AgendaView::kCirculated, policy);
+          if (request->save()) {
+            if (context->IsCancelled()) return grpc::Status::CANCELLED;
+            const grpc::Status saved = Save(actor, meeting, policy, json);
+            if (!saved.ok()) return saved;
+            response->set_agenda_id(meeting_id);
+          }
+          AgendaToWire(*agenda, response->mutable_agenda());
+          response->set_circulated_json(json);
+          return grpc::Status::OK;
+        });
+  }
+
+  grpc::ServerUnaryReactor* GetAgenda(
+      grpc::CallbackServerContext* context, const v1::GetAgendaRequest* request,
+      v1::GetAgendaResponse* response) override {
+    return core_.Unary(context, [this, request, response](const Principal& p) {
+      FieldViolations violations;
+      CheckId(request->agenda_id(), "agenda_id", false, violations);
+      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                   violations);
+      if (!violations.empty()) return violations.ToStatus();
+      const Result<StoredAgenda> agenda = core_.store().GetAgenda(
+          ActorFor(p, request->purpose()), request->agenda_id());
+      if (!agenda.ok()) {
+        if (agenda.status().code() == StatusCode::kNotFound) {
+          return Code(grpc::StatusCode::NOT_FOUND,
+                      "agenda_id: no agenda with this id is stored");
+        }
+        return ToGrpcStatus(agenda.status());
+      }
+      response->set_agenda_id(agenda->agenda_id);
+      response->set_meeting_id(agenda->meeting_id);
+      response->set_policy_version(agenda->policy_version);
+      response->set_circulated_json(agenda->json);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerUnaryReactor* ListMeetings(
+      grpc::CallbackServerContext* context,
+      const v1::ListMeetingsRequest* request,
+      v1::ListMeetingsResponse* response) override {
+    return core_.Unary(context, [this, request, response](const Principal& p) {
+      FieldViolations violations;
+      CheckLabel(request->area(), "area", true, violations);
+      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                   violations);
+      std::optional<PageKey> after;
+      CheckPaging(request->page_size(), request->page_token(), after,
+                  violations);
+      if (!violations.empty()) return violations.ToStatus();
+      const Result<std::vector<Meeting>> all = core_.store().Meetings(
+          ActorFor(p, request->purpose()), request->area());
+      if (!all.ok()) return ToGrpcStatus(all.status());
+      const std::size_t size = PageSize(request->page_size(), core_.limits());
+      const Meeting* last = nullptr;
+      bool more = false;
+      for (const Meeting& m : *all) {  // In (date, id) order.
+        if (after && !(PageKey{m.date, m.meeting_id} > *after)) continue;
+        if (static_cast<std::size_t>(response->meetings_size()) == size) {
+          more = true;
+          break;
+        }
+        MeetingToWire(m, response->add_meetings());
+        last = &m;
+      }
+      if (more && last != nullptr) {
+        response->set_next_page_token(
+            EncodeToken(last->date, last->meeting_id));
+      }
+      return grpc::Status::OK;
+    });
+  }
+
+ private:
+  // Stores the meeting and its agenda; the same agenda again is a retry.
+  grpc::Status Save(const Actor& actor, const AgendaMeeting& meeting,
+                    const PriorityPolicy& policy, const std::string& json) {
+    Store& store = core_.store();
+    const Result<StoredAgenda> existing =
+        store.GetAgenda(actor, meeting.meeting_id);
+    if (existing.ok()) {
+      if (existing->json == json) return grpc::Status::OK;
+      return AlreadyFinal();
+    }
+    if (existing.status().code() != StatusCode::kNotFound) {
+      return ToGrpcStatus(existing.status());
+    }
+    const Status put = store.PutMeeting(
+        actor, {meeting.meeting_id, meeting.area, meeting.date,
+                meeting.referral_cutoff, meeting.capacity_cases,
+                meeting.capacity_minutes});
+    if (!put.ok()) return ToGrpcStatus(put, "meeting");
+    const Status saved = store.SaveAgenda(
+        actor, {meeting.meeting_id, meeting.meeting_id, policy.version, json});
+    if (saved.code() == StatusCode::kAlreadyExists) return AlreadyFinal();
+    return ToGrpcStatus(saved);
+  }
+
+  static grpc::Status AlreadyFinal() {
+    return Code(grpc::StatusCode::FAILED_PRECONDITION,
+                "a different agenda is already saved for this meeting");
+  }
+
+  Core& core_;
+};
+
+// ---- StatisticsService ----------------------------------------------------
+
+class StatisticsHandler final : public v1::StatisticsService::CallbackService {
+ public:
+  explicit StatisticsHandler(Core& core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* GetStatistics(
+      grpc::CallbackServerContext* context,
+      const v1::GetStatisticsRequest* request,
+      v1::GetStatisticsResponse* response) override {
+    return core_.Unary(context, [this, request, response](const Principal& p) {
+      FieldViolations violations;
+      std::optional<Date> from;
+      std::optional<Date> to;
+      if (!request->has_period_start()) {
+        violations.Add("period_start", "required");
+      } else {
+        from =
+            DateFromWire(request->period_start(), "period_start", violations);
+      }
+      if (!request->has_period_end()) {
+        violations.Add("period_end", "required");
+      } else {
+        to = DateFromWire(request->period_end(), "period_end", violations);
+      }
+      if (from && to && *to < *from) {
+        violations.Add("period_end", "before period_start");
+      }
+      if (request->adult_women() < 0) {
+        violations.Add("adult_women", "negative");
+      }
+      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                   violations);
+      if (!violations.empty()) return violations.ToStatus();
+      const Actor actor = ActorFor(p, request->purpose());
+      Store& s = core_.store();
+      StatisticsInput input;
+      const auto load = [](auto result, auto& into) -> Status {
+        if (!result.ok()) return result.status();
+        into = *std::move(result);
+        return Status::Ok();
+      };
+      for (const Status& loaded :
+           {load(s.Records(actor), input.records),
+            load(s.People(actor), input.people),
+            load(s.Incidents(actor), input.incidents),
+            load(s.Assessments(actor), input.assessments),
+            load(s.Referrals(actor, "", std::nullopt), input.referrals),
+            load(s.Meetings(actor, ""), input.meetings),
+            load(s.Agendas(actor), input.agendas)}) {
+        if (!loaded.ok()) return ToGrpcStatus(loaded);
+      }
+      const Result<Statistics> statistics = ComputeStatistics(
+          input, *from, *to, {.adult_women = request->adult_women()});
+      if (!statistics.ok()) return ToGrpcStatus(statistics.status());
+      StatisticsToWire(*statistics, response->mutable_statistics());
+      return grpc::Status::OK;
+    });
+  }
+
+ private:
+  Core& core_;
+};
+
+}  // namespace
+
+RpcResult<Principal> PrincipalFromMetadata(
+    const grpc::CallbackServerContext& context) {
+  RpcResult<std::string> user = MetadataValue(context, "x-marac-user");
+  if (!user.ok()) return user.status();
+  if (user->empty()) return Unauthenticated("x-marac-user required");
+  RpcResult<std::string> role = MetadataValue(context, "x-marac-role");
+  if (!role.ok()) return role.status();
+  if (role->empty()) return Unauthenticated("x-marac-role required");
+  if (std::find(std::begin(kRoles), std::end(kRoles), *role) ==
+      std::end(kRoles)) {
+    return Unauthenticated(
+        "x-marac-role must be referrer, idva, coordinator, chair or auditor");
+  }
+  RpcResult<std::string> agency = MetadataValue(context, "x-marac-agency");
+  if (!agency.ok()) return agency.status();
+  return Principal{*std::move(user), *std::move(role), *std::move(agency)};
+}
+
+Actor ActorFor(const Principal& principal, std::string purpose) {
+  Actor actor;  // Field by field: the store may add audit fields.
+  actor.user = principal.user;
+  actor.role = principal.role;
+  actor.agency = principal.agency;
+  actor.purpose = std::move(purpose);
+  return actor;
+}
+
+Date TodayUtc() {
+  const auto days =
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return Date::FromDays(days.time_since_epoch().count());
+}
+
+struct MaracService::Impl {
+  Impl(Store& store, ReferralWriter& writer, Scorer scorer,
+       InstrumentSet instruments, ServiceOptions options)
+      : core(store, writer, std::move(scorer), std::move(instruments),
+             std::move(options)),
+        assessment(core),
+        referral(core),
+        identity(core),
+        agenda(core),
+        statistics(core) {}
+
+  Core core;
+  AssessmentHandler assessment;
+  ReferralHandler referral;
+  IdentityHandler identity;
+  AgendaHandler agenda;
+  StatisticsHandler statistics;
+};
+
+MaracService::MaracService(Store& store, ReferralWriter& writer, Scorer scorer,
+                           InstrumentSet instruments, ServiceOptions options)
+    : impl_(std::make_unique<Impl>(store, writer, std::move(scorer),
+                                   std::move(instruments),
+                                   std::move(options))) {}
+
+MaracService::~MaracService() { Stop(); }
+
+std::vector<grpc::Service*> MaracService::services() {
+  return {&impl_->assessment, &impl_->referral, &impl_->identity,
+          &impl_->agenda, &impl_->statistics};
+}
+
+std::vector<std::string> MaracService::ServiceNames() {
+  return {v1::AssessmentService::service_full_name(),
+          v1::ReferralService::service_full_name(),
+          v1::IdentityService::service_full_name(),
+          v1::AgendaService::service_full_name(),
+          v1::StatisticsService::service_full_name()};
+}
+
+void MaracService::Stop() { impl_->core.Stop(); }
+
+}  // namespace marac

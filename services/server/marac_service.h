@@ -1,0 +1,94 @@
+// The marac.v1 services over one store: AssessmentService,
+// ReferralService, IdentityService, AgendaService and StatisticsService,
+// on gRPC's callback API. Handlers validate at the edge (convert.h), run
+// store work on a bounded pool of worker threads, and acknowledge a
+// referral only after the ReferralWriter's commit.
+//
+//   MaracService service(*store, writer, *scorer, InstrumentSet::BuiltIn(),
+//                        {.limits = config.limits});
+//   for (grpc::Service* s : service.services()) builder.RegisterService(s);
+//   ... server->Shutdown(deadline); service.Stop();
+//
+// The caller is a Principal, read from metadata by an Authenticator; the
+// default reads x-marac-user, x-marac-role and x-marac-agency, which is
+// fit only for loopback use until the TLS and roles work replaces it.
+#ifndef MARAC_SERVICES_SERVER_MARAC_SERVICE_H_
+#define MARAC_SERVICES_SERVER_MARAC_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "marac/agenda/agenda.h"
+#include "marac/assess/instrument.h"
+#include "marac/assess/score.h"
+#include "marac/common/date.h"
+#include "marac/store/referral_writer.h"
+#include "marac/store/store.h"
+#include "services/server/config.h"
+#include "services/server/rpc_status.h"
+
+namespace marac {
+
+// Who calls. user and role always; agency for calls scoped to it.
+struct Principal {
+  std::string user;
+  std::string role;  // referrer | idva | coordinator | chair | auditor
+  std::string agency;
+};
+
+// Identifies the caller of a call, or refuses it (UNAUTHENTICATED).
+// Called on gRPC's threads; must be thread-safe and quick.
+using Authenticator =
+    std::function<RpcResult<Principal>(const grpc::CallbackServerContext&)>;
+
+// The default Authenticator: x-marac-user and x-marac-role required (ASCII,
+// 1..128 bytes, a known role), x-marac-agency optional. UNAUTHENTICATED
+// naming the header, never its value.
+RpcResult<Principal> PrincipalFromMetadata(
+    const grpc::CallbackServerContext& context);
+
+// The store's Actor for `principal` reading or writing for `purpose`.
+Actor ActorFor(const Principal& principal, std::string purpose);
+
+// Today's date in UTC, from the system clock.
+Date TodayUtc();
+
+struct ServiceOptions {
+  ServerLimits limits;
+  int worker_threads = 4;
+  PriorityPolicy priority;
+  Authenticator authenticate = PrincipalFromMetadata;
+  // Event dates after this are in the future. Tests fix it.
+  std::function<Date()> today = TodayUtc;
+};
+
+class MaracService {
+ public:
+  // `store` and `writer` (over that store) must outlive this object.
+  MaracService(Store& store, ReferralWriter& writer, Scorer scorer,
+               InstrumentSet instruments, ServiceOptions options);
+  MaracService(const MaracService&) = delete;
+  MaracService& operator=(const MaracService&) = delete;
+  ~MaracService();  // Stop().
+
+  // The gRPC services to register; owned by this object.
+  std::vector<grpc::Service*> services();
+  // The fully qualified service names, for health checking.
+  static std::vector<std::string> ServiceNames();
+
+  // Finishes the queued work and joins the worker threads. Call after the
+  // server's Shutdown has returned (no call is then in flight).
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace marac
+
+#endif  // MARAC_SERVICES_SERVER_MARAC_SERVICE_H_

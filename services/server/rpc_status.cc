@@ -1,0 +1,74 @@
+#include "services/server/rpc_status.h"
+
+#include "google/rpc/error_details.pb.h"
+
+namespace marac {
+namespace {
+
+std::string Join(std::string_view prefix, std::string_view field) {
+  if (prefix.empty()) return std::string(field);
+  if (field.empty()) return std::string(prefix);
+  return std::string(prefix) + "." + std::string(field);
+}
+
+}  // namespace
+
+void FieldViolations::AddStatus(std::string_view prefix, const Status& status) {
+  const std::string& message = status.message();
+  const std::size_t colon = message.find(": ");
+  if (colon == std::string::npos) {
+    Add(std::string(prefix), message);
+  } else {
+    Add(Join(prefix, std::string_view(message).substr(0, colon)),
+        message.substr(colon + 2));
+  }
+}
+
+google::rpc::Status FieldViolations::ToRpcStatus() const {
+  assert(!empty());
+  google::rpc::BadRequest bad_request;
+  for (const Violation& v : violations_) {
+    google::rpc::BadRequest::FieldViolation* out =
+        bad_request.add_field_violations();
+    out->set_field(v.field);
+    out->set_description(v.description);
+  }
+  google::rpc::Status status;
+  status.set_code(grpc::StatusCode::INVALID_ARGUMENT);
+  std::string message =
+      violations_.front().field + ": " + violations_.front().description;
+  if (violations_.size() > 1) {
+    message += " (and " + std::to_string(violations_.size() - 1) +
+               " more in the BadRequest details)";
+  }
+  status.set_message(std::move(message));
+  status.add_details()->PackFrom(bad_request);
+  return status;
+}
+
+grpc::Status FieldViolations::ToStatus() const {
+  const google::rpc::Status rpc = ToRpcStatus();
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, rpc.message(),
+                      rpc.SerializeAsString());
+}
+
+grpc::Status ToGrpcStatus(const Status& status, std::string_view prefix) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return grpc::Status::OK;
+    case StatusCode::kInvalidArgument: {
+      FieldViolations v;
+      v.AddStatus(prefix, status);
+      return v.ToStatus();
+    }
+    case StatusCode::kInternal:
+    case StatusCode::kDataLoss:
+      return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                          "the server failed; the call may be retried later");
+    default:
+      return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                          status.message());
+  }
+}
+
+}  // namespace marac

@@ -1,0 +1,114 @@
+#include "services/server/server.h"
+
+#include <grpcpp/health_check_service_interface.h>
+
+#include <chrono>
+
+namespace marac {
+namespace {
+
+constexpr int kMaxMetadataBytes = 16 * 1024;
+
+}  // namespace
+
+Result<std::unique_ptr<MaracServer>> MaracServer::Start(
+    const ServerConfig& config, ServiceOptions options) {
+  ScoringPolicy scoring = ScoringPolicy::Default();
+  if (!config.scoring_policy.empty()) {
+    MARAC_ASSIGN_OR_RETURN(
+        const std::string text,
+        ReadTextFile(config.scoring_policy, "scoring_policy"));
+    const Result<ScoringPolicy> parsed = ScoringPolicy::FromJson(text);
+    if (!parsed.ok()) {
+      return InvalidArgument("scoring_policy " + config.scoring_policy,
+                             parsed.status().message());
+    }
+    scoring = *parsed;
+  }
+  if (!config.priority_policy.empty()) {
+    MARAC_ASSIGN_OR_RETURN(
+        const std::string text,
+        ReadTextFile(config.priority_policy, "priority_policy"));
+    const Result<PriorityPolicy> parsed = ParsePriorityPolicy(text);
+    if (!parsed.ok()) {
+      return InvalidArgument("priority_policy " + config.priority_policy,
+                             parsed.status().message());
+    }
+    options.priority = *parsed;
+  }
+  const InstrumentSet instruments = InstrumentSet::BuiltIn();
+  MARAC_ASSIGN_OR_RETURN(Scorer scorer, Scorer::Create(scoring, instruments));
+
+  std::unique_ptr<MaracServer> server(new MaracServer());
+  server->grace_ms_ = config.shutdown_grace_ms;
+  MARAC_ASSIGN_OR_RETURN(server->store_, OpenSqliteStore(config.store));
+  server->writer_ = std::make_unique<ReferralWriter>(
+      *server->store_,
+      ReferralWriter::Options{.max_batch = config.writer_max_batch,
+                              .max_queue = config.writer_max_queue});
+  options.limits = config.limits;
+  options.worker_threads = config.worker_threads;
+  server->service_ = std::make_unique<MaracService>(
+      *server->store_, *server->writer_, std::move(scorer), instruments,
+      std::move(options));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.SetMaxReceiveMessageSize(config.limits.max_message_bytes);
+  builder.SetMaxSendMessageSize(config.limits.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
+  for (grpc::Service* s : server->service_->services()) {
+    builder.RegisterService(s);
+  }
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    // Stop in order: nothing listens, so nothing is in flight.
+    server->shut_down_ = true;
+    if (server->server_ != nullptr) server->server_->Shutdown();
+    server->service_->Stop();
+    server->writer_->Stop();
+    return Status(StatusCode::kUnavailable,
+                  "listen: cannot listen on " + config.listen);
+  }
+  grpc::HealthCheckServiceInterface* health =
+      server->server_->GetHealthCheckService();
+  if (health != nullptr) {
+    health->SetServingStatus("", true);
+    for (const std::string& name : MaracService::ServiceNames()) {
+      health->SetServingStatus(name, true);
+    }
+  }
+  return server;
+}
+
+MaracServer::~MaracServer() { Shutdown(); }
+
+std::shared_ptr<grpc::Channel> MaracServer::InProcessChannel() {
+  return server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+void MaracServer::Shutdown() {
+  const std::lock_guard<std::mutex> lock(shutdown_mutex_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_ != nullptr) {
+    if (grpc::HealthCheckServiceInterface* health =
+            server_->GetHealthCheckService()) {
+      health->Shutdown();  // Everything reads NOT_SERVING from now on.
+    }
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(grace_ms_));
+    server_->Wait();
+  }
+  // No call is in flight now; what they queued still completes.
+  if (service_ != nullptr) service_->Stop();
+  if (writer_ != nullptr) writer_->Stop();
+  server_.reset();
+  service_.reset();
+  writer_.reset();
+  store_.reset();  // Closes the database.
+}
+
+}  // namespace marac

@@ -1,0 +1,65 @@
+// marac-server as an object: opens the store, starts the referral writer
+// and the services, listens, and shuts down in order. main.cc, the tests
+// and (later) benchmarks and `marac --server` all start it this way.
+//
+//   Result<std::unique_ptr<MaracServer>> server = MaracServer::Start(config);
+//   ... (*server)->port() ...
+//   (*server)->Shutdown();  // also on destruction
+#ifndef MARAC_SERVICES_SERVER_SERVER_H_
+#define MARAC_SERVICES_SERVER_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <mutex>
+
+#include "marac/common/result.h"
+#include "marac/store/referral_writer.h"
+#include "marac/store/store.h"
+#include "services/server/config.h"
+#include "services/server/marac_service.h"
+
+namespace marac {
+
+class MaracServer {
+ public:
+  // Reads the policy files, opens (creating) the store, listens on
+  // config.listen and reports SERVING on the health service. kInvalidArgument
+  // naming the file for a bad policy; the store's errors (kDataLoss for a
+  // corrupt file); kUnavailable when the address cannot be bound.
+  // `options` may replace the authenticator or the clock (tests);
+  // its limits and worker count are taken from `config`.
+  static Result<std::unique_ptr<MaracServer>> Start(
+      const ServerConfig& config, ServiceOptions options = {});
+
+  MaracServer(const MaracServer&) = delete;
+  MaracServer& operator=(const MaracServer&) = delete;
+  ~MaracServer();  // Shutdown().
+
+  // The port bound (the one picked when config.listen ends in ":0").
+  int port() const { return port_; }
+  // A channel to this server without a socket.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
+  // Reports NOT_SERVING, stops accepting calls, gives in-flight calls
+  // config.shutdown_grace_ms to finish (then cancels them), writes the
+  // queued referrals and closes the store. Idempotent and thread-safe;
+  // not from a signal handler.
+  void Shutdown();
+
+ private:
+  MaracServer() = default;
+
+  std::mutex shutdown_mutex_;
+  bool shut_down_ = false;
+  int grace_ms_ = 0;
+  int port_ = 0;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ReferralWriter> writer_;
+  std::unique_ptr<MaracService> service_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace marac
+
+#endif  // MARAC_SERVICES_SERVER_SERVER_H_

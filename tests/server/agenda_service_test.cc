@@ -1,0 +1,272 @@
+// AgendaService and StatisticsService over loopback.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "marac/v1/agenda.grpc.pb.h"
+#include "marac/v1/referral.grpc.pb.h"
+#include "marac/v1/statistics.grpc.pb.h"
+#include "tests/server/test_server.h"
+
+namespace marac {
+namespace {
+
+using ::testing::Contains;
+
+void SetDate(v1::Date* d, int year, int month, int day) {
+  d->set_year(year);
+  d->set_month(month);
+  d->set_day(day);
+}
+
+// Submits a referral of `victim` on 2026-02-`day`.
+std::string Refer(const std::shared_ptr<grpc::Channel>& channel,
+                  const std::string& request_id, const std::string& victim,
+                  int day) {
+  auto stub = v1::ReferralService::NewStub(channel);
+  grpc::ClientContext context;
+  AsCaller(context);
+  v1::SubmitReferralRequest request;
+  request.set_request_id(request_id);
+  v1::Referral* r = request.mutable_referral();
+  r->set_area("north");
+  r->set_source(v1::REFERRAL_SOURCE_POLICE);
+  SetDate(r->mutable_referred_on(), 2026, 2, day);
+  r->set_victim_record_id(victim);
+  r->add_criteria(v1::CRITERION_VISIBLE_HIGH_RISK);
+  v1::SubmitReferralResponse response;
+  const grpc::Status status =
+      stub->SubmitReferral(&context, request, &response);
+  return status.ok() ? response.referral().referral_id() : "";
+}
+
+v1::GenerateAgendaRequest Generate(bool save) {
+  v1::GenerateAgendaRequest r;
+  r.set_area("north");
+  SetDate(r.mutable_meeting_date(), 2026, 3, 20);
+  r.set_capacity_cases(5);
+  r.set_save(save);
+  r.set_purpose("MARAC agenda for 2026-03-20");
+  return r;
+}
+
+grpc::Status CallGenerate(const std::shared_ptr<grpc::Channel>& channel,
+                          const v1::GenerateAgendaRequest& request,
+                          v1::GenerateAgendaResponse* response) {
+  auto stub = v1::AgendaService::NewStub(channel);
+  grpc::ClientContext context;
+  AsCaller(context, "marac-north", "coordinator");
+  return stub->GenerateAgenda(&context, request, response);
+}
+
+TEST(AgendaServiceTest, GeneratesSavesAndReadsBackTheCirculatedAgenda) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  const std::string referral = Refer(t.channel(), "a-1", "V1", 3);
+  ASSERT_FALSE(referral.empty());
+  v1::GenerateAgendaResponse generated;
+  grpc::Status status = CallGenerate(t.channel(), Generate(true), &generated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(generated.agenda_id(), "M-2026-03-20-north");
+  ASSERT_EQ(generated.agenda().listed_size(), 1);
+  const v1::AgendaCase& listed = generated.agenda().listed(0);
+  EXPECT_EQ(listed.referral_id(), referral);
+  EXPECT_EQ(listed.rank(), 1);
+  EXPECT_EQ(listed.initials(), "A.T.");
+  EXPECT_EQ(listed.age_years(), 35);
+  // The circulated view carries no names or addresses.
+  for (const std::string& text :
+       {generated.circulated_json(), generated.agenda().SerializeAsString()}) {
+    EXPECT_EQ(text.find("Testwell"), std::string::npos);
+    EXPECT_EQ(text.find("Nowhere Row"), std::string::npos);
+  }
+  // Saving the same agenda again is a retry.
+  v1::GenerateAgendaResponse again;
+  ASSERT_TRUE(CallGenerate(t.channel(), Generate(true), &again).ok());
+  EXPECT_EQ(again.circulated_json(), generated.circulated_json());
+
+  auto stub = v1::AgendaService::NewStub(t.channel());
+  {
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", "chair");
+    v1::GetAgendaRequest request;
+    request.set_agenda_id(generated.agenda_id());
+    request.set_purpose("chairing");
+    v1::GetAgendaResponse got;
+    status = stub->GetAgenda(&context, request, &got);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(got.circulated_json(), generated.circulated_json());
+  }
+  {
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", "coordinator");
+    v1::ListMeetingsRequest request;
+    request.set_area("north");
+    request.set_purpose("planning");
+    v1::ListMeetingsResponse meetings;
+    status = stub->ListMeetings(&context, request, &meetings);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(meetings.meetings_size(), 1);
+    EXPECT_EQ(meetings.meetings(0).meeting_id(), "M-2026-03-20-north");
+    EXPECT_EQ(meetings.meetings(0).date().day(), 20);
+  }
+}
+
+TEST(AgendaServiceTest, SavingADifferentAgendaFailsPrecondition) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  ASSERT_FALSE(Refer(t.channel(), "a-1", "V1", 3).empty());
+  v1::GenerateAgendaResponse response;
+  ASSERT_TRUE(CallGenerate(t.channel(), Generate(true), &response).ok());
+  ASSERT_FALSE(Refer(t.channel(), "a-2", "V2", 4).empty());
+  EXPECT_EQ(CallGenerate(t.channel(), Generate(true), &response).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // Without save it is only a preview.
+  EXPECT_TRUE(CallGenerate(t.channel(), Generate(false), &response).ok());
+  EXPECT_EQ(response.agenda().listed_size(), 2);
+}
+
+struct BadAgendaCase {
+  const char* label;
+  void (*mutate)(v1::GenerateAgendaRequest&);
+  const char* field;
+};
+constexpr BadAgendaCase kBadAgendas[] = {
+    {"NoArea", [](v1::GenerateAgendaRequest& r) { r.clear_area(); }, "area"},
+    {"NoDate", [](v1::GenerateAgendaRequest& r) { r.clear_meeting_date(); },
+     "meeting_date"},
+    {"NotADate",
+     [](v1::GenerateAgendaRequest& r) {
+       r.mutable_meeting_date()->set_month(0);
+     },
+     "meeting_date"},
+    {"CutoffAfterMeeting",
+     [](v1::GenerateAgendaRequest& r) {
+       SetDate(r.mutable_referral_cutoff(), 2026, 3, 21);
+     },
+     "referral_cutoff"},
+    {"NoCapacity",
+     [](v1::GenerateAgendaRequest& r) { r.set_capacity_cases(0); },
+     "capacity_cases"},
+    {"NegativeMinutes",
+     [](v1::GenerateAgendaRequest& r) { r.set_capacity_minutes(-5); },
+     "capacity_minutes"},
+    {"NoPurpose", [](v1::GenerateAgendaRequest& r) { r.clear_purpose(); },
+     "purpose"},
+};
+
+TEST(AgendaServiceTest, GenerateRefusesEachBadField) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  for (const BadAgendaCase& c : kBadAgendas) {
+    SCOPED_TRACE(c.label);
+    v1::GenerateAgendaRequest request = Generate(false);
+    c.mutate(request);
+    v1::GenerateAgendaResponse response;
+    const grpc::Status status = CallGenerate(t.channel(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string(c.field)));
+  }
+}
+
+TEST(AgendaServiceTest, ReadErrors) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AgendaService::NewStub(t.channel());
+  {
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::GetAgendaRequest request;
+    request.set_agenda_id("M-1999-01-01-none");
+    request.set_purpose("look");
+    v1::GetAgendaResponse response;
+    EXPECT_EQ(stub->GetAgenda(&context, request, &response).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::GetAgendaRequest request;  // No id, no purpose.
+    v1::GetAgendaResponse response;
+    const grpc::Status status = stub->GetAgenda(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(ViolatedFields(status),
+              (std::vector<std::string>{"agenda_id", "purpose"}));
+  }
+  {
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ListMeetingsRequest request;
+    request.set_purpose("look");
+    request.set_page_token("not-hex");
+    v1::ListMeetingsResponse response;
+    const grpc::Status status =
+        stub->ListMeetings(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string("page_token")));
+  }
+}
+
+grpc::Status Statistics(const std::shared_ptr<grpc::Channel>& channel,
+                        const v1::GetStatisticsRequest& request,
+                        v1::GetStatisticsResponse* response) {
+  auto stub = v1::StatisticsService::NewStub(channel);
+  grpc::ClientContext context;
+  AsCaller(context, "marac-north", "coordinator");
+  return stub->GetStatistics(&context, request, response);
+}
+
+v1::GetStatisticsRequest Period() {
+  v1::GetStatisticsRequest r;
+  SetDate(r.mutable_period_start(), 2026, 1, 1);
+  SetDate(r.mutable_period_end(), 2026, 3, 31);
+  r.set_purpose("quarterly return");
+  return r;
+}
+
+TEST(StatisticsServiceTest, CountsTheReferralsOfThePeriod) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  ASSERT_FALSE(Refer(t.channel(), "st-1", "V1", 3).empty());
+  v1::GetStatisticsResponse response;
+  const grpc::Status status = Statistics(t.channel(), Period(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.statistics().referrals_by_agency().at("police-north"), 1);
+  EXPECT_EQ(response.statistics().period_end().month(), 3);
+  EXPECT_GT(response.statistics().figures_size(), 0);
+}
+
+struct BadPeriodCase {
+  const char* label;
+  void (*mutate)(v1::GetStatisticsRequest&);
+  const char* field;
+};
+constexpr BadPeriodCase kBadPeriods[] = {
+    {"NoStart", [](v1::GetStatisticsRequest& r) { r.clear_period_start(); },
+     "period_start"},
+    {"EndBeforeStart",
+     [](v1::GetStatisticsRequest& r) {
+       SetDate(r.mutable_period_end(), 2025, 12, 31);
+     },
+     "period_end"},
+    {"NegativeWomen",
+     [](v1::GetStatisticsRequest& r) { r.set_adult_women(-1); }, "adult_women"},
+    {"NoPurpose", [](v1::GetStatisticsRequest& r) { r.clear_purpose(); },
+     "purpose"},
+};
+
+TEST(StatisticsServiceTest, RefusesEachBadField) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  for (const BadPeriodCase& c : kBadPeriods) {
+    SCOPED_TRACE(c.label);
+    v1::GetStatisticsRequest request = Period();
+    c.mutate(request);
+    v1::GetStatisticsResponse response;
+    const grpc::Status status = Statistics(t.channel(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string(c.field)));
+  }
+}
+
+}  // namespace
+}  // namespace marac

@@ -1,0 +1,376 @@
+// AssessmentService over loopback: scoring one and a stream, every
+// validation error by field path, caller metadata, and the limits.
+#include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "marac/v1/assessment.grpc.pb.h"
+#include "tests/server/test_server.h"
+
+namespace marac {
+namespace {
+
+using ::testing::Contains;
+using ::testing::SizeIs;
+
+void SetDate(v1::Date* d, int year, int month, int day) {
+  d->set_year(year);
+  d->set_month(month);
+  d->set_day(day);
+}
+
+// A RIC with `yes` yes answers and the rest no, completed 2026-02-01.
+v1::Assessment Ric(int yes) {
+  v1::Assessment a;
+  a.set_assessment_id("AS-1");
+  a.set_instrument("safelives-ric");
+  SetDate(a.mutable_completed_on(), 2026, 2, 1);
+  for (int q = 1; q <= 24; ++q) {
+    (*a.mutable_answers())[q] = q <= yes ? v1::ANSWER_YES : v1::ANSWER_NO;
+  }
+  return a;
+}
+
+TEST(AssessmentServiceTest, ScoresAValidChecklist) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  grpc::ClientContext context;
+  AsCaller(context);
+  v1::ScoreAssessmentRequest request;
+  *request.mutable_assessment() = Ric(15);
+  v1::ScoreAssessmentResponse response;
+  const grpc::Status status =
+      stub->ScoreAssessment(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.score().assessment_id(), "AS-1");
+  EXPECT_EQ(response.score().score(), 15);
+  EXPECT_EQ(response.score().grade(), v1::GRADE_HIGH);
+  EXPECT_TRUE(response.score().marac_referral());
+  ASSERT_GE(response.score().criteria_size(), 1);
+  EXPECT_EQ(response.score().criteria(0).id(), "visible_high_risk");
+}
+
+struct BadAssessmentCase {
+  const char* label;
+  void (*mutate)(v1::ScoreAssessmentRequest&);
+  const char* field;
+};
+constexpr BadAssessmentCase kBadAssessments[] = {
+    {"NoAssessment",
+     [](v1::ScoreAssessmentRequest& r) { r.clear_assessment(); }, "assessment"},
+    {"NoId",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->clear_assessment_id();
+     },
+     "assessment.assessment_id"},
+    {"UnknownInstrument",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->set_instrument("not-an-instrument");
+     },
+     "assessment.instrument"},
+    {"NoCompletedOn",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->clear_completed_on();
+     },
+     "assessment.completed_on"},
+    {"CompletedInFuture",
+     [](v1::ScoreAssessmentRequest& r) {
+       SetDate(r.mutable_assessment()->mutable_completed_on(), 2026, 3, 2);
+     },
+     "assessment.completed_on"},
+    {"NotACalendarDate",
+     [](v1::ScoreAssessmentRequest& r) {
+       SetDate(r.mutable_assessment()->mutable_completed_on(), 2025, 2, 29);
+     },
+     "assessment.completed_on"},
+    {"QuestionOutOfRange",
+     [](v1::ScoreAssessmentRequest& r) {
+       (*r.mutable_assessment()->mutable_answers())[25] = v1::ANSWER_YES;
+     },
+     "assessment.answers.25"},
+    {"UnspecifiedAnswer",
+     [](v1::ScoreAssessmentRequest& r) {
+       (*r.mutable_assessment()->mutable_answers())[3] = v1::ANSWER_UNSPECIFIED;
+     },
+     "assessment.answers.3"},
+    {"UnknownAnswerValue",
+     [](v1::ScoreAssessmentRequest& r) {
+       (*r.mutable_assessment()->mutable_answers())[4] =
+           static_cast<v1::Answer>(9);
+     },
+     "assessment.answers.4"},
+    {"CountAndDates",
+     [](v1::ScoreAssessmentRequest& r) {
+       v1::CaseHistory* h = r.mutable_assessment()->mutable_history();
+       h->set_incidents_last_12_months(2);
+       SetDate(h->add_incident_dates(), 2026, 1, 1);
+     },
+     "assessment.history.incident_dates"},
+    {"TooManyDates",
+     [](v1::ScoreAssessmentRequest& r) {
+       v1::CaseHistory* h = r.mutable_assessment()->mutable_history();
+       for (int i = 1; i <= 6; ++i)
+         SetDate(h->add_incident_dates(), 2026, 1, i);
+     },
+     "assessment.history.incident_dates"},
+    {"BadIncidentDate",
+     [](v1::ScoreAssessmentRequest& r) {
+       SetDate(r.mutable_assessment()->mutable_history()->add_incident_dates(),
+               2026, 13, 1);
+     },
+     "assessment.history.incident_dates[0]"},
+    {"ReasonWithoutRefer",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()
+           ->mutable_history()
+           ->set_professional_judgement_reason("worried");
+     },
+     "assessment.history.professional_judgement_reason"},
+    {"ReferWithoutReason",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->mutable_history()->set_professional_judgement(
+           v1::PROFESSIONAL_JUDGEMENT_REFER);
+     },
+     "assessment.history.professional_judgement_reason"},
+    {"ReasonTooLong",
+     [](v1::ScoreAssessmentRequest& r) {
+       v1::CaseHistory* h = r.mutable_assessment()->mutable_history();
+       h->set_professional_judgement(v1::PROFESSIONAL_JUDGEMENT_REFER);
+       h->set_professional_judgement_reason(std::string(300, 'x'));
+     },
+     "assessment.history.professional_judgement_reason"},
+    {"IncidentAfterCompletion",
+     [](v1::ScoreAssessmentRequest& r) {
+       SetDate(r.mutable_assessment()->mutable_history()->mutable_incident_on(),
+               2026, 2, 20);
+     },
+     "assessment.history.incident_on"},
+};
+
+TEST(AssessmentServiceTest, RefusesEachBadFieldByPath) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  for (const BadAssessmentCase& c : kBadAssessments) {
+    SCOPED_TRACE(c.label);
+    v1::ScoreAssessmentRequest request;
+    *request.mutable_assessment() = Ric(3);
+    c.mutate(request);
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ScoreAssessmentResponse response;
+    const grpc::Status status =
+        stub->ScoreAssessment(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string(c.field)));
+  }
+}
+
+TEST(AssessmentServiceTest, ListsEveryViolationAndEchoesNoValue) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::ScoreAssessmentRequest request;
+  v1::Assessment* a = request.mutable_assessment();
+  a->set_instrument("Secret Surname");  // Must not come back.
+  (*a->mutable_answers())[1] = v1::ANSWER_UNSPECIFIED;
+  grpc::ClientContext context;
+  AsCaller(context);
+  v1::ScoreAssessmentResponse response;
+  const grpc::Status status =
+      stub->ScoreAssessment(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), SizeIs(4));
+  EXPECT_EQ(status.error_message().find("Secret"), std::string::npos);
+  EXPECT_EQ(status.error_details().find("Secret"), std::string::npos);
+}
+
+struct CallerCase {
+  const char* label;
+  const char* user;  // nullptr: header absent.
+  const char* role;
+  bool twice;
+};
+constexpr CallerCase kBadCallers[] = {
+    {"NoUser", nullptr, "referrer", false},
+    {"NoRole", "u-1", nullptr, false},
+    {"UnknownRole", "u-1", "superuser", false},
+    {"UserWithSpace", "u 1", "referrer", false},
+    {"UserTwice", "u-1", "referrer", true},
+};
+
+TEST(AssessmentServiceTest, CallersWithoutIdentityAreUnauthenticated) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  for (const CallerCase& c : kBadCallers) {
+    SCOPED_TRACE(c.label);
+    grpc::ClientContext context;
+    if (c.user != nullptr) context.AddMetadata("x-marac-user", c.user);
+    if (c.twice) context.AddMetadata("x-marac-user", "u-2");
+    if (c.role != nullptr) context.AddMetadata("x-marac-role", c.role);
+    v1::ScoreAssessmentRequest request;
+    *request.mutable_assessment() = Ric(3);
+    v1::ScoreAssessmentResponse response;
+    EXPECT_EQ(stub->ScoreAssessment(&context, request, &response).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+}
+
+TEST(AssessmentServiceTest, StreamAnswersEachInOrderWithErrorsInPlace) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  grpc::ClientContext context;
+  AsCaller(context);
+  auto stream = stub->StreamScoreAssessments(&context);
+  v1::StreamScoreAssessmentsRequest good;
+  *good.mutable_assessment() = Ric(15);
+  v1::StreamScoreAssessmentsRequest bad = good;
+  (*bad.mutable_assessment()->mutable_answers())[30] = v1::ANSWER_YES;
+  for (const auto* r : {&good, &bad, &good}) ASSERT_TRUE(stream->Write(*r));
+  stream->WritesDone();
+  std::vector<v1::StreamScoreAssessmentsResponse> responses;
+  v1::StreamScoreAssessmentsResponse response;
+  while (stream->Read(&response)) responses.push_back(response);
+  const grpc::Status status = stream->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(responses, SizeIs(3));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(responses[i].index(), static_cast<std::int64_t>(i));
+  }
+  EXPECT_EQ(responses[0].score().grade(), v1::GRADE_HIGH);
+  ASSERT_TRUE(responses[1].has_error());
+  EXPECT_EQ(responses[1].error().code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::BadRequest bad_request;
+  ASSERT_EQ(responses[1].error().details_size(), 1);
+  ASSERT_TRUE(responses[1].error().details(0).UnpackTo(&bad_request));
+  EXPECT_EQ(bad_request.field_violations(0).field(), "assessment.answers.30");
+  EXPECT_TRUE(responses[2].has_score());
+}
+
+TEST(AssessmentServiceTest, StreamPastItsLengthIsResourceExhausted) {
+  TestServer t;  // At most 3 messages a stream.
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  grpc::ClientContext context;
+  AsCaller(context);
+  auto stream = stub->StreamScoreAssessments(&context);
+  v1::StreamScoreAssessmentsRequest request;
+  *request.mutable_assessment() = Ric(2);
+  for (int i = 0; i < 4; ++i) stream->Write(request);
+  stream->WritesDone();
+  v1::StreamScoreAssessmentsResponse response;
+  int read = 0;
+  while (stream->Read(&response)) ++read;
+  EXPECT_EQ(read, 3);
+  EXPECT_EQ(stream->Finish().error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST(AssessmentServiceTest, StreamsBeyondTheOpenLimitAreResourceExhausted) {
+  TestServer t;  // At most 2 open streams.
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::StreamScoreAssessmentsRequest request;
+  *request.mutable_assessment() = Ric(2);
+  v1::StreamScoreAssessmentsResponse response;
+  grpc::ClientContext c1, c2, c3;
+  AsCaller(c1);
+  AsCaller(c2);
+  AsCaller(c3);
+  auto s1 = stub->StreamScoreAssessments(&c1);
+  auto s2 = stub->StreamScoreAssessments(&c2);
+  // One round trip each: both are open on the server.
+  ASSERT_TRUE(s1->Write(request) && s1->Read(&response));
+  ASSERT_TRUE(s2->Write(request) && s2->Read(&response));
+  auto s3 = stub->StreamScoreAssessments(&c3);
+  s3->Write(request);
+  EXPECT_FALSE(s3->Read(&response));
+  EXPECT_EQ(s3->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  for (auto* s : {s1.get(), s2.get()}) {
+    s->WritesDone();
+    while (s->Read(&response)) {
+    }
+    EXPECT_TRUE(s->Finish().ok());
+  }
+}
+
+TEST(AssessmentServiceTest, OversizeMessageIsResourceExhausted) {
+  TestServer t;  // 64 KiB messages at most.
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::ScoreAssessmentRequest request;
+  *request.mutable_assessment() = Ric(2);
+  request.mutable_assessment()->set_assessment_id(std::string(70000, 'a'));
+  grpc::ClientContext context;
+  AsCaller(context);
+  v1::ScoreAssessmentResponse response;
+  EXPECT_EQ(stub->ScoreAssessment(&context, request, &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+// Raw bytes to `method`; the status and the response bytes.
+std::pair<grpc::Status, std::string> RawCall(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+    const std::string& bytes, bool as_caller = true) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  if (as_caller) {
+    AsCaller(context);
+  } else {
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+  }
+  const grpc::Slice slice(bytes);
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  const grpc::Status status = done.get_future().get();
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (status.ok() && response.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) {
+      out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  return {status, out};
+}
+
+TEST(AssessmentServiceTest, MalformedProtobufIsUnimplemented) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  // Field 1 (assessment), length 3, holding field 1 (assessment_id) as a
+  // string of one byte that is not UTF-8.
+  const std::string bytes("\x0a\x03\x0a\x01\xff", 5);
+  const auto [status, body] = RawCall(
+      t.channel(), "/marac.v1.AssessmentService/ScoreAssessment", bytes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST(AssessmentServiceTest, HealthIsServingUntilShutdown) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  const std::string method = "/grpc.health.v1.Health/Check";
+  // HealthCheckRequest{service: ""} is empty; the answer SERVING is
+  // field 1 = 1.
+  auto [status, body] = RawCall(t.channel(), method, "", false);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(body, std::string("\x08\x01", 2));
+  const std::string named =
+      std::string("\x0a\x1a") + "marac.v1.AssessmentService";
+  std::tie(status, body) = RawCall(t.channel(), method, named, false);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(body, std::string("\x08\x01", 2));
+  t.server().Shutdown();
+  std::tie(status, body) = RawCall(t.channel(), method, "", false);
+  EXPECT_FALSE(status.ok());
+}
+
+}  // namespace
+}  // namespace marac

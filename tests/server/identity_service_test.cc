@@ -1,0 +1,225 @@
+// IdentityService over loopback: resolving a record, explaining a match,
+// recording a review decision, and every error.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "lib/synthetic/synthetic_people.h"
+#include "marac/v1/linkage.grpc.pb.h"
+#include "tests/server/test_server.h"
+
+namespace marac {
+namespace {
+
+using ::testing::Contains;
+using ::testing::StartsWith;
+
+constexpr std::uint64_t kSeed = 20260301;
+
+// 300 invented people's records.
+void SeedPopulation(Store& store) {
+  Actor actor;
+  actor.user = "seed";
+  actor.role = "system";
+  (void)store.PutRecords(actor, SyntheticPeople(300, kSeed).records);
+}
+
+// Two invented people with nothing in common.
+void SeedStrangers(Store& store) {
+  Actor actor;
+  actor.user = "seed";
+  actor.role = "system";
+  PersonRecord a = InventedRecord("S1", "Eira", "Madeup", "1970-05-05",
+                                  Role::kVictim, "ZZ2 2BB");
+  PersonRecord b = InventedRecord("S2", "Ffion", "Untrue", "2001-09-30",
+                                  Role::kVictim, "YY7 7CC");
+  b.address_line = "9 Elsewhere Lane";
+  const PersonRecord both[] = {a, b};
+  (void)store.PutRecords(actor, both);
+}
+
+v1::PersonRecord NewRecord() {
+  v1::PersonRecord r;
+  r.set_record_id("NEW-1");
+  r.set_source("idva");
+  r.set_given_name("Delyth");
+  r.set_family_name("Imaginary");
+  r.mutable_date_of_birth()->set_year(1992);
+  r.mutable_date_of_birth()->set_month(7);
+  r.mutable_date_of_birth()->set_day(9);
+  r.set_postcode("ZZ9 9ZZ");
+  r.set_role(v1::PERSON_ROLE_VICTIM);
+  return r;
+}
+
+TEST(IdentityServiceTest, ResolveStoresTheRecordAndNamesItsPerson) {
+  TestServer t(SeedPopulation);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::IdentityService::NewStub(t.channel());
+  grpc::ClientContext context;
+  AsCaller(context, "idva-north", "idva");
+  v1::ResolveRecordRequest request;
+  *request.mutable_record() = NewRecord();
+  request.set_purpose("new referral");
+  v1::ResolveRecordResponse response;
+  const grpc::Status status = stub->ResolveRecord(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.person_id(), StartsWith("P"));
+  EXPECT_TRUE(response.new_person());
+}
+
+struct BadRecordCase {
+  const char* label;
+  void (*mutate)(v1::ResolveRecordRequest&);
+  const char* field;
+};
+constexpr BadRecordCase kBadRecords[] = {
+    {"NoRecord", [](v1::ResolveRecordRequest& r) { r.clear_record(); },
+     "record"},
+    {"NoRecordId",
+     [](v1::ResolveRecordRequest& r) { r.mutable_record()->clear_record_id(); },
+     "record.record_id"},
+    {"NoSource",
+     [](v1::ResolveRecordRequest& r) { r.mutable_record()->clear_source(); },
+     "record.source"},
+    {"NameTooLong",
+     [](v1::ResolveRecordRequest& r) {
+       r.mutable_record()->set_family_name(std::string(300, 'n'));
+     },
+     "record.family_name"},
+    {"TooManyEarlierNames",
+     [](v1::ResolveRecordRequest& r) {
+       for (int i = 0; i < 6; ++i) {
+         r.mutable_record()->add_previous_family_names("Old");
+       }
+     },
+     "record.previous_family_names"},
+    {"NotADate",
+     [](v1::ResolveRecordRequest& r) {
+       r.mutable_record()->mutable_date_of_birth()->set_day(31);
+       r.mutable_record()->mutable_date_of_birth()->set_month(6);
+     },
+     "record.date_of_birth"},
+    {"BornInFuture",
+     [](v1::ResolveRecordRequest& r) {
+       r.mutable_record()->mutable_date_of_birth()->set_year(2030);
+     },
+     "record.date_of_birth"},
+    {"UnknownRole",
+     [](v1::ResolveRecordRequest& r) {
+       r.mutable_record()->set_role(static_cast<v1::PersonRole>(7));
+     },
+     "record.role"},
+    {"NoPurpose", [](v1::ResolveRecordRequest& r) { r.clear_purpose(); },
+     "purpose"},
+};
+
+TEST(IdentityServiceTest, ResolveRefusesEachBadFieldWithoutEchoingIt) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::IdentityService::NewStub(t.channel());
+  for (const BadRecordCase& c : kBadRecords) {
+    SCOPED_TRACE(c.label);
+    v1::ResolveRecordRequest request;
+    *request.mutable_record() = NewRecord();
+    request.set_purpose("new referral");
+    c.mutate(request);
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ResolveRecordResponse response;
+    const grpc::Status status =
+        stub->ResolveRecord(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string(c.field)));
+    EXPECT_EQ(status.error_details().find("Imaginary"), std::string::npos);
+    EXPECT_EQ(status.error_details().find("nnnnnnnn"), std::string::npos);
+  }
+}
+
+grpc::Status Explain(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& a, const std::string& b,
+                     v1::ExplainMatchResponse* response) {
+  auto stub = v1::IdentityService::NewStub(channel);
+  grpc::ClientContext context;
+  AsCaller(context, "marac-north", "coordinator");
+  v1::ExplainMatchRequest request;
+  request.set_record_id_a(a);
+  request.set_record_id_b(b);
+  request.set_purpose("clerical review");
+  return stub->ExplainMatch(&context, request, response);
+}
+
+TEST(IdentityServiceTest, ExplainGivesTheTermsPriorFirst) {
+  const SyntheticPopulation people = SyntheticPeople(300, kSeed);
+  TestServer t(SeedPopulation);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  v1::ExplainMatchResponse response;
+  const grpc::Status status = Explain(t.channel(), people.records[0].record_id,
+                                      people.records[1].record_id, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_GE(response.terms_size(), 2);
+  EXPECT_EQ(response.terms(0).field(), "prior");
+  EXPECT_GE(response.match_probability(), 0.0);
+  EXPECT_LE(response.match_probability(), 1.0);
+  double sum = 0;
+  for (const v1::WeightTerm& term : response.terms()) sum += term.weight();
+  EXPECT_NEAR(sum, response.match_weight(), 1e-6);
+}
+
+TEST(IdentityServiceTest, ExplainErrors) {
+  const SyntheticPopulation people = SyntheticPeople(300, kSeed);
+  const std::string known = people.records[0].record_id;
+  TestServer seeded(SeedPopulation);
+  ASSERT_TRUE(seeded.ok()) << seeded.start_error();
+  v1::ExplainMatchResponse response;
+  EXPECT_EQ(Explain(seeded.channel(), known, "nobody", &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  const grpc::Status same = Explain(seeded.channel(), known, known, &response);
+  EXPECT_EQ(same.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(same), Contains(std::string("record_id_b")));
+  // Two unrelated records share no block: no model can be trained.
+  TestServer sparse(SeedStrangers);
+  ASSERT_TRUE(sparse.ok()) << sparse.start_error();
+  EXPECT_EQ(Explain(sparse.channel(), "S1", "S2", &response).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST(IdentityServiceTest, ReviewDecisionIsRecordedForTheCaller) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::IdentityService::NewStub(t.channel());
+  const struct {
+    const char* label;
+    const char* a;
+    const char* b;
+    v1::ReviewVerdict verdict;
+    grpc::StatusCode want;
+  } cases[] = {
+      {"Same", "V1", "V2", v1::REVIEW_VERDICT_NOT_SAME, grpc::StatusCode::OK},
+      {"UnknownRecord", "V1", "V9", v1::REVIEW_VERDICT_SAME,
+       grpc::StatusCode::NOT_FOUND},
+      {"NoVerdict", "V1", "V2", v1::REVIEW_VERDICT_UNSPECIFIED,
+       grpc::StatusCode::INVALID_ARGUMENT},
+      {"OneRecord", "V1", "V1", v1::REVIEW_VERDICT_SAME,
+       grpc::StatusCode::INVALID_ARGUMENT},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.label);
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", "coordinator");
+    v1::RecordReviewDecisionRequest request;
+    request.set_record_id_a(c.a);
+    request.set_record_id_b(c.b);
+    request.set_verdict(c.verdict);
+    request.set_purpose("clerical review");
+    v1::RecordReviewDecisionResponse response;
+    const grpc::Status status =
+        stub->RecordReviewDecision(&context, request, &response);
+    EXPECT_EQ(status.error_code(), c.want) << status.error_message();
+    if (status.ok()) {
+      EXPECT_EQ(response.decided_by(), "u-17");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace marac

@@ -1,0 +1,374 @@
+// ReferralService over loopback: submission acknowledged after commit,
+// idempotent retries, agency scoping, paging, and every error.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "marac/v1/referral.grpc.pb.h"
+#include "tests/server/test_server.h"
+
+namespace marac {
+namespace {
+
+using ::testing::Contains;
+using ::testing::StartsWith;
+
+v1::SubmitReferralRequest Submission(const std::string& request_id,
+                                     const std::string& victim = "V1") {
+  v1::SubmitReferralRequest r;
+  r.set_request_id(request_id);
+  v1::Referral* referral = r.mutable_referral();
+  referral->set_area("north");
+  referral->set_source(v1::REFERRAL_SOURCE_POLICE);
+  referral->mutable_referred_on()->set_year(2026);
+  referral->mutable_referred_on()->set_month(2);
+  referral->mutable_referred_on()->set_day(3);
+  referral->set_victim_record_id(victim);
+  referral->add_perpetrator_record_ids("P1");
+  referral->add_criteria(v1::CRITERION_VISIBLE_HIGH_RISK);
+  referral->set_children_in_household(2);
+  return r;
+}
+
+grpc::Status Submit(v1::ReferralService::Stub& stub,
+                    const v1::SubmitReferralRequest& request,
+                    v1::SubmitReferralResponse* response,
+                    const std::string& agency = "police-north") {
+  grpc::ClientContext context;
+  AsCaller(context, agency);
+  return stub.SubmitReferral(&context, request, response);
+}
+
+grpc::Status Get(v1::ReferralService::Stub& stub, const std::string& id,
+                 const std::string& agency, v1::GetReferralResponse* out) {
+  grpc::ClientContext context;
+  AsCaller(context, agency);
+  v1::GetReferralRequest request;
+  request.set_referral_id(id);
+  request.set_purpose("case review");
+  return stub.GetReferral(&context, request, out);
+}
+
+TEST(ReferralServiceTest, SubmitStoresOnceAndReplaysTheSameRequest) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  v1::SubmitReferralResponse first;
+  v1::SubmitReferralRequest request = Submission("req-1");
+  request.mutable_referral()->set_assessment_id("A1");
+  grpc::Status status = Submit(*stub, request, &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(first.referral().referral_id(), StartsWith("R-"));
+  EXPECT_EQ(first.referral().agency(), "police-north");
+  EXPECT_FALSE(first.replayed());
+
+  v1::SubmitReferralResponse again;
+  status = Submit(*stub, request, &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.referral().SerializeAsString(),
+            first.referral().SerializeAsString());
+
+  v1::SubmitReferralRequest changed = request;
+  changed.mutable_referral()->set_children_in_household(3);
+  v1::SubmitReferralResponse conflict;
+  EXPECT_EQ(Submit(*stub, changed, &conflict).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  v1::GetReferralResponse got;
+  status = Get(*stub, first.referral().referral_id(), "police-north", &got);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(got.referral().SerializeAsString(),
+            first.referral().SerializeAsString());
+}
+
+struct BadReferralCase {
+  const char* label;
+  void (*mutate)(v1::SubmitReferralRequest&);
+  const char* field;
+};
+constexpr BadReferralCase kBadReferrals[] = {
+    {"NoRequestId", [](v1::SubmitReferralRequest& r) { r.clear_request_id(); },
+     "request_id"},
+    {"RequestIdWithSpace",
+     [](v1::SubmitReferralRequest& r) { r.set_request_id("a b"); },
+     "request_id"},
+    {"NoReferral", [](v1::SubmitReferralRequest& r) { r.clear_referral(); },
+     "referral"},
+    {"ReferralIdSent",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->set_referral_id("R-mine");
+     },
+     "referral.referral_id"},
+    {"AgencySent",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->set_agency("someone-else");
+     },
+     "referral.agency"},
+    {"NoArea",
+     [](v1::SubmitReferralRequest& r) { r.mutable_referral()->clear_area(); },
+     "referral.area"},
+    {"NoSource",
+     [](v1::SubmitReferralRequest& r) { r.mutable_referral()->clear_source(); },
+     "referral.source"},
+    {"NoReferredOn",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->clear_referred_on();
+     },
+     "referral.referred_on"},
+    {"ReferredInFuture",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->mutable_referred_on()->set_year(2027);
+     },
+     "referral.referred_on"},
+    {"NoVictim",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->clear_victim_record_id();
+     },
+     "referral.victim_record_id"},
+    {"VictimAsPerpetrator",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->add_perpetrator_record_ids("V1");
+     },
+     "referral.perpetrator_record_ids[1]"},
+    {"TooManyPerpetrators",
+     [](v1::SubmitReferralRequest& r) {
+       for (int i = 0; i < 5; ++i) {
+         r.mutable_referral()->add_perpetrator_record_ids("P1");
+       }
+     },
+     "referral.perpetrator_record_ids"},
+    {"RepeatedCriterion",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->add_criteria(v1::CRITERION_VISIBLE_HIGH_RISK);
+     },
+     "referral.criteria[1]"},
+    {"UnspecifiedCriterion",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->add_criteria(v1::CRITERION_UNSPECIFIED);
+     },
+     "referral.criteria[1]"},
+    {"NegativeChildren",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->set_children_in_household(-1);
+     },
+     "referral.children_in_household"},
+    {"VictimNotStored",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->set_victim_record_id("V-unknown");
+     },
+     "referral.victim_record_id"},
+};
+
+TEST(ReferralServiceTest, SubmitRefusesEachBadFieldByPath) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  for (const BadReferralCase& c : kBadReferrals) {
+    SCOPED_TRACE(c.label);
+    v1::SubmitReferralRequest request =
+        Submission(std::string("bad-") + c.label);
+    c.mutate(request);
+    v1::SubmitReferralResponse response;
+    const grpc::Status status = Submit(*stub, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string(c.field)));
+  }
+  // Nothing refused was stored.
+  grpc::ClientContext context;
+  AsCaller(context);
+  v1::ListReferralsRequest list;
+  list.set_purpose("check");
+  v1::ListReferralsResponse listed;
+  ASSERT_TRUE(stub->ListReferrals(&context, list, &listed).ok());
+  EXPECT_EQ(listed.referrals_size(), 0);
+}
+
+TEST(ReferralServiceTest, SubmitNamingAnUnstoredAssessmentFailsPrecondition) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  v1::SubmitReferralRequest request = Submission("req-a");
+  request.mutable_referral()->set_assessment_id("A-missing");
+  v1::SubmitReferralResponse response;
+  EXPECT_EQ(Submit(*stub, request, &response).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST(ReferralServiceTest, AgencyScopedCallsNeedAnAgency) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  v1::SubmitReferralResponse response;
+  EXPECT_EQ(Submit(*stub, Submission("req-n"), &response, "").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  v1::GetReferralResponse got;
+  EXPECT_EQ(Get(*stub, "R-1", "", &got).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST(ReferralServiceTest, SubmitPastItsDeadlineWritesNothing) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  grpc::ClientContext context;
+  AsCaller(context);
+  context.set_deadline(std::chrono::system_clock::now() -
+                       std::chrono::seconds(1));
+  v1::SubmitReferralResponse response;
+  EXPECT_EQ(stub->SubmitReferral(&context, Submission("req-late"), &response)
+                .error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  // A retry with the same key is a first submission.
+  v1::SubmitReferralResponse retried;
+  ASSERT_TRUE(Submit(*stub, Submission("req-late"), &retried).ok());
+  EXPECT_FALSE(retried.replayed());
+}
+
+TEST(ReferralServiceTest, AnotherAgencysReferralIsNotFoundLikeAnAbsentOne) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  v1::SubmitReferralResponse submitted;
+  ASSERT_TRUE(Submit(*stub, Submission("req-x"), &submitted).ok());
+  v1::GetReferralResponse got;
+  const grpc::Status other =
+      Get(*stub, submitted.referral().referral_id(), "idva-south", &got);
+  const grpc::Status absent = Get(*stub, "R-0000", "police-north", &got);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(absent.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(other.error_message(), absent.error_message());
+}
+
+struct BadGetCase {
+  const char* label;
+  const char* id;
+  const char* purpose;
+  const char* field;
+};
+constexpr BadGetCase kBadGets[] = {
+    {"NoId", "", "case review", "referral_id"},
+    {"NoPurpose", "R-1", "", "purpose"},
+    {"BlankPurpose", "R-1", "  ", "purpose"},
+};
+
+TEST(ReferralServiceTest, GetRefusesEachBadField) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  for (const BadGetCase& c : kBadGets) {
+    SCOPED_TRACE(c.label);
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::GetReferralRequest request;
+    request.set_referral_id(c.id);
+    request.set_purpose(c.purpose);
+    v1::GetReferralResponse response;
+    const grpc::Status status = stub->GetReferral(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string(c.field)));
+  }
+}
+
+TEST(ReferralServiceTest, ListPagesTheCallersAgencyOnly) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  v1::SubmitReferralResponse response;
+  for (const char* id : {"l-1", "l-2", "l-3"}) {
+    ASSERT_TRUE(Submit(*stub, Submission(id), &response).ok());
+  }
+  ASSERT_TRUE(
+      Submit(*stub, Submission("l-4", "V2"), &response, "idva-south").ok());
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ListReferralsRequest request;
+    request.set_purpose("caseload");
+    request.set_page_size(2);
+    request.set_page_token(token);
+    v1::ListReferralsResponse page;
+    const grpc::Status status = stub->ListReferrals(&context, request, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const v1::Referral& r : page.referrals()) {
+      EXPECT_EQ(r.agency(), "police-north");
+      seen.push_back(r.referral_id());
+    }
+    token = page.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 10);
+  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_EQ(pages, 2);
+}
+
+struct BadListCase {
+  const char* label;
+  const char* purpose;
+  int page_size;
+  const char* token;
+  const char* field;
+};
+constexpr BadListCase kBadLists[] = {
+    {"NoPurpose", "", 0, "", "purpose"},
+    {"NegativePageSize", "p", -1, "", "page_size"},
+    {"ForgedToken", "p", 0, "zz", "page_token"},
+};
+
+TEST(ReferralServiceTest, ListRefusesEachBadField) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  for (const BadListCase& c : kBadLists) {
+    SCOPED_TRACE(c.label);
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ListReferralsRequest request;
+    request.set_purpose(c.purpose);
+    request.set_page_size(c.page_size);
+    request.set_page_token(c.token);
+    v1::ListReferralsResponse response;
+    const grpc::Status status =
+        stub->ListReferrals(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string(c.field)));
+  }
+}
+
+TEST(ReferralServiceTest, ShutdownKeepsEveryAcknowledgedReferral) {
+  std::string path;
+  std::vector<std::string> acknowledged;
+  {
+    TestServer t(SeedCase);
+    ASSERT_TRUE(t.ok()) << t.start_error();
+    path = t.store_path();
+    auto stub = v1::ReferralService::NewStub(t.channel());
+    for (int i = 0; i < 5; ++i) {
+      v1::SubmitReferralResponse response;
+      ASSERT_TRUE(
+          Submit(*stub, Submission("s-" + std::to_string(i)), &response).ok());
+      acknowledged.push_back(response.referral().referral_id());
+    }
+    t.server().Shutdown();
+    // After shutdown nothing is served.
+    v1::SubmitReferralResponse late;
+    EXPECT_FALSE(Submit(*stub, Submission("s-late"), &late).ok());
+    Result<std::unique_ptr<Store>> store =
+        OpenSqliteStore(path, {.create = false});
+    ASSERT_TRUE(store.ok()) << store.status();
+    Actor actor;
+    actor.user = "test";
+    actor.role = "auditor";
+    actor.purpose = "check";
+    const Result<std::vector<StoredReferral>> stored =
+        (*store)->Referrals(actor, "", std::nullopt);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    std::vector<std::string> ids;
+    for (const StoredReferral& r : *stored) ids.push_back(r.referral_id);
+    for (const std::string& id : acknowledged) EXPECT_THAT(ids, Contains(id));
+  }
+}
+
+}  // namespace
+}  // namespace marac

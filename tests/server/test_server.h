@@ -1,0 +1,164 @@
+// An in-process marac-server on a loopback port over a fresh store in a
+// temporary directory, and client helpers, for the server tests. Every
+// person here is invented.
+#ifndef MARAC_TESTS_SERVER_TEST_SERVER_H_
+#define MARAC_TESTS_SERVER_TEST_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "marac/store/store.h"
+#include "services/server/server.h"
+
+namespace marac {
+
+inline constexpr Date kToday{2026, 3, 1};
+
+// Small limits, so each is easy to pass.
+inline ServerLimits TestLimits() {
+  return {.max_message_bytes = 64 * 1024,
+          .max_string_bytes = 256,
+          .max_list_items = 5,
+          .max_stream_messages = 3,
+          .max_open_streams = 2,
+          .max_queued_calls = 100};
+}
+
+class TestServer {
+ public:
+  // Seeds the store with `seed` (before the server opens it), then starts.
+  explicit TestServer(const std::function<void(Store&)>& seed = {},
+                      ServerLimits limits = TestLimits()) {
+    char pattern[] = "/tmp/marac-server-test-XXXXXX";
+    const char* made = mkdtemp(pattern);
+    dir_ = made != nullptr ? made : "";
+    config_.listen = "127.0.0.1:0";
+    config_.store = dir_ + "/marac.db";
+    config_.limits = limits;
+    config_.worker_threads = 2;
+    config_.shutdown_grace_ms = 2000;
+    if (seed) {
+      Result<std::unique_ptr<Store>> store = OpenSqliteStore(config_.store);
+      if (store.ok()) seed(**store);
+    }
+    ServiceOptions options;
+    options.today = [] { return kToday; };
+    Result<std::unique_ptr<MaracServer>> started =
+        MaracServer::Start(config_, options);
+    if (started.ok()) {
+      server_ = *std::move(started);
+      channel_ =
+          grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                              grpc::InsecureChannelCredentials());
+    } else {
+      start_error_ = started.status().ToString();
+    }
+  }
+  ~TestServer() {
+    server_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  bool ok() const { return server_ != nullptr; }
+  const std::string& start_error() const { return start_error_; }
+  MaracServer& server() { return *server_; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  const std::string& store_path() const { return config_.store; }
+
+ private:
+  std::string dir_;
+  ServerConfig config_;
+  std::string start_error_;
+  std::unique_ptr<MaracServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// Sets the caller metadata and a deadline 30 s away.
+inline void AsCaller(grpc::ClientContext& context,
+                     const std::string& agency = "police-north",
+                     const std::string& role = "referrer") {
+  context.AddMetadata("x-marac-user", "u-17");
+  context.AddMetadata("x-marac-role", role);
+  if (!agency.empty()) context.AddMetadata("x-marac-agency", agency);
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+}
+
+// The field paths of the BadRequest in `status`; empty when it has none.
+inline std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  google::rpc::Status rpc;
+  if (!rpc.ParseFromString(status.error_details())) return fields;
+  for (const google::protobuf::Any& any : rpc.details()) {
+    google::rpc::BadRequest bad_request;
+    if (any.type_url() != "type.googleapis.com/google.rpc.BadRequest" ||
+        !any.UnpackTo(&bad_request)) {
+      continue;
+    }
+    for (const auto& v : bad_request.field_violations()) {
+      fields.push_back(v.field());
+    }
+  }
+  return fields;
+}
+
+// Invented people for the store.
+inline PersonRecord InventedRecord(std::string id, std::string given,
+                                   std::string family, std::string dob,
+                                   Role role,
+                                   std::string postcode = "ZZ1 1AA") {
+  PersonRecord r;
+  r.record_id = std::move(id);
+  r.source = "police";
+  r.given_name = std::move(given);
+  r.family_name = std::move(family);
+  r.dob = std::move(dob);
+  r.postcode = std::move(postcode);
+  r.address_line = "1 Nowhere Row";
+  r.role = role;
+  return r;
+}
+
+// Victim V1 (Alys Testwell) and perpetrator P1, and assessment A1 of V1.
+inline void SeedCase(Store& store) {
+  Actor actor;
+  actor.user = "seed";
+  actor.role = "system";
+  const PersonRecord people[] = {
+      InventedRecord("V1", "Alys", "Testwell", "1990-04-02", Role::kVictim),
+      InventedRecord("V2", "Bryony", "Fakenham", "1985-11-20", Role::kVictim),
+      InventedRecord("P1", "Carwyn", "Notreal", "1988-01-15",
+                     Role::kPerpetrator)};
+  (void)store.PutRecords(actor, people);
+  StoredAssessment a;
+  a.assessment_id = "A1";
+  a.victim_record_id = "V1";
+  a.instrument = "safelives-ric";
+  a.policy_version = "marac-default-2026.1";
+  // Newer stores also record the instrument definition's version.
+  [](auto& stored) {
+    if constexpr (requires { stored.instrument_version; }) {
+      stored.instrument_version = "1";
+    }
+  }(a);
+  a.completed_on = Date{2026, 2, 1};
+  a.score = 15;
+  a.grade = "high";
+  a.marac_referral = true;
+  a.criteria = {"visible_high_risk"};
+  a.result_json = "{}";
+  (void)store.PutAssessments(actor, {&a, 1});
+}
+
+}  // namespace marac
+
+#endif  // MARAC_TESTS_SERVER_TEST_SERVER_H_
