@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""The example Python client against a running marac-server process.
+
+Starts marac-server on a free loopback port over a store made by
+`marac demo` (invented people only), then scores, submits a referral twice
+under one idempotency key, reads it back, checks the refusals and their
+field violations, and stops the server with SIGTERM.
+
+    client_test.py MARAC_BIN_DIR STUBS_DIR EXAMPLES_DIR
+"""
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BIN_DIR, STUBS_DIR, EXAMPLES_DIR = sys.argv[1:4]
+del sys.argv[1:4]
+sys.path[:0] = [STUBS_DIR, EXAMPLES_DIR]
+
+import grpc  # noqa: E402
+
+import marac_client  # noqa: E402
+from marac.v1 import common_pb2, referral_pb2  # noqa: E402
+
+CASE = {
+    "assessment_id": "PY-0001", "instrument": "safelives-ric",
+    "completed_on": "2026-03-02",
+    "answers": {str(q): ("yes" if q in (1, 2, 6, 8, 12, 15, 21) else "no")
+                for q in range(1, 25)},
+    "incidents_last_12_months": 2,
+    "last_marac_referral_on": "2025-06-30",
+}
+
+
+class ServerProcess:
+    """marac-server over `store`, on a port it picks; stopped by SIGTERM."""
+
+    def __init__(self, folder, store):
+        config = os.path.join(folder, "server.json")
+        with open(config, "w", encoding="utf-8") as f:
+            json.dump({"format": "marac-server/1", "listen": "127.0.0.1:0",
+                       "store": store, "shutdown_grace_ms": 2000}, f)
+        self.process = subprocess.Popen(
+            [os.path.join(BIN_DIR, "marac-server"), "--config", config],
+            stderr=subprocess.PIPE, text=True)
+        self.port = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            if not line:
+                break
+            found = re.search(r"serving on port (\d+)", line)
+            if found:
+                self.port = int(found.group(1))
+                break
+        if self.port is None:
+            self.process.kill()
+            raise RuntimeError("marac-server did not start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        rest = self.process.stderr.read()
+        self.process.stderr.close()
+        return code, rest
+
+
+class ClientTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory(prefix="marac-py-")
+        demo = os.path.join(cls.folder.name, "demo")
+        subprocess.run([os.path.join(BIN_DIR, "marac"), "demo", "--out", demo,
+                        "--count", "20", "--people", "20"],
+                       check=True, capture_output=True)
+        cls.store = os.path.join(demo, "marac.db")
+        with sqlite3.connect(cls.store) as db:
+            cls.victim = db.execute(
+                "SELECT record_id FROM records WHERE role = 'victim' "
+                "ORDER BY record_id LIMIT 1").fetchone()[0]
+        cls.server = ServerProcess(cls.folder.name, cls.store)
+        cls.client = marac_client.Client(f"127.0.0.1:{cls.server.port}",
+                                         "u-py-1", "referrer", "police-north")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+        code, log = cls.server.stop()
+        cls.folder.cleanup()
+        if code != 0:
+            raise AssertionError(f"marac-server exited {code}: {log}")
+
+    def test_score_matches_the_command_line(self):
+        score = self.client.score(marac_client.assessment_from_json(CASE))
+        path = os.path.join(self.folder.name, "case.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(CASE, f)
+        cli = json.loads(subprocess.run(
+            [os.path.join(BIN_DIR, "marac"), "score", path], check=True,
+            capture_output=True, text=True).stdout)
+        self.assertEqual(score.score, cli["score"])
+        self.assertEqual(common_pb2.Grade.Name(score.grade),
+                         "GRADE_" + cli["grade"].upper())
+        self.assertEqual(score.marac_referral, cli["marac_referral"])
+        self.assertEqual([c.id for c in score.criteria],
+                         [c["criterion"] for c in cli["criteria"]])
+        self.assertEqual(score.instrument_version, cli["instrument_version"])
+
+    def test_a_bad_answer_names_its_field(self):
+        bad = dict(CASE, answers=dict(CASE["answers"], **{"25": "yes"}))
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.client.score(marac_client.assessment_from_json(bad))
+        self.assertEqual(refused.exception.code(),
+                         grpc.StatusCode.INVALID_ARGUMENT)
+        fields = [f for f, _ in
+                  marac_client.field_violations(refused.exception)]
+        self.assertTrue(any("answers" in f and "25" in f for f in fields),
+                        fields)
+
+    def test_a_retried_referral_is_stored_once(self):
+        referral = referral_pb2.Referral(
+            area="Eastbrook", source=referral_pb2.REFERRAL_SOURCE_POLICE,
+            referred_on=marac_client.to_date("2026-03-03"),
+            victim_record_id=self.victim, children_in_household=1)
+        referral.criteria.append(common_pb2.CRITERION_VISIBLE_HIGH_RISK)
+        first = self.client.submit_referral("py-retry-1", referral)
+        again = self.client.submit_referral("py-retry-1", referral)
+        self.assertFalse(first.replayed)
+        self.assertTrue(again.replayed)
+        self.assertEqual(first.referral.referral_id,
+                         again.referral.referral_id)
+        stored = self.client.get_referral(first.referral.referral_id,
+                                          "check the retry")
+        self.assertEqual(stored.victim_record_id, self.victim)
+        self.assertEqual(stored.agency, "police-north")
+        with sqlite3.connect(self.store) as db:
+            count = db.execute(
+                "SELECT count(*) FROM referrals WHERE submission_id LIKE "
+                "'%py-retry-1%'").fetchone()[0]
+        self.assertEqual(count, 1)
+
+    def test_a_call_without_caller_is_unauthenticated(self):
+        anonymous = marac_client.Client(f"127.0.0.1:{self.server.port}",
+                                        "", "")
+        anonymous.metadata = []
+        try:
+            with self.assertRaises(grpc.RpcError) as refused:
+                anonymous.score(marac_client.assessment_from_json(CASE))
+            self.assertEqual(refused.exception.code(),
+                             grpc.StatusCode.UNAUTHENTICATED)
+        finally:
+            anonymous.close()
+
+    def test_the_command_line_client_runs(self):
+        path = os.path.join(self.folder.name, "case-cli.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(CASE, f)
+        env = dict(os.environ, PYTHONPATH=STUBS_DIR)
+        run = subprocess.run(
+            [sys.executable, os.path.join(EXAMPLES_DIR, "marac_client.py"),
+             "--server", f"127.0.0.1:{self.server.port}", "--user", "u-py-2",
+             "--role", "referrer", "--agency", "police-north", "score", path],
+            capture_output=True, text=True, env=env)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("PY-0001: score 7", run.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
