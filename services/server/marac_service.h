@@ -64,6 +64,9 @@ struct ServiceOptions {
   Authenticator authenticate = PrincipalFromMetadata;
   // Event dates after this are in the future. Tests fix it.
   std::function<Date()> today = TodayUtc;
+  // Registered on the same server beside marac.v1 (not owned; must
+  // outlive it): a benchmark's baseline service, for one.
+  std::vector<grpc::Service*> extra_services = {};
 };
 
 class MaracService {

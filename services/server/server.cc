@@ -48,6 +48,7 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
                               .max_queue = config.writer_max_queue});
   options.limits = config.limits;
   options.worker_threads = config.worker_threads;
+  const std::vector<grpc::Service*> extra = options.extra_services;
   server->service_ = std::make_unique<MaracService>(
       *server->store_, *server->writer_, std::move(scorer), instruments,
       std::move(options));
@@ -62,6 +63,7 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
   for (grpc::Service* s : server->service_->services()) {
     builder.RegisterService(s);
   }
+  for (grpc::Service* s : extra) builder.RegisterService(s);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     // Stop in order: nothing listens, so nothing is in flight.
