@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
 
   // Every thread started from here on inherits the blocked signals; the
   // main thread takes them with sigwait, outside any signal handler.
+  // A shell starts background jobs with SIGINT ignored, and an ignored
+  // signal never reaches sigwait: take both back to their defaults first.
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
