@@ -157,7 +157,10 @@ TextLevel CompareEmails(std::string_view a, std::string_view b) {
   if (a == b) return TextLevel::kExact;
   const std::size_t at_a = a.find('@');
   const std::size_t at_b = b.find('@');
+  // Both need an "@": an address without one has no name before it, and
+  // the level must not depend on which record comes first.
   if (at_a != std::string_view::npos && at_a > 0 &&
+      at_b != std::string_view::npos &&
       a.substr(0, at_a) == b.substr(0, at_b)) {
     return TextLevel::kClose;  // The same name at another provider.
   }

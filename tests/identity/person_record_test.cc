@@ -147,6 +147,29 @@ TEST(PersonRecordTest, TownEmailAndOtherIdentifierLevels) {
   EXPECT_EQ(CompareOtherIds("QQ123456C", "QQ654321C"), TextLevel::kDifferent);
 }
 
+struct EmailOrderCase {
+  const char* label;
+  const char* a;
+  const char* b;
+  TextLevel want;
+};
+constexpr EmailOrderCase kEmailOrderCases[] = {
+    {"NoAtOnOneSide", "wenna.p@example.org", "wenna.p", TextLevel::kDifferent},
+    {"NameAtOtherProvider", "wenna.p@example.org", "wenna.p@example.net",
+     TextLevel::kClose},
+    {"NoAtEitherSide", "wenna.p", "wenna.q", TextLevel::kClose},
+};
+
+// Records are compared in whatever order they were read: the level of a
+// pair of addresses is the same both ways round.
+TEST(PersonRecordTest, EmailLevelDoesNotDependOnOrder) {
+  for (const EmailOrderCase& c : kEmailOrderCases) {
+    SCOPED_TRACE(c.label);
+    EXPECT_EQ(CompareEmails(c.a, c.b), c.want);
+    EXPECT_EQ(CompareEmails(c.b, c.a), c.want);
+  }
+}
+
 TEST(PersonRecordTest, NormalisesContactFieldsAndIdentifiers) {
   PersonRecord r;
   r.address_line = "Flat 2, 7 Wallaby Place";
