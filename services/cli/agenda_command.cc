@@ -13,6 +13,7 @@
 #include "services/cli/commands.h"
 #include "services/cli/input_file.h"
 #include "services/cli/record_csv.h"
+#include "services/cli/remote_client.h"
 
 namespace marac {
 namespace {
@@ -182,6 +183,28 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
   return BuildAgenda(meeting, cases, policy);
 }
 
+Result<StatisticsInput> StatisticsInputFromStore(Store& store,
+                                                 const Actor& actor) {
+  StatisticsInput input;
+  const auto load = [&](auto result, auto& into) -> Status {
+    if (!result.ok()) return result.status();
+    into = *std::move(result);
+    return Status::Ok();
+  };
+  for (const Status& loaded :
+       {load(store.Records(actor), input.records),
+        load(store.People(actor), input.people),
+        load(store.Incidents(actor), input.incidents),
+        load(store.Assessments(actor), input.assessments),
+        load(store.Referrals(actor, "", std::nullopt), input.referrals),
+        load(store.Meetings(actor, ""), input.meetings),
+        load(store.Agendas(actor), input.agendas),
+        load(store.IdvaSupports(actor), input.idva)}) {
+    MARAC_RETURN_IF_ERROR(loaded);
+  }
+  return input;
+}
+
 int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
               std::ostream& err) {
   const auto fail = [&](const Status& s) { return Fail(err, "agenda", s); };
@@ -204,6 +227,28 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
   if (options.view != "circulated" && options.view != "chair") {
     return fail(InvalidArgument(
         "--view", "'" + options.view + "' is not circulated or chair"));
+  }
+  if (options.remote != nullptr) {
+    if (options.view != "circulated" || !options.policy_file.empty()) {
+      return fail(InvalidArgument(
+          options.view != "circulated" ? "--view" : "--priority-policy",
+          "not with --server: the server uses its own policy and sends the "
+          "circulated view"));
+    }
+    if (options.area.empty()) {
+      return fail(InvalidArgument("--area", "required with --server"));
+    }
+    const Result<std::string> text = options.remote->Agenda(
+        options.area, *date,
+        options.cutoff.empty() ? std::nullopt : std::optional<Date>(cutoff),
+        options.capacity, options.save, options.format,
+        "MARAC agenda for " + date->ToString());
+    if (!text.ok()) return fail(text.status());
+    out << *text;
+    return kExitOk;
+  }
+  if (options.store.empty()) {
+    return fail(InvalidArgument("--store", "required (or --server)"));
   }
   Result<std::unique_ptr<Store>> store =
       OpenSqliteStore(options.store, {.create = false});
@@ -273,32 +318,27 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
   if (options.adult_women < 0) {
     return fail(InvalidArgument("--adult-women", "negative"));
   }
+  const std::string purpose =
+      "statistics return " + from->ToString() + " to " + to->ToString();
+  if (options.remote != nullptr) {
+    const Result<std::string> text = options.remote->Report(
+        *from, *to, options.adult_women, options.format, purpose);
+    if (!text.ok()) return fail(text.status());
+    out << *text;
+    return kExitOk;
+  }
+  if (options.store.empty()) {
+    return fail(InvalidArgument("--store", "required (or --server)"));
+  }
   Result<std::unique_ptr<Store>> store =
       OpenSqliteStore(options.store, {.create = false});
   if (!store.ok()) return fail(store.status());
-  const Actor actor = CliActor(
-      options.user, "coordinator",
-      "statistics return " + from->ToString() + " to " + to->ToString());
-  Store& s = **store;
-  StatisticsInput input;
-  const auto load = [&](auto result, auto& into) -> Status {
-    if (!result.ok()) return result.status();
-    into = *std::move(result);
-    return Status::Ok();
-  };
-  for (const Status& loaded :
-       {load(s.Records(actor), input.records),
-        load(s.People(actor), input.people),
-        load(s.Incidents(actor), input.incidents),
-        load(s.Assessments(actor), input.assessments),
-        load(s.Referrals(actor, "", std::nullopt), input.referrals),
-        load(s.Meetings(actor, ""), input.meetings),
-        load(s.Agendas(actor), input.agendas),
-        load(s.IdvaSupports(actor), input.idva)}) {
-    if (!loaded.ok()) return fail(loaded);
-  }
+  const Actor actor = CliActor(options.user, "coordinator", purpose);
+  const Result<StatisticsInput> input =
+      StatisticsInputFromStore(**store, actor);
+  if (!input.ok()) return fail(input.status());
   const Result<Statistics> statistics = ComputeStatistics(
-      input, *from, *to, {.adult_women = options.adult_women});
+      *input, *from, *to, {.adult_women = options.adult_women});
   if (!statistics.ok()) return fail(statistics.status());
   if (options.format == "json") {
     out << StatisticsJson(*statistics);
@@ -354,6 +394,47 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     if (!text.ok()) return fail(text.status());
     const Status read = f.read(*text);
     if (!read.ok()) return fail(read);
+  }
+  if (options.remote != nullptr) {
+    if (!incidents.empty() || !assessments.empty() || !idva.empty() ||
+        options.link) {
+      return fail(InvalidArgument(
+          !incidents.empty()     ? "--incidents"
+          : !assessments.empty() ? "--assessments"
+          : !idva.empty()        ? "--idva"
+                                 : "--link",
+          "not with --server: the service takes records (resolved as each "
+          "arrives) and referrals; import the rest into its store"));
+    }
+    for (const PersonRecord& r : records) {
+      const Result<std::string> person = options.remote->ResolveRecord(
+          r, "identity resolution of an imported record");
+      if (!person.ok()) {
+        return fail(
+            Status(person.status().code(),
+                   "record " + r.record_id + ": " + person.status().message()));
+      }
+    }
+    std::size_t replayed = 0;
+    for (const StoredReferral& r : referrals) {
+      const Result<RemoteSubmitted> sent = options.remote->SubmitReferral(r);
+      if (!sent.ok()) {
+        return fail(Status(
+            sent.status().code(),
+            "referral " + r.submission_id + ": " + sent.status().message()));
+      }
+      replayed += sent->replayed;
+    }
+    out << "marac import: " << records.size() << " records resolved, "
+        << referrals.size() - replayed << " referrals submitted";
+    if (replayed > 0) {
+      out << " (" << replayed << " already stored, not repeated)";
+    }
+    out << "\n";
+    return kExitOk;
+  }
+  if (options.store.empty()) {
+    return fail(InvalidArgument("--store", "required (or --server)"));
   }
   Result<std::unique_ptr<Store>> opened = OpenSqliteStore(options.store);
   if (!opened.ok()) return fail(opened.status());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "marac/agenda/agenda.h"
+#include "marac/report/statistics.h"
 #include "marac/store/store.h"
 
 namespace marac {
@@ -23,8 +24,16 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
                                const AgendaMeeting& meeting,
                                const PriorityPolicy& policy = {});
 
+// Everything the statistics returns are computed from, read from the store
+// under `actor` (each read audited).
+Result<StatisticsInput> StatisticsInputFromStore(Store& store,
+                                                 const Actor& actor);
+
+class RemoteClient;
+
 struct AgendaCommandOptions {
   std::string store;                // --store FILE (must exist)
+  RemoteClient* remote = nullptr;   // --server: ask it instead of a store
   std::string meeting;              // --meeting YYYY-MM-DD
   int capacity = 0;                 // --capacity N (cases)
   std::string format = "md";        // json | md | html
@@ -40,12 +49,13 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
               std::ostream& err);
 
 struct ReportCommandOptions {
-  std::string store;             // --store FILE (must exist)
-  std::string from;              // --from YYYY-MM-DD
-  std::string to;                // --to YYYY-MM-DD
-  std::string format = "md";     // json | md | html
-  std::int64_t adult_women = 0;  // --adult-women N
-  std::string user;              // --user (audit); default $USER
+  std::string store;               // --store FILE (must exist)
+  RemoteClient* remote = nullptr;  // --server: ask it instead of a store
+  std::string from;                // --from YYYY-MM-DD
+  std::string to;                  // --to YYYY-MM-DD
+  std::string format = "md";       // json | md | html
+  std::int64_t adult_women = 0;    // --adult-women N
+  std::string user;                // --user (audit); default $USER
 };
 
 struct AuditVerifyCommandOptions {
@@ -55,7 +65,10 @@ struct AuditVerifyCommandOptions {
 };
 
 struct ImportCommandOptions {
-  std::string store;                 // --store FILE (created when absent)
+  std::string store;  // --store FILE (created when absent)
+  // --server: records are resolved and referrals submitted through it
+  // (the other files have no RPC and are refused).
+  RemoteClient* remote = nullptr;
   std::vector<std::string> records;  // --records CSV (marac link's layout)
   std::string incidents;             // --incidents CSV
   std::string assessments;           // --assessments CSV

@@ -61,17 +61,6 @@ void AppendInt(long long value, std::string& out) {
   out.append(buffer, end);
 }
 
-void AppendNumbers(std::uint64_t mask, std::string& out) {
-  out += '[';
-  bool first = true;
-  for (; mask != 0; mask &= mask - 1) {
-    if (!first) out += ',';
-    first = false;
-    AppendInt(std::countr_zero(mask) + 1, out);
-  }
-  out += ']';
-}
-
 void AppendIntList(const std::vector<int>& numbers, std::string& out) {
   out += '[';
   for (std::size_t i = 0; i < numbers.size(); ++i) {
@@ -274,64 +263,86 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
   return parsed;
 }
 
-void AppendResultJson(const ParsedAssessment& a, const RiskScore& s,
-                      std::string& out) {
+ResultView ViewOf(const ParsedAssessment& a, const RiskScore& s) {
+  ResultView v;
+  v.assessment_id = a.assessment_id;
+  v.instrument = s.instrument().id();
+  v.instrument_version = s.instrument().version();
+  v.policy_version = s.context->policy_version;
+  v.score = s.score;
+  v.answered = s.answered;
+  v.unanswered = ItemNumbers(s.unanswered_items);
+  v.not_known = ItemNumbers(s.not_known_items);
+  v.max_possible_score = s.max_possible;
+  v.ric_equivalent_score = s.ric_equivalent_score;
+  v.grade = GradeName(s.grade);
+  v.incomplete = s.incomplete;
+  v.could_be_high = s.could_be_high;
+  v.marac_referral = s.marac_referral;
+  v.criteria = DescribeCriteria(s);
+  v.criteria_not_met = DescribeCriteriaNotMet(s);
+  v.high_harm_indicators = DescribeHighHarmIndicators(s);
+  v.prompts = DescribePrompts(s);
+  return v;
+}
+
+void AppendResultJson(const ResultView& v, std::string& out) {
   out += '{';
   AppendKey("assessment_id", out);
-  AppendJsonString(a.assessment_id, out);
+  AppendJsonString(v.assessment_id, out);
   out += ',';
   AppendKey("instrument", out);
-  AppendJsonString(s.instrument().id(), out);
+  AppendJsonString(v.instrument, out);
   out += ',';
   AppendKey("instrument_version", out);
-  AppendJsonString(s.instrument().version(), out);
+  AppendJsonString(v.instrument_version, out);
   out += ',';
   AppendKey("policy_version", out);
-  AppendJsonString(s.context->policy_version, out);
+  AppendJsonString(v.policy_version, out);
   out += ',';
   AppendKey("score", out);
-  AppendInt(s.score, out);
+  AppendInt(v.score, out);
   out += ',';
   AppendKey("answered", out);
-  AppendInt(s.answered, out);
+  AppendInt(v.answered, out);
   out += ',';
   AppendKey("unanswered", out);
-  AppendNumbers(s.unanswered_items, out);
+  AppendIntList(v.unanswered, out);
   out += ',';
   AppendKey("not_known", out);
-  AppendNumbers(s.not_known_items, out);
+  AppendIntList(v.not_known, out);
   out += ',';
   AppendKey("max_possible_score", out);
-  AppendInt(s.max_possible, out);
-  if (s.ric_equivalent_score) {
+  AppendInt(v.max_possible_score, out);
+  if (v.ric_equivalent_score) {
     out += ',';
     AppendKey("ric_equivalent_score", out);
-    AppendInt(*s.ric_equivalent_score, out);
+    AppendInt(*v.ric_equivalent_score, out);
   }
   out += ',';
   AppendKey("grade", out);
-  AppendJsonString(GradeName(s.grade), out);
+  AppendJsonString(v.grade, out);
   out += ',';
   AppendKey("incomplete", out);
-  out += s.incomplete ? "true" : "false";
+  out += v.incomplete ? "true" : "false";
   out += ',';
   AppendKey("could_be_high", out);
-  out += s.could_be_high ? "true" : "false";
+  out += v.could_be_high ? "true" : "false";
   out += ',';
   AppendKey("marac_referral", out);
-  out += s.marac_referral ? "true" : "false";
+  out += v.marac_referral ? "true" : "false";
   out += ',';
   AppendKey("criteria", out);
-  AppendFindings("criterion", DescribeCriteria(s), false, out);
+  AppendFindings("criterion", v.criteria, false, out);
   out += ',';
   AppendKey("criteria_not_met", out);
-  AppendFindings("criterion", DescribeCriteriaNotMet(s), false, out);
+  AppendFindings("criterion", v.criteria_not_met, false, out);
   out += ',';
   AppendKey("high_harm_indicators", out);
-  AppendFindings("indicator", DescribeHighHarmIndicators(s), true, out);
+  AppendFindings("indicator", v.high_harm_indicators, true, out);
   out += ',';
   AppendKey("prompts", out);
-  AppendFindings("prompt", DescribePrompts(s), true, out);
+  AppendFindings("prompt", v.prompts, true, out);
   out += '}';
 }
 

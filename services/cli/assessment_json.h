@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "marac/assess/checklist.h"
 #include "marac/assess/instrument.h"
@@ -37,9 +38,38 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
                                          const InstrumentSet& instruments,
                                          const ParseLimits& limits);
 
-// Appends the result for `assessment` as one JSON object (no newline).
-void AppendResultJson(const ParsedAssessment& assessment,
-                      const RiskScore& score, std::string& out);
+// What one result line says, whether scored here or by a server: the
+// fields of docs/cli.md's result object, in order.
+struct ResultView {
+  std::string_view assessment_id;
+  std::string_view instrument;
+  std::string_view instrument_version;
+  std::string_view policy_version;
+  int score = 0;
+  int answered = 0;
+  std::vector<int> unanswered;
+  std::vector<int> not_known;
+  int max_possible_score = 0;
+  std::optional<int> ric_equivalent_score;
+  std::string_view grade;  // standard | medium | high | not_graded
+  bool incomplete = false;
+  bool could_be_high = false;
+  bool marac_referral = false;
+  std::vector<Finding> criteria;
+  std::vector<Finding> criteria_not_met;
+  std::vector<Finding> high_harm_indicators;
+  std::vector<Finding> prompts;
+};
+
+// The view of a local score (string fields point into both arguments).
+ResultView ViewOf(const ParsedAssessment& assessment, const RiskScore& score);
+
+// Appends the result as one JSON object (no newline).
+void AppendResultJson(const ResultView& view, std::string& out);
+inline void AppendResultJson(const ParsedAssessment& assessment,
+                             const RiskScore& score, std::string& out) {
+  AppendResultJson(ViewOf(assessment, score), out);
+}
 
 // Appends `text` as a JSON string literal, escaping as RFC 8259 requires.
 void AppendJsonString(std::string_view text, std::string& out);

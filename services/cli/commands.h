@@ -23,8 +23,13 @@ inline constexpr int kExitBadInput = 2;
 // `marac audit verify`: the audit log's hash chain is broken.
 inline constexpr int kExitTampered = 3;
 
+class RemoteClient;
+
 struct ScoreCommandOptions {
   bool jsonl = false;
+  // With --server: each assessment, parsed and checked here, is scored by
+  // the server (not owned).
+  RemoteClient* remote = nullptr;
   // A line (or, without --jsonl, the whole input) longer than this is refused.
   std::size_t max_input_bytes = 1 << 20;
   ParseLimits limits;

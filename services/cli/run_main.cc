@@ -10,6 +10,7 @@
 
 #include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
+#include "services/cli/remote_client.h"
 
 namespace marac {
 namespace {
@@ -117,6 +118,18 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                "marac"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
+  // Options of every command, given before or after its name.
+  app.fallthrough();
+  std::string server_address;
+  RemoteOptions remote_options;
+  app.add_option("--server", server_address,
+                 "Run the command against marac-server at host:port "
+                 "(score, agenda, report, import)");
+  app.add_option("--role", remote_options.role,
+                 "With --server: the caller's role (default: referrer for "
+                 "score, coordinator otherwise)");
+  app.add_option("--agency", remote_options.agency,
+                 "With --server: the caller's agency");
 
   std::vector<std::string> instrument_files;
   std::vector<std::string> wording_files;
@@ -168,8 +181,8 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   AgendaCommandOptions agenda_options;
   CLI::App* agenda = app.add_subcommand(
       "agenda", "The next MARAC meeting's agenda from the store");
-  agenda->add_option("--store", agenda_options.store, "The store (SQLite file)")
-      ->required();
+  agenda->add_option("--store", agenda_options.store,
+                     "The store (SQLite file); or --server");
   agenda
       ->add_option("--meeting", agenda_options.meeting,
                    "Meeting date, YYYY-MM-DD")
@@ -195,10 +208,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   ImportCommandOptions import_options;
   CLI::App* import =
       app.add_subcommand("import", "A coordinator's CSV files into the store");
-  import
-      ->add_option("--store", import_options.store,
-                   "The store (SQLite file; created when absent)")
-      ->required();
+  import->add_option(
+      "--store", import_options.store,
+      "The store (SQLite file; created when absent); or --server");
   import->add_option("--records", import_options.records,
                      "Person records, in marac link's CSV layout (repeatable)");
   import->add_option("--incidents", import_options.incidents, "Incidents CSV");
@@ -216,8 +228,8 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   ReportCommandOptions report_options;
   CLI::App* report = app.add_subcommand(
       "report", "The statistics returns for a period, from the store");
-  report->add_option("--store", report_options.store, "The store (SQLite file)")
-      ->required();
+  report->add_option("--store", report_options.store,
+                     "The store (SQLite file); or --server");
   report->add_option("--from", report_options.from, "First day, YYYY-MM-DD")
       ->required();
   report->add_option("--to", report_options.to, "Last day, YYYY-MM-DD")
@@ -298,6 +310,43 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e, out, err);
+    return kExitBadInput;
+  }
+
+  std::unique_ptr<RemoteClient> remote;
+  if (!server_address.empty()) {
+    std::string local_only;
+    for (CLI::App* local : {demo, link, audit, list, policy_cmd}) {
+      if (local->parsed()) local_only = local->get_name();
+    }
+    if (!local_only.empty()) {
+      err << "marac " << local_only
+          << ": --server: this command works on local files only\n";
+      return kExitBadInput;
+    }
+    remote_options.address = server_address;
+    const char* env_user = std::getenv("USER");
+    remote_options.user = !agenda_options.user.empty()   ? agenda_options.user
+                          : !report_options.user.empty() ? report_options.user
+                          : !import_options.user.empty() ? import_options.user
+                          : env_user != nullptr          ? env_user
+                                                         : "cli";
+    if (remote_options.role.empty()) {
+      remote_options.role = score->parsed() ? "referrer" : "coordinator";
+    }
+    Result<std::unique_ptr<RemoteClient>> connected =
+        RemoteClient::Connect(remote_options);
+    if (!connected.ok()) {
+      err << "marac: " << connected.status().message() << "\n";
+      return kExitBadInput;
+    }
+    remote = *std::move(connected);
+    score_options.remote = remote.get();
+    agenda_options.remote = remote.get();
+    report_options.remote = remote.get();
+    import_options.remote = remote.get();
+  } else if (!remote_options.role.empty() || !remote_options.agency.empty()) {
+    err << "marac: --role and --agency go with --server\n";
     return kExitBadInput;
   }
 

@@ -4,6 +4,7 @@
 
 #include "services/cli/commands.h"
 #include "services/cli/line_reader.h"
+#include "services/cli/remote_client.h"
 
 namespace marac {
 namespace {
@@ -15,6 +16,11 @@ Status ScoreOne(const Scorer& scorer, const InstrumentSet& instruments,
                 std::string& out) {
   MARAC_ASSIGN_OR_RETURN(const ParsedAssessment parsed,
                          ParseAssessment(text, instruments, options.limits));
+  if (options.remote != nullptr) {
+    MARAC_RETURN_IF_ERROR(options.remote->ScoreJson(parsed, out));
+    out += '\n';
+    return Status::Ok();
+  }
   MARAC_ASSIGN_OR_RETURN(
       const RiskScore score,
       scorer.Score(parsed.checklist, parsed.history, parsed.completed_on));

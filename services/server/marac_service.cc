@@ -879,6 +879,21 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           }
           AgendaToWire(*agenda, response->mutable_agenda());
           response->set_circulated_json(json);
+          switch (request->format()) {
+            case v1::OUTPUT_FORMAT_JSON:
+              response->set_rendered(json);
+              break;
+            case v1::OUTPUT_FORMAT_MARKDOWN:
+              response->set_rendered(
+                  AgendaMarkdown(*agenda, AgendaView::kCirculated, policy));
+              break;
+            case v1::OUTPUT_FORMAT_HTML:
+              response->set_rendered(
+                  AgendaHtml(*agenda, AgendaView::kCirculated, policy));
+              break;
+            default:
+              break;
+          }
           return grpc::Status::OK;
         });
   }
@@ -1012,28 +1027,26 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
       CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                    violations);
       if (!violations.empty()) return violations.ToStatus();
-      const Actor actor = ActorFor(p, request->purpose());
-      Store& s = core_.store();
-      StatisticsInput input;
-      const auto load = [](auto result, auto& into) -> Status {
-        if (!result.ok()) return result.status();
-        into = *std::move(result);
-        return Status::Ok();
-      };
-      for (const Status& loaded :
-           {load(s.Records(actor), input.records),
-            load(s.People(actor), input.people),
-            load(s.Incidents(actor), input.incidents),
-            load(s.Assessments(actor), input.assessments),
-            load(s.Referrals(actor, "", std::nullopt), input.referrals),
-            load(s.Meetings(actor, ""), input.meetings),
-            load(s.Agendas(actor), input.agendas)}) {
-        if (!loaded.ok()) return ToGrpcStatus(loaded);
-      }
+      const Result<StatisticsInput> input = StatisticsInputFromStore(
+          core_.store(), ActorFor(p, request->purpose()));
+      if (!input.ok()) return ToGrpcStatus(input.status());
       const Result<Statistics> statistics = ComputeStatistics(
-          input, *from, *to, {.adult_women = request->adult_women()});
+          *input, *from, *to, {.adult_women = request->adult_women()});
       if (!statistics.ok()) return ToGrpcStatus(statistics.status());
       StatisticsToWire(*statistics, response->mutable_statistics());
+      switch (request->format()) {
+        case v1::OUTPUT_FORMAT_JSON:
+          response->set_rendered(StatisticsJson(*statistics));
+          break;
+        case v1::OUTPUT_FORMAT_MARKDOWN:
+          response->set_rendered(StatisticsMarkdown(*statistics));
+          break;
+        case v1::OUTPUT_FORMAT_HTML:
+          response->set_rendered(StatisticsHtml(*statistics));
+          break;
+        default:
+          break;
+      }
       return grpc::Status::OK;
     });
   }

@@ -1,0 +1,382 @@
+// The CLI as a client of marac-server: the CLI's types to marac.v1 and
+// back, and gRPC statuses to the library's Status (a BadRequest becomes
+// "field: description; ..." as the local commands write it).
+#include "services/cli/remote_client.h"
+
+#ifdef MARAC_WITH_REMOTE
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "marac/v1/agenda.grpc.pb.h"
+#include "marac/v1/assessment.grpc.pb.h"
+#include "marac/v1/linkage.grpc.pb.h"
+#include "marac/v1/referral.grpc.pb.h"
+#include "marac/v1/statistics.grpc.pb.h"
+
+namespace marac {
+namespace {
+
+void ToWire(const Date& date, v1::Date* out) {
+  out->set_year(date.year);
+  out->set_month(date.month);
+  out->set_day(date.day);
+}
+
+v1::Answer AnswerToWire(Answer answer) {
+  switch (answer) {
+    case Answer::kYes:
+      return v1::ANSWER_YES;
+    case Answer::kNo:
+      return v1::ANSWER_NO;
+    case Answer::kNotKnown:
+      return v1::ANSWER_NOT_KNOWN;
+    default:
+      return v1::ANSWER_UNSPECIFIED;
+  }
+}
+
+std::string_view GradeText(v1::Grade grade) {
+  switch (grade) {
+    case v1::GRADE_STANDARD:
+      return "standard";
+    case v1::GRADE_MEDIUM:
+      return "medium";
+    case v1::GRADE_HIGH:
+      return "high";
+    default:
+      return "not_graded";
+  }
+}
+
+std::vector<Finding> FindingsFromWire(
+    const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
+  std::vector<Finding> out;
+  out.reserve(static_cast<std::size_t>(findings.size()));
+  for (const v1::Finding& f : findings) {
+    out.push_back({f.id(), f.reason(), {f.items().begin(), f.items().end()}});
+  }
+  return out;
+}
+
+// The server's answer as the library's Status: the code is kept; an
+// INVALID_ARGUMENT lists its field violations, with the request's own
+// prefix ("assessment.") dropped so paths read as the local commands'.
+Status FromGrpc(const grpc::Status& status, std::string_view address,
+                std::string_view strip_prefix) {
+  if (status.ok()) return Status::Ok();
+  const auto code = static_cast<StatusCode>(status.error_code());
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+    google::rpc::Status detail;
+    google::rpc::BadRequest bad;
+    std::string message;
+    if (detail.ParseFromString(status.error_details())) {
+      for (const google::protobuf::Any& any : detail.details()) {
+        if (!any.UnpackTo(&bad)) continue;
+        for (const auto& v : bad.field_violations()) {
+          std::string_view field = v.field();
+          if (!strip_prefix.empty() && field.starts_with(strip_prefix)) {
+            field.remove_prefix(strip_prefix.size());
+          }
+          if (!message.empty()) message += "; ";
+          message += std::string(field) + ": " + v.description();
+        }
+      }
+    }
+    if (message.empty()) message = status.error_message();
+    return Status(code, message);
+  }
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return Status(
+        code, "server " + std::string(address) + ": " + status.error_message());
+  }
+  return Status(code, status.error_message());
+}
+
+v1::OutputFormat FormatToWire(std::string_view format) {
+  if (format == "md") return v1::OUTPUT_FORMAT_MARKDOWN;
+  if (format == "html") return v1::OUTPUT_FORMAT_HTML;
+  return v1::OUTPUT_FORMAT_JSON;
+}
+
+}  // namespace
+
+struct RemoteClient::Impl {
+  RemoteOptions options;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::AssessmentService::Stub> assessments;
+  std::unique_ptr<v1::IdentityService::Stub> identity;
+  std::unique_ptr<v1::ReferralService::Stub> referrals;
+  std::unique_ptr<v1::AgendaService::Stub> agendas;
+  std::unique_ptr<v1::StatisticsService::Stub> statistics;
+
+  // A context carrying the caller and the deadline.
+  void Prepare(grpc::ClientContext& context) const {
+    context.AddMetadata("x-marac-user", options.user);
+    context.AddMetadata("x-marac-role", options.role);
+    if (!options.agency.empty()) {
+      context.AddMetadata("x-marac-agency", options.agency);
+    }
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(options.deadline_ms));
+  }
+};
+
+RemoteClient::RemoteClient(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+RemoteClient::~RemoteClient() = default;
+
+Result<std::unique_ptr<RemoteClient>> RemoteClient::Connect(
+    const RemoteOptions& options) {
+  const std::size_t colon = options.address.rfind(':');
+  if (colon == std::string::npos || colon == 0 ||
+      colon + 1 == options.address.size() ||
+      options.address.find_first_not_of("0123456789", colon + 1) !=
+          std::string::npos) {
+    return InvalidArgument("--server", "not host:port");
+  }
+  if (options.user.empty()) return InvalidArgument("--user", "empty");
+  if (options.role.empty()) return InvalidArgument("--role", "empty");
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->channel =
+      grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials());
+  impl->assessments = v1::AssessmentService::NewStub(impl->channel);
+  impl->identity = v1::IdentityService::NewStub(impl->channel);
+  impl->referrals = v1::ReferralService::NewStub(impl->channel);
+  impl->agendas = v1::AgendaService::NewStub(impl->channel);
+  impl->statistics = v1::StatisticsService::NewStub(impl->channel);
+  return std::unique_ptr<RemoteClient>(new RemoteClient(std::move(impl)));
+}
+
+Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
+  v1::ScoreAssessmentRequest request;
+  v1::Assessment* wire = request.mutable_assessment();
+  wire->set_assessment_id(a.assessment_id);
+  wire->set_instrument(a.checklist.instrument().id());
+  ToWire(a.completed_on, wire->mutable_completed_on());
+  const int items = a.checklist.instrument().item_count();
+  for (int q = 1; q <= items; ++q) {
+    const v1::Answer answer = AnswerToWire(a.checklist.answer(q));
+    if (answer != v1::ANSWER_UNSPECIFIED)
+      (*wire->mutable_answers())[q] = answer;
+  }
+  const CaseHistory& h = a.history;
+  if (h.incident_on || h.incidents_last_12_months ||
+      !h.incident_dates.empty() || h.last_marac_referral_on ||
+      h.professional_judgement != ProfessionalJudgement::kNone) {
+    v1::CaseHistory* history = wire->mutable_history();
+    if (h.incident_on) ToWire(*h.incident_on, history->mutable_incident_on());
+    if (h.incidents_last_12_months) {
+      history->set_incidents_last_12_months(*h.incidents_last_12_months);
+    }
+    for (const Date& d : h.incident_dates) {
+      ToWire(d, history->add_incident_dates());
+    }
+    if (h.last_marac_referral_on) {
+      ToWire(*h.last_marac_referral_on,
+             history->mutable_last_marac_referral_on());
+    }
+    if (h.professional_judgement == ProfessionalJudgement::kRefer) {
+      history->set_professional_judgement(v1::PROFESSIONAL_JUDGEMENT_REFER);
+      history->set_professional_judgement_reason(
+          h.professional_judgement_reason);
+    }
+  }
+  grpc::ClientContext context;
+  impl_->Prepare(context);
+  v1::ScoreAssessmentResponse response;
+  MARAC_RETURN_IF_ERROR(FromGrpc(
+      impl_->assessments->ScoreAssessment(&context, request, &response),
+      impl_->options.address, "assessment."));
+  const v1::RiskScore& s = response.score();
+  ResultView v;
+  v.assessment_id = s.assessment_id();
+  v.instrument = s.instrument();
+  v.instrument_version = s.instrument_version();
+  v.policy_version = s.policy_version();
+  v.score = s.score();
+  v.answered = s.answered();
+  v.unanswered.assign(s.unanswered_items().begin(), s.unanswered_items().end());
+  v.not_known.assign(s.not_known_items().begin(), s.not_known_items().end());
+  v.max_possible_score = s.max_possible_score();
+  if (s.has_ric_equivalent_score()) {
+    v.ric_equivalent_score = s.ric_equivalent_score();
+  }
+  v.grade = GradeText(s.grade());
+  v.incomplete = s.incomplete();
+  v.could_be_high = s.could_be_high();
+  v.marac_referral = s.marac_referral();
+  v.criteria = FindingsFromWire(s.criteria());
+  v.criteria_not_met = FindingsFromWire(s.criteria_not_met());
+  v.high_harm_indicators = FindingsFromWire(s.high_harm_indicators());
+  v.prompts = FindingsFromWire(s.prompts());
+  AppendResultJson(v, out);
+  return Status::Ok();
+}
+
+Result<std::string> RemoteClient::ResolveRecord(const PersonRecord& r,
+                                                std::string_view purpose) {
+  v1::ResolveRecordRequest request;
+  request.set_purpose(std::string(purpose));
+  v1::PersonRecord* w = request.mutable_record();
+  w->set_record_id(r.record_id);
+  w->set_source(r.source);
+  w->set_given_name(r.given_name);
+  w->set_middle_name(r.middle_name);
+  w->set_family_name(r.family_name);
+  for (const std::string& n : r.previous_family_names) {
+    w->add_previous_family_names(n);
+  }
+  if (!r.dob.empty()) {
+    const Result<Date> dob = Date::Parse("dob", r.dob);
+    if (!dob.ok()) return dob.status();
+    ToWire(*dob, w->mutable_date_of_birth());
+  }
+  w->set_gender(r.gender);
+  w->set_postcode(r.postcode);
+  w->set_address_line(r.address_line);
+  w->set_town(r.town);
+  w->set_email(r.email);
+  w->set_other_id(r.other_id);
+  w->set_role(r.role == Role::kVictim        ? v1::PERSON_ROLE_VICTIM
+              : r.role == Role::kPerpetrator ? v1::PERSON_ROLE_PERPETRATOR
+                                             : v1::PERSON_ROLE_UNSPECIFIED);
+  w->set_incident_id(r.incident_id);
+  w->set_trusted_id(r.trusted_id);
+  grpc::ClientContext context;
+  impl_->Prepare(context);
+  v1::ResolveRecordResponse response;
+  MARAC_RETURN_IF_ERROR(
+      FromGrpc(impl_->identity->ResolveRecord(&context, request, &response),
+               impl_->options.address, "record."));
+  return response.person_id();
+}
+
+Result<RemoteSubmitted> RemoteClient::SubmitReferral(const StoredReferral& r) {
+  v1::SubmitReferralRequest request;
+  request.set_request_id(r.submission_id);
+  v1::Referral* w = request.mutable_referral();
+  w->set_area(r.area);
+  const std::string_view source = ReferralSourceName(r.source);
+  v1::ReferralSource wire_source = v1::REFERRAL_SOURCE_OTHER;
+  for (int s = v1::REFERRAL_SOURCE_POLICE; s <= v1::REFERRAL_SOURCE_OTHER;
+       ++s) {
+    std::string name = v1::ReferralSource_Name(s);  // REFERRAL_SOURCE_POLICE
+    name = name.substr(std::string_view("REFERRAL_SOURCE_").size());
+    for (char& c : name) c = static_cast<char>(std::tolower(c));
+    if (name == source) wire_source = static_cast<v1::ReferralSource>(s);
+  }
+  w->set_source(wire_source);
+  ToWire(r.referred_on, w->mutable_referred_on());
+  w->set_victim_record_id(r.victim_record_id);
+  for (const std::string& p : r.perpetrator_record_ids) {
+    w->add_perpetrator_record_ids(p);
+  }
+  w->set_incident_id(r.incident_id);
+  w->set_assessment_id(r.assessment_id);
+  for (const std::string& c : r.criteria) {
+    std::string name = "CRITERION_" + c;
+    for (char& ch : name) ch = static_cast<char>(std::toupper(ch));
+    v1::Criterion criterion = v1::CRITERION_UNSPECIFIED;
+    if (!v1::Criterion_Parse(name, &criterion)) {
+      return InvalidArgument("criteria", "'" + c + "' is not a criterion");
+    }
+    w->add_criteria(criterion);
+  }
+  w->set_children_in_household(r.children_in_household);
+  grpc::ClientContext context;
+  impl_->Prepare(context);
+  v1::SubmitReferralResponse response;
+  MARAC_RETURN_IF_ERROR(
+      FromGrpc(impl_->referrals->SubmitReferral(&context, request, &response),
+               impl_->options.address, ""));
+  return RemoteSubmitted{response.referral().referral_id(),
+                         response.replayed()};
+}
+
+Result<std::string> RemoteClient::Agenda(std::string_view area, Date meeting,
+                                         std::optional<Date> cutoff,
+                                         int capacity_cases, bool save,
+                                         std::string_view format,
+                                         std::string_view purpose) {
+  v1::GenerateAgendaRequest request;
+  request.set_area(std::string(area));
+  ToWire(meeting, request.mutable_meeting_date());
+  if (cutoff) ToWire(*cutoff, request.mutable_referral_cutoff());
+  request.set_capacity_cases(capacity_cases);
+  request.set_save(save);
+  request.set_purpose(std::string(purpose));
+  request.set_format(FormatToWire(format));
+  grpc::ClientContext context;
+  impl_->Prepare(context);
+  v1::GenerateAgendaResponse response;
+  MARAC_RETURN_IF_ERROR(
+      FromGrpc(impl_->agendas->GenerateAgenda(&context, request, &response),
+               impl_->options.address, ""));
+  return response.rendered();
+}
+
+Result<std::string> RemoteClient::Report(Date from, Date to,
+                                         std::int64_t adult_women,
+                                         std::string_view format,
+                                         std::string_view purpose) {
+  v1::GetStatisticsRequest request;
+  ToWire(from, request.mutable_period_start());
+  ToWire(to, request.mutable_period_end());
+  request.set_adult_women(adult_women);
+  request.set_purpose(std::string(purpose));
+  request.set_format(FormatToWire(format));
+  grpc::ClientContext context;
+  impl_->Prepare(context);
+  v1::GetStatisticsResponse response;
+  MARAC_RETURN_IF_ERROR(
+      FromGrpc(impl_->statistics->GetStatistics(&context, request, &response),
+               impl_->options.address, ""));
+  return response.rendered();
+}
+
+}  // namespace marac
+
+#else  // A build without gRPC: every call says so.
+
+namespace marac {
+
+struct RemoteClient::Impl {};
+RemoteClient::RemoteClient(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+RemoteClient::~RemoteClient() = default;
+
+Result<std::unique_ptr<RemoteClient>> RemoteClient::Connect(
+    const RemoteOptions&) {
+  return InvalidArgument("--server",
+                         "this build has no gRPC client (MARAC_BUILD_SERVER "
+                         "was off)");
+}
+Status RemoteClient::ScoreJson(const ParsedAssessment&, std::string&) {
+  return Internal("no gRPC client");
+}
+Result<std::string> RemoteClient::ResolveRecord(const PersonRecord&,
+                                                std::string_view) {
+  return Internal("no gRPC client");
+}
+Result<RemoteSubmitted> RemoteClient::SubmitReferral(const StoredReferral&) {
+  return Internal("no gRPC client");
+}
+Result<std::string> RemoteClient::Agenda(std::string_view, Date,
+                                         std::optional<Date>, int, bool,
+                                         std::string_view, std::string_view) {
+  return Internal("no gRPC client");
+}
+Result<std::string> RemoteClient::Report(Date, Date, std::int64_t,
+                                         std::string_view, std::string_view) {
+  return Internal("no gRPC client");
+}
+
+}  // namespace marac
+
+#endif  // MARAC_WITH_REMOTE

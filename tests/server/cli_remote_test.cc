@@ -1,0 +1,170 @@
+// `marac --server`: each command that has an RPC gives, against a server
+// over a store, what it gives locally over the same store; the others say
+// they work on local files. People here are invented (marac demo).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "lib/synthetic/synthetic_assessments.h"
+#include "services/cli/commands.h"
+#include "services/server/server.h"
+#include "tests/cli/run_cli.h"
+
+namespace marac {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CliRemoteTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::filesystem::path(
+        std::filesystem::temp_directory_path() /
+        ("marac-cli-remote-" + std::to_string(::getpid())));
+    std::filesystem::remove_all(*dir_);
+    const CliRun demo = RunCli({"demo", "--out", (*dir_ / "demo").string(),
+                                "--count", "20", "--people", "20"});
+    ASSERT_EQ(demo.status, 0) << demo.err;
+    ServerConfig config;
+    config.listen = "127.0.0.1:0";
+    config.store = Store();
+    Result<std::unique_ptr<MaracServer>> started = MaracServer::Start(config);
+    ASSERT_TRUE(started.ok()) << started.status();
+    server_ = started->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::string Store() { return (*dir_ / "demo" / "marac.db").string(); }
+  static std::string Address() {
+    return "127.0.0.1:" + std::to_string(server_->port());
+  }
+  static std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(*dir_ / name) << text;
+    return (*dir_ / name).string();
+  }
+
+  static std::filesystem::path* dir_;
+  static MaracServer* server_;
+};
+std::filesystem::path* CliRemoteTest::dir_ = nullptr;
+MaracServer* CliRemoteTest::server_ = nullptr;
+
+TEST_F(CliRemoteTest, ScoreLinesAreTheSameBytesAsLocally) {
+  std::string lines;
+  for (const SyntheticAssessment& a : SyntheticAssessments(200, 7)) {
+    lines += ToJsonLine(a) + "\n";
+  }
+  lines += "{\"assessment_id\": \"BAD\"}\n";
+  const CliRun local =
+      RunCli({"score", "--jsonl", "--today", "2026-12-01"}, lines);
+  const CliRun remote =
+      RunCli({"score", "--jsonl", "--today", "2026-12-01", "--server",
+              Address(), "--agency", "police-north"},
+             lines);
+  EXPECT_EQ(local.status, kExitBadInput) << "the bad line";
+  EXPECT_EQ(remote.status, local.status) << remote.err;
+  EXPECT_EQ(remote.out, local.out);
+  EXPECT_THAT(remote.out, HasSubstr("\"line\":201"));
+}
+
+TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
+  for (const char* format : {"json", "md", "html"}) {
+    SCOPED_TRACE(format);
+    const CliRun local =
+        RunCli({"agenda", "--store", Store(), "--meeting", "2026-10-30",
+                "--capacity", "16", "--area", "Eastbrook", "--format", format});
+    const CliRun remote =
+        RunCli({"agenda", "--server", Address(), "--meeting", "2026-10-30",
+                "--capacity", "16", "--area", "Eastbrook", "--format", format});
+    ASSERT_EQ(local.status, 0) << local.err;
+    ASSERT_EQ(remote.status, 0) << remote.err;
+    EXPECT_EQ(remote.out, local.out);
+  }
+  const CliRun local =
+      RunCli({"report", "--store", Store(), "--from", "2025-11-01", "--to",
+              "2026-10-31", "--format", "json", "--adult-women", "45000"});
+  const CliRun remote =
+      RunCli({"report", "--server", Address(), "--from", "2025-11-01", "--to",
+              "2026-10-31", "--format", "json", "--adult-women", "45000"});
+  ASSERT_EQ(remote.status, 0) << remote.err;
+  EXPECT_EQ(remote.out, local.out);
+}
+
+TEST_F(CliRemoteTest, ImportSubmitsReferralsOnceAndRefusesWhatHasNoRpc) {
+  const std::string referrals =
+      Write("referrals.csv",
+            "referral_id,submission_id,area,agency,source,referred_on,"
+            "victim_record_id,perpetrator_record_ids,incident_id,assessment_id,"
+            "criteria,children_in_household\n"
+            "X,cli-remote-1,Eastbrook,ignored,police,2026-10-01,V-00001,,,,"
+            "visible_high_risk,1\n");
+  const CliRun first = RunCli({"import", "--server", Address(), "--agency",
+                               "police-north", "--referrals", referrals});
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("1 referrals submitted"));
+  const CliRun again = RunCli({"import", "--server", Address(), "--agency",
+                               "police-north", "--referrals", referrals});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("1 already stored"));
+  const std::string incidents =
+      Write("incidents.csv",
+            "incident_id,occurred_on,area,victim_record_id,"
+            "perpetrator_record_ids,reported_by\n"
+            "I-X,2026-10-01,Eastbrook,V-00001,,police\n");
+  const CliRun refused = RunCli({"import", "--server", Address(), "--agency",
+                                 "police-north", "--incidents", incidents});
+  EXPECT_EQ(refused.status, kExitBadInput);
+  EXPECT_THAT(refused.err, HasSubstr("--incidents: not with --server"));
+}
+
+TEST_F(CliRemoteTest, LocalOnlyCommandsAndBadAddressesAreRefused) {
+  struct Case {
+    const char* label;
+    std::vector<std::string> args;
+    int status;
+    const char* says;
+  };
+  const std::string records = Write("x.csv", "record_id\n");
+  const Case cases[] = {
+      {"Demo",
+       {"demo", "--server", "127.0.0.1:1"},
+       kExitBadInput,
+       "local files only"},
+      {"Link",
+       {"link", "--in", records, "--out", "y.csv", "--server", "127.0.0.1:1"},
+       kExitBadInput,
+       "local files only"},
+      {"NotHostPort",
+       {"report", "--server", "nowhere", "--from", "2026-01-01", "--to",
+        "2026-02-01"},
+       kExitBadInput,
+       "--server: not host:port"},
+      {"RoleWithoutServer",
+       {"report", "--store", "x.db", "--role", "chair", "--from", "2026-01-01",
+        "--to", "2026-02-01"},
+       kExitBadInput,
+       "go with --server"},
+      {"NoOneListening",
+       {"report", "--server", "127.0.0.1:1", "--from", "2026-01-01", "--to",
+        "2026-02-01"},
+       kExitFailure,
+       "server 127.0.0.1:1"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.label);
+    const CliRun r = RunCli(c.args);
+    EXPECT_EQ(r.status, c.status) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.says));
+  }
+}
+
+}  // namespace
+}  // namespace marac
