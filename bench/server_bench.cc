@@ -169,16 +169,32 @@ Setup& TheSetup() {
 // and calls `done` with its status when it returns.
 using StartCall = std::function<void(std::function<void(grpc::Status)> done)>;
 
+// A client call's context and its response, parsed into an arena whose
+// first block is in the call (both sides of each pair use the same).
+template <typename Response>
+struct ArenaCall {
+  ArenaCall() : arena(Options(block, sizeof block)) {
+    response = google::protobuf::Arena::CreateMessage<Response>(&arena);
+  }
+  static google::protobuf::ArenaOptions Options(char* b, std::size_t size) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = b;
+    options.initial_block_size = size;
+    return options;
+  }
+  grpc::ClientContext context;
+  alignas(std::max_align_t) char block[16 * 1024];
+  google::protobuf::Arena arena;
+  Response* response = nullptr;
+};
+
 StartCall ScoreCall(Setup& s) {
   return [&s](std::function<void(grpc::Status)> done) {
-    struct Call {
-      grpc::ClientContext context;
-      v1::ScoreAssessmentResponse response;
-    };
+    using Call = ArenaCall<v1::ScoreAssessmentResponse>;
     auto* call = new Call();
     AsReferrer(call->context);
     s.assessments->async()->ScoreAssessment(
-        &call->context, &s.score_request, &call->response,
+        &call->context, &s.score_request, call->response,
         [call, done = std::move(done)](grpc::Status status) {
           delete call;
           done(status);
@@ -188,14 +204,11 @@ StartCall ScoreCall(Setup& s) {
 
 StartCall EchoCall(Setup& s) {
   return [&s](std::function<void(grpc::Status)> done) {
-    struct Call {
-      grpc::ClientContext context;
-      bench::EchoResponse response;
-    };
+    using Call = ArenaCall<bench::EchoResponse>;
     auto* call = new Call();
     AsReferrer(call->context);  // The same metadata on the wire.
     s.echo_stub->async()->Echo(
-        &call->context, &s.echo_request, &call->response,
+        &call->context, &s.echo_request, call->response,
         [call, done = std::move(done)](grpc::Status status) {
           delete call;
           done(status);

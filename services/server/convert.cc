@@ -57,13 +57,15 @@ std::string KnownInstruments(const InstrumentSet& instruments) {
   return out;
 }
 
-void AddFindings(const std::vector<Finding>& findings,
+// Moves each finding's text into the message (no copy of the reasons).
+void AddFindings(std::vector<Finding> findings,
                  google::protobuf::RepeatedPtrField<v1::Finding>* out) {
-  for (const Finding& f : findings) {
+  out->Reserve(static_cast<int>(findings.size()));
+  for (Finding& f : findings) {
     v1::Finding* w = out->Add();
-    w->set_id(f.id);
-    w->set_reason(f.reason);
-    for (const int item : f.items) w->add_items(item);
+    w->set_id(std::move(f.id));
+    w->set_reason(std::move(f.reason));
+    w->mutable_items()->Add(f.items.begin(), f.items.end());
   }
 }
 
@@ -271,7 +273,10 @@ std::optional<WireAssessment> AssessmentFromWire(
                                              a.answers().end());
     std::sort(answers.begin(), answers.end());
     for (const auto& [number, value] : answers) {
-      const std::string path = answers_field + "." + std::to_string(number);
+      // Built only for a violation: the happy path makes no strings.
+      const auto path = [&answers_field, number = number] {
+        return answers_field + "." + std::to_string(number);
+      };
       Answer answer = Answer::kNotAsked;
       switch (value) {
         case v1::ANSWER_YES:
@@ -284,22 +289,22 @@ std::optional<WireAssessment> AssessmentFromWire(
           answer = Answer::kNotKnown;
           break;
         case v1::ANSWER_UNSPECIFIED:
-          violations.Add(path,
+          violations.Add(path(),
                          "ANSWER_UNSPECIFIED is not an answer; leave out a "
                          "question that was not asked");
           continue;
         default:
-          violations.Add(path, "not an Answer value");
+          violations.Add(path(), "not an Answer value");
           continue;
       }
       if (!checklist) continue;
       if (number < 1 || number > instrument->item_count()) {
-        violations.Add(path, instrument->id() + " has questions 1-" +
-                                 std::to_string(instrument->item_count()));
+        violations.Add(path(), instrument->id() + " has questions 1-" +
+                                   std::to_string(instrument->item_count()));
         continue;
       }
       const Status recorded = checklist->Record(number, answer);
-      if (!recorded.ok()) violations.Add(path, recorded.message());
+      if (!recorded.ok()) violations.Add(path(), recorded.message());
     }
   }
 
