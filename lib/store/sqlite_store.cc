@@ -316,36 +316,33 @@ class SqliteStore final : public Store {
   Result<std::vector<PersonRecord>> Records(const Actor& actor) override {
     std::vector<PersonRecord> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "record", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT record_id, source, given_name, middle_name, "
-                      "family_name, previous_family_names, dob, gender, "
-                      "postcode, address_line, town, email, other_id, "
-                      "role, incident_id, trusted_id FROM records ORDER "
-                      "BY rowid"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        PersonRecord r;
-        r.record_id = select.Text(0);
-        r.source = select.Text(1);
-        r.given_name = select.Text(2);
-        r.middle_name = select.Text(3);
-        r.family_name = select.Text(4);
-        r.previous_family_names = ParseList(select.Text(5));
-        r.dob = select.Text(6);
-        r.gender = select.Text(7);
-        r.postcode = select.Text(8);
-        r.address_line = select.Text(9);
-        r.town = select.Text(10);
-        r.email = select.Text(11);
-        r.other_id = select.Text(12);
-        r.role = ParseRole(select.Text(13));
-        r.incident_id = select.Text(14);
-        r.trusted_id = select.Text(15);
-        out.push_back(std::move(r));
-      }
-      return Status::Ok();
+      return EachRow(
+          "SELECT record_id, source, given_name, middle_name, "
+          "family_name, previous_family_names, dob, gender, "
+          "postcode, address_line, town, email, other_id, "
+          "role, incident_id, trusted_id FROM records ORDER "
+          "BY rowid",
+          [&](const Statement& select) -> Status {
+            PersonRecord r;
+            r.record_id = select.Text(0);
+            r.source = select.Text(1);
+            r.given_name = select.Text(2);
+            r.middle_name = select.Text(3);
+            r.family_name = select.Text(4);
+            r.previous_family_names = ParseList(select.Text(5));
+            r.dob = select.Text(6);
+            r.gender = select.Text(7);
+            r.postcode = select.Text(8);
+            r.address_line = select.Text(9);
+            r.town = select.Text(10);
+            r.email = select.Text(11);
+            r.other_id = select.Text(12);
+            r.role = ParseRole(select.Text(13));
+            r.incident_id = select.Text(14);
+            r.trusted_id = select.Text(15);
+            out.push_back(std::move(r));
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -397,16 +394,13 @@ class SqliteStore final : public Store {
       const Actor& actor) override {
     std::vector<std::pair<std::string, std::string>> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "person", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT record_id, person_id FROM record_person ORDER BY "
-                      "record_id"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        out.emplace_back(select.Text(0), select.Text(1));
-      }
-      return Status::Ok();
+      return EachRow(
+          "SELECT record_id, person_id FROM record_person ORDER BY "
+          "record_id",
+          [&](const Statement& select) -> Status {
+            out.emplace_back(select.Text(0), select.Text(1));
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -414,18 +408,16 @@ class SqliteStore final : public Store {
   Result<std::vector<PersonEvent>> PersonHistory(const Actor& actor) override {
     std::vector<PersonEvent> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "person", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT event, person_id, other_person_id FROM "
-                      "person_events ORDER BY sequence"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        out.push_back({select.Text(0) == "merge" ? PersonEvent::Kind::kMerge
-                                                 : PersonEvent::Kind::kSplit,
-                       select.Text(1), select.Text(2)});
-      }
-      return Status::Ok();
+      return EachRow(
+          "SELECT event, person_id, other_person_id FROM "
+          "person_events ORDER BY sequence",
+          [&](const Statement& select) -> Status {
+            out.push_back({select.Text(0) == "merge"
+                               ? PersonEvent::Kind::kMerge
+                               : PersonEvent::Kind::kSplit,
+                           select.Text(1), select.Text(2)});
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -472,25 +464,22 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredIncident>> Incidents(const Actor& actor) override {
     std::vector<StoredIncident> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "incident", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT incident_id, occurred_on, area, "
-                      "victim_record_id, perpetrator_record_ids, reported_by "
-                      "FROM incidents ORDER BY occurred_on, incident_id"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        StoredIncident x;
-        x.incident_id = select.Text(0);
-        MARAC_ASSIGN_OR_RETURN(x.occurred_on,
-                               Date::Parse("occurred_on", select.Text(1)));
-        x.area = select.Text(2);
-        x.victim_record_id = select.Text(3);
-        x.perpetrator_record_ids = ParseList(select.Text(4));
-        x.reported_by = select.Text(5);
-        out.push_back(std::move(x));
-      }
-      return Status::Ok();
+      return EachRow(
+          "SELECT incident_id, occurred_on, area, "
+          "victim_record_id, perpetrator_record_ids, reported_by "
+          "FROM incidents ORDER BY occurred_on, incident_id",
+          [&](const Statement& select) -> Status {
+            StoredIncident x;
+            x.incident_id = select.Text(0);
+            MARAC_ASSIGN_OR_RETURN(x.occurred_on,
+                                   Date::Parse("occurred_on", select.Text(1)));
+            x.area = select.Text(2);
+            x.victim_record_id = select.Text(3);
+            x.perpetrator_record_ids = ParseList(select.Text(4));
+            x.reported_by = select.Text(5);
+            out.push_back(std::move(x));
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -570,37 +559,33 @@ class SqliteStore final : public Store {
       const Actor& actor) override {
     std::vector<StoredAssessment> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "assessment", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare(
-              "SELECT assessment_id, victim_record_id, incident_id, "
-              "instrument, policy_version, completed_on, score, grade, "
-              "marac_referral, criteria, high_harm_indicators, "
-              "result_json" +
+      return EachRow(
+          "SELECT assessment_id, victim_record_id, incident_id, "
+          "instrument, policy_version, completed_on, score, grade, "
+          "marac_referral, criteria, high_harm_indicators, "
+          "result_json" +
               std::string(version_ >= 3 ? ", instrument_version" : ", ''") +
               " FROM assessments ORDER BY completed_on, "
-              "assessment_id"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        StoredAssessment a;
-        a.assessment_id = select.Text(0);
-        a.victim_record_id = select.Text(1);
-        a.incident_id = select.Text(2);
-        a.instrument = select.Text(3);
-        a.policy_version = select.Text(4);
-        MARAC_ASSIGN_OR_RETURN(a.completed_on,
-                               Date::Parse("completed_on", select.Text(5)));
-        a.score = static_cast<int>(select.Int(6));
-        a.grade = select.Text(7);
-        a.marac_referral = select.Int(8) != 0;
-        a.criteria = ParseList(select.Text(9));
-        a.high_harm_indicators = ParseList(select.Text(10));
-        a.result_json = select.Text(11);
-        a.instrument_version = select.Text(12);
-        out.push_back(std::move(a));
-      }
-      return Status::Ok();
+              "assessment_id",
+          [&](const Statement& select) -> Status {
+            StoredAssessment a;
+            a.assessment_id = select.Text(0);
+            a.victim_record_id = select.Text(1);
+            a.incident_id = select.Text(2);
+            a.instrument = select.Text(3);
+            a.policy_version = select.Text(4);
+            MARAC_ASSIGN_OR_RETURN(a.completed_on,
+                                   Date::Parse("completed_on", select.Text(5)));
+            a.score = static_cast<int>(select.Int(6));
+            a.grade = select.Text(7);
+            a.marac_referral = select.Int(8) != 0;
+            a.criteria = ParseList(select.Text(9));
+            a.high_harm_indicators = ParseList(select.Text(10));
+            a.result_json = select.Text(11);
+            a.instrument_version = select.Text(12);
+            out.push_back(std::move(a));
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -778,28 +763,26 @@ class SqliteStore final : public Store {
     }
     std::vector<IdvaSupport> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "idva_support", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT referral_id, idva_service, allocated_on, "
-                      "engagement, closed_on FROM idva_support ORDER BY "
-                      "referral_id"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        IdvaSupport x;
-        x.referral_id = select.Text(0);
-        x.idva_service = select.Text(1);
-        MARAC_ASSIGN_OR_RETURN(x.allocated_on,
-                               Date::Parse("allocated_on", select.Text(2)));
-        MARAC_ASSIGN_OR_RETURN(
-            x.engagement, ParseIdvaEngagement("engagement", select.Text(3)));
-        if (!select.IsNull(4)) {
-          MARAC_ASSIGN_OR_RETURN(x.closed_on,
-                                 Date::Parse("closed_on", select.Text(4)));
-        }
-        out.push_back(std::move(x));
-      }
-      return Status::Ok();
+      return EachRow(
+          "SELECT referral_id, idva_service, allocated_on, "
+          "engagement, closed_on FROM idva_support ORDER BY "
+          "referral_id",
+          [&](const Statement& select) -> Status {
+            IdvaSupport x;
+            x.referral_id = select.Text(0);
+            x.idva_service = select.Text(1);
+            MARAC_ASSIGN_OR_RETURN(x.allocated_on,
+                                   Date::Parse("allocated_on", select.Text(2)));
+            MARAC_ASSIGN_OR_RETURN(
+                x.engagement,
+                ParseIdvaEngagement("engagement", select.Text(3)));
+            if (!select.IsNull(4)) {
+              MARAC_ASSIGN_OR_RETURN(x.closed_on,
+                                     Date::Parse("closed_on", select.Text(4)));
+            }
+            out.push_back(std::move(x));
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -917,18 +900,15 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredAgenda>> Agendas(const Actor& actor) override {
     std::vector<StoredAgenda> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "agenda", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT a.agenda_id, a.meeting_id, a.policy_version, "
-                      "a.json FROM agendas a JOIN meetings m USING "
-                      "(meeting_id) ORDER BY m.date, a.agenda_id"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        out.push_back(
-            {select.Text(0), select.Text(1), select.Text(2), select.Text(3)});
-      }
-      return Status::Ok();
+      return EachRow(
+          "SELECT a.agenda_id, a.meeting_id, a.policy_version, "
+          "a.json FROM agendas a JOIN meetings m USING "
+          "(meeting_id) ORDER BY m.date, a.agenda_id",
+          [&](const Statement& select) -> Status {
+            out.push_back({select.Text(0), select.Text(1), select.Text(2),
+                           select.Text(3)});
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -985,18 +965,15 @@ class SqliteStore final : public Store {
     }
     std::vector<ReviewDecision> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "review_decision", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT record_id_l, record_id_r, same, decided_by, "
-                      "decided_at FROM review_decisions ORDER BY record_id_l, "
-                      "record_id_r"));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        out.push_back({select.Text(0), select.Text(1), select.Int(2) != 0,
-                       select.Text(3), select.Text(4)});
-      }
-      return Status::Ok();
+      return EachRow(
+          "SELECT record_id_l, record_id_r, same, decided_by, "
+          "decided_at FROM review_decisions ORDER BY record_id_l, "
+          "record_id_r",
+          [&](const Statement& select) -> Status {
+            out.push_back({select.Text(0), select.Text(1), select.Int(2) != 0,
+                           select.Text(3), select.Text(4)});
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -1368,6 +1345,18 @@ class SqliteStore final : public Store {
         .Bind(8, JsonList(ids))
         .Bind(9, outcome);
     return insert.Run();
+  }
+
+  // Runs `sql` (no parameters) and `row` on each row it returns, stopping
+  // at the first error.
+  template <typename Row>
+  Status EachRow(std::string_view sql, const Row& row) {
+    MARAC_ASSIGN_OR_RETURN(Statement select, db_.Prepare(sql));
+    for (;;) {
+      MARAC_ASSIGN_OR_RETURN(const bool more, select.Step());
+      if (!more) return Status::Ok();
+      MARAC_RETURN_IF_ERROR(row(select));
+    }
   }
 
   // One transaction: `body`, then its audit row, then COMMIT. A body that
