@@ -30,6 +30,18 @@ Status Error(sqlite3* db, int code, std::string_view what) {
           StatusCode::kDataLoss,
           "the store file is not a database or is corrupt (" + detail + ")");
     case SQLITE_CONSTRAINT:
+      // Extended codes are on (Connection::Open): a repeated key is the
+      // caller's duplicate; a missing referent or a failed check is not.
+      if (code == SQLITE_CONSTRAINT_PRIMARYKEY ||
+          code == SQLITE_CONSTRAINT_UNIQUE) {
+        return Status(StatusCode::kAlreadyExists,
+                      "already stored (" + detail + ")");
+      }
+      if (code == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        return Status(
+            StatusCode::kFailedPrecondition,
+            "names something the store does not hold (" + detail + ")");
+      }
       return Status(StatusCode::kFailedPrecondition,
                     "a store constraint failed (" + detail + ")");
     default:

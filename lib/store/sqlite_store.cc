@@ -1141,6 +1141,23 @@ class SqliteStore final : public Store {
     existing.Reset();
     MARAC_RETURN_IF_ERROR(
         KnownRecords(field, r.victim_record_id, r.perpetrator_record_ids));
+    if (!r.assessment_id.empty()) {
+      if (!known_assessment_) {
+        MARAC_ASSIGN_OR_RETURN(
+            Statement prepared,
+            db_.Prepare("SELECT 1 FROM assessments WHERE assessment_id = ?1"));
+        known_assessment_ = std::move(prepared);
+      }
+      known_assessment_->Bind(1, r.assessment_id);
+      const Result<bool> known = known_assessment_->Step();
+      known_assessment_->Reset();
+      if (!known.ok()) return known.status();
+      if (!*known) {
+        return InvalidArgument(
+            field + ".assessment_id",
+            "no assessment '" + r.assessment_id + "' in the store");
+      }
+    }
     insert.Bind(1, r.referral_id)
         .Bind(2, r.submission_id)
         .Bind(3, r.area)
@@ -1175,10 +1192,11 @@ class SqliteStore final : public Store {
     return ids;
   }
 
-  // A UNIQUE or PRIMARY KEY failure as the caller's mistake.
+  // A UNIQUE or PRIMARY KEY failure as the caller's mistake, naming the
+  // field (a foreign-key failure stays kFailedPrecondition).
   static Status Duplicate(Status s, std::string_view field,
                           std::string_view id) {
-    if (s.code() == StatusCode::kFailedPrecondition) {
+    if (s.code() == StatusCode::kAlreadyExists) {
       return Status(
           StatusCode::kAlreadyExists,
           std::string(field) + ": '" + std::string(id) + "' is already stored");
@@ -1409,6 +1427,7 @@ class SqliteStore final : public Store {
   std::optional<Statement> existing_;
   std::optional<Statement> insert_referral_;
   std::optional<Statement> known_record_;
+  std::optional<Statement> known_assessment_;
   std::optional<Statement> last_audit_;
   std::optional<Statement> insert_audit_;
   int version_;

@@ -491,6 +491,31 @@ TEST_F(StoreTest, MigrationToVersionFourChainsTheEntriesAlreadyThere) {
   sqlite3_close(db);
 }
 
+TEST_F(StoreTest, AMissingReferentIsNotADuplicate) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  StoredReferral unknown = Referral("R1", "sub-1");
+  unknown.assessment_id = "A-none";
+  const std::vector<StoredReferral> one = {unknown};
+  const Result<std::vector<SubmitOutcome>> refused =
+      store->SubmitReferrals(kCoordinator, one);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("referrals[0].assessment_id"));
+  // A repeated key is still a duplicate, naming the field.
+  const std::vector<StoredIncident> incident = {
+      {"I1", *Date::Parse("d", "2026-03-01"), "North", "V1", {"X1"}, "police"}};
+  ASSERT_TRUE(store->PutIncidents(kCoordinator, incident).ok());
+  const Status again = store->PutIncidents(kCoordinator, incident);
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(again.message(), HasSubstr("incident_id"));
+}
+
 TEST_F(StoreTest, BadFilesAreClearErrors) {
   std::ofstream(Path("text.db")) << "this is not a database, just some text "
                                     "that happens to be long enough\n";
