@@ -1,7 +1,6 @@
-// `marac agenda`: the next meeting's agenda from the store, and the
-// pipeline behind it (shared with `marac demo`): resolved people,
-// incidents, assessments and referrals from the store become a case graph;
-// open referrals become ranked, explained agenda cases.
+// The store commands: `marac agenda` (the next meeting's agenda; the
+// pipeline behind it is services/casework, shared with `marac demo` and
+// the server), `marac report`, `marac import` and `marac audit verify`.
 #ifndef MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
 #define MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
 
@@ -14,20 +13,9 @@
 #include "marac/agenda/agenda.h"
 #include "marac/report/statistics.h"
 #include "marac/store/store.h"
+#include "services/casework/casework.h"
 
 namespace marac {
-
-// Open referrals (not listed on an agenda of an earlier meeting) ranked for
-// `meeting`, with repeats and serial perpetrators from the case graph built
-// from the store's people. Reads are audited under `actor`.
-Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
-                               const AgendaMeeting& meeting,
-                               const PriorityPolicy& policy = {});
-
-// Everything the statistics returns are computed from, read from the store
-// under `actor` (each read audited).
-Result<StatisticsInput> StatisticsInputFromStore(Store& store,
-                                                 const Actor& actor);
 
 class RemoteClient;
 
