@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,7 @@
 #include "marac/store/store.h"
 #include "marac/v1/assessment.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
+#include "services/server/principals.h"
 #include "services/server/server.h"
 
 namespace marac {
@@ -63,10 +65,24 @@ class EchoService final : public bench::EchoService::CallbackService {
   }
 };
 
+// The bench's one caller, a referrer identified by a bearer token (a
+// throwaway one: the server is in-process, on loopback, in development
+// plaintext, as TLS would time the cipher rather than the service).
+constexpr char kBenchToken[] = "bench-token-not-a-secret";
+
 void AsReferrer(grpc::ClientContext& context) {
-  context.AddMetadata("x-marac-user", "bench-user");
-  context.AddMetadata("x-marac-role", "referrer");
-  context.AddMetadata("x-marac-agency", "police-bench");
+  context.AddMetadata("authorization", std::string("Bearer ") + kBenchToken);
+}
+
+// The principals file naming that caller.
+bool WritePrincipals(const std::string& path) {
+  std::ofstream out(path, std::ios::trunc);
+  out << R"({"format": "marac-principals/1", "principals": [)"
+      << R"({"user": "bench-user", "agency": "police-bench", )"
+      << R"("roles": ["referrer"], "token_sha256": ")" << Sha256Hex(kBenchToken)
+      << R"("}]})"
+      << "\n";
+  return static_cast<bool>(out);
 }
 
 // A victim record to refer, in a fresh store at `path`.
@@ -111,9 +127,16 @@ Setup& TheSetup() {
       s->error = "could not seed the store";
       return s;
     }
+    const std::string principals = (s->dir / "principals.json").string();
+    if (!WritePrincipals(principals)) {
+      s->error = "could not write the principals file";
+      return s;
+    }
     ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.store = store;
+    config.development_plaintext = true;
+    config.principals = principals;
     ServiceOptions options;
     options.extra_services = {&s->echo};
     Result<std::unique_ptr<MaracServer>> started =

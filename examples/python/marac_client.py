@@ -2,13 +2,20 @@
 """A small client of marac-server, using Debian's python3-grpcio and
 python3-protobuf with stubs generated from proto/ at build time.
 
-    PYTHONPATH=build/python /usr/bin/python3 examples/python/marac_client.py \
-        --server 127.0.0.1:50051 --user u-17 --role referrer \
-        --agency "police-north" score case.json
+    MARAC_TOKEN="$(cat ~/.marac-token)" PYTHONPATH=build/python \
+        /usr/bin/python3 examples/python/marac_client.py \
+        --server marac.example:50051 --ca ca.pem score case.json
+
+The caller is whoever the bearer token names (read from --token-file FILE
+or the environment variable MARAC_TOKEN; never from the command line,
+where other users of the machine could read it in the process list) or,
+under mutual TLS, whoever the client certificate (--client-cert,
+--client-key) names. --plaintext is only for a server in
+development_plaintext on loopback.
 
 Commands:
   score FILE        score one assessment (the JSON of `marac score`)
-  referral ID       read one referral of the caller's agency
+  referral ID       read one referral the caller may see
   meetings          list the stored meetings
 
 A refused call prints the status code and, for INVALID_ARGUMENT, each
@@ -19,6 +26,7 @@ field violation of the google.rpc.BadRequest in the trailers; exit 2 then,
 import argparse
 import datetime
 import json
+import os
 import sys
 
 import grpc
@@ -35,14 +43,37 @@ _ANSWERS = {
 }
 
 
-class Client:
-    """One channel to marac-server and the caller's identity."""
+def read_file(path):
+    with open(path, "rb") as f:
+        return f.read()
 
-    def __init__(self, target, user, role, agency="", timeout=10.0):
-        self.channel = grpc.insecure_channel(target)
-        self.metadata = [("x-marac-user", user), ("x-marac-role", role)]
-        if agency:
-            self.metadata.append(("x-marac-agency", agency))
+
+class Client:
+    """One channel to marac-server and the caller's credentials.
+
+    token: the bearer token ("" for none: a client certificate may name
+    the caller). ca_file: the PEM of the CA that signed the server's
+    certificate (None: the system's roots). client_cert, client_key: PEM
+    files for mutual TLS. role: one of the caller's roles to act in (""
+    for its first). plaintext: no TLS, for a development server only.
+    """
+
+    def __init__(self, target, token="", ca_file=None, client_cert=None,
+                 client_key=None, role="", plaintext=False, timeout=10.0):
+        if plaintext:
+            self.channel = grpc.insecure_channel(target)
+        else:
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=read_file(ca_file) if ca_file else None,
+                private_key=read_file(client_key) if client_key else None,
+                certificate_chain=(read_file(client_cert)
+                                   if client_cert else None))
+            self.channel = grpc.secure_channel(target, credentials)
+        self.metadata = []
+        if token:
+            self.metadata.append(("authorization", "Bearer " + token))
+        if role:
+            self.metadata.append(("x-marac-role", role))
         self.timeout = timeout
         self.assessments = assessment_pb2_grpc.AssessmentServiceStub(
             self.channel)
@@ -115,20 +146,52 @@ def field_violations(error):
     return []
 
 
+def read_token(token_file):
+    """The bearer token: the first line of token_file, else MARAC_TOKEN;
+    "" when neither is given. ValueError for an empty one."""
+    if token_file:
+        with open(token_file, encoding="utf-8") as f:
+            text, source = f.read(), "--token-file"
+    elif "MARAC_TOKEN" in os.environ:
+        text, source = os.environ["MARAC_TOKEN"], "MARAC_TOKEN"
+    else:
+        return ""
+    token = text.split("\n", 1)[0].strip()
+    if not token or any(ord(c) < 0x20 or ord(c) == 0x7f for c in token):
+        raise ValueError(f"{source}: holds no usable token")
+    return token
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default="127.0.0.1:50051")
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--role", required=True)
-    parser.add_argument("--agency", default="")
+    parser.add_argument("--server", default="localhost:50051")
+    parser.add_argument("--token-file",
+                        help="a file holding the bearer token (default: "
+                             "$MARAC_TOKEN)")
+    parser.add_argument("--ca", help="the CA certificate (PEM) that signed "
+                                     "the server's")
+    parser.add_argument("--client-cert", help="PEM, for mutual TLS")
+    parser.add_argument("--client-key", help="PEM, for mutual TLS")
+    parser.add_argument("--plaintext", action="store_true",
+                        help="no TLS: a development server on loopback only")
+    parser.add_argument("--role", default="",
+                        help="one of the caller's roles (default: its first)")
     parser.add_argument("--purpose", default="case work")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("score").add_argument("file")
     commands.add_parser("referral").add_argument("referral_id")
     commands.add_parser("meetings")
     args = parser.parse_args(argv)
+    if bool(args.client_cert) != bool(args.client_key):
+        parser.error("--client-cert and --client-key go together")
+    try:
+        token = read_token(args.token_file)
+    except (OSError, ValueError) as error:
+        parser.error(str(error))
 
-    client = Client(args.server, args.user, args.role, args.agency)
+    client = Client(args.server, token, ca_file=args.ca,
+                    client_cert=args.client_cert, client_key=args.client_key,
+                    role=args.role, plaintext=args.plaintext)
     try:
         if args.command == "score":
             with open(args.file, encoding="utf-8") as f:

@@ -8,6 +8,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -97,6 +99,21 @@ Status FromGrpc(const grpc::Status& status, std::string_view address,
   return Status(code, status.error_message());
 }
 
+// A PEM file's text; kInvalidArgument naming `option` otherwise.
+Result<std::string> ReadPem(const std::string& path, std::string_view option) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) {
+    return InvalidArgument(option, "cannot read " + path);
+  }
+  std::string pem = std::move(text).str();
+  if (pem.find("-----BEGIN ") == std::string::npos) {
+    return InvalidArgument(option, "not a PEM file: " + path);
+  }
+  return pem;
+}
+
 v1::OutputFormat FormatToWire(std::string_view format) {
   if (format == "md") return v1::OUTPUT_FORMAT_MARKDOWN;
   if (format == "html") return v1::OUTPUT_FORMAT_HTML;
@@ -116,11 +133,11 @@ struct RemoteClient::Impl {
 
   // A context carrying the caller and the deadline.
   void Prepare(grpc::ClientContext& context) const {
-    context.AddMetadata("x-marac-user", options.user);
-    context.AddMetadata("x-marac-role", options.role);
-    if (!options.agency.empty()) {
-      context.AddMetadata("x-marac-agency", options.agency);
+    if (!options.token.empty()) {
+      context.AddMetadata("authorization", "Bearer " + options.token);
     }
+    if (!options.role.empty())
+      context.AddMetadata("x-marac-role", options.role);
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(options.deadline_ms));
   }
@@ -139,12 +156,37 @@ Result<std::unique_ptr<RemoteClient>> RemoteClient::Connect(
           std::string::npos) {
     return InvalidArgument("--server", "not host:port");
   }
-  if (options.user.empty()) return InvalidArgument("--user", "empty");
-  if (options.role.empty()) return InvalidArgument("--role", "empty");
+  if (options.client_certificate_file.empty() !=
+      options.client_key_file.empty()) {
+    return InvalidArgument(
+        options.client_key_file.empty() ? "--client-key" : "--client-cert",
+        "required with the other (mutual TLS)");
+  }
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (options.plaintext) {
+    if (!options.ca_file.empty() || !options.client_certificate_file.empty()) {
+      return InvalidArgument("--plaintext",
+                             "cannot go with --ca or --client-cert");
+    }
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    grpc::SslCredentialsOptions ssl;
+    if (!options.ca_file.empty()) {
+      MARAC_ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                             ReadPem(options.ca_file, "--ca"));
+    }
+    if (!options.client_certificate_file.empty()) {
+      MARAC_ASSIGN_OR_RETURN(
+          ssl.pem_cert_chain,
+          ReadPem(options.client_certificate_file, "--client-cert"));
+      MARAC_ASSIGN_OR_RETURN(ssl.pem_private_key,
+                             ReadPem(options.client_key_file, "--client-key"));
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->channel =
-      grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials());
+  impl->channel = grpc::CreateChannel(options.address, credentials);
   impl->assessments = v1::AssessmentService::NewStub(impl->channel);
   impl->identity = v1::IdentityService::NewStub(impl->channel);
   impl->referrals = v1::ReferralService::NewStub(impl->channel);
@@ -330,6 +372,7 @@ Result<std::string> RemoteClient::Report(Date from, Date to,
   ToWire(to, request.mutable_period_end());
   request.set_adult_women(adult_women);
   request.set_purpose(std::string(purpose));
+  request.set_area(impl_->options.area);
   request.set_format(FormatToWire(format));
   grpc::ClientContext context;
   impl_->Prepare(context);
@@ -380,3 +423,30 @@ Result<std::string> RemoteClient::Report(Date, Date, std::int64_t,
 }  // namespace marac
 
 #endif  // MARAC_WITH_REMOTE
+
+namespace marac {
+
+Result<std::string> ParseToken(std::string_view text, std::string_view source) {
+  const std::size_t end_of_line = text.find('\n');
+  std::string_view token = text.substr(0, end_of_line);
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\r' ||
+                            token.back() == '\t')) {
+    token.remove_suffix(1);
+  }
+  while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
+    token.remove_prefix(1);
+  }
+  if (token.empty()) return InvalidArgument(source, "holds no token");
+  if (token.size() > 4096) {
+    return InvalidArgument(source, "the token is longer than 4096 bytes");
+  }
+  for (const char c : token) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return InvalidArgument(source, "the token holds a control character");
+    }
+  }
+  return std::string(token);
+}
+
+}  // namespace marac

@@ -4,9 +4,9 @@
 // (without it, Connect says the build has no client).
 //
 //   MARAC_ASSIGN_OR_RETURN(std::unique_ptr<RemoteClient> c,
-//                          RemoteClient::Connect({.address = "127.0.0.1:50051",
-//                                                 .user = "u-17",
-//                                                 .role = "referrer"}));
+//                          RemoteClient::Connect({.address = "marac:50051",
+//                                                 .token = token,
+//                                                 .ca_file = "ca.pem"}));
 //   MARAC_RETURN_IF_ERROR(c->ScoreJson(parsed, line));
 #ifndef MARAC_SERVICES_CLI_REMOTE_CLIENT_H_
 #define MARAC_SERVICES_CLI_REMOTE_CLIENT_H_
@@ -25,15 +25,33 @@
 
 namespace marac {
 
-// Where the server is and who calls it (sent as the caller metadata; see
-// docs/server.md).
+// Where the server is, how to reach it, and who calls (docs/server.md).
 struct RemoteOptions {
   std::string address;  // host:port
-  std::string user;
-  std::string role;  // referrer | idva | coordinator | chair | auditor
-  std::string agency = {};
+  // The bearer token, sent as "authorization: Bearer <token>". Read from
+  // MARAC_TOKEN or a file, never from the command line. Empty: none (a
+  // client certificate may identify the caller).
+  std::string token = {};
+  // x-marac-role: one of the caller's roles; empty: its first.
+  std::string role = {};
+  // TLS: the CA certificate (PEM file) that signed the server's; empty:
+  // the system's roots.
+  std::string ca_file = {};
+  // Mutual TLS: this client's certificate and key (PEM files), both or
+  // neither.
+  std::string client_certificate_file = {};
+  std::string client_key_file = {};
+  // No TLS at all: only for a server in development_plaintext.
+  bool plaintext = false;
+  // The MARAC area Report asks statistics for.
+  std::string area = {};
   int deadline_ms = 30000;  // Each call.
 };
+
+// The token in `text` (a token file's contents, or MARAC_TOKEN): its first
+// line without surrounding spaces. kInvalidArgument naming `source` when it
+// is empty or holds control characters; the token itself is never shown.
+Result<std::string> ParseToken(std::string_view text, std::string_view source);
 
 // What a submitted referral came back as.
 struct RemoteSubmitted {
@@ -45,7 +63,9 @@ class RemoteClient {
  public:
   // A channel to `options.address` (connected lazily, on the first call).
   // kInvalidArgument naming --server for an address that is not host:port,
-  // or for a build without the gRPC client.
+  // or for a build without the gRPC client; naming --ca, --client-cert or
+  // --client-key for a file that cannot be read or only one of the pair;
+  // naming --plaintext when it is given with any of those.
   static Result<std::unique_ptr<RemoteClient>> Connect(
       const RemoteOptions& options);
   ~RemoteClient();

@@ -125,11 +125,26 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   app.add_option("--server", server_address,
                  "Run the command against marac-server at host:port "
                  "(score, agenda, report, import)");
+  std::string token_file;
   app.add_option("--role", remote_options.role,
-                 "With --server: the caller's role (default: referrer for "
-                 "score, coordinator otherwise)");
-  app.add_option("--agency", remote_options.agency,
-                 "With --server: the caller's agency");
+                 "With --server: the role to act in, one of the caller's "
+                 "(default: its first)");
+  app.add_option("--token-file", token_file,
+                 "With --server: a file holding the bearer token (default: "
+                 "$MARAC_TOKEN); never give a token on the command line");
+  app.add_option("--ca", remote_options.ca_file,
+                 "With --server: the CA certificate (PEM) that signed the "
+                 "server's (default: the system's roots)");
+  app.add_option("--client-cert", remote_options.client_certificate_file,
+                 "With --server: this client's certificate (PEM), for "
+                 "mutual TLS");
+  app.add_option("--client-key", remote_options.client_key_file,
+                 "With --server: this client's private key (PEM)");
+  app.add_flag("--plaintext", remote_options.plaintext,
+               "With --server: no TLS (a development_plaintext server on "
+               "loopback only)");
+  app.add_option("--server-area", remote_options.area,
+                 "With --server: the MARAC area `report` asks for");
 
   std::vector<std::string> instrument_files;
   std::vector<std::string> wording_files;
@@ -325,15 +340,23 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       return kExitBadInput;
     }
     remote_options.address = server_address;
-    const char* env_user = std::getenv("USER");
-    remote_options.user = !agenda_options.user.empty()   ? agenda_options.user
-                          : !report_options.user.empty() ? report_options.user
-                          : !import_options.user.empty() ? import_options.user
-                          : env_user != nullptr          ? env_user
-                                                         : "cli";
-    if (remote_options.role.empty()) {
-      remote_options.role = score->parsed() ? "referrer" : "coordinator";
+    // The caller is whoever the token (or client certificate) names.
+    Result<std::string> token = std::string();
+    if (!token_file.empty()) {
+      std::ifstream file(token_file, std::ios::binary);
+      std::ostringstream text;
+      text << file.rdbuf();
+      token = file ? ParseToken(std::move(text).str(), "--token-file")
+                   : Result<std::string>(InvalidArgument(
+                         "--token-file", "cannot read " + token_file));
+    } else if (const char* env = std::getenv("MARAC_TOKEN")) {
+      token = ParseToken(env, "MARAC_TOKEN");
     }
+    if (!token.ok()) {
+      err << "marac: " << token.status() << "\n";
+      return kExitBadInput;
+    }
+    remote_options.token = *std::move(token);
     Result<std::unique_ptr<RemoteClient>> connected =
         RemoteClient::Connect(remote_options);
     if (!connected.ok()) {
@@ -345,8 +368,13 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     agenda_options.remote = remote.get();
     report_options.remote = remote.get();
     import_options.remote = remote.get();
-  } else if (!remote_options.role.empty() || !remote_options.agency.empty()) {
-    err << "marac: --role and --agency go with --server\n";
+  } else if (!remote_options.role.empty() || !token_file.empty() ||
+             !remote_options.ca_file.empty() ||
+             !remote_options.client_certificate_file.empty() ||
+             !remote_options.client_key_file.empty() ||
+             remote_options.plaintext || !remote_options.area.empty()) {
+    err << "marac: --role, --token-file, --ca, --client-cert, --client-key, "
+           "--plaintext and --server-area go with --server\n";
     return kExitBadInput;
   }
 

@@ -60,7 +60,54 @@ Status ReadLimits(const Json& limits, ServerLimits& out) {
   return Status::Ok();
 }
 
+Status ReadTls(const Json& tls, std::string_view base_dir, TlsConfig& out) {
+  if (!tls.is_object()) return InvalidArgument("tls", "expected an object");
+  MARAC_RETURN_IF_ERROR(
+      CheckKnownKeys(tls, "tls", {"certificate", "private_key", "client_ca"}));
+  for (const auto& [key, field] : {std::pair<std::string_view, std::string*>{
+                                       "certificate", &out.certificate},
+                                   {"private_key", &out.private_key},
+                                   {"client_ca", &out.client_ca}}) {
+    const Json* value = FindMember(tls, key);
+    if (value == nullptr) continue;
+    MARAC_ASSIGN_OR_RETURN(*field, ReadString(*value, JoinPath("tls", key)));
+    if (field->empty()) return InvalidArgument(JoinPath("tls", key), "empty");
+    *field = Resolve(base_dir, *field);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status CheckTransport(const ServerConfig& config) {
+  if (config.listen.empty()) return InvalidArgument("listen", "empty");
+  if (config.tls && config.development_plaintext) {
+    return InvalidArgument("development_plaintext",
+                           "cannot be set together with tls");
+  }
+  if (config.tls) {
+    if (config.tls->certificate.empty()) {
+      return InvalidArgument("tls.certificate", "required");
+    }
+    if (config.tls->private_key.empty()) {
+      return InvalidArgument("tls.private_key", "required");
+    }
+    return Status::Ok();
+  }
+  if (!config.development_plaintext) {
+    return InvalidArgument("tls",
+                           "required: a certificate and private key (or, for "
+                           "development on loopback only, "
+                           "\"development_plaintext\": true)");
+  }
+  if (!IsLoopbackAddress(config.listen)) {
+    return InvalidArgument("listen",
+                           "not a loopback address: development_plaintext "
+                           "serves only 127.0.0.0/8, [::1], localhost or a "
+                           "unix: socket; use tls to listen elsewhere");
+  }
+  return Status::Ok();
+}
 
 bool IsLoopbackAddress(std::string_view listen) {
   if (listen.starts_with("unix:")) return true;  // A local socket.
@@ -83,9 +130,16 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text,
     return InvalidArgument("<config>", "expected an object");
   MARAC_RETURN_IF_ERROR(CheckKnownKeys(
       doc, "",
-      {"format", "listen", "allow_plaintext_remote", "store", "scoring_policy",
+      {"format", "listen", "allow_plaintext_remote", "tls",
+       "development_plaintext", "principals", "store", "scoring_policy",
        "priority_policy", "limits", "worker_threads", "shutdown_grace_ms",
        "writer_max_batch", "writer_max_queue"}));
+  if (FindMember(doc, "allow_plaintext_remote") != nullptr) {
+    return InvalidArgument("allow_plaintext_remote",
+                           "removed: the server serves TLS (\"tls\"); "
+                           "plaintext is only \"development_plaintext\" on "
+                           "loopback");
+  }
   std::string format;
   MARAC_RETURN_IF_ERROR(ReadStringMember(doc, "format", format));
   if (format != "marac-server/1") {
@@ -93,12 +147,23 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text,
   }
   ServerConfig config;
   MARAC_RETURN_IF_ERROR(ReadStringMember(doc, "listen", config.listen));
-  if (const Json* remote = FindMember(doc, "allow_plaintext_remote")) {
-    MARAC_ASSIGN_OR_RETURN(config.allow_plaintext_remote,
-                           ReadBool(*remote, "allow_plaintext_remote"));
+  if (const Json* tls = FindMember(doc, "tls")) {
+    config.tls.emplace();
+    MARAC_RETURN_IF_ERROR(ReadTls(*tls, base_dir, *config.tls));
+  }
+  if (const Json* plain = FindMember(doc, "development_plaintext")) {
+    MARAC_ASSIGN_OR_RETURN(config.development_plaintext,
+                           ReadBool(*plain, "development_plaintext"));
   }
   MARAC_RETURN_IF_ERROR(ReadStringMember(doc, "store", config.store));
   if (config.store.empty()) return InvalidArgument("store", "required");
+  MARAC_RETURN_IF_ERROR(ReadStringMember(doc, "principals", config.principals));
+  if (config.principals.empty()) {
+    return InvalidArgument("principals",
+                           "required: the marac-principals/1 file of who may "
+                           "call");
+  }
+  config.principals = Resolve(base_dir, config.principals);
   MARAC_RETURN_IF_ERROR(
       ReadStringMember(doc, "scoring_policy", config.scoring_policy));
   MARAC_RETURN_IF_ERROR(
@@ -117,13 +182,7 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text,
                                       config.writer_max_batch));
   MARAC_RETURN_IF_ERROR(ReadIntMember(doc, "", "writer_max_queue", 1, 10000000,
                                       config.writer_max_queue));
-  if (config.listen.empty()) return InvalidArgument("listen", "empty");
-  if (!config.allow_plaintext_remote && !IsLoopbackAddress(config.listen)) {
-    return InvalidArgument("listen",
-                           "not a loopback address; the server listens "
-                           "without TLS, so set allow_plaintext_remote to "
-                           "listen elsewhere");
-  }
+  MARAC_RETURN_IF_ERROR(CheckTransport(config));
   return config;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,11 +29,26 @@ struct ServerLimits {
   std::size_t max_queued_calls = 1000;        // Calls waiting for a worker.
 };
 
+// The server's certificate and key, and for mutual TLS the CA that signs
+// the clients' certificates. Paths to PEM files.
+struct TlsConfig {
+  std::string certificate;
+  std::string private_key;
+  // When set, every client must present a certificate this CA signed
+  // (mutual TLS); its subject may identify the caller.
+  std::string client_ca = {};
+};
+
 struct ServerConfig {
-  // host:port; port 0 picks a free one. Plaintext, so loopback only
-  // (127.0.0.0/8, [::1], localhost) unless allow_plaintext_remote.
+  // host:port; port 0 picks a free one.
   std::string listen = "127.0.0.1:50051";
-  bool allow_plaintext_remote = false;
+  // TLS (the default transport); absent only with development_plaintext.
+  std::optional<TlsConfig> tls;
+  // Plaintext for development: only on a loopback address, and the server
+  // says so loudly at start. Never with tls.
+  bool development_plaintext = false;
+  // The "marac-principals/1" file of who may call (principals.h).
+  std::string principals;
   std::string store;            // The SQLite file; created when absent.
   std::string scoring_policy;   // "marac-policy/1" JSON; empty: defaults.
   std::string priority_policy;  // Priority policy JSON; empty: defaults.
@@ -45,12 +61,19 @@ struct ServerConfig {
 
 // Parses a configuration. kInvalidArgument naming the key ("limits.
 // max_list_items: ...") for an unknown key, a wrong type, a value out of
-// range or a non-loopback plaintext address. Relative paths are resolved
+// range, no "tls" without "development_plaintext", plaintext off loopback,
+// no "principals", or the removed "allow_plaintext_remote". Relative paths
+// are resolved
 // against `base_dir` (empty: as given).
 Result<ServerConfig> ParseServerConfig(std::string_view json_text,
                                        std::string_view base_dir = "");
 // Reads and parses the file at `path`; kNotFound when it cannot be read.
 Result<ServerConfig> LoadServerConfig(const std::string& path);
+
+// The transport rules on an assembled config (the file's, or one built in
+// code): TLS with a certificate and key, or development plaintext on
+// loopback. kInvalidArgument naming "tls" or "listen".
+Status CheckTransport(const ServerConfig& config);
 
 // Whether `listen` (host:port) names a loopback interface.
 bool IsLoopbackAddress(std::string_view listen);

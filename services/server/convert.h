@@ -30,6 +30,7 @@
 #include "marac/store/store.h"
 #include "marac/v1/agenda.pb.h"
 #include "marac/v1/assessment.pb.h"
+#include "marac/v1/audit.pb.h"
 #include "marac/v1/common.pb.h"
 #include "marac/v1/linkage.pb.h"
 #include "marac/v1/referral.pb.h"
@@ -108,6 +109,10 @@ void MeetingToWire(const Meeting& meeting, v1::Meeting* out);
 void AgendaToWire(const Agenda& agenda, v1::Agenda* out);
 
 void StatisticsToWire(const Statistics& statistics, v1::Statistics* out);
+
+void AuditEntryToWire(const AuditEntry& entry, v1::AuditEntry* out);
+void AuditVerificationToWire(const AuditVerification& verification,
+                             v1::VerifyAuditResponse* out);
 
 // Grade by its library name ("high"); GRADE_UNSPECIFIED for "" or others.
 v1::Grade GradeToWire(std::string_view grade);

@@ -73,8 +73,14 @@ int main(int argc, char** argv) {
     return server.status().code() == marac::StatusCode::kInvalidArgument ? 2
                                                                          : 1;
   }
-  std::cerr << "marac-server: serving on port " << (*server)->port()
-            << " (plaintext)\n";
+  if (!config->tls) {
+    std::cerr << "marac-server: WARNING: PLAINTEXT, development only: no "
+                 "TLS, callers' tokens and case data cross the connection "
+                 "unencrypted; listening on loopback ("
+              << config->listen << ") only\n";
+  }
+  std::cerr << "marac-server: serving on port " << (*server)->port() << " ("
+            << marac::TransportName(*config) << ")\n";
   int received = 0;
   sigwait(&signals, &received);
   std::cerr << "marac-server: signal " << received << ", shutting down\n";

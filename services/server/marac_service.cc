@@ -8,6 +8,7 @@
 #include <deque>
 #include <exception>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <set>
@@ -18,6 +19,7 @@
 #include "marac/report/statistics.h"
 #include "marac/v1/agenda.grpc.pb.h"
 #include "marac/v1/assessment.grpc.pb.h"
+#include "marac/v1/audit.grpc.pb.h"
 #include "marac/v1/linkage.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
 #include "marac/v1/statistics.grpc.pb.h"
@@ -31,8 +33,7 @@ namespace {
 using Finish = std::function<void(grpc::Status)>;
 
 constexpr std::size_t kMaxMetadataBytes = 128;
-constexpr const char* kRoles[] = {"referrer", "idva", "coordinator", "chair",
-                                  "auditor"};
+constexpr std::size_t kMaxTokenBytes = 4096;
 
 grpc::Status Unauthenticated(std::string message) {
   return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::move(message));
@@ -61,12 +62,11 @@ RpcResult<std::string> MetadataValue(const grpc::CallbackServerContext& context,
   return value;
 }
 
-// The caller's agency, required by calls scoped to it.
-grpc::Status RequireAgency(const Principal& principal) {
-  if (!principal.agency.empty()) return grpc::Status::OK;
-  return Unauthenticated(
-      "x-marac-agency required: this call is scoped to "
-      "the caller's agency");
+// The one message for an object the caller may not see, whether or not
+// it exists, so that the answer never tells which.
+std::string HiddenObject(std::string_view field, std::string_view what) {
+  return std::string(field) + ": no " + std::string(what) +
+         " you may read has this id (it may not exist)";
 }
 
 // Page tokens: the sort key of the last item sent, hex-encoded so clients
@@ -230,11 +230,12 @@ class Core {
     return grpc::Status::OK;
   }
 
-  // A fresh referral id: "R-" and 16 hex digits.
-  std::string NewReferralId() {
+  // A fresh id: `prefix` and 16 hex digits ("R-" for referrals, "C-" for
+  // calls).
+  std::string NewId(const char* prefix) {
     const std::lock_guard<std::mutex> lock(random_mutex_);
     char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "R-%016llx",
+    std::snprintf(buffer, sizeof buffer, "%s%016llx", prefix,
                   static_cast<unsigned long long>(random_()));
     return buffer;
   }
@@ -248,24 +249,97 @@ class Core {
   }
   void CloseStream() { open_streams_.fetch_sub(1); }
 
-  // Runs `work` on a worker for the authenticated caller, finishing the
-  // call with what it returns. A call already cancelled or past its
-  // deadline never starts its work; an exception becomes INTERNAL.
-  grpc::ServerUnaryReactor* Unary(
-      grpc::CallbackServerContext* context,
-      std::function<grpc::Status(const Principal&)> work) {
-    return UnaryAsync(context, [work = std::move(work)](const Principal& p,
-                                                        const Finish& finish) {
-      finish(work(p));
+  // The caller of `context`, with a fresh request id (also sent back in
+  // the initial metadata, x-marac-request-id, for support calls).
+  RpcResult<Principal> Authenticate(grpc::CallbackServerContext* context) {
+    if (!options_.authenticate) {
+      return Unauthenticated("no callers are configured on this server");
+    }
+    RpcResult<Principal> principal = options_.authenticate(*context);
+    if (!principal.ok()) return principal;
+    Principal p = *std::move(principal);
+    p.request_id = NewId("C-");
+    context->AddInitialMetadata("x-marac-request-id", p.request_id);
+    return p;
+  }
+
+  // Refuses a call: writes the refusal to the store's audit log, then
+  // answers PERMISSION_DENIED with `message`. When the audit entry cannot
+  // be written, the store's error is the answer instead. The entry is a
+  // read of no audit entries whose purpose names the refusal (the store
+  // has no call for refusals alone): "permission_denied <method>
+  // [<object type> <ids>]".
+  grpc::Status Deny(const Principal& p, Method method,
+                    std::string_view object_type,
+                    const std::vector<std::string>& ids,
+                    const std::string& message) {
+    std::string purpose =
+        "permission_denied " + std::string(MethodName(method));
+    if (!object_type.empty()) {
+      purpose += " " + std::string(object_type);
+      for (const std::string& id : ids) purpose += " " + id;
+    }
+    const Result<std::vector<AuditEntry>> audited =
+        store_.Audit(ActorFor(p, std::move(purpose)),
+                     std::numeric_limits<std::int64_t>::max(), 0);
+    if (!audited.ok()) return ToGrpcStatus(audited.status());
+    return Code(grpc::StatusCode::PERMISSION_DENIED, message);
+  }
+
+  // The method-level refusal: a role the principal does not hold, or one
+  // that may not call `method`. Nothing of the request is looked at.
+  grpc::Status DenyMethod(const Principal& p, Method method) {
+    if (!HoldsRole(p)) {
+      return Deny(p, method, "", {},
+                  "x-marac-role: you do not hold the role " + p.role);
+    }
+    return Deny(p, method, "", {},
+                "the role " + p.role + " may not call " +
+                    std::string(MethodName(method)));
+  }
+
+  // Whether `p` may call `method` at all (access.h).
+  static bool Allowed(const Principal& p, Method method) {
+    return HoldsRole(p) && RoleMayCall(method, p.role);
+  }
+
+  // Runs DenyMethod on a worker (it writes to the store) and finishes
+  // with its answer: for calls that otherwise run on gRPC's threads.
+  void DenyLater(const Principal& p, Method method, Finish finish) {
+    const WorkQueue::Posted posted = work_.Post([this, p, method, finish] {
+      try {
+        finish(DenyMethod(p, method));
+      } catch (const std::exception&) {
+        finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
+      }
     });
+    if (posted == WorkQueue::Posted::kFull) {
+      finish(Busy());
+    } else if (posted == WorkQueue::Posted::kStopped) {
+      finish(Stopping());
+    }
+  }
+
+  // Runs `work` on a worker for the authenticated caller, once access.h
+  // allows it `method`, finishing the call with what it returns. A call
+  // already cancelled or past its deadline never starts its work; an
+  // exception becomes INTERNAL.
+  grpc::ServerUnaryReactor* Unary(
+      grpc::CallbackServerContext* context, Method method,
+      std::function<grpc::Status(const Principal&)> work) {
+    return UnaryAsync(
+        context, method,
+        [work = std::move(work)](const Principal& p, const Finish& finish) {
+          finish(work(p));
+        });
   }
 
   // The same, for work that finishes the call later (after a commit).
   grpc::ServerUnaryReactor* UnaryAsync(
-      grpc::CallbackServerContext* context,
+      grpc::CallbackServerContext* context, Method method,
       std::function<void(const Principal&, const Finish&)> work) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    RpcResult<Principal> principal = options_.authenticate(*context);
+    RpcResult<Principal> principal = Authenticate(context);
     if (!principal.ok()) {
       reactor->Finish(principal.status());
       return reactor;
@@ -273,8 +347,9 @@ class Core {
     const Finish finish = [reactor](grpc::Status status) {
       reactor->Finish(std::move(status));
     };
-    const WorkQueue::Posted posted = work_.Post(
-        [context, finish, work = std::move(work), p = *std::move(principal)] {
+    const WorkQueue::Posted posted =
+        work_.Post([this, context, method, finish, work = std::move(work),
+                    p = *std::move(principal)] {
           if (context->IsCancelled()) {
             finish(grpc::Status::CANCELLED);
             return;
@@ -285,20 +360,27 @@ class Core {
             return;
           }
           try {
+            if (!Allowed(p, method)) return finish(DenyMethod(p, method));
             work(p, finish);
           } catch (const std::exception&) {
             finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
           }
         });
     if (posted == WorkQueue::Posted::kFull) {
-      reactor->Finish(Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                           "the server is busy (queued calls at the "
-                           "configured limit); retry with backoff"));
+      reactor->Finish(Busy());
     } else if (posted == WorkQueue::Posted::kStopped) {
-      reactor->Finish(
-          Code(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+      reactor->Finish(Stopping());
     }
     return reactor;
+  }
+
+  static grpc::Status Busy() {
+    return Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                "the server is busy (queued calls at the configured limit); "
+                "retry with backoff");
+  }
+  static grpc::Status Stopping() {
+    return Code(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
   }
 
   void Stop() {
@@ -328,10 +410,14 @@ class ScoreStream final
                                      v1::StreamScoreAssessmentsResponse> {
  public:
   ScoreStream(Core& core, grpc::CallbackServerContext* context) : core_(core) {
-    const RpcResult<Principal> principal =
-        core_.options().authenticate(*context);
+    const RpcResult<Principal> principal = core_.Authenticate(context);
     if (!principal.ok()) {
       Finish(principal.status());
+      return;
+    }
+    if (!Core::Allowed(*principal, Method::kStreamScoreAssessments)) {
+      core_.DenyLater(*principal, Method::kStreamScoreAssessments,
+                      [this](grpc::Status status) { Finish(status); });
       return;
     }
     if (!core_.OpenStream()) {
@@ -453,10 +539,16 @@ class AssessmentHandler final : public v1::AssessmentService::CallbackService {
       const v1::ScoreAssessmentRequest* request,
       v1::ScoreAssessmentResponse* response) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    const RpcResult<Principal> principal =
-        core_.options().authenticate(*context);
+    const RpcResult<Principal> principal = core_.Authenticate(context);
     if (!principal.ok()) {
       reactor->Finish(principal.status());
+      return reactor;
+    }
+    if (!Core::Allowed(*principal, Method::kScoreAssessment)) {
+      core_.DenyLater(*principal, Method::kScoreAssessment,
+                      [reactor](grpc::Status status) {
+                        reactor->Finish(std::move(status));
+                      });
       return reactor;
     }
     try {
@@ -496,127 +588,140 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::SubmitReferralRequest* request,
       v1::SubmitReferralResponse* response) override {
-    return core_.UnaryAsync(context, [this, context, request, response](
-                                         const Principal& p,
-                                         const Finish& finish) {
-      const grpc::Status agency = RequireAgency(p);
-      if (!agency.ok()) return finish(agency);
-      FieldViolations violations;
-      CheckId(request->request_id(), "request_id", false, violations);
-      std::optional<StoredReferral> referral;
-      if (!request->has_referral()) {
-        violations.Add("referral", "required");
-      } else {
-        referral =
-            ReferralFromWire(request->referral(), p.agency, core_.wire_limits(),
-                             "referral", violations);
-      }
-      if (!violations.empty()) return finish(violations.ToStatus());
-      referral->submission_id = request->request_id();
-      referral->referral_id = core_.NewReferralId();
+    return core_.UnaryAsync(
+        context, Method::kSubmitReferral,
+        [this, context, request, response](const Principal& p,
+                                           const Finish& finish) {
+          FieldViolations violations;
+          CheckId(request->request_id(), "request_id", false, violations);
+          std::optional<StoredReferral> referral;
+          if (!request->has_referral()) {
+            violations.Add("referral", "required");
+          } else {
+            referral =
+                ReferralFromWire(request->referral(), p.agency,
+                                 core_.wire_limits(), "referral", violations);
+          }
+          if (!violations.empty()) return finish(violations.ToStatus());
+          if (!MaySubmitIn(p, referral->area)) {
+            return finish(core_.Deny(p, Method::kSubmitReferral, "referral",
+                                     {request->request_id()},
+                                     "referral.area: not one of your areas"));
+          }
+          referral->submission_id = request->request_id();
+          referral->referral_id = core_.NewId("R-");
 
-      if (!referral->assessment_id.empty()) {
-        const Result<std::vector<StoredAssessment>> assessments =
-            core_.store().Assessments(
-                ActorFor(p, "check the assessment a referral names"));
-        if (!assessments.ok())
-          return finish(ToGrpcStatus(assessments.status()));
-        const bool known =
-            std::any_of(assessments->begin(), assessments->end(),
-                        [&](const StoredAssessment& a) {
-                          return a.assessment_id == referral->assessment_id;
-                        });
-        if (!known) {
-          return finish(Code(grpc::StatusCode::FAILED_PRECONDITION,
-                             "referral.assessment_id: no such assessment is "
-                             "stored; store it first"));
-        }
-      }
-      if (context->IsCancelled()) return finish(grpc::Status::CANCELLED);
-      const Actor actor = ActorFor(p, "");
-      core_.commits().Add(
-          core_.writer().Submit(actor, *referral),
-          [this, p, finish, response,
-           submitted = *referral](Result<SubmitOutcome> outcome) {
-            try {
-              finish(Acknowledge(p, submitted, outcome, response));
-            } catch (const std::exception&) {
-              finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
+          if (!referral->assessment_id.empty()) {
+            const Result<std::vector<StoredAssessment>> assessments =
+                core_.store().Assessments(
+                    ActorFor(p, "check the assessment a referral names"));
+            if (!assessments.ok())
+              return finish(ToGrpcStatus(assessments.status()));
+            const bool known =
+                std::any_of(assessments->begin(), assessments->end(),
+                            [&](const StoredAssessment& a) {
+                              return a.assessment_id == referral->assessment_id;
+                            });
+            if (!known) {
+              return finish(
+                  Code(grpc::StatusCode::FAILED_PRECONDITION,
+                       "referral.assessment_id: no such assessment is "
+                       "stored; store it first"));
             }
-          });
-    });
+          }
+          if (context->IsCancelled()) return finish(grpc::Status::CANCELLED);
+          const Actor actor = ActorFor(p, "");
+          core_.commits().Add(
+              core_.writer().Submit(actor, *referral),
+              [this, p, finish, response,
+               submitted = *referral](Result<SubmitOutcome> outcome) {
+                try {
+                  finish(Acknowledge(p, submitted, outcome, response));
+                } catch (const std::exception&) {
+                  finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
+                }
+              });
+        });
   }
 
   grpc::ServerUnaryReactor* GetReferral(
       grpc::CallbackServerContext* context,
       const v1::GetReferralRequest* request,
       v1::GetReferralResponse* response) override {
-    return core_.Unary(context, [this, request, response](const Principal& p) {
-      const grpc::Status agency = RequireAgency(p);
-      if (!agency.ok()) return agency;
-      FieldViolations violations;
-      CheckId(request->referral_id(), "referral_id", false, violations);
-      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                   violations);
-      if (!violations.empty()) return violations.ToStatus();
-      const Result<StoredReferral> found = core_.store().GetReferral(
-          ActorFor(p, request->purpose()), request->referral_id());
-      // Absent and another agency's answer alike, after the same work.
-      if ((!found.ok() && found.status().code() == StatusCode::kNotFound) ||
-          (found.ok() && found->agency != p.agency)) {
-        return Code(grpc::StatusCode::NOT_FOUND,
-                    "referral_id: no referral of your agency has this id");
-      }
-      if (!found.ok()) return ToGrpcStatus(found.status());
-      ReferralToWire(*found, response->mutable_referral());
-      return grpc::Status::OK;
-    });
+    return core_.Unary(
+        context, Method::kGetReferral,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckId(request->referral_id(), "referral_id", false, violations);
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          if (!violations.empty()) return violations.ToStatus();
+          const Result<StoredReferral> found = core_.store().GetReferral(
+              ActorFor(p, request->purpose()), request->referral_id());
+          // Absent and out of scope answer alike, after the same work: one
+          // audited read, then one audited refusal.
+          if ((!found.ok() && found.status().code() == StatusCode::kNotFound) ||
+              (found.ok() && !MayReadReferral(p, *found))) {
+            return core_.Deny(p, Method::kGetReferral, "referral",
+                              {request->referral_id()},
+                              HiddenObject("referral_id", "referral"));
+          }
+          if (!found.ok()) return ToGrpcStatus(found.status());
+          ReferralToWire(*found, response->mutable_referral());
+          return grpc::Status::OK;
+        });
   }
 
   grpc::ServerUnaryReactor* ListReferrals(
       grpc::CallbackServerContext* context,
       const v1::ListReferralsRequest* request,
       v1::ListReferralsResponse* response) override {
-    return core_.Unary(context, [this, request, response](const Principal& p) {
-      const grpc::Status agency = RequireAgency(p);
-      if (!agency.ok()) return agency;
-      FieldViolations violations;
-      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                   violations);
-      CheckLabel(request->area(), "area", true, violations);
-      std::optional<Date> until;
-      if (request->has_referred_until()) {
-        until = DateFromWire(request->referred_until(), "referred_until",
-                             violations);
-      }
-      std::optional<PageKey> after;
-      CheckPaging(request->page_size(), request->page_token(), after,
-                  violations);
-      if (!violations.empty()) return violations.ToStatus();
-      const Result<std::vector<StoredReferral>> all = core_.store().Referrals(
-          ActorFor(p, request->purpose()), request->area(), until);
-      if (!all.ok()) return ToGrpcStatus(all.status());
-      const std::size_t size = PageSize(request->page_size(), core_.limits());
-      const StoredReferral* last = nullptr;
-      bool more = false;
-      for (const StoredReferral& r : *all) {  // In (date, id) order.
-        if (r.agency != p.agency) continue;
-        if (after && !(PageKey{r.referred_on, r.referral_id} > *after)) {
-          continue;
-        }
-        if (static_cast<std::size_t>(response->referrals_size()) == size) {
-          more = true;
-          break;
-        }
-        ReferralToWire(r, response->add_referrals());
-        last = &r;
-      }
-      if (more && last != nullptr) {
-        response->set_next_page_token(
-            EncodeToken(last->referred_on, last->referral_id));
-      }
-      return grpc::Status::OK;
-    });
+    return core_.Unary(
+        context, Method::kListReferrals,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          CheckLabel(request->area(), "area", true, violations);
+          std::optional<Date> until;
+          if (request->has_referred_until()) {
+            until = DateFromWire(request->referred_until(), "referred_until",
+                                 violations);
+          }
+          std::optional<PageKey> after;
+          CheckPaging(request->page_size(), request->page_token(), after,
+                      violations);
+          if (!violations.empty()) return violations.ToStatus();
+          if (!MayListReferralsOf(p, request->area())) {
+            return core_.Deny(p, Method::kListReferrals, "", {},
+                              "area: not one of your areas");
+          }
+          const Result<std::vector<StoredReferral>> all =
+              core_.store().Referrals(ActorFor(p, request->purpose()),
+                                      request->area(), until);
+          if (!all.ok()) return ToGrpcStatus(all.status());
+          const std::size_t size =
+              PageSize(request->page_size(), core_.limits());
+          const StoredReferral* last = nullptr;
+          bool more = false;
+          for (const StoredReferral& r : *all) {  // In (date, id) order.
+            if (!MayReadReferral(p, r)) continue;
+            if (after && !(PageKey{r.referred_on, r.referral_id} > *after)) {
+              continue;
+            }
+            if (static_cast<std::size_t>(response->referrals_size()) == size) {
+              more = true;
+              break;
+            }
+            ReferralToWire(r, response->add_referrals());
+            last = &r;
+          }
+          if (more && last != nullptr) {
+            response->set_next_page_token(
+                EncodeToken(last->referred_on, last->referral_id));
+          }
+          return grpc::Status::OK;
+        });
   }
 
  private:
@@ -713,129 +818,137 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ResolveRecordRequest* request,
       v1::ResolveRecordResponse* response) override {
-    return core_.Unary(context, [this, context, request,
-                                 response](const Principal& p) {
-      FieldViolations violations;
-      std::optional<PersonRecord> record;
-      if (!request->has_record()) {
-        violations.Add("record", "required");
-      } else {
-        record = PersonRecordFromWire(request->record(), core_.wire_limits(),
-                                      "record", violations);
-      }
-      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                   violations);
-      if (!violations.empty()) return violations.ToStatus();
-      const Actor actor = ActorFor(p, request->purpose());
-      Store& store = core_.store();
-      Result<StoredPeople> people = LoadPeople(store, actor);
-      if (!people.ok()) return ToGrpcStatus(people.status());
-      // Resolve with the record in place, in memory; store only after.
-      std::vector<PersonRecord>& all = people->records;
-      const std::optional<std::uint32_t> found =
-          FindRecord(all, record->record_id);
-      const std::uint32_t self =
-          found ? *found : static_cast<std::uint32_t>(all.size());
-      if (found) {
-        all[self] = *record;
-      } else {
-        all.push_back(*record);
-      }
-      AddDecisions(people->decisions, all, people->options);
-      const Result<Resolution> resolution = Resolve(all, people->options);
-      if (!resolution.ok()) return NoModel();
-      if (context->IsCancelled()) return grpc::Status::CANCELLED;
+    return core_.Unary(
+        context, Method::kResolveRecord,
+        [this, context, request, response](const Principal& p) {
+          FieldViolations violations;
+          std::optional<PersonRecord> record;
+          if (!request->has_record()) {
+            violations.Add("record", "required");
+          } else {
+            record = PersonRecordFromWire(
+                request->record(), core_.wire_limits(), "record", violations);
+          }
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          if (!violations.empty()) return violations.ToStatus();
+          const Actor actor = ActorFor(p, request->purpose());
+          Store& store = core_.store();
+          Result<StoredPeople> people = LoadPeople(store, actor);
+          if (!people.ok()) return ToGrpcStatus(people.status());
+          // Resolve with the record in place, in memory; store only after.
+          std::vector<PersonRecord>& all = people->records;
+          const std::optional<std::uint32_t> found =
+              FindRecord(all, record->record_id);
+          const std::uint32_t self =
+              found ? *found : static_cast<std::uint32_t>(all.size());
+          if (found) {
+            all[self] = *record;
+          } else {
+            all.push_back(*record);
+          }
+          AddDecisions(people->decisions, all, people->options);
+          const Result<Resolution> resolution = Resolve(all, people->options);
+          if (!resolution.ok()) return NoModel();
+          if (context->IsCancelled()) return grpc::Status::CANCELLED;
 
-      const Status put = store.PutRecords(actor, {&*record, 1});
-      if (!put.ok()) return ToGrpcStatus(put, "record");
-      std::vector<std::pair<std::string, std::string>> record_person;
-      for (std::size_t i = 0; i < all.size(); ++i) {
-        record_person.emplace_back(all[i].record_id, resolution->person_of[i]);
-      }
-      const Status saved =
-          store.SavePeople(actor, record_person, resolution->events);
-      if (!saved.ok()) return ToGrpcStatus(saved);
+          const Status put = store.PutRecords(actor, {&*record, 1});
+          if (!put.ok()) return ToGrpcStatus(put, "record");
+          std::vector<std::pair<std::string, std::string>> record_person;
+          for (std::size_t i = 0; i < all.size(); ++i) {
+            record_person.emplace_back(all[i].record_id,
+                                       resolution->person_of[i]);
+          }
+          const Status saved =
+              store.SavePeople(actor, record_person, resolution->events);
+          if (!saved.ok()) return ToGrpcStatus(saved);
 
-      const std::string& person = resolution->person_of[self];
-      response->set_person_id(person);
-      response->set_new_person(std::count(resolution->person_of.begin(),
-                                          resolution->person_of.end(),
-                                          person) == 1);
-      for (const ScoredPair& pair : resolution->review) {
-        if (pair.a != self && pair.b != self) continue;
-        v1::MatchCandidate* c = response->add_review();
-        c->set_record_id(all[pair.a == self ? pair.b : pair.a].record_id);
-        c->set_probability(pair.probability);
-      }
-      return grpc::Status::OK;
-    });
+          const std::string& person = resolution->person_of[self];
+          response->set_person_id(person);
+          response->set_new_person(std::count(resolution->person_of.begin(),
+                                              resolution->person_of.end(),
+                                              person) == 1);
+          for (const ScoredPair& pair : resolution->review) {
+            if (pair.a != self && pair.b != self) continue;
+            v1::MatchCandidate* c = response->add_review();
+            c->set_record_id(all[pair.a == self ? pair.b : pair.a].record_id);
+            c->set_probability(pair.probability);
+          }
+          return grpc::Status::OK;
+        });
   }
 
   grpc::ServerUnaryReactor* ExplainMatch(
       grpc::CallbackServerContext* context,
       const v1::ExplainMatchRequest* request,
       v1::ExplainMatchResponse* response) override {
-    return core_.Unary(context, [this, request, response](const Principal& p) {
-      FieldViolations violations;
-      CheckPair(request->record_id_a(), request->record_id_b(),
-                request->purpose(), violations);
-      if (!violations.empty()) return violations.ToStatus();
-      const Actor actor = ActorFor(p, request->purpose());
-      Result<StoredPeople> people = LoadPeople(core_.store(), actor);
-      if (!people.ok()) return ToGrpcStatus(people.status());
-      const auto a = FindRecord(people->records, request->record_id_a());
-      const auto b = FindRecord(people->records, request->record_id_b());
-      if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
-      AddDecisions(people->decisions, people->records, people->options);
-      const Result<Resolution> resolution =
-          Resolve(people->records, people->options);
-      if (!resolution.ok() || !resolution->model) return NoModel();
-      const LinkageModel& model = *resolution->model;
-      const NormalisedRecord& ra = resolution->normalised[*a];
-      const NormalisedRecord& rb = resolution->normalised[*b];
-      response->set_match_probability(model.MatchProbability(ra, rb));
-      response->set_match_weight(model.MatchWeight(ra, rb));
-      for (const WeightTerm& t : model.Explain(ra, rb)) {
-        WeightTermToWire(t, response->add_terms());
-      }
-      return grpc::Status::OK;
-    });
+    return core_.Unary(
+        context, Method::kExplainMatch,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckPair(request->record_id_a(), request->record_id_b(),
+                    request->purpose(), violations);
+          if (!violations.empty()) return violations.ToStatus();
+          const Actor actor = ActorFor(p, request->purpose());
+          Result<StoredPeople> people = LoadPeople(core_.store(), actor);
+          if (!people.ok()) return ToGrpcStatus(people.status());
+          const auto a = FindRecord(people->records, request->record_id_a());
+          const auto b = FindRecord(people->records, request->record_id_b());
+          if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
+          AddDecisions(people->decisions, people->records, people->options);
+          const Result<Resolution> resolution =
+              Resolve(people->records, people->options);
+          if (!resolution.ok() || !resolution->model) return NoModel();
+          const LinkageModel& model = *resolution->model;
+          const NormalisedRecord& ra = resolution->normalised[*a];
+          const NormalisedRecord& rb = resolution->normalised[*b];
+          response->set_match_probability(model.MatchProbability(ra, rb));
+          response->set_match_weight(model.MatchWeight(ra, rb));
+          for (const WeightTerm& t : model.Explain(ra, rb)) {
+            WeightTermToWire(t, response->add_terms());
+          }
+          return grpc::Status::OK;
+        });
   }
 
   grpc::ServerUnaryReactor* RecordReviewDecision(
       grpc::CallbackServerContext* context,
       const v1::RecordReviewDecisionRequest* request,
       v1::RecordReviewDecisionResponse* response) override {
-    return core_.Unary(context, [this, request, response](const Principal& p) {
-      FieldViolations violations;
-      CheckPair(request->record_id_a(), request->record_id_b(),
-                request->purpose(), violations);
-      const v1::ReviewVerdict verdict = request->verdict();
-      if (verdict != v1::REVIEW_VERDICT_SAME &&
-          verdict != v1::REVIEW_VERDICT_NOT_SAME) {
-        violations.Add("verdict", verdict == v1::REVIEW_VERDICT_UNSPECIFIED
-                                      ? "required"
-                                      : "not a ReviewVerdict value");
-      }
-      if (!violations.empty()) return violations.ToStatus();
-      const Actor actor = ActorFor(p, request->purpose());
-      const Result<std::vector<PersonRecord>> records =
-          core_.store().Records(actor);
-      if (!records.ok()) return ToGrpcStatus(records.status());
-      const bool a = FindRecord(*records, request->record_id_a()).has_value();
-      const bool b = FindRecord(*records, request->record_id_b()).has_value();
-      if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
-      const ReviewDecision decision{request->record_id_a(),
-                                    request->record_id_b(),
-                                    verdict == v1::REVIEW_VERDICT_SAME,
-                                    {},
-                                    {}};
-      const Status put =
-          core_.store().PutReviewDecisions(actor, {&decision, 1});
-      if (!put.ok()) return ToGrpcStatus(put);
-      response->set_decided_by(p.user);
-      return grpc::Status::OK;
-    });
+    return core_.Unary(
+        context, Method::kRecordReviewDecision,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckPair(request->record_id_a(), request->record_id_b(),
+                    request->purpose(), violations);
+          const v1::ReviewVerdict verdict = request->verdict();
+          if (verdict != v1::REVIEW_VERDICT_SAME &&
+              verdict != v1::REVIEW_VERDICT_NOT_SAME) {
+            violations.Add("verdict", verdict == v1::REVIEW_VERDICT_UNSPECIFIED
+                                          ? "required"
+                                          : "not a ReviewVerdict value");
+          }
+          if (!violations.empty()) return violations.ToStatus();
+          const Actor actor = ActorFor(p, request->purpose());
+          const Result<std::vector<PersonRecord>> records =
+              core_.store().Records(actor);
+          if (!records.ok()) return ToGrpcStatus(records.status());
+          const bool a =
+              FindRecord(*records, request->record_id_a()).has_value();
+          const bool b =
+              FindRecord(*records, request->record_id_b()).has_value();
+          if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
+          const ReviewDecision decision{request->record_id_a(),
+                                        request->record_id_b(),
+                                        verdict == v1::REVIEW_VERDICT_SAME,
+                                        {},
+                                        {}};
+          const Status put =
+              core_.store().PutReviewDecisions(actor, {&decision, 1});
+          if (!put.ok()) return ToGrpcStatus(put);
+          response->set_decided_by(p.user);
+          return grpc::Status::OK;
+        });
   }
 
  private:
@@ -868,7 +981,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
       const v1::GenerateAgendaRequest* request,
       v1::GenerateAgendaResponse* response) override {
     return core_.Unary(
-        context, [this, context, request, response](const Principal& p) {
+        context, Method::kGenerateAgenda,
+        [this, context, request, response](const Principal& p) {
           FieldViolations violations;
           CheckLabel(request->area(), "area", false, violations);
           std::optional<Date> date;
@@ -899,6 +1013,10 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
           if (!violations.empty()) return violations.ToStatus();
+          if (!MayGenerateAgendaFor(p, request->area())) {
+            return core_.Deny(p, Method::kGenerateAgenda, "", {},
+                              "area: you are not a coordinator of this area");
+          }
 
           const Actor actor = ActorFor(p, request->purpose());
           const PriorityPolicy& policy = core_.options().priority;
@@ -941,63 +1059,81 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   grpc::ServerUnaryReactor* GetAgenda(
       grpc::CallbackServerContext* context, const v1::GetAgendaRequest* request,
       v1::GetAgendaResponse* response) override {
-    return core_.Unary(context, [this, request, response](const Principal& p) {
-      FieldViolations violations;
-      CheckId(request->agenda_id(), "agenda_id", false, violations);
-      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                   violations);
-      if (!violations.empty()) return violations.ToStatus();
-      const Result<StoredAgenda> agenda = core_.store().GetAgenda(
-          ActorFor(p, request->purpose()), request->agenda_id());
-      if (!agenda.ok()) {
-        if (agenda.status().code() == StatusCode::kNotFound) {
-          return Code(grpc::StatusCode::NOT_FOUND,
-                      "agenda_id: no agenda with this id is stored");
-        }
-        return ToGrpcStatus(agenda.status());
-      }
-      response->set_agenda_id(agenda->agenda_id);
-      response->set_meeting_id(agenda->meeting_id);
-      response->set_policy_version(agenda->policy_version);
-      response->set_circulated_json(agenda->json);
-      return grpc::Status::OK;
-    });
+    return core_.Unary(
+        context, Method::kGetAgenda,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckId(request->agenda_id(), "agenda_id", false, violations);
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          if (!violations.empty()) return violations.ToStatus();
+          const std::string& id = request->agenda_id();
+          const auto hidden = [&] {
+            return core_.Deny(p, Method::kGetAgenda, "agenda", {id},
+                              HiddenObject("agenda_id", "agenda"));
+          };
+          // The area is in the id: checked before the store is asked, so an
+          // agenda of another area is refused without looking it up.
+          if (!MayReadAgendasOf(p, AgendaIdArea(id))) return hidden();
+          const Result<StoredAgenda> agenda =
+              core_.store().GetAgenda(ActorFor(p, request->purpose()), id);
+          if (!agenda.ok()) {
+            if (agenda.status().code() == StatusCode::kNotFound)
+              return hidden();
+            return ToGrpcStatus(agenda.status());
+          }
+          if (agenda->meeting_id != id) return hidden();  // Not this server's.
+          response->set_agenda_id(agenda->agenda_id);
+          response->set_meeting_id(agenda->meeting_id);
+          response->set_policy_version(agenda->policy_version);
+          response->set_circulated_json(agenda->json);
+          return grpc::Status::OK;
+        });
   }
 
   grpc::ServerUnaryReactor* ListMeetings(
       grpc::CallbackServerContext* context,
       const v1::ListMeetingsRequest* request,
       v1::ListMeetingsResponse* response) override {
-    return core_.Unary(context, [this, request, response](const Principal& p) {
-      FieldViolations violations;
-      CheckLabel(request->area(), "area", true, violations);
-      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                   violations);
-      std::optional<PageKey> after;
-      CheckPaging(request->page_size(), request->page_token(), after,
-                  violations);
-      if (!violations.empty()) return violations.ToStatus();
-      const Result<std::vector<Meeting>> all = core_.store().Meetings(
-          ActorFor(p, request->purpose()), request->area());
-      if (!all.ok()) return ToGrpcStatus(all.status());
-      const std::size_t size = PageSize(request->page_size(), core_.limits());
-      const Meeting* last = nullptr;
-      bool more = false;
-      for (const Meeting& m : *all) {  // In (date, id) order.
-        if (after && !(PageKey{m.date, m.meeting_id} > *after)) continue;
-        if (static_cast<std::size_t>(response->meetings_size()) == size) {
-          more = true;
-          break;
-        }
-        MeetingToWire(m, response->add_meetings());
-        last = &m;
-      }
-      if (more && last != nullptr) {
-        response->set_next_page_token(
-            EncodeToken(last->date, last->meeting_id));
-      }
-      return grpc::Status::OK;
-    });
+    return core_.Unary(
+        context, Method::kListMeetings,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckLabel(request->area(), "area", true, violations);
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          std::optional<PageKey> after;
+          CheckPaging(request->page_size(), request->page_token(), after,
+                      violations);
+          if (!violations.empty()) return violations.ToStatus();
+          if (!request->area().empty() &&
+              !MayReadAgendasOf(p, request->area())) {
+            return core_.Deny(p, Method::kListMeetings, "", {},
+                              "area: not one of your areas");
+          }
+          const Result<std::vector<Meeting>> all = core_.store().Meetings(
+              ActorFor(p, request->purpose()), request->area());
+          if (!all.ok()) return ToGrpcStatus(all.status());
+          const std::size_t size =
+              PageSize(request->page_size(), core_.limits());
+          const Meeting* last = nullptr;
+          bool more = false;
+          for (const Meeting& m : *all) {  // In (date, id) order.
+            if (!MayReadAgendasOf(p, m.area)) continue;
+            if (after && !(PageKey{m.date, m.meeting_id} > *after)) continue;
+            if (static_cast<std::size_t>(response->meetings_size()) == size) {
+              more = true;
+              break;
+            }
+            MeetingToWire(m, response->add_meetings());
+            last = &m;
+          }
+          if (more && last != nullptr) {
+            response->set_next_page_token(
+                EncodeToken(last->date, last->meeting_id));
+          }
+          return grpc::Status::OK;
+        });
   }
 
  private:
@@ -1035,6 +1171,29 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
 
 // ---- StatisticsService ----------------------------------------------------
 
+// Keeps what belongs to `area`: its referrals, incidents and meetings, the
+// agendas of those meetings and the IDVA allocations of those referrals.
+void KeepArea(const std::string& area, StatisticsInput& input) {
+  std::erase_if(input.referrals,
+                [&](const StoredReferral& r) { return r.area != area; });
+  std::erase_if(input.incidents,
+                [&](const StoredIncident& i) { return i.area != area; });
+  std::erase_if(input.meetings,
+                [&](const Meeting& m) { return m.area != area; });
+  std::set<std::string> meetings;
+  for (const Meeting& m : input.meetings) meetings.insert(m.meeting_id);
+  std::erase_if(input.agendas, [&](const StoredAgenda& a) {
+    return !meetings.contains(a.meeting_id);
+  });
+  std::set<std::string> referrals;
+  for (const StoredReferral& r : input.referrals) {
+    referrals.insert(r.referral_id);
+  }
+  std::erase_if(input.idva, [&](const IdvaSupport& s) {
+    return !referrals.contains(s.referral_id);
+  });
+}
+
 class StatisticsHandler final : public v1::StatisticsService::CallbackService {
  public:
   explicit StatisticsHandler(Core& core) : core_(core) {}
@@ -1043,52 +1202,135 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetStatisticsRequest* request,
       v1::GetStatisticsResponse* response) override {
-    return core_.Unary(context, [this, request, response](const Principal& p) {
-      FieldViolations violations;
-      std::optional<Date> from;
-      std::optional<Date> to;
-      if (!request->has_period_start()) {
-        violations.Add("period_start", "required");
-      } else {
-        from =
-            DateFromWire(request->period_start(), "period_start", violations);
-      }
-      if (!request->has_period_end()) {
-        violations.Add("period_end", "required");
-      } else {
-        to = DateFromWire(request->period_end(), "period_end", violations);
-      }
-      if (from && to && *to < *from) {
-        violations.Add("period_end", "before period_start");
-      }
-      if (request->adult_women() < 0) {
-        violations.Add("adult_women", "negative");
-      }
-      CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                   violations);
-      if (!violations.empty()) return violations.ToStatus();
-      const Result<StatisticsInput> input = StatisticsInputFromStore(
-          core_.store(), ActorFor(p, request->purpose()));
-      if (!input.ok()) return ToGrpcStatus(input.status());
-      const Result<Statistics> statistics = ComputeStatistics(
-          *input, *from, *to, {.adult_women = request->adult_women()});
-      if (!statistics.ok()) return ToGrpcStatus(statistics.status());
-      StatisticsToWire(*statistics, response->mutable_statistics());
-      switch (request->format()) {
-        case v1::OUTPUT_FORMAT_JSON:
-          response->set_rendered(StatisticsJson(*statistics));
-          break;
-        case v1::OUTPUT_FORMAT_MARKDOWN:
-          response->set_rendered(StatisticsMarkdown(*statistics));
-          break;
-        case v1::OUTPUT_FORMAT_HTML:
-          response->set_rendered(StatisticsHtml(*statistics));
-          break;
-        default:
-          break;
-      }
-      return grpc::Status::OK;
-    });
+    return core_.Unary(
+        context, Method::kGetStatistics,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckLabel(request->area(), "area", false, violations);
+          std::optional<Date> from;
+          std::optional<Date> to;
+          if (!request->has_period_start()) {
+            violations.Add("period_start", "required");
+          } else {
+            from = DateFromWire(request->period_start(), "period_start",
+                                violations);
+          }
+          if (!request->has_period_end()) {
+            violations.Add("period_end", "required");
+          } else {
+            to = DateFromWire(request->period_end(), "period_end", violations);
+          }
+          if (from && to && *to < *from) {
+            violations.Add("period_end", "before period_start");
+          }
+          if (request->adult_women() < 0) {
+            violations.Add("adult_women", "negative");
+          }
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          if (!violations.empty()) return violations.ToStatus();
+          if (!MayReadStatisticsOf(p, request->area())) {
+            return core_.Deny(p, Method::kGetStatistics, "", {},
+                              "area: you are not a coordinator of this area");
+          }
+          Result<StatisticsInput> input = StatisticsInputFromStore(
+              core_.store(), ActorFor(p, request->purpose()));
+          if (!input.ok()) return ToGrpcStatus(input.status());
+          KeepArea(request->area(), *input);
+          const Result<Statistics> statistics = ComputeStatistics(
+              *input, *from, *to, {.adult_women = request->adult_women()});
+          if (!statistics.ok()) return ToGrpcStatus(statistics.status());
+          StatisticsToWire(*statistics, response->mutable_statistics());
+          switch (request->format()) {
+            case v1::OUTPUT_FORMAT_JSON:
+              response->set_rendered(StatisticsJson(*statistics));
+              break;
+            case v1::OUTPUT_FORMAT_MARKDOWN:
+              response->set_rendered(StatisticsMarkdown(*statistics));
+              break;
+            case v1::OUTPUT_FORMAT_HTML:
+              response->set_rendered(StatisticsHtml(*statistics));
+              break;
+            default:
+              break;
+          }
+          return grpc::Status::OK;
+        });
+  }
+
+ private:
+  Core& core_;
+};
+
+// ---- AuditService ---------------------------------------------------------
+
+class AuditHandler final : public v1::AuditService::CallbackService {
+ public:
+  explicit AuditHandler(Core& core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* VerifyAudit(
+      grpc::CallbackServerContext* context,
+      const v1::VerifyAuditRequest* request,
+      v1::VerifyAuditResponse* response) override {
+    return core_.Unary(
+        context, Method::kVerifyAudit,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          const std::string& hash = request->anchor_hash();
+          if (request->anchor_sequence() < 0) {
+            violations.Add("anchor_sequence", "negative");
+          } else if ((request->anchor_sequence() == 0) != hash.empty()) {
+            violations.Add(hash.empty() ? "anchor_hash" : "anchor_sequence",
+                           "an anchor needs both a sequence and a hash");
+          }
+          if (!hash.empty() && (hash.size() != 64 ||
+                                hash.find_first_not_of("0123456789abcdef") !=
+                                    std::string::npos)) {
+            violations.Add("anchor_hash", "not 64 lowercase hex digits");
+          }
+          if (!violations.empty()) return violations.ToStatus();
+          std::optional<std::pair<std::int64_t, std::string>> anchor;
+          if (!hash.empty()) anchor.emplace(request->anchor_sequence(), hash);
+          const Result<AuditVerification> verified = core_.store().VerifyAudit(
+              ActorFor(p, request->purpose()), anchor);
+          if (!verified.ok()) return ToGrpcStatus(verified.status());
+          AuditVerificationToWire(*verified, response);
+          return grpc::Status::OK;
+        });
+  }
+
+  grpc::ServerUnaryReactor* ListAuditEntries(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditEntriesRequest* request,
+      v1::ListAuditEntriesResponse* response) override {
+    return core_.Unary(
+        context, Method::kListAuditEntries,
+        [this, request, response](const Principal& p) {
+          FieldViolations violations;
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          if (request->after_sequence() < 0) {
+            violations.Add("after_sequence", "negative");
+          }
+          if (request->page_size() < 0) violations.Add("page_size", "negative");
+          if (!violations.empty()) return violations.ToStatus();
+          const std::size_t size =
+              PageSize(request->page_size(), core_.limits());
+          // One more than a page, to know whether another follows.
+          const Result<std::vector<AuditEntry>> entries =
+              core_.store().Audit(ActorFor(p, request->purpose()),
+                                  request->after_sequence(), size + 1);
+          if (!entries.ok()) return ToGrpcStatus(entries.status());
+          for (std::size_t i = 0; i < entries->size() && i < size; ++i) {
+            AuditEntryToWire((*entries)[i], response->add_entries());
+          }
+          if (entries->size() > size) {
+            response->set_next_after_sequence((*entries)[size - 1].sequence);
+          }
+          return grpc::Status::OK;
+        });
   }
 
  private:
@@ -1097,22 +1339,56 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
 
 }  // namespace
 
-RpcResult<Principal> PrincipalFromMetadata(
-    const grpc::CallbackServerContext& context) {
-  RpcResult<std::string> user = MetadataValue(context, "x-marac-user");
-  if (!user.ok()) return user.status();
-  if (user->empty()) return Unauthenticated("x-marac-user required");
-  RpcResult<std::string> role = MetadataValue(context, "x-marac-role");
-  if (!role.ok()) return role.status();
-  if (role->empty()) return Unauthenticated("x-marac-role required");
-  if (std::find(std::begin(kRoles), std::end(kRoles), *role) ==
-      std::end(kRoles)) {
-    return Unauthenticated(
-        "x-marac-role must be referrer, idva, coordinator, chair or auditor");
-  }
-  RpcResult<std::string> agency = MetadataValue(context, "x-marac-agency");
-  if (!agency.ok()) return agency.status();
-  return Principal{*std::move(user), *std::move(role), *std::move(agency)};
+Authenticator PrincipalAuthenticator(
+    std::shared_ptr<const PrincipalDirectory> directory) {
+  return [directory =
+              std::move(directory)](const grpc::CallbackServerContext& context)
+             -> RpcResult<Principal> {
+    // The verified client certificate's subject (mutual TLS only: without
+    // a client CA the server asks for no certificate).
+    std::string subject;
+    const std::shared_ptr<const grpc::AuthContext> auth =
+        context.auth_context();
+    if (auth != nullptr && auth->IsPeerAuthenticated()) {
+      const std::vector<grpc::string_ref> values =
+          auth->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME);
+      if (!values.empty()) subject.assign(values[0].data(), values[0].size());
+    }
+    std::string_view token;
+    const auto& metadata = context.client_metadata();
+    const auto [begin, end] = metadata.equal_range("authorization");
+    if (begin != end) {
+      if (std::next(begin) != end) {
+        return Unauthenticated("authorization given twice");
+      }
+      const std::string_view value(begin->second.data(), begin->second.size());
+      constexpr std::string_view kBearer = "Bearer ";
+      if (!value.starts_with(kBearer) || value.size() == kBearer.size() ||
+          value.size() > kBearer.size() + kMaxTokenBytes) {
+        return Unauthenticated(
+            "authorization: expected \"Bearer <token>\", the token 1..4096 "
+            "bytes");
+      }
+      token = value.substr(kBearer.size());
+    }
+    std::string error;
+    const PrincipalEntry* entry = Identify(*directory, token, subject, error);
+    if (entry == nullptr) return Unauthenticated(std::move(error));
+    RpcResult<std::string> role = MetadataValue(context, "x-marac-role");
+    if (!role.ok()) return role.status();
+    if (!role->empty() && !IsRoleName(*role)) {
+      return Unauthenticated(
+          "x-marac-role must be referrer, idva, coordinator, chair or auditor");
+    }
+    Principal p;
+    p.user = entry->user;
+    p.role = role->empty() ? entry->roles.front() : *std::move(role);
+    p.agency = entry->agency;
+    p.roles = entry->roles;
+    p.areas = entry->areas;
+    p.peer = std::move(subject);
+    return p;
+  };
 }
 
 Actor ActorFor(const Principal& principal, std::string purpose) {
@@ -1121,6 +1397,8 @@ Actor ActorFor(const Principal& principal, std::string purpose) {
   actor.role = principal.role;
   actor.agency = principal.agency;
   actor.purpose = std::move(purpose);
+  actor.request_id = principal.request_id;
+  actor.peer = principal.peer;
   return actor;
 }
 
@@ -1139,7 +1417,8 @@ struct MaracService::Impl {
         referral(core),
         identity(core),
         agenda(core),
-        statistics(core) {}
+        statistics(core),
+        audit(core) {}
 
   Core core;
   AssessmentHandler assessment;
@@ -1147,6 +1426,7 @@ struct MaracService::Impl {
   IdentityHandler identity;
   AgendaHandler agenda;
   StatisticsHandler statistics;
+  AuditHandler audit;
 };
 
 MaracService::MaracService(Store& store, ReferralWriter& writer, Scorer scorer,
@@ -1158,8 +1438,8 @@ MaracService::MaracService(Store& store, ReferralWriter& writer, Scorer scorer,
 MaracService::~MaracService() { Stop(); }
 
 std::vector<grpc::Service*> MaracService::services() {
-  return {&impl_->assessment, &impl_->referral, &impl_->identity,
-          &impl_->agenda, &impl_->statistics};
+  return {&impl_->assessment, &impl_->referral,   &impl_->identity,
+          &impl_->agenda,     &impl_->statistics, &impl_->audit};
 }
 
 std::vector<std::string> MaracService::ServiceNames() {
@@ -1167,7 +1447,8 @@ std::vector<std::string> MaracService::ServiceNames() {
           v1::ReferralService::service_full_name(),
           v1::IdentityService::service_full_name(),
           v1::AgendaService::service_full_name(),
-          v1::StatisticsService::service_full_name()};
+          v1::StatisticsService::service_full_name(),
+          v1::AuditService::service_full_name()};
 }
 
 void MaracService::Stop() { impl_->core.Stop(); }

@@ -1,5 +1,6 @@
 // The marac.v1 services over one store: AssessmentService,
-// ReferralService, IdentityService, AgendaService and StatisticsService,
+// ReferralService, IdentityService, AgendaService, StatisticsService and
+// AuditService,
 // on gRPC's callback API. Handlers validate at the edge (convert.h), run
 // store work on a bounded pool of worker threads, and acknowledge a
 // referral only after the ReferralWriter's commit.
@@ -9,9 +10,11 @@
 //   for (grpc::Service* s : service.services()) builder.RegisterService(s);
 //   ... server->Shutdown(deadline); service.Stop();
 //
-// The caller is a Principal, read from metadata by an Authenticator; the
-// default reads x-marac-user, x-marac-role and x-marac-agency, which is
-// fit only for loopback use until the TLS and roles work replaces it.
+// The caller is a Principal, identified by an Authenticator (normally
+// PrincipalAuthenticator over the principals file: a bearer token or a
+// verified client certificate). Every call is then authorised by the
+// rules of access.h before it touches the store; a refusal is
+// PERMISSION_DENIED and is audited.
 #ifndef MARAC_SERVICES_SERVER_MARAC_SERVICE_H_
 #define MARAC_SERVICES_SERVER_MARAC_SERVICE_H_
 
@@ -28,30 +31,30 @@
 #include "marac/common/date.h"
 #include "marac/store/referral_writer.h"
 #include "marac/store/store.h"
+#include "services/server/access.h"
 #include "services/server/config.h"
+#include "services/server/principals.h"
 #include "services/server/rpc_status.h"
 
 namespace marac {
 
-// Who calls. user and role always; agency for calls scoped to it.
-struct Principal {
-  std::string user;
-  std::string role;  // referrer | idva | coordinator | chair | auditor
-  std::string agency;
-};
-
 // Identifies the caller of a call, or refuses it (UNAUTHENTICATED).
-// Called on gRPC's threads; must be thread-safe and quick.
+// Called on gRPC's threads; must be thread-safe and quick. The service
+// sets the principal's request_id.
 using Authenticator =
     std::function<RpcResult<Principal>(const grpc::CallbackServerContext&)>;
 
-// The default Authenticator: x-marac-user and x-marac-role required (ASCII,
-// 1..128 bytes, a known role), x-marac-agency optional. UNAUTHENTICATED
-// naming the header, never its value.
-RpcResult<Principal> PrincipalFromMetadata(
-    const grpc::CallbackServerContext& context);
+// The Authenticator over `directory`: "authorization: Bearer <token>"
+// (hashed, then looked up) and, under mutual TLS, the verified client
+// certificate's subject; both must name the same principal when both are
+// given. "x-marac-role" picks one of its roles (default: the first); a
+// role it does not hold is refused by the service, audited.
+// UNAUTHENTICATED naming the header, never its value.
+Authenticator PrincipalAuthenticator(
+    std::shared_ptr<const PrincipalDirectory> directory);
 
-// The store's Actor for `principal` reading or writing for `purpose`.
+// The store's Actor for `principal` reading or writing for `purpose`,
+// with the call's request id and the peer's certificate subject.
 Actor ActorFor(const Principal& principal, std::string purpose);
 
 // Today's date in UTC, from the system clock.
@@ -61,7 +64,9 @@ struct ServiceOptions {
   ServerLimits limits;
   int worker_threads = 4;
   PriorityPolicy priority;
-  Authenticator authenticate = PrincipalFromMetadata;
+  // Empty: every call is UNAUTHENTICATED (MaracServer::Start fills it
+  // from the configured principals file).
+  Authenticator authenticate = {};
   // Event dates after this are in the future. Tests fix it.
   std::function<Date()> today = TodayUtc;
   // Registered on the same server beside marac.v1 (not owned; must

@@ -9,7 +9,43 @@ namespace {
 
 constexpr int kMaxMetadataBytes = 16 * 1024;
 
+// A PEM file's text; kInvalidArgument naming `field` when it holds no PEM
+// block (gRPC would only say later that it cannot listen).
+Result<std::string> ReadPem(const std::string& path, std::string_view field) {
+  MARAC_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path, field));
+  if (text.find("-----BEGIN ") == std::string::npos) {
+    return InvalidArgument(field, "not a PEM file: " + path);
+  }
+  return text;
+}
+
+// The listening credentials the configuration asks for.
+Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerConfig& config) {
+  if (!config.tls) return grpc::InsecureServerCredentials();
+  const TlsConfig& tls = *config.tls;
+  MARAC_ASSIGN_OR_RETURN(const std::string certificate,
+                         ReadPem(tls.certificate, "tls.certificate"));
+  MARAC_ASSIGN_OR_RETURN(const std::string key,
+                         ReadPem(tls.private_key, "tls.private_key"));
+  grpc::SslServerCredentialsOptions options(
+      tls.client_ca.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!tls.client_ca.empty()) {
+    MARAC_ASSIGN_OR_RETURN(options.pem_root_certs,
+                           ReadPem(tls.client_ca, "tls.client_ca"));
+  }
+  options.pem_key_cert_pairs.push_back({key, certificate});
+  return grpc::SslServerCredentials(options);
+}
+
 }  // namespace
+
+std::string_view TransportName(const ServerConfig& config) {
+  if (!config.tls) return "PLAINTEXT, for development only";
+  return config.tls->client_ca.empty() ? "TLS" : "mutual TLS";
+}
 
 Result<std::unique_ptr<MaracServer>> MaracServer::Start(
     const ServerConfig& config, ServiceOptions options) {
@@ -36,6 +72,19 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
     }
     options.priority = *parsed;
   }
+  MARAC_RETURN_IF_ERROR(CheckTransport(config));
+  MARAC_ASSIGN_OR_RETURN(
+      const std::shared_ptr<grpc::ServerCredentials> credentials,
+      Credentials(config));
+  if (!options.authenticate) {
+    if (config.principals.empty()) {
+      return InvalidArgument("principals", "required: who may call");
+    }
+    MARAC_ASSIGN_OR_RETURN(PrincipalDirectory directory,
+                           PrincipalDirectory::Load(config.principals));
+    options.authenticate = PrincipalAuthenticator(
+        std::make_shared<const PrincipalDirectory>(std::move(directory)));
+  }
   const InstrumentSet instruments = InstrumentSet::BuiltIn();
   MARAC_ASSIGN_OR_RETURN(Scorer scorer, Scorer::Create(scoring, instruments));
 
@@ -55,8 +104,7 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(config.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(config.limits.max_message_bytes);
   builder.SetMaxSendMessageSize(config.limits.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);

@@ -21,14 +21,23 @@
 
 namespace marac {
 
+// How `config` serves, for the start-up line: "mutual TLS", "TLS" or
+// "PLAINTEXT, for development only".
+std::string_view TransportName(const ServerConfig& config);
+
 class MaracServer {
  public:
   // Reads the policy files, opens (creating) the store, listens on
   // config.listen and reports SERVING on the health service. kInvalidArgument
   // naming the file for a bad policy; the store's errors (kDataLoss for a
   // corrupt file); kUnavailable when the address cannot be bound.
-  // `options` may replace the authenticator or the clock (tests);
-  // its limits and worker count are taken from `config`.
+  // kInvalidArgument naming "tls", "listen" or "principals" for a transport
+  // CheckTransport refuses, a file that is not PEM, or a bad principals
+  // file; kNotFound naming a certificate, key or principals file that
+  // cannot be read.
+  // `options` may replace the authenticator (then config.principals is
+  // not read) or the clock (tests); its limits and worker count are taken
+  // from `config`.
   static Result<std::unique_ptr<MaracServer>> Start(
       const ServerConfig& config, ServiceOptions options = {});
 

@@ -1,14 +1,18 @@
 #!/usr/bin/python3
 """The example Python client against a running marac-server process.
 
-Starts marac-server on a free loopback port over a store made by
-`marac demo` (invented people only), then scores, submits a referral twice
-under one idempotency key, reads it back, checks the refusals and their
-field violations, and stops the server with SIGTERM.
+Starts marac-server with TLS (throwaway certificates from
+tests/server/make_test_certs.sh) on a free loopback port over a store made
+by `marac demo` (invented people only), then scores, submits a referral
+twice under one idempotency key, reads it back, checks the refusals and
+their field violations, and stops the server with SIGTERM; the server's
+log must never hold the caller's token. Also checks that development
+plaintext says so loudly and is refused off loopback.
 
     client_test.py MARAC_BIN_DIR STUBS_DIR EXAMPLES_DIR
 """
 
+import hashlib
 import json
 import os
 import re
@@ -22,6 +26,10 @@ import unittest
 
 BIN_DIR, STUBS_DIR, EXAMPLES_DIR = sys.argv[1:4]
 del sys.argv[1:4]
+CERTS_SCRIPT = os.path.join(EXAMPLES_DIR, "..", "..", "tests", "server",
+                            "make_test_certs.sh")
+# A throwaway token for an invented referrer; the server keeps only its hash.
+TOKEN = "py-test-token-" + os.urandom(8).hex()
 sys.path[:0] = [STUBS_DIR, EXAMPLES_DIR]
 
 import grpc  # noqa: E402
@@ -39,23 +47,44 @@ CASE = {
 }
 
 
-class ServerProcess:
-    """marac-server over `store`, on a port it picks; stopped by SIGTERM."""
+def write_principals(folder):
+    """The principals file: one referrer of police-north, by token hash."""
+    path = os.path.join(folder, "principals.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"format": "marac-principals/1", "principals": [
+            {"user": "u-py-1", "agency": "police-north",
+             "roles": ["referrer"], "areas": ["Eastbrook"],
+             "token_sha256": hashlib.sha256(TOKEN.encode()).hexdigest()}]}, f)
+    return path
 
-    def __init__(self, folder, store):
-        config = os.path.join(folder, "server.json")
+
+class ServerProcess:
+    """marac-server over `store`, on a port it picks; stopped by SIGTERM.
+    `transport` is the config's "tls" object, or None for development
+    plaintext."""
+
+    def __init__(self, folder, store, transport, name="server.json"):
+        config = os.path.join(folder, name)
+        document = {"format": "marac-server/1", "listen": "127.0.0.1:0",
+                    "store": store, "shutdown_grace_ms": 2000,
+                    "principals": write_principals(folder)}
+        if transport is None:
+            document["development_plaintext"] = True
+        else:
+            document["tls"] = transport
         with open(config, "w", encoding="utf-8") as f:
-            json.dump({"format": "marac-server/1", "listen": "127.0.0.1:0",
-                       "store": store, "shutdown_grace_ms": 2000}, f)
+            json.dump(document, f)
         self.process = subprocess.Popen(
             [os.path.join(BIN_DIR, "marac-server"), "--config", config],
             stderr=subprocess.PIPE, text=True)
         self.port = None
+        self.start_lines = []
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             line = self.process.stderr.readline()
             if not line:
                 break
+            self.start_lines.append(line)
             found = re.search(r"serving on port (\d+)", line)
             if found:
                 self.port = int(found.group(1))
@@ -69,7 +98,7 @@ class ServerProcess:
         code = self.process.wait(timeout=30)
         rest = self.process.stderr.read()
         self.process.stderr.close()
-        return code, rest
+        return code, "".join(self.start_lines) + rest
 
 
 class ClientTest(unittest.TestCase):
@@ -86,9 +115,15 @@ class ClientTest(unittest.TestCase):
             cls.victim = db.execute(
                 "SELECT record_id FROM records WHERE role = 'victim' "
                 "ORDER BY record_id LIMIT 1").fetchone()[0]
-        cls.server = ServerProcess(cls.folder.name, cls.store)
-        cls.client = marac_client.Client(f"127.0.0.1:{cls.server.port}",
-                                         "u-py-1", "referrer", "police-north")
+        certs = os.path.join(cls.folder.name, "certs")
+        subprocess.run(["sh", CERTS_SCRIPT, certs], check=True,
+                       capture_output=True)
+        cls.ca = os.path.join(certs, "ca.pem")
+        cls.server = ServerProcess(cls.folder.name, cls.store, {
+            "certificate": os.path.join(certs, "server.pem"),
+            "private_key": os.path.join(certs, "server.key")})
+        cls.target = f"localhost:{cls.server.port}"
+        cls.client = marac_client.Client(cls.target, TOKEN, ca_file=cls.ca)
 
     @classmethod
     def tearDownClass(cls):
@@ -97,6 +132,10 @@ class ClientTest(unittest.TestCase):
         cls.folder.cleanup()
         if code != 0:
             raise AssertionError(f"marac-server exited {code}: {log}")
+        if TOKEN in log or "Bearer" in log:
+            raise AssertionError("the server's log holds the token")
+        if "(TLS)" not in log:
+            raise AssertionError(f"the server did not say TLS: {log}")
 
     def test_score_matches_the_command_line(self):
         score = self.client.score(marac_client.assessment_from_json(CASE))
@@ -147,30 +186,87 @@ class ClientTest(unittest.TestCase):
                 "'%py-retry-1%'").fetchone()[0]
         self.assertEqual(count, 1)
 
-    def test_a_call_without_caller_is_unauthenticated(self):
-        anonymous = marac_client.Client(f"127.0.0.1:{self.server.port}",
-                                        "", "")
-        anonymous.metadata = []
+    def refusal(self, client):
         try:
             with self.assertRaises(grpc.RpcError) as refused:
-                anonymous.score(marac_client.assessment_from_json(CASE))
-            self.assertEqual(refused.exception.code(),
-                             grpc.StatusCode.UNAUTHENTICATED)
+                client.score(marac_client.assessment_from_json(CASE))
+            return refused.exception.code()
         finally:
-            anonymous.close()
+            client.close()
+
+    def test_a_call_without_caller_is_unauthenticated(self):
+        self.assertEqual(
+            self.refusal(marac_client.Client(self.target, ca_file=self.ca)),
+            grpc.StatusCode.UNAUTHENTICATED)
+        self.assertEqual(
+            self.refusal(marac_client.Client(self.target, "not-the-token",
+                                             ca_file=self.ca)),
+            grpc.StatusCode.UNAUTHENTICATED)
+
+    def test_a_plaintext_client_is_refused(self):
+        self.assertEqual(
+            self.refusal(marac_client.Client(self.target, TOKEN,
+                                             plaintext=True)),
+            grpc.StatusCode.UNAVAILABLE)
+
+    def test_a_role_the_caller_lacks_is_denied(self):
+        self.assertEqual(
+            self.refusal(marac_client.Client(self.target, TOKEN,
+                                             ca_file=self.ca, role="chair")),
+            grpc.StatusCode.PERMISSION_DENIED)
+
+    def test_development_plaintext_says_so_loudly(self):
+        folder = os.path.join(self.folder.name, "plain")
+        os.makedirs(folder)
+        server = ServerProcess(folder, os.path.join(folder, "plain.db"), None)
+        try:
+            client = marac_client.Client(f"127.0.0.1:{server.port}", TOKEN,
+                                         plaintext=True)
+            score = client.score(marac_client.assessment_from_json(CASE))
+            client.close()
+            self.assertEqual(score.score, 7)
+        finally:
+            code, log = server.stop()
+        self.assertEqual(code, 0, log)
+        self.assertIn("PLAINTEXT", "".join(server.start_lines))
+        self.assertNotIn(TOKEN, log)
+
+    def test_plaintext_off_loopback_is_refused(self):
+        config = os.path.join(self.folder.name, "remote.json")
+        with open(config, "w", encoding="utf-8") as f:
+            json.dump({"format": "marac-server/1", "listen": "0.0.0.0:0",
+                       "store": "x.db", "principals": "p.json",
+                       "development_plaintext": True}, f)
+        run = subprocess.run(
+            [os.path.join(BIN_DIR, "marac-server"), "--check-config", config],
+            capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("listen", run.stderr)
 
     def test_the_command_line_client_runs(self):
         path = os.path.join(self.folder.name, "case-cli.json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump(CASE, f)
+        token_file = os.path.join(self.folder.name, "token")
+        with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600),
+                  "w", encoding="utf-8") as f:
+            f.write(TOKEN + "\n")
+        command = [sys.executable,
+                   os.path.join(EXAMPLES_DIR, "marac_client.py"),
+                   "--server", self.target, "--ca", self.ca]
         env = dict(os.environ, PYTHONPATH=STUBS_DIR)
-        run = subprocess.run(
-            [sys.executable, os.path.join(EXAMPLES_DIR, "marac_client.py"),
-             "--server", f"127.0.0.1:{self.server.port}", "--user", "u-py-2",
-             "--role", "referrer", "--agency", "police-north", "score", path],
-            capture_output=True, text=True, env=env)
-        self.assertEqual(run.returncode, 0, run.stderr)
-        self.assertIn("PY-0001: score 7", run.stdout)
+        env.pop("MARAC_TOKEN", None)
+        for extra, run_env in (
+                (["--token-file", token_file], env),
+                ([], dict(env, MARAC_TOKEN=TOKEN))):
+            run = subprocess.run(command + extra + ["score", path],
+                                 capture_output=True, text=True, env=run_env)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            self.assertIn("PY-0001: score 7", run.stdout)
+        anonymous = subprocess.run(command + ["score", path],
+                                   capture_output=True, text=True, env=env)
+        self.assertEqual(anonymous.returncode, 1)
+        self.assertIn("UNAUTHENTICATED", anonymous.stderr)
 
 
 if __name__ == "__main__":

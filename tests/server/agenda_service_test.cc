@@ -174,17 +174,17 @@ TEST(AgendaServiceTest, ReadErrors) {
   auto stub = v1::AgendaService::NewStub(t.channel());
   {
     grpc::ClientContext context;
-    AsCaller(context);
+    AsCaller(context, "marac-north", "chair");
     v1::GetAgendaRequest request;
-    request.set_agenda_id("M-1999-01-01-none");
+    request.set_agenda_id("M-1999-01-01-north");
     request.set_purpose("look");
     v1::GetAgendaResponse response;
     EXPECT_EQ(stub->GetAgenda(&context, request, &response).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+              grpc::StatusCode::PERMISSION_DENIED);
   }
   {
     grpc::ClientContext context;
-    AsCaller(context);
+    AsCaller(context, "marac-north", "chair");
     v1::GetAgendaRequest request;  // No id, no purpose.
     v1::GetAgendaResponse response;
     const grpc::Status status = stub->GetAgenda(&context, request, &response);
@@ -194,7 +194,7 @@ TEST(AgendaServiceTest, ReadErrors) {
   }
   {
     grpc::ClientContext context;
-    AsCaller(context);
+    AsCaller(context, "marac-north", "chair");
     v1::ListMeetingsRequest request;
     request.set_purpose("look");
     request.set_page_token("not-hex");
@@ -220,6 +220,7 @@ v1::GetStatisticsRequest Period() {
   SetDate(r.mutable_period_start(), 2026, 1, 1);
   SetDate(r.mutable_period_end(), 2026, 3, 31);
   r.set_purpose("quarterly return");
+  r.set_area("north");
   return r;
 }
 
@@ -252,6 +253,7 @@ constexpr BadPeriodCase kBadPeriods[] = {
      [](v1::GetStatisticsRequest& r) { r.set_adult_women(-1); }, "adult_women"},
     {"NoPurpose", [](v1::GetStatisticsRequest& r) { r.clear_purpose(); },
      "purpose"},
+    {"NoArea", [](v1::GetStatisticsRequest& r) { r.clear_area(); }, "area"},
 };
 
 TEST(StatisticsServiceTest, RefusesEachBadField) {

@@ -190,16 +190,17 @@ TEST(AssessmentServiceTest, ListsEveryViolationAndEchoesNoValue) {
 
 struct CallerCase {
   const char* label;
-  const char* user;  // nullptr: header absent.
-  const char* role;
+  const char* authorization;  // nullptr: header absent.
+  const char* role;           // x-marac-role; nullptr: absent.
   bool twice;
 };
 constexpr CallerCase kBadCallers[] = {
-    {"NoUser", nullptr, "referrer", false},
-    {"NoRole", "u-1", nullptr, false},
-    {"UnknownRole", "u-1", "superuser", false},
-    {"UserWithSpace", "u 1", "referrer", false},
-    {"UserTwice", "u-1", "referrer", true},
+    {"NoToken", nullptr, nullptr, false},
+    {"UnknownToken", "Bearer tok-nobody", nullptr, false},
+    {"NotBearer", "Basic dTpw", nullptr, false},
+    {"EmptyBearer", "Bearer ", nullptr, false},
+    {"TokenTwice", "Bearer tok-referrer-police-north", nullptr, true},
+    {"UnknownRole", "Bearer tok-referrer-police-north", "superuser", false},
 };
 
 TEST(AssessmentServiceTest, CallersWithoutIdentityAreUnauthenticated) {
@@ -209,8 +210,12 @@ TEST(AssessmentServiceTest, CallersWithoutIdentityAreUnauthenticated) {
   for (const CallerCase& c : kBadCallers) {
     SCOPED_TRACE(c.label);
     grpc::ClientContext context;
-    if (c.user != nullptr) context.AddMetadata("x-marac-user", c.user);
-    if (c.twice) context.AddMetadata("x-marac-user", "u-2");
+    if (c.authorization != nullptr) {
+      context.AddMetadata("authorization", c.authorization);
+    }
+    if (c.twice) {
+      context.AddMetadata("authorization", "Bearer tok-idva-idva-north");
+    }
     if (c.role != nullptr) context.AddMetadata("x-marac-role", c.role);
     v1::ScoreAssessmentRequest request;
     *request.mutable_assessment() = Ric(3);

@@ -14,6 +14,7 @@
 #include "services/cli/commands.h"
 #include "services/server/server.h"
 #include "tests/cli/run_cli.h"
+#include "tests/server/test_server.h"
 
 namespace marac {
 namespace {
@@ -30,9 +31,29 @@ class CliRemoteTest : public ::testing::Test {
     const CliRun demo = RunCli({"demo", "--out", (*dir_ / "demo").string(),
                                 "--count", "20", "--people", "20"});
     ASSERT_EQ(demo.status, 0) << demo.err;
+    // A referrer and a coordinator of the demo's area, each with a token
+    // in a file (as --token-file reads it).
+    const std::vector<TestPrincipal> principals = {{"cli-referrer",
+                                                    "police-north",
+                                                    {"referrer"},
+                                                    {"Eastbrook"},
+                                                    "tok-cli-referrer",
+                                                    ""},
+                                                   {"cli-coordinator",
+                                                    "marac-eastbrook",
+                                                    {"coordinator"},
+                                                    {"Eastbrook"},
+                                                    "tok-cli-coordinator",
+                                                    ""}};
+    ASSERT_TRUE(WriteTextFile((*dir_ / "principals.json").string(),
+                              PrincipalsJson(principals)));
+    ASSERT_TRUE(WriteTextFile(ReferrerToken(), "tok-cli-referrer\n"));
+    ASSERT_TRUE(WriteTextFile(CoordinatorToken(), "tok-cli-coordinator\n"));
     ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.store = Store();
+    config.development_plaintext = true;
+    config.principals = (*dir_ / "principals.json").string();
     Result<std::unique_ptr<MaracServer>> started = MaracServer::Start(config);
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = started->release();
@@ -43,6 +64,12 @@ class CliRemoteTest : public ::testing::Test {
     delete dir_;
   }
   static std::string Store() { return (*dir_ / "demo" / "marac.db").string(); }
+  static std::string ReferrerToken() {
+    return (*dir_ / "referrer.token").string();
+  }
+  static std::string CoordinatorToken() {
+    return (*dir_ / "coordinator.token").string();
+  }
   static std::string Address() {
     return "127.0.0.1:" + std::to_string(server_->port());
   }
@@ -67,7 +94,7 @@ TEST_F(CliRemoteTest, ScoreLinesAreTheSameBytesAsLocally) {
       RunCli({"score", "--jsonl", "--today", "2026-12-01"}, lines);
   const CliRun remote =
       RunCli({"score", "--jsonl", "--today", "2026-12-01", "--server",
-              Address(), "--agency", "police-north"},
+              Address(), "--plaintext", "--token-file", ReferrerToken()},
              lines);
   EXPECT_EQ(local.status, kExitBadInput) << "the bad line";
   EXPECT_EQ(remote.status, local.status) << remote.err;
@@ -82,8 +109,9 @@ TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
         RunCli({"agenda", "--store", Store(), "--meeting", "2026-10-30",
                 "--capacity", "16", "--area", "Eastbrook", "--format", format});
     const CliRun remote =
-        RunCli({"agenda", "--server", Address(), "--meeting", "2026-10-30",
-                "--capacity", "16", "--area", "Eastbrook", "--format", format});
+        RunCli({"agenda", "--server", Address(), "--plaintext", "--token-file",
+                CoordinatorToken(), "--meeting", "2026-10-30", "--capacity",
+                "16", "--area", "Eastbrook", "--format", format});
     ASSERT_EQ(local.status, 0) << local.err;
     ASSERT_EQ(remote.status, 0) << remote.err;
     EXPECT_EQ(remote.out, local.out);
@@ -91,9 +119,10 @@ TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
   const CliRun local =
       RunCli({"report", "--store", Store(), "--from", "2025-11-01", "--to",
               "2026-10-31", "--format", "json", "--adult-women", "45000"});
-  const CliRun remote =
-      RunCli({"report", "--server", Address(), "--from", "2025-11-01", "--to",
-              "2026-10-31", "--format", "json", "--adult-women", "45000"});
+  const CliRun remote = RunCli(
+      {"report", "--server", Address(), "--plaintext", "--token-file",
+       CoordinatorToken(), "--server-area", "Eastbrook", "--from", "2025-11-01",
+       "--to", "2026-10-31", "--format", "json", "--adult-women", "45000"});
   ASSERT_EQ(remote.status, 0) << remote.err;
   EXPECT_EQ(remote.out, local.out);
 }
@@ -106,12 +135,14 @@ TEST_F(CliRemoteTest, ImportSubmitsReferralsOnceAndRefusesWhatHasNoRpc) {
             "criteria,children_in_household\n"
             "X,cli-remote-1,Eastbrook,ignored,police,2026-10-01,V-00001,,,,"
             "visible_high_risk,1\n");
-  const CliRun first = RunCli({"import", "--server", Address(), "--agency",
-                               "police-north", "--referrals", referrals});
+  const CliRun first =
+      RunCli({"import", "--server", Address(), "--plaintext", "--token-file",
+              ReferrerToken(), "--referrals", referrals});
   ASSERT_EQ(first.status, 0) << first.err;
   EXPECT_THAT(first.out, HasSubstr("1 referrals submitted"));
-  const CliRun again = RunCli({"import", "--server", Address(), "--agency",
-                               "police-north", "--referrals", referrals});
+  const CliRun again =
+      RunCli({"import", "--server", Address(), "--plaintext", "--token-file",
+              ReferrerToken(), "--referrals", referrals});
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("1 already stored"));
   const std::string incidents =
@@ -119,10 +150,25 @@ TEST_F(CliRemoteTest, ImportSubmitsReferralsOnceAndRefusesWhatHasNoRpc) {
             "incident_id,occurred_on,area,victim_record_id,"
             "perpetrator_record_ids,reported_by\n"
             "I-X,2026-10-01,Eastbrook,V-00001,,police\n");
-  const CliRun refused = RunCli({"import", "--server", Address(), "--agency",
-                                 "police-north", "--incidents", incidents});
+  const CliRun refused =
+      RunCli({"import", "--server", Address(), "--plaintext", "--token-file",
+              ReferrerToken(), "--incidents", incidents});
   EXPECT_EQ(refused.status, kExitBadInput);
   EXPECT_THAT(refused.err, HasSubstr("--incidents: not with --server"));
+}
+
+TEST_F(CliRemoteTest, TheTokenComesFromTheEnvironmentToo) {
+  ASSERT_EQ(setenv("MARAC_TOKEN", "tok-cli-coordinator", 1), 0);
+  const CliRun remote =
+      RunCli({"report", "--server", Address(), "--plaintext", "--server-area",
+              "Eastbrook", "--from", "2025-11-01", "--to", "2026-10-31"});
+  ASSERT_EQ(unsetenv("MARAC_TOKEN"), 0);
+  EXPECT_EQ(remote.status, 0) << remote.err;
+  const CliRun anonymous =
+      RunCli({"report", "--server", Address(), "--plaintext", "--server-area",
+              "Eastbrook", "--from", "2025-11-01", "--to", "2026-10-31"});
+  EXPECT_NE(anonymous.status, 0);
+  EXPECT_THAT(anonymous.err, HasSubstr("authorization"));
 }
 
 TEST_F(CliRemoteTest, LocalOnlyCommandsAndBadAddressesAreRefused) {
@@ -152,6 +198,22 @@ TEST_F(CliRemoteTest, LocalOnlyCommandsAndBadAddressesAreRefused) {
         "--to", "2026-02-01"},
        kExitBadInput,
        "go with --server"},
+      {"TokenOnTheCommandLine",
+       {"report", "--server", "127.0.0.1:1", "--token", "tok-cli-referrer",
+        "--from", "2026-01-01", "--to", "2026-02-01"},
+       kExitBadInput,
+       "--token"},
+      {"EmptyTokenFile",
+       {"report", "--server", "127.0.0.1:1", "--token-file",
+        Write("empty.token", "\n"), "--from", "2026-01-01", "--to",
+        "2026-02-01"},
+       kExitBadInput,
+       "--token-file: holds no token"},
+      {"CertificateWithoutKey",
+       {"report", "--server", "127.0.0.1:1", "--client-cert", records, "--from",
+        "2026-01-01", "--to", "2026-02-01"},
+       kExitBadInput,
+       "--client-key"},
       {"NoOneListening",
        {"report", "--server", "127.0.0.1:1", "--from", "2026-01-01", "--to",
         "2026-02-01"},

@@ -14,39 +14,58 @@ struct ConfigCase {
   const char* json;
   const char* error;  // nullptr: accepted.
 };
+// Every accepted config names principals; most serve development
+// plaintext on loopback, the shortest way to a valid file.
+#define MARAC_BASE \
+  R"("format": "marac-server/1", "store": "m.db", "principals": "p.json")"
+#define MARAC_DEV MARAC_BASE R"(, "development_plaintext": true)"
+#define MARAC_TLS \
+  MARAC_BASE R"(, "tls": {"certificate": "c.pem", "private_key": "k.pem")"
 constexpr ConfigCase kConfigs[] = {
-    {"Minimal", R"({"format": "marac-server/1", "store": "m.db"})", nullptr},
-    {"Everything",
-     R"({"format": "marac-server/1", "listen": "[::1]:7000", "store": "m.db",
+    {"MinimalPlaintext", "{" MARAC_DEV "}", nullptr},
+    {"MinimalTls", "{" MARAC_TLS "}}", nullptr},
+    {"MutualTlsAnywhere",
+     "{" MARAC_TLS R"(, "client_ca": "ca.pem"}, "listen": "0.0.0.0:5")"
+     "}",
+     nullptr},
+    {"Everything", "{" MARAC_DEV R"(, "listen": "[::1]:7000",
          "limits": {"max_message_bytes": 2048, "max_string_bytes": 100,
                     "max_list_items": 10, "max_stream_messages": 5,
                     "max_open_streams": 3, "max_queued_calls": 9},
          "worker_threads": 2, "shutdown_grace_ms": 500,
          "writer_max_batch": 8, "writer_max_queue": 80})",
      nullptr},
-    {"RemoteAllowed",
-     R"({"format": "marac-server/1", "store": "m.db",
-         "listen": "0.0.0.0:50051", "allow_plaintext_remote": true})",
-     nullptr},
     {"NoFormat", R"({"store": "m.db"})", "format"},
     {"WrongFormat", R"({"format": "marac-server/2", "store": "m.db"})",
      "format"},
     {"NoStore", R"({"format": "marac-server/1"})", "store"},
-    {"UnknownKey", R"({"format": "marac-server/1", "store": "m.db", "tls": 1})",
-     "tls"},
-    {"UnknownLimit",
-     R"({"format": "marac-server/1", "store": "m.db", "limits": {"x": 1}})",
-     "limits.x"},
-    {"LimitOutOfRange",
+    {"NoPrincipals",
      R"({"format": "marac-server/1", "store": "m.db",
-         "limits": {"max_list_items": 0}})",
-     "limits.max_list_items"},
-    {"RemoteRefused",
-     R"({"format": "marac-server/1", "store": "m.db",
-         "listen": "0.0.0.0:50051"})",
+         "development_plaintext": true})",
+     "principals"},
+    {"NeitherTlsNorPlaintext", "{" MARAC_BASE "}", "tls"},
+    {"TlsNotAnObject", "{" MARAC_BASE R"(, "tls": 1})", "tls"},
+    {"TlsWithoutKey", "{" MARAC_BASE R"(, "tls": {"certificate": "c.pem"}})",
+     "tls.private_key"},
+    {"TlsUnknownKey", "{" MARAC_TLS R"(, "crl": "x"}})", "tls.crl"},
+    {"TlsAndPlaintext", "{" MARAC_TLS R"(}, "development_plaintext": true})",
+     "development_plaintext"},
+    {"PlaintextOffLoopback", "{" MARAC_DEV R"(, "listen": "0.0.0.0:50051"})",
      "listen"},
+    {"PlaintextOnAnyIpv6", "{" MARAC_DEV R"(, "listen": "[::]:50051"})",
+     "listen"},
+    {"OldRemoteKeyRefused",
+     "{" MARAC_TLS R"(}, "allow_plaintext_remote": true})",
+     "allow_plaintext_remote"},
+    {"UnknownKey", "{" MARAC_DEV R"(, "tsl": 1})", "tsl"},
+    {"UnknownLimit", "{" MARAC_DEV R"(, "limits": {"x": 1}})", "limits.x"},
+    {"LimitOutOfRange", "{" MARAC_DEV R"(, "limits": {"max_list_items": 0}})",
+     "limits.max_list_items"},
     {"NotJson", R"({"format": )", "parse error"},
 };
+#undef MARAC_TLS
+#undef MARAC_DEV
+#undef MARAC_BASE
 
 TEST(ConfigTest, AcceptsOrNamesTheKey) {
   for (const ConfigCase& c : kConfigs) {
@@ -55,6 +74,10 @@ TEST(ConfigTest, AcceptsOrNamesTheKey) {
     if (c.error == nullptr) {
       ASSERT_TRUE(config.ok()) << config.status();
       EXPECT_EQ(config->store, "/etc/marac/m.db");
+      EXPECT_EQ(config->principals, "/etc/marac/p.json");
+      if (config->tls) {
+        EXPECT_EQ(config->tls->certificate, "/etc/marac/c.pem");
+      }
     } else {
       ASSERT_FALSE(config.ok());
       EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
@@ -80,6 +103,19 @@ TEST(ConfigTest, OnlyLoopbackAddressesAreLoopback) {
     SCOPED_TRACE(c.address);
     EXPECT_EQ(IsLoopbackAddress(c.address), c.loopback);
   }
+}
+
+TEST(ConfigTest, ACodeBuiltConfigFollowsTheSameTransportRules) {
+  ServerConfig config;
+  config.store = "m.db";
+  EXPECT_THAT(CheckTransport(config).message(), HasSubstr("tls"));
+  config.development_plaintext = true;
+  EXPECT_TRUE(CheckTransport(config).ok());
+  config.listen = "10.0.0.1:50051";
+  EXPECT_THAT(CheckTransport(config).message(), HasSubstr("listen"));
+  config.development_plaintext = false;
+  config.tls = TlsConfig{.certificate = "c.pem", .private_key = "k.pem"};
+  EXPECT_TRUE(CheckTransport(config).ok());
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ TEST(IdentityServiceTest, ResolveStoresTheRecordAndNamesItsPerson) {
   ASSERT_TRUE(t.ok()) << t.start_error();
   auto stub = v1::IdentityService::NewStub(t.channel());
   grpc::ClientContext context;
-  AsCaller(context, "idva-north", "idva");
+  AsCaller(context, "marac-north", "coordinator");
   v1::ResolveRecordRequest request;
   *request.mutable_record() = NewRecord();
   request.set_purpose("new referral");
@@ -124,7 +124,7 @@ TEST(IdentityServiceTest, ResolveRefusesEachBadFieldWithoutEchoingIt) {
     request.set_purpose("new referral");
     c.mutate(request);
     grpc::ClientContext context;
-    AsCaller(context);
+    AsCaller(context, "marac-north", "coordinator");
     v1::ResolveRecordResponse response;
     const grpc::Status status =
         stub->ResolveRecord(&context, request, &response);
@@ -216,7 +216,7 @@ TEST(IdentityServiceTest, ReviewDecisionIsRecordedForTheCaller) {
         stub->RecordReviewDecision(&context, request, &response);
     EXPECT_EQ(status.error_code(), c.want) << status.error_message();
     if (status.ok()) {
-      EXPECT_EQ(response.decided_by(), "u-17");
+      EXPECT_EQ(response.decided_by(), "u-coordinator-marac-north");
     }
   }
 }

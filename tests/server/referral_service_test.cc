@@ -194,16 +194,24 @@ TEST(ReferralServiceTest, SubmitNamingAnUnstoredAssessmentFailsPrecondition) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
-TEST(ReferralServiceTest, AgencyScopedCallsNeedAnAgency) {
+TEST(ReferralServiceTest, TheAgencyIsTheCallersNeverTheRequests) {
   TestServer t(SeedCase);
   ASSERT_TRUE(t.ok()) << t.start_error();
   auto stub = v1::ReferralService::NewStub(t.channel());
   v1::SubmitReferralResponse response;
-  EXPECT_EQ(Submit(*stub, Submission("req-n"), &response, "").error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
-  v1::GetReferralResponse got;
-  EXPECT_EQ(Get(*stub, "R-1", "", &got).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(Submit(*stub, Submission("req-n"), &response, "idva-north").ok());
+  EXPECT_EQ(response.referral().agency(), "idva-north");
+}
+
+TEST(ReferralServiceTest, SubmittingOutsideTheCallersAreasIsDenied) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  v1::SubmitReferralRequest request = Submission("req-s");
+  request.mutable_referral()->set_area("south");
+  v1::SubmitReferralResponse response;
+  EXPECT_EQ(Submit(*stub, request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST(ReferralServiceTest, SubmitPastItsDeadlineWritesNothing) {
@@ -224,7 +232,7 @@ TEST(ReferralServiceTest, SubmitPastItsDeadlineWritesNothing) {
   EXPECT_FALSE(retried.replayed());
 }
 
-TEST(ReferralServiceTest, AnotherAgencysReferralIsNotFoundLikeAnAbsentOne) {
+TEST(ReferralServiceTest, AnotherAgencysReferralIsDeniedLikeAnAbsentOne) {
   TestServer t(SeedCase);
   ASSERT_TRUE(t.ok()) << t.start_error();
   auto stub = v1::ReferralService::NewStub(t.channel());
@@ -234,8 +242,8 @@ TEST(ReferralServiceTest, AnotherAgencysReferralIsNotFoundLikeAnAbsentOne) {
   const grpc::Status other =
       Get(*stub, submitted.referral().referral_id(), "idva-south", &got);
   const grpc::Status absent = Get(*stub, "R-0000", "police-north", &got);
-  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(absent.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(absent.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(other.error_message(), absent.error_message());
 }
 
@@ -278,7 +286,7 @@ TEST(ReferralServiceTest, ListPagesTheCallersAgencyOnly) {
     ASSERT_TRUE(Submit(*stub, Submission(id), &response).ok());
   }
   ASSERT_TRUE(
-      Submit(*stub, Submission("l-4", "V2"), &response, "idva-south").ok());
+      Submit(*stub, Submission("l-4", "V2"), &response, "idva-north").ok());
   std::vector<std::string> seen;
   std::string token;
   int pages = 0;

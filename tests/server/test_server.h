@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "marac/store/store.h"
+#include "services/server/principals.h"
 #include "services/server/server.h"
 
 namespace marac {
@@ -33,11 +35,91 @@ inline ServerLimits TestLimits() {
           .max_queued_calls = 100};
 }
 
+// A principal of the test principals file, with its token in the clear
+// (the file holds only the hash).
+struct TestPrincipal {
+  std::string user;
+  std::string agency;
+  std::vector<std::string> roles;
+  std::vector<std::string> areas;
+  std::string token;    // Empty: none.
+  std::string subject;  // Empty: none.
+};
+
+inline constexpr const char* kTestAgencies[] = {"police-north", "police-south",
+                                                "idva-north",   "idva-south",
+                                                "marac-north",  "marac-south"};
+
+// The area an invented agency works in: "north" for "*-north".
+inline std::string AreaOf(const std::string& agency) {
+  return agency.ends_with("-south") ? "south" : "north";
+}
+
+// The bearer token of the test principal of `agency` in `role`.
+inline std::string TestToken(const std::string& agency,
+                             const std::string& role) {
+  return "tok-" + role + "-" + agency;
+}
+
+// Every role in every test agency, one principal each, with the area its
+// agency's name says; user "u-<role>-<agency>".
+inline std::vector<TestPrincipal> DefaultPrincipals() {
+  std::vector<TestPrincipal> out;
+  for (const char* agency : kTestAgencies) {
+    for (const std::string_view role : kRoleNames) {
+      const std::string r(role);
+      out.push_back({"u-" + r + "-" + agency,
+                     agency,
+                     {r},
+                     {AreaOf(agency)},
+                     TestToken(agency, r),
+                     ""});
+    }
+  }
+  return out;
+}
+
+// The marac-principals/1 document for `principals`.
+inline std::string PrincipalsJson(
+    const std::vector<TestPrincipal>& principals) {
+  const auto list = [](const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      out += (i == 0 ? "\"" : ", \"") + items[i] + "\"";
+    }
+    return out + "]";
+  };
+  std::string json = "{\"format\": \"marac-principals/1\", \"principals\": [";
+  for (std::size_t i = 0; i < principals.size(); ++i) {
+    const TestPrincipal& p = principals[i];
+    json += i == 0 ? "\n" : ",\n";
+    json += "{\"user\": \"" + p.user + "\", \"agency\": \"" + p.agency +
+            "\", \"roles\": " + list(p.roles) + ", \"areas\": " + list(p.areas);
+    if (!p.token.empty()) {
+      json += ", \"token_sha256\": \"" + Sha256Hex(p.token) + "\"";
+    }
+    if (!p.subject.empty()) {
+      json += ", \"certificate_subject\": \"" + p.subject + "\"";
+    }
+    json += "}";
+  }
+  return json + "]}\n";
+}
+
+inline bool WriteTextFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
 class TestServer {
  public:
-  // Seeds the store with `seed` (before the server opens it), then starts.
-  explicit TestServer(const std::function<void(Store&)>& seed = {},
-                      ServerLimits limits = TestLimits()) {
+  // Seeds the store with `seed` (before the server opens it), then starts
+  // in development plaintext on loopback, with `principals` as callers.
+  explicit TestServer(
+      const std::function<void(Store&)>& seed = {},
+      ServerLimits limits = TestLimits(),
+      const std::vector<TestPrincipal>& principals = DefaultPrincipals()) {
     char pattern[] = "/tmp/marac-server-test-XXXXXX";
     const char* made = mkdtemp(pattern);
     dir_ = made != nullptr ? made : "";
@@ -46,6 +128,9 @@ class TestServer {
     config_.limits = limits;
     config_.worker_threads = 2;
     config_.shutdown_grace_ms = 2000;
+    config_.development_plaintext = true;
+    config_.principals = dir_ + "/principals.json";
+    (void)WriteTextFile(config_.principals, PrincipalsJson(principals));
     if (seed) {
       Result<std::unique_ptr<Store>> store = OpenSqliteStore(config_.store);
       if (store.ok()) seed(**store);
@@ -73,6 +158,7 @@ class TestServer {
   MaracServer& server() { return *server_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   const std::string& store_path() const { return config_.store; }
+  const std::string& dir() const { return dir_; }
 
  private:
   std::string dir_;
@@ -82,13 +168,12 @@ class TestServer {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-// Sets the caller metadata and a deadline 30 s away.
+// Sets the bearer token of the test principal of `agency` in `role` (see
+// DefaultPrincipals) and a deadline 30 s away.
 inline void AsCaller(grpc::ClientContext& context,
                      const std::string& agency = "police-north",
                      const std::string& role = "referrer") {
-  context.AddMetadata("x-marac-user", "u-17");
-  context.AddMetadata("x-marac-role", role);
-  if (!agency.empty()) context.AddMetadata("x-marac-agency", agency);
+  context.AddMetadata("authorization", "Bearer " + TestToken(agency, role));
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(30));
 }
