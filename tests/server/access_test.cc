@@ -381,6 +381,13 @@ TEST_F(AccessTest, ARoleThePrincipalDoesNotHoldIsDeniedAndAudited) {
   EXPECT_EQ(status.error_code(), Code::PERMISSION_DENIED);
   EXPECT_THAT(status.error_message(), HasSubstr("x-marac-role"));
   EXPECT_EQ(response.meetings_size(), 0);
+  int audited = 0;
+  for (const v1::AuditEntry& e : AuditLog()) {
+    audited += e.purpose() == "permission_denied AgendaService.ListMeetings" &&
+               e.user() == "u-referrer-police-north" &&
+               e.role() == "coordinator";
+  }
+  EXPECT_EQ(audited, 1);
 }
 
 TEST_F(AccessTest, OutOfScopeAndAbsentObjectsGetTheSameAnswer) {
@@ -443,6 +450,70 @@ TEST_F(AccessTest, AuditorsSeeTheLogAndItsChainHolds) {
                   .ok());
   EXPECT_TRUE(response.intact()) << response.problem();
   EXPECT_GT(response.head_sequence(), log.back().sequence());
+}
+
+TEST_F(AccessTest, StatisticsCountOnlyTheAreasReferrals) {
+  v1::SubmitReferralRequest south;
+  south.set_request_id("south-1");
+  *south.mutable_referral() = NorthReferral("V2");
+  south.mutable_referral()->set_area("south");
+  {
+    grpc::ClientContext context;
+    AsCaller(context, "police-south", "referrer");
+    v1::SubmitReferralResponse response;
+    ASSERT_TRUE(v1::ReferralService::NewStub(channel())
+                    ->SubmitReferral(&context, south, &response)
+                    .ok());
+  }
+  for (const char* area : {"north", "south"}) {
+    SCOPED_TRACE(area);
+    grpc::ClientContext context;
+    AsCaller(context, std::string("marac-") + area, "coordinator");
+    v1::GetStatisticsRequest request;
+    Date(request.mutable_period_start(), 2026, 1, 1);
+    Date(request.mutable_period_end(), 2026, 2, 28);
+    request.set_area(area);
+    request.set_purpose("quarterly return");
+    v1::GetStatisticsResponse response;
+    ASSERT_TRUE(v1::StatisticsService::NewStub(channel())
+                    ->GetStatistics(&context, request, &response)
+                    .ok());
+    const auto& by_agency = response.statistics().referrals_by_agency();
+    if (std::string(area) == "north") {
+      EXPECT_EQ(by_agency.count("police-south"), 0u);
+      EXPECT_EQ(by_agency.at("police-north"), 1);
+    } else {
+      EXPECT_EQ(by_agency.count("police-north"), 0u);
+      EXPECT_EQ(by_agency.at("police-south"), 1);
+    }
+  }
+}
+
+TEST_F(AccessTest, AuditEntriesComeInPages) {
+  std::vector<std::int64_t> seen;
+  std::int64_t after = 0;
+  for (int page = 0; page < 100; ++page) {
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", "auditor");
+    v1::ListAuditEntriesRequest request;
+    request.set_purpose("audit check");
+    request.set_after_sequence(after);
+    request.set_page_size(3);
+    v1::ListAuditEntriesResponse response;
+    ASSERT_TRUE(v1::AuditService::NewStub(channel())
+                    ->ListAuditEntries(&context, request, &response)
+                    .ok());
+    EXPECT_LE(response.entries_size(), 3);
+    for (const v1::AuditEntry& e : response.entries()) {
+      seen.push_back(e.sequence());
+    }
+    after = response.next_after_sequence();
+    if (after == 0) break;
+  }
+  ASSERT_GT(seen.size(), 3u);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i], static_cast<std::int64_t>(i) + 1);
+  }
 }
 
 TEST_F(AccessTest, NoTokenReachesTheStore) {
