@@ -256,6 +256,14 @@ Status Required(std::string_view field, std::string_view value) {
   return value.empty() ? InvalidArgument(field, "empty") : Status::Ok();
 }
 
+// A date the store can read back: a real one in years 1..9999 (a date
+// computed past either end, e.g. a week before 0001-01-03, is refused
+// rather than stored unreadable).
+Status RealDate(std::string_view field, const Date& date) {
+  return date.IsValid() ? Status::Ok()
+                        : InvalidArgument(field, "not a date in years 1-9999");
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(Connection connection, int version)
@@ -430,6 +438,7 @@ class SqliteStore final : public Store {
       const StoredIncident& x = incidents[i];
       const std::string field = "incidents[" + std::to_string(i) + "]";
       MARAC_RETURN_IF_ERROR(Required(field + ".incident_id", x.incident_id));
+      MARAC_RETURN_IF_ERROR(RealDate(field + ".occurred_on", x.occurred_on));
       MARAC_RETURN_IF_ERROR(Required(field + ".area", x.area));
       MARAC_RETURN_IF_ERROR(
           Required(field + ".victim_record_id", x.victim_record_id));
@@ -494,6 +503,7 @@ class SqliteStore final : public Store {
       const std::string field = "assessments[" + std::to_string(i) + "]";
       MARAC_RETURN_IF_ERROR(
           Required(field + ".assessment_id", a.assessment_id));
+      MARAC_RETURN_IF_ERROR(RealDate(field + ".completed_on", a.completed_on));
       MARAC_RETURN_IF_ERROR(
           Required(field + ".victim_record_id", a.victim_record_id));
       MARAC_RETURN_IF_ERROR(Required(field + ".instrument", a.instrument));
@@ -700,6 +710,10 @@ class SqliteStore final : public Store {
       const std::string field = "idva_support[" + std::to_string(i) + "]";
       MARAC_RETURN_IF_ERROR(Required(field + ".referral_id", x.referral_id));
       MARAC_RETURN_IF_ERROR(Required(field + ".idva_service", x.idva_service));
+      MARAC_RETURN_IF_ERROR(RealDate(field + ".allocated_on", x.allocated_on));
+      if (x.closed_on) {
+        MARAC_RETURN_IF_ERROR(RealDate(field + ".closed_on", *x.closed_on));
+      }
       if (!seen.insert(x.referral_id).second) {
         return InvalidArgument(field + ".referral_id",
                                "'" + x.referral_id + "' twice in one batch");
@@ -790,6 +804,9 @@ class SqliteStore final : public Store {
   Status PutMeeting(const Actor& actor, const Meeting& m) override {
     MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
     MARAC_RETURN_IF_ERROR(Required("meeting.meeting_id", m.meeting_id));
+    MARAC_RETURN_IF_ERROR(RealDate("meeting.date", m.date));
+    MARAC_RETURN_IF_ERROR(
+        RealDate("meeting.referral_cutoff", m.referral_cutoff));
     MARAC_RETURN_IF_ERROR(Required("meeting.area", m.area));
     if (m.capacity_cases <= 0 && m.capacity_minutes <= 0) {
       return InvalidArgument("meeting.capacity_cases",
@@ -1099,6 +1116,7 @@ class SqliteStore final : public Store {
                               const StoredReferral& r) {
     MARAC_RETURN_IF_ERROR(Required(field + ".referral_id", r.referral_id));
     MARAC_RETURN_IF_ERROR(Required(field + ".submission_id", r.submission_id));
+    MARAC_RETURN_IF_ERROR(RealDate(field + ".referred_on", r.referred_on));
     MARAC_RETURN_IF_ERROR(Required(field + ".area", r.area));
     MARAC_RETURN_IF_ERROR(Required(field + ".agency", r.agency));
     MARAC_RETURN_IF_ERROR(

@@ -516,6 +516,27 @@ TEST_F(StoreTest, AMissingReferentIsNotADuplicate) {
   EXPECT_THAT(again.message(), HasSubstr("incident_id"));
 }
 
+TEST_F(StoreTest, ADateItCouldNotReadBackIsRefused) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  // A week before 0001-01-03 is in year 0: stored, it would make every
+  // later read of the meetings fail.
+  const Date first{1, 1, 3};
+  const Meeting meeting{"M-1", "North", first, first.AddDays(-7), 16, 0};
+  const Status refused = store->PutMeeting(kCoordinator, meeting);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(), HasSubstr("meeting.referral_cutoff"));
+  const Result<std::vector<Meeting>> meetings =
+      store->Meetings(kCoordinator, "");
+  ASSERT_TRUE(meetings.ok()) << meetings.status();
+  EXPECT_TRUE(meetings->empty());
+  StoredReferral r = Referral("R1", "sub-1");
+  r.referred_on = Date{2026, 2, 30};
+  const std::vector<StoredReferral> bad = {r};
+  EXPECT_THAT(store->SubmitReferrals(kCoordinator, bad).status().message(),
+              HasSubstr("referrals[0].referred_on"));
+}
+
 TEST_F(StoreTest, BadFilesAreClearErrors) {
   std::ofstream(Path("text.db")) << "this is not a database, just some text "
                                     "that happens to be long enough\n";
