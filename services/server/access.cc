@@ -115,6 +115,10 @@ bool MayReadStatisticsOf(const Principal& principal, std::string_view area) {
   return principal.role == "coordinator" && InArea(principal, area);
 }
 
+bool MayReadChairView(const Principal& principal) {
+  return principal.role == "chair";
+}
+
 std::string_view AgendaIdArea(std::string_view agenda_id) {
   // "M-" + YYYY-MM-DD + "-" + area.
   constexpr std::size_t kPrefix = 2 + 10 + 1;

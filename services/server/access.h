@@ -77,6 +77,9 @@ bool MayListReferralsOf(const Principal& principal, std::string_view area);
 bool MayGenerateAgendaFor(const Principal& principal, std::string_view area);
 bool MayReadAgendasOf(const Principal& principal, std::string_view area);
 bool MayReadStatisticsOf(const Principal& principal, std::string_view area);
+// The chair's view of an agenda (names, as the priority policy allows):
+// chairs only, on top of MayReadAgendasOf.
+bool MayReadChairView(const Principal& principal);
 
 // The area named by an agenda id this server makes ("M-<date>-<area>");
 // empty for any other id.

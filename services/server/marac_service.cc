@@ -1066,8 +1066,17 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           CheckId(request->agenda_id(), "agenda_id", false, violations);
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
+          const v1::AgendaView view = request->view();
+          if (!v1::AgendaView_IsValid(view)) {
+            violations.Add("view", "not an AgendaView value");
+          }
           if (!violations.empty()) return violations.ToStatus();
           const std::string& id = request->agenda_id();
+          const bool chair_view = view == v1::AGENDA_VIEW_CHAIR;
+          if (chair_view && !MayReadChairView(p)) {
+            return core_.Deny(p, Method::kGetAgenda, "agenda", {id},
+                              "view: the chair's view is for chairs");
+          }
           const auto hidden = [&] {
             return core_.Deny(p, Method::kGetAgenda, "agenda", {id},
                               HiddenObject("agenda_id", "agenda"));
@@ -1083,6 +1092,11 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             return ToGrpcStatus(agenda.status());
           }
           if (agenda->meeting_id != id) return hidden();  // Not this server's.
+          if (chair_view) {
+            const grpc::Status chair =
+                ChairView(ActorFor(p, request->purpose()), *agenda, response);
+            if (!chair.ok()) return chair;
+          }
           response->set_agenda_id(agenda->agenda_id);
           response->set_meeting_id(agenda->meeting_id);
           response->set_policy_version(agenda->policy_version);
@@ -1137,6 +1151,39 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   }
 
  private:
+  // The chair's view of a saved agenda: ranked again from the store, which
+  // must still give the agenda that was circulated (else the chair would
+  // see other cases than the agencies did).
+  grpc::Status ChairView(const Actor& actor, const StoredAgenda& saved,
+                         v1::GetAgendaResponse* response) {
+    const std::string area(AgendaIdArea(saved.meeting_id));
+    const Result<std::vector<Meeting>> meetings =
+        core_.store().Meetings(actor, area);
+    if (!meetings.ok()) return ToGrpcStatus(meetings.status());
+    const auto m = std::find_if(
+        meetings->begin(), meetings->end(),
+        [&](const Meeting& x) { return x.meeting_id == saved.meeting_id; });
+    if (m == meetings->end()) return Changed();
+    const PriorityPolicy& policy = core_.options().priority;
+    const AgendaMeeting meeting{m->meeting_id,     m->area,
+                                m->date,           m->referral_cutoff,
+                                m->capacity_cases, m->capacity_minutes};
+    const Result<Agenda> agenda =
+        AgendaFromStore(core_.store(), actor, meeting, policy);
+    if (!agenda.ok()) return ToGrpcStatus(agenda.status());
+    if (AgendaJson(*agenda, AgendaView::kCirculated, policy) != saved.json) {
+      return Changed();
+    }
+    response->set_chair_json(AgendaJson(*agenda, AgendaView::kChair, policy));
+    return grpc::Status::OK;
+  }
+
+  static grpc::Status Changed() {
+    return Code(grpc::StatusCode::FAILED_PRECONDITION,
+                "view: the stored referrals no longer give the agenda that "
+                "was circulated, so no chair's view can match it");
+  }
+
   // Stores the meeting and its agenda; the same agenda again is a retry.
   grpc::Status Save(const Actor& actor, const AgendaMeeting& meeting,
                     const PriorityPolicy& policy, const std::string& json) {

@@ -111,6 +111,55 @@ TEST(AgendaServiceTest, GeneratesSavesAndReadsBackTheCirculatedAgenda) {
   }
 }
 
+grpc::Status GetAgendaAs(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& role, v1::AgendaView view,
+                         v1::GetAgendaResponse* got) {
+  grpc::ClientContext context;
+  AsCaller(context, "marac-north", role);
+  v1::GetAgendaRequest request;
+  request.set_agenda_id("M-2026-03-20-north");
+  request.set_purpose("chairing");
+  request.set_view(view);
+  return v1::AgendaService::NewStub(channel)->GetAgenda(&context, request, got);
+}
+
+TEST(AgendaServiceTest, OnlyTheChairGetsTheChairsView) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  ASSERT_FALSE(Refer(t.channel(), "c-1", "V1", 3).empty());
+  v1::GenerateAgendaResponse generated;
+  ASSERT_TRUE(CallGenerate(t.channel(), Generate(true), &generated).ok());
+
+  v1::GetAgendaResponse chair;
+  grpc::Status status =
+      GetAgendaAs(t.channel(), "chair", v1::AGENDA_VIEW_CHAIR, &chair);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(chair.circulated_json(), generated.circulated_json());
+  EXPECT_FALSE(chair.chair_json().empty());
+  EXPECT_NE(chair.chair_json(), chair.circulated_json());
+
+  v1::GetAgendaResponse circulated;
+  ASSERT_TRUE(GetAgendaAs(t.channel(), "chair", v1::AGENDA_VIEW_UNSPECIFIED,
+                          &circulated)
+                  .ok());
+  EXPECT_TRUE(circulated.chair_json().empty());
+
+  v1::GetAgendaResponse coordinator;
+  EXPECT_EQ(GetAgendaAs(t.channel(), "coordinator", v1::AGENDA_VIEW_CHAIR,
+                        &coordinator)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(coordinator.chair_json().empty());
+
+  // Another referral changes what the store ranks: no chair's view can
+  // match what was circulated any more.
+  ASSERT_FALSE(Refer(t.channel(), "c-2", "V2", 4).empty());
+  v1::GetAgendaResponse changed;
+  EXPECT_EQ(GetAgendaAs(t.channel(), "chair", v1::AGENDA_VIEW_CHAIR, &changed)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 TEST(AgendaServiceTest, SavingADifferentAgendaFailsPrecondition) {
   TestServer t(SeedCase);
   ASSERT_TRUE(t.ok()) << t.start_error();
