@@ -1023,6 +1023,22 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Status AuditRefusal(const Actor& actor, AuditAction action,
+                      std::string_view object_type,
+                      std::span<const std::string> object_ids,
+                      std::string_view outcome) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    MARAC_RETURN_IF_ERROR(Required("outcome", outcome));
+    MARAC_RETURN_IF_ERROR(Required("object_type", object_type));
+    const std::lock_guard<std::mutex> lock(mutex_);
+    MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
+    MARAC_RETURN_IF_ERROR(AppendAudit(
+        actor, action, object_type,
+        std::vector<std::string>(object_ids.begin(), object_ids.end()),
+        outcome));
+    return tx.Commit();
+  }
+
   Result<AuditVerification> VerifyAudit(
       const Actor& actor,
       std::optional<std::pair<std::int64_t, std::string>> anchor) override {

@@ -273,16 +273,13 @@ class Core {
                     std::string_view object_type,
                     const std::vector<std::string>& ids,
                     const std::string& message) {
-    std::string purpose =
-        "permission_denied " + std::string(MethodName(method));
-    if (!object_type.empty()) {
-      purpose += " " + std::string(object_type);
-      for (const std::string& id : ids) purpose += " " + id;
-    }
-    const Result<std::vector<AuditEntry>> audited =
-        store_.Audit(ActorFor(p, std::move(purpose)),
-                     std::numeric_limits<std::int64_t>::max(), 0);
-    if (!audited.ok()) return ToGrpcStatus(audited.status());
+    // The purpose names the method; the entry names the objects and says
+    // permission_denied. A denial that cannot be audited fails the call.
+    const Status audited = store_.AuditRefusal(
+        ActorFor(p, "permission_denied " + std::string(MethodName(method))),
+        AuditAction::kConsult, object_type.empty() ? "method" : object_type,
+        ids, "permission_denied");
+    if (!audited.ok()) return ToGrpcStatus(audited);
     return Code(grpc::StatusCode::PERMISSION_DENIED, message);
   }
 

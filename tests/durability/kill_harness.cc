@@ -13,7 +13,8 @@
 //                [--min-acks 3000] [--seed 1] [--time-limit 600] [--keep]
 //
 // Prints, last,
-//   durability: 6412 acknowledged, 0 lost, 0 duplicates, 9 kills; audit chain intact
+//   durability: 6412 acknowledged, 0 lost, 0 duplicates, 9 kills; audit chain
+//   intact
 // Exit status: 0 when nothing was lost or duplicated and the store
 // verifies; 1 otherwise (or when the server would not run); 2 for bad usage.
 // Every person in the seeded store is invented.
@@ -64,7 +65,8 @@ using std::chrono::milliseconds;
 constexpr const char* kUsage =
     "usage: kill_harness --server PATH [--kills N] [--clients N]\n"
     "                    [--min-acks N] [--seed N] [--time-limit SECONDS]\n"
-    "                    [--min-interval-ms N] [--max-interval-ms N] [--keep]\n";
+    "                    [--min-interval-ms N] [--max-interval-ms N] "
+    "[--keep]\n";
 
 struct Options {
   std::string server;          // The marac-server binary.
@@ -141,14 +143,14 @@ std::optional<ServerAccess> PrepareServer(const std::string& binary,
   WriteFile(principals,
             std::string("{\"format\": \"marac-principals/1\", \"principals\": "
                         "[{\"user\": \"") +
-                kUser + "\", \"agency\": \"" + kAgency +
-                "\", \"roles\": [\"" + kRole + "\"], \"areas\": [\"" + kArea +
+                kUser + "\", \"agency\": \"" + kAgency + "\", \"roles\": [\"" +
+                kRole + "\"], \"areas\": [\"" + kArea +
                 "\"], \"token_sha256\": \"" + Sha256Hex(kToken) + "\"}]}\n");
-  const std::string common =
-      std::string("{\"format\": \"marac-server/1\", \"listen\": "
-                  "\"127.0.0.1:") +
-      std::to_string(port) + "\", \"store\": \"" + store +
-      "\", \"shutdown_grace_ms\": 1000";
+  const std::string common = std::string(
+                                 "{\"format\": \"marac-server/1\", \"listen\": "
+                                 "\"127.0.0.1:") +
+                             std::to_string(port) + "\", \"store\": \"" +
+                             store + "\", \"shutdown_grace_ms\": 1000";
   ServerAccess access;
   access.config_path = dir + "/server.json";
   const std::string check_log = dir + "/check-config.log";
@@ -205,7 +207,8 @@ int RunToLog(const std::vector<std::string>& argv, const std::string& log) {
       dup2(fd, 2);
     }
     std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     execv(args[0], args.data());
     _exit(127);
@@ -384,8 +387,8 @@ struct ClientTally {
 marac::v1::SubmitReferralRequest MakeRequest(const std::string& run, int client,
                                              std::int64_t seq) {
   marac::v1::SubmitReferralRequest request;
-  const std::string tag = run + "-c" + std::to_string(client) + "-" +
-                          std::to_string(seq);
+  const std::string tag =
+      run + "-c" + std::to_string(client) + "-" + std::to_string(seq);
   request.set_request_id("dur-" + tag);
   marac::v1::Referral* r = request.mutable_referral();
   r->set_area(kArea);
@@ -393,7 +396,8 @@ marac::v1::SubmitReferralRequest MakeRequest(const std::string& run, int client,
   r->mutable_referred_on()->set_year(2025);
   r->mutable_referred_on()->set_month(static_cast<int>(1 + seq % 11));
   r->mutable_referred_on()->set_day(static_cast<int>(1 + seq % 28));
-  r->set_victim_record_id(VictimId(static_cast<int>((seq + client) % kVictims)));
+  r->set_victim_record_id(
+      VictimId(static_cast<int>((seq + client) % kVictims)));
   r->add_perpetrator_record_ids(
       PerpetratorId(static_cast<int>((seq * 7 + client) % kPerpetrators)));
   r->set_incident_id("I-" + tag);
@@ -502,21 +506,22 @@ std::int64_t CheckReplays(const Shared& shared, const std::vector<Ack>& acks,
     if (!status.ok() || !response.replayed() ||
         response.referral().referral_id() != ack.referral_id) {
       ++bad;
-      problems.push_back(ack.request_id + ": a retry after the run " +
-                         (status.ok() ? std::string(response.replayed()
-                                                        ? "named another id"
-                                                        : "was not a replay")
-                                      : "failed: " + status.error_message()));
+      problems.push_back(
+          ack.request_id + ": a retry after the run " +
+          (status.ok() ? std::string(response.replayed() ? "named another id"
+                                                         : "was not a replay")
+                       : "failed: " + status.error_message()));
     }
   }
   return bad;
 }
 
-// ---- Verification ------------------------------------------------------------
+// ---- Verification
+// ------------------------------------------------------------
 
 struct Verdict {
-  std::int64_t lost = 0;        // Acknowledged, absent or under another id.
-  std::int64_t duplicates = 0;  // Stored more than once.
+  std::int64_t lost = 0;            // Acknowledged, absent or under another id.
+  std::int64_t duplicates = 0;      // Stored more than once.
   std::int64_t unacknowledged = 0;  // Stored, never acknowledged.
   std::int64_t missing_audit = 0;   // Stored without its audit row.
   bool integrity_ok = false;
@@ -552,7 +557,8 @@ std::string IntegrityCheck(const std::string& path) {
 }
 
 Verdict Verify(const std::string& path, const std::string& run,
-               const std::vector<Ack>& acks, std::vector<std::string>& problems) {
+               const std::vector<Ack>& acks,
+               std::vector<std::string>& problems) {
   Verdict v;
   v.integrity = IntegrityCheck(path);
   v.integrity_ok = v.integrity == "ok";
@@ -572,7 +578,8 @@ Verdict Verify(const std::string& path, const std::string& run,
   const marac::Result<std::vector<marac::StoredReferral>> referrals =
       (*store)->Referrals(auditor, "", std::nullopt);
   if (!referrals.ok()) {
-    problems.push_back("referrals unreadable: " + referrals.status().ToString());
+    problems.push_back("referrals unreadable: " +
+                       referrals.status().ToString());
     v.lost = static_cast<std::int64_t>(acks.size());
     return v;
   }
@@ -659,15 +666,16 @@ Verdict Verify(const std::string& path, const std::string& run,
     v.audit = "unverifiable: " + chain.status().ToString();
   } else {
     v.audit_intact = chain->intact;
-    v.audit = chain->intact ? "intact (" + std::to_string(chain->entries) +
-                                  " entries)"
-                            : "broken at " + std::to_string(chain->broken_at) +
-                                  ": " + chain->problem;
+    v.audit = chain->intact
+                  ? "intact (" + std::to_string(chain->entries) + " entries)"
+                  : "broken at " + std::to_string(chain->broken_at) + ": " +
+                        chain->problem;
   }
   return v;
 }
 
-// ---- The run -----------------------------------------------------------------
+// ---- The run
+// -----------------------------------------------------------------
 
 bool ParseInt(std::string_view text, std::int64_t min, std::int64_t& out) {
   try {
@@ -764,8 +772,9 @@ int main(int argc, char** argv) {
   shared.access = *access;
   std::cout << "durability: seed " << options.seed << ", " << options.clients
             << " clients, " << options.kills << " kills, port " << shared.port
-            << ", " << (access->legacy_headers ? "x-marac-* headers and bearer"
-                                               : "bearer token")
+            << ", "
+            << (access->legacy_headers ? "x-marac-* headers and bearer"
+                                       : "bearer token")
             << ", scratch " << dir << std::endl;
 
   ServerProcess server(options.server, access->config_path, dir);
@@ -793,8 +802,8 @@ int main(int argc, char** argv) {
     if (std::optional<int> exited = server.Exited()) {
       problems.push_back("marac-server exited by itself (" +
                          std::to_string(*exited) + ") after " +
-                         std::to_string(kills) + " kills: " +
-                         ReadFile(server.log()));
+                         std::to_string(kills) +
+                         " kills: " + ReadFile(server.log()));
       server_failed = true;
       break;
     }
@@ -885,19 +894,19 @@ int main(int argc, char** argv) {
             << " without an audit row, " << bad_replays
             << " bad replays; integrity_check " << v.integrity << "; audit "
             << v.audit << "\n";
-  for (const std::string& p : problems) std::cout << "durability: " << p << "\n";
+  for (const std::string& p : problems)
+    std::cout << "durability: " << p << "\n";
   const std::int64_t duplicates = v.duplicates + bad_replays;
   std::cout << "durability: " << acks.size() << " acknowledged, " << v.lost
             << " lost, " << duplicates << " duplicates, " << kills
             << " kills; audit chain "
             << (v.audit_intact ? "intact" : "NOT intact") << std::endl;
 
-  const bool passed = !server_failed && !timed_out && refusals == 0 &&
-                      v.lost == 0 && duplicates == 0 &&
-                      v.missing_audit == 0 && v.integrity_ok &&
-                      v.audit_intact &&
-                      static_cast<std::int64_t>(acks.size()) >=
-                          options.min_acks;
+  const bool passed =
+      !server_failed && !timed_out && refusals == 0 && v.lost == 0 &&
+      duplicates == 0 && v.missing_audit == 0 && v.integrity_ok &&
+      v.audit_intact &&
+      static_cast<std::int64_t>(acks.size()) >= options.min_acks;
   if (timed_out) std::cout << "durability: the time limit ended the run\n";
   if (passed && !options.keep) {
     std::filesystem::remove_all(dir);

@@ -114,7 +114,8 @@ void DisguiseStrings(Message& message) {
       const int n = reflection->FieldSize(message, f);
       for (int i = 0; i < n; ++i) {
         if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-          const std::string value = reflection->GetRepeatedString(message, f, i);
+          const std::string value =
+              reflection->GetRepeatedString(message, f, i);
           if (!IsInstrumentId(value)) {
             reflection->SetRepeatedString(&message, f, i, Disguise(value));
           }
@@ -196,7 +197,8 @@ void CheckViolations(const marac::FieldViolations& violations,
     disguised->CopyFrom(request);
     DisguiseStrings(*disguised);
     const std::vector<std::string> again = Texts(rerun(*disguised));
-    for (const std::string& s : suspects) Check(!AnyContains(again, Disguise(s)));
+    for (const std::string& s : suspects)
+      Check(!AnyContains(again, Disguise(s)));
   }
   const grpc::Status status = violations.ToStatus();
   Check(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
@@ -318,7 +320,8 @@ void ResolveRecord(const marac::v1::ResolveRecordRequest& request,
 }
 
 // A date field as the handlers read one: absent, or a real date.
-std::optional<marac::Date> OptionalDate(bool present, const marac::v1::Date& date,
+std::optional<marac::Date> OptionalDate(bool present,
+                                        const marac::v1::Date& date,
                                         std::string_view field,
                                         marac::FieldViolations& violations) {
   if (!present) return std::nullopt;
@@ -336,19 +339,32 @@ std::optional<marac::Date> OptionalDate(bool present, const marac::v1::Date& dat
 // for a kind the target does not read.
 std::unique_ptr<Message> NewRequest(int kind) {
   switch (kind) {
-    case 0: return std::make_unique<marac::v1::ScoreAssessmentRequest>();
-    case 1: return std::make_unique<marac::v1::StreamScoreAssessmentsRequest>();
-    case 2: return std::make_unique<marac::v1::SubmitReferralRequest>();
-    case 3: return std::make_unique<marac::v1::GetReferralRequest>();
-    case 4: return std::make_unique<marac::v1::ListReferralsRequest>();
-    case 5: return std::make_unique<marac::v1::ResolveRecordRequest>();
-    case 6: return std::make_unique<marac::v1::ExplainMatchRequest>();
-    case 7: return std::make_unique<marac::v1::RecordReviewDecisionRequest>();
-    case 8: return std::make_unique<marac::v1::GenerateAgendaRequest>();
-    case 9: return std::make_unique<marac::v1::GetAgendaRequest>();
-    case 10: return std::make_unique<marac::v1::ListMeetingsRequest>();
-    case 11: return std::make_unique<marac::v1::GetStatisticsRequest>();
-    default: return nullptr;
+    case 0:
+      return std::make_unique<marac::v1::ScoreAssessmentRequest>();
+    case 1:
+      return std::make_unique<marac::v1::StreamScoreAssessmentsRequest>();
+    case 2:
+      return std::make_unique<marac::v1::SubmitReferralRequest>();
+    case 3:
+      return std::make_unique<marac::v1::GetReferralRequest>();
+    case 4:
+      return std::make_unique<marac::v1::ListReferralsRequest>();
+    case 5:
+      return std::make_unique<marac::v1::ResolveRecordRequest>();
+    case 6:
+      return std::make_unique<marac::v1::ExplainMatchRequest>();
+    case 7:
+      return std::make_unique<marac::v1::RecordReviewDecisionRequest>();
+    case 8:
+      return std::make_unique<marac::v1::GenerateAgendaRequest>();
+    case 9:
+      return std::make_unique<marac::v1::GetAgendaRequest>();
+    case 10:
+      return std::make_unique<marac::v1::ListMeetingsRequest>();
+    case 11:
+      return std::make_unique<marac::v1::GetStatisticsRequest>();
+    default:
+      return nullptr;
   }
 }
 
@@ -358,7 +374,8 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
             marac::FieldViolations& violations) {
   switch (kind) {
     case 0: {
-      const auto& r = static_cast<const marac::v1::ScoreAssessmentRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::ScoreAssessmentRequest&>(request);
       ScoreAssessment(r.has_assessment() ? &r.assessment() : nullptr, limits,
                       violations);
       // A stream item's refusal is the same status, as a message.
@@ -368,7 +385,8 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       break;
     }
     case 1: {
-      const auto& r = static_cast<const marac::v1::StreamScoreAssessmentsRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::StreamScoreAssessmentsRequest&>(request);
       ScoreAssessment(r.has_assessment() ? &r.assessment() : nullptr, limits,
                       violations);
       if (!violations.empty()) {
@@ -378,18 +396,21 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       break;
     }
     case 2: {
-      const auto& r = static_cast<const marac::v1::SubmitReferralRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::SubmitReferralRequest&>(request);
       SubmitReferral(r, limits, violations);
       break;
     }
     case 3: {
-      const auto& r = static_cast<const marac::v1::GetReferralRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::GetReferralRequest&>(request);
       marac::CheckId(r.referral_id(), "referral_id", false, violations);
       marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
       break;
     }
     case 4: {
-      const auto& r = static_cast<const marac::v1::ListReferralsRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::ListReferralsRequest&>(request);
       marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
       marac::CheckLabel(r.area(), "area", true, violations);
       (void)OptionalDate(r.has_referred_until(), r.referred_until(),
@@ -397,19 +418,22 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       break;
     }
     case 5: {
-      const auto& r = static_cast<const marac::v1::ResolveRecordRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::ResolveRecordRequest&>(request);
       ResolveRecord(r, limits, violations);
       break;
     }
     case 6: {
-      const auto& r = static_cast<const marac::v1::ExplainMatchRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::ExplainMatchRequest&>(request);
       marac::CheckId(r.record_id_a(), "record_id_a", false, violations);
       marac::CheckId(r.record_id_b(), "record_id_b", false, violations);
       marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
       break;
     }
     case 7: {
-      const auto& r = static_cast<const marac::v1::RecordReviewDecisionRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::RecordReviewDecisionRequest&>(request);
       marac::CheckId(r.record_id_a(), "record_id_a", false, violations);
       marac::CheckId(r.record_id_b(), "record_id_b", false, violations);
       marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
@@ -420,7 +444,8 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       break;
     }
     case 8: {
-      const auto& r = static_cast<const marac::v1::GenerateAgendaRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::GenerateAgendaRequest&>(request);
       marac::CheckLabel(r.area(), "area", false, violations);
       if (!r.has_meeting_date()) violations.Add("meeting_date", "required");
       const std::optional<marac::Date> date = OptionalDate(
@@ -450,13 +475,15 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       break;
     }
     case 10: {
-      const auto& r = static_cast<const marac::v1::ListMeetingsRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::ListMeetingsRequest&>(request);
       marac::CheckLabel(r.area(), "area", true, violations);
       marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
       break;
     }
     case 11: {
-      const auto& r = static_cast<const marac::v1::GetStatisticsRequest&>(request);
+      const auto& r =
+          static_cast<const marac::v1::GetStatisticsRequest&>(request);
       if (!r.has_period_start()) violations.Add("period_start", "required");
       if (!r.has_period_end()) violations.Add("period_end", "required");
       const std::optional<marac::Date> from = OptionalDate(

@@ -361,6 +361,7 @@ TEST_F(AccessTest, EveryMethodEveryRoleEachScope) {
   for (const v1::AuditEntry& e : AuditLog()) {
     if (!e.purpose().starts_with("permission_denied ")) continue;
     ++audited;
+    EXPECT_EQ(e.outcome(), "permission_denied") << e.purpose();
     EXPECT_TRUE(e.request_id().starts_with("C-")) << e.purpose();
     EXPECT_THAT(e.user(), HasSubstr(e.role())) << e.purpose();
   }

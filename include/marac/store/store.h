@@ -274,6 +274,15 @@ class Store {
   virtual Result<std::vector<ReviewDecision>> ReviewDecisions(
       const Actor& actor) = 0;
 
+  // Records a call the caller was refused before the store was asked (a
+  // role or scope denial by the service): one audit entry with `outcome`
+  // (e.g. "permission_denied"), the objects named and the actor's purpose,
+  // so every attempt is on the log. kInvalidArgument for an empty outcome.
+  virtual Status AuditRefusal(const Actor& actor, AuditAction action,
+                              std::string_view object_type,
+                              std::span<const std::string> object_ids,
+                              std::string_view outcome) = 0;
+
   // The audit log from `after` (a sequence number) on, at most `limit`
   // entries. Reading it is itself audited.
   virtual Result<std::vector<AuditEntry>> Audit(const Actor& actor,
