@@ -988,6 +988,14 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           } else {
             date = DateFromWire(request->meeting_date(), "meeting_date",
                                 violations);
+            // Not a MARAC meeting, and its default cut-off a week before
+            // could fall outside the calendar (the RPC fuzzer's finding).
+            if (date && *date < core_.wire_limits().earliest) {
+              violations.Add(
+                  "meeting_date",
+                  "before " + core_.wire_limits().earliest.ToString());
+              date.reset();
+            }
           }
           std::optional<Date> cutoff;
           if (request->has_referral_cutoff()) {

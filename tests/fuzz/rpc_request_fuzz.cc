@@ -448,8 +448,12 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
           static_cast<const marac::v1::GenerateAgendaRequest&>(request);
       marac::CheckLabel(r.area(), "area", false, violations);
       if (!r.has_meeting_date()) violations.Add("meeting_date", "required");
-      const std::optional<marac::Date> date = OptionalDate(
+      std::optional<marac::Date> date = OptionalDate(
           r.has_meeting_date(), r.meeting_date(), "meeting_date", violations);
+      if (date && *date < limits.earliest) {
+        violations.Add("meeting_date", "before " + limits.earliest.ToString());
+        date.reset();
+      }
       const std::optional<marac::Date> cutoff =
           OptionalDate(r.has_referral_cutoff(), r.referral_cutoff(),
                        "referral_cutoff", violations);

@@ -188,6 +188,13 @@ constexpr BadAgendaCase kBadAgendas[] = {
        r.mutable_meeting_date()->set_month(0);
      },
      "meeting_date"},
+    // The fuzzer's finding: year 1, whose default cut-off is in year 0.
+    {"YearOne",
+     [](v1::GenerateAgendaRequest& r) {
+       SetDate(r.mutable_meeting_date(), 1, 1, 3);
+       r.clear_referral_cutoff();
+     },
+     "meeting_date"},
     {"CutoffAfterMeeting",
      [](v1::GenerateAgendaRequest& r) {
        SetDate(r.mutable_referral_cutoff(), 2026, 3, 21);
