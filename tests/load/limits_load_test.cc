@@ -4,8 +4,8 @@
 // must stay up, answer RESOURCE_EXHAUSTED (never crash or hang), and keep
 // serving well-behaved callers, with memory bounded. Every person here is
 // invented.
-#include <gtest/gtest.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <atomic>
@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -97,9 +98,9 @@ void WithDeadline(grpc::ClientContext& context, std::chrono::milliseconds ms) {
 }
 
 // One ScoreAssessment of a valid RIC, answered within `deadline`.
-grpc::Status ScoreOne(const std::shared_ptr<grpc::Channel>& channel,
-                      std::chrono::milliseconds deadline =
-                          std::chrono::milliseconds(2000)) {
+grpc::Status ScoreOne(
+    const std::shared_ptr<grpc::Channel>& channel,
+    std::chrono::milliseconds deadline = std::chrono::milliseconds(2000)) {
   auto stub = v1::AssessmentService::NewStub(channel);
   grpc::ClientContext context;
   AsCaller(context);
@@ -145,9 +146,8 @@ std::shared_ptr<grpc::Channel> OwnChannel(int port, int tag) {
   grpc::ChannelArguments args;
   args.SetInt("grpc.use_local_subchannel_pool", 1);
   args.SetInt("marac.test.channel", tag);  // Never shared with another.
-  return grpc::CreateCustomChannel(
-      "127.0.0.1:" + std::to_string(port),
-      grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
+                                   grpc::InsecureChannelCredentials(), args);
 }
 
 // ---- 1. Messages over max_message_bytes ----------------------------------
@@ -157,9 +157,8 @@ std::shared_ptr<grpc::Channel> OwnChannel(int port, int tag) {
 Tally FloodHugeMessages(const TestServer& t, int threads, int total) {
   v1::ScoreAssessmentRequest huge;
   *huge.mutable_assessment() = Ric(15);
-  huge.mutable_assessment()->set_assessment_id(
-      std::string(2 * static_cast<std::size_t>(LoadLimits().max_message_bytes),
-                  'x'));
+  huge.mutable_assessment()->set_assessment_id(std::string(
+      2 * static_cast<std::size_t>(LoadLimits().max_message_bytes), 'x'));
   std::mutex mutex;
   Tally tally;
   std::vector<std::thread> workers;
@@ -232,11 +231,11 @@ grpc::Status Close(OpenStream& s) {
 }
 
 struct StreamsResult {
-  int held_ok = 0;             // Of max_open_streams, answered a RIC.
-  Tally extra;                 // How the streams past the limit ended.
-  int held_still_ok = 0;       // Held ones answering after the refusals.
-  Tally closed;                // How the held ones ended when closed.
-  int reopened = 0;            // New streams answering after closing.
+  int held_ok = 0;        // Of max_open_streams, answered a RIC.
+  Tally extra;            // How the streams past the limit ended.
+  int held_still_ok = 0;  // Held ones answering after the refusals.
+  Tally closed;           // How the held ones ended when closed.
+  int reopened = 0;       // New streams answering after closing.
 };
 
 // Opens max_open_streams streams one by one (each answers before the next
@@ -247,9 +246,23 @@ StreamsResult OverOpenStreams(const TestServer& t, int extra) {
   auto stub = v1::AssessmentService::NewStub(t.channel());
   StreamsResult result;
   std::vector<OpenStream> held;
+  // The server counts a stream closed once its reactor is done, a moment
+  // after the client has the status (longer on a loaded machine, or after
+  // cancelled streams): retry a refused one, a bounded number of times.
+  const auto open_answering = [&]() -> std::optional<OpenStream> {
+    for (int attempt = 0; attempt < 250; ++attempt) {
+      OpenStream s = StartStream(*stub);
+      if (RoundTrip(s)) return s;
+      (void)s.stream->Finish();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+  };
   for (int i = 0; i < limit; ++i) {
-    held.push_back(StartStream(*stub));
-    if (RoundTrip(held.back())) ++result.held_ok;
+    std::optional<OpenStream> s = open_answering();
+    if (!s) continue;
+    held.push_back(*std::move(s));
+    ++result.held_ok;
   }
   for (int i = 0; i < extra; ++i) {
     OpenStream s = StartStream(*stub);
@@ -266,21 +279,12 @@ StreamsResult OverOpenStreams(const TestServer& t, int extra) {
   }
   for (OpenStream& s : held) ++result.closed[Close(s).error_code()];
   held.clear();
-  // The server counts a stream closed once its reactor is done, a moment
-  // after the client has the status: retry a refused one, a bounded
-  // number of times.
   std::vector<OpenStream> fresh;
   for (int i = 0; i < limit; ++i) {
-    for (int attempt = 0; attempt < 100; ++attempt) {
-      OpenStream s = StartStream(*stub);
-      if (RoundTrip(s)) {
-        fresh.push_back(std::move(s));
-        ++result.reopened;
-        break;
-      }
-      (void)s.stream->Finish();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    std::optional<OpenStream> s = open_answering();
+    if (!s) continue;
+    fresh.push_back(*std::move(s));
+    ++result.reopened;
   }
   for (OpenStream& s : fresh) (void)Close(s);
   return result;
@@ -291,10 +295,11 @@ TEST(LimitsLoadTest, StreamsPastTheLimitAreResourceExhausted) {
   ASSERT_TRUE(t.ok()) << t.start_error();
   const int limit = LoadLimits().max_open_streams;
   const StreamsResult r = OverOpenStreams(t, 6);
-  std::printf("streams: held %d, extra %s, held after %d, closed %s, "
-              "reopened %d\n",
-              r.held_ok, Describe(r.extra).c_str(), r.held_still_ok,
-              Describe(r.closed).c_str(), r.reopened);
+  std::printf(
+      "streams: held %d, extra %s, held after %d, closed %s, "
+      "reopened %d\n",
+      r.held_ok, Describe(r.extra).c_str(), r.held_still_ok,
+      Describe(r.closed).c_str(), r.reopened);
   EXPECT_EQ(r.held_ok, limit);
   EXPECT_EQ(Count(r.extra, Code::RESOURCE_EXHAUSTED), 6) << Describe(r.extra);
   EXPECT_EQ(r.held_still_ok, limit);
@@ -357,15 +362,14 @@ TEST(LimitsLoadTest, ClientsThatNeverReadDoNotStallOthers) {
       SlowReaders(t, LoadLimits().max_open_streams, std::chrono::seconds(3));
   std::string written;
   for (int n : r.written) written += " " + std::to_string(n);
-  std::printf("slow readers: written%s; normal calls %d: %s\n",
-              written.c_str(), r.calls, Describe(r.answers).c_str());
+  std::printf("slow readers: written%s; normal calls %d: %s\n", written.c_str(),
+              r.calls, Describe(r.answers).c_str());
   EXPECT_GT(r.calls, 0);
   EXPECT_EQ(Count(r.answers, Code::OK), r.calls) << Describe(r.answers);
   // Their streams are gone: every slot opens again (bounded retries, as
   // the server releases a slot just after the client sees the end).
   const StreamsResult again = OverOpenStreams(t, 0);
-  EXPECT_EQ(again.held_ok + again.reopened,
-            2 * LoadLimits().max_open_streams);
+  EXPECT_EQ(again.held_ok + again.reopened, 2 * LoadLimits().max_open_streams);
   EXPECT_TRUE(Serving(t.channel()));
 }
 
@@ -398,8 +402,7 @@ Tally FloodWorkerCalls(const TestServer& t, int total) {
     if (i % 2 == 0) {
       AsCaller(call.context, "marac-north", "coordinator");
       WithDeadline(call.context, std::chrono::milliseconds(20000));
-      statistics
-          ->AsyncGetStatistics(&call.context, statistics_request, &queue)
+      statistics->AsyncGetStatistics(&call.context, statistics_request, &queue)
           ->Finish(&call.statistics, &call.status, &call);
     } else {
       AsCaller(call.context);
@@ -464,8 +467,8 @@ TEST(LimitsLoadTest, MemoryStaysBoundedThroughEveryFlood) {
     }
   }
   const StreamsResult streams = OverOpenStreams(t, 20);
-  const SlowResult slow = SlowReaders(t, LoadLimits().max_open_streams,
-                                      std::chrono::seconds(2));
+  const SlowResult slow =
+      SlowReaders(t, LoadLimits().max_open_streams, std::chrono::seconds(2));
   Tally flood;
   for (int round = 0; round < 5; ++round) {
     for (const auto& [code, count] : FloodWorkerCalls(t, 400)) {
@@ -473,13 +476,14 @@ TEST(LimitsLoadTest, MemoryStaysBoundedThroughEveryFlood) {
     }
   }
   const double after = CurrentRssMib();
-  std::printf("memory: VmRSS %.1f MiB after warm-up, %.1f MiB after the "
-              "floods (growth %.1f MiB); peak %.1f MiB\n",
-              before, after, after - before, [] {
-                rusage usage{};
-                getrusage(RUSAGE_SELF, &usage);
-                return static_cast<double>(usage.ru_maxrss) / 1024.0;
-              }());
+  std::printf(
+      "memory: VmRSS %.1f MiB after warm-up, %.1f MiB after the "
+      "floods (growth %.1f MiB); peak %.1f MiB\n",
+      before, after, after - before, [] {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        return static_cast<double>(usage.ru_maxrss) / 1024.0;
+      }());
   ASSERT_GT(before, 0);
   EXPECT_LT(after - before, 256.0);
   EXPECT_EQ(Count(huge, Code::RESOURCE_EXHAUSTED), 5000) << Describe(huge);
