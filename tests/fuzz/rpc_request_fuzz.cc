@@ -42,6 +42,7 @@
 #include "marac/identity/person_record.h"
 #include "marac/v1/agenda.pb.h"
 #include "marac/v1/assessment.pb.h"
+#include "marac/v1/audit.pb.h"
 #include "marac/v1/linkage.pb.h"
 #include "marac/v1/referral.pb.h"
 #include "marac/v1/statistics.pb.h"
@@ -363,6 +364,10 @@ std::unique_ptr<Message> NewRequest(int kind) {
       return std::make_unique<marac::v1::ListMeetingsRequest>();
     case 11:
       return std::make_unique<marac::v1::GetStatisticsRequest>();
+    case 12:
+      return std::make_unique<marac::v1::VerifyAuditRequest>();
+    case 13:
+      return std::make_unique<marac::v1::ListAuditEntriesRequest>();
     default:
       return nullptr;
   }
@@ -500,6 +505,34 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       if (r.adult_women() < 0) violations.Add("adult_women", "negative");
       marac::CheckLabel(r.area(), "area", false, violations);
       marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+      break;
+    }
+    case 12: {
+      const auto& r =
+          static_cast<const marac::v1::VerifyAuditRequest&>(request);
+      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+      const std::string& hash = r.anchor_hash();
+      if (r.anchor_sequence() < 0) {
+        violations.Add("anchor_sequence", "negative");
+      } else if ((r.anchor_sequence() == 0) != hash.empty()) {
+        violations.Add(hash.empty() ? "anchor_hash" : "anchor_sequence",
+                       "an anchor needs both a sequence and a hash");
+      }
+      if (!hash.empty() &&
+          (hash.size() != 64 ||
+           hash.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+        violations.Add("anchor_hash", "not 64 lowercase hex digits");
+      }
+      // An accepted anchor is what the store is handed: in range.
+      if (violations.empty() && !hash.empty()) Check(r.anchor_sequence() > 0);
+      break;
+    }
+    case 13: {
+      const auto& r =
+          static_cast<const marac::v1::ListAuditEntriesRequest&>(request);
+      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+      if (r.after_sequence() < 0) violations.Add("after_sequence", "negative");
+      if (r.page_size() < 0) violations.Add("page_size", "negative");
       break;
     }
     default:
