@@ -12,12 +12,6 @@ namespace {
 
 using ::testing::Contains;
 
-void SetDate(v1::Date* d, int year, int month, int day) {
-  d->set_year(year);
-  d->set_month(month);
-  d->set_day(day);
-}
-
 // Submits a referral of `victim` on 2026-02-`day`.
 std::string Refer(const std::shared_ptr<grpc::Channel>& channel,
                   const std::string& request_id, const std::string& victim,

@@ -15,24 +15,6 @@ namespace {
 using ::testing::Contains;
 using ::testing::SizeIs;
 
-void SetDate(v1::Date* d, int year, int month, int day) {
-  d->set_year(year);
-  d->set_month(month);
-  d->set_day(day);
-}
-
-// A RIC with `yes` yes answers and the rest no, completed 2026-02-01.
-v1::Assessment Ric(int yes) {
-  v1::Assessment a;
-  a.set_assessment_id("AS-1");
-  a.set_instrument("safelives-ric");
-  SetDate(a.mutable_completed_on(), 2026, 2, 1);
-  for (int q = 1; q <= 24; ++q) {
-    (*a.mutable_answers())[q] = q <= yes ? v1::ANSWER_YES : v1::ANSWER_NO;
-  }
-  return a;
-}
-
 TEST(AssessmentServiceTest, ScoresAValidChecklist) {
   TestServer t;
   ASSERT_TRUE(t.ok()) << t.start_error();

@@ -18,12 +18,32 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "marac/store/store.h"
+#include "marac/v1/assessment.pb.h"
+#include "marac/v1/common.pb.h"
 #include "services/server/principals.h"
 #include "services/server/server.h"
 
 namespace marac {
 
 inline constexpr Date kToday{2026, 3, 1};
+
+inline void SetDate(v1::Date* d, int year, int month, int day) {
+  d->set_year(year);
+  d->set_month(month);
+  d->set_day(day);
+}
+
+// A RIC with `yes` yes answers and the rest no, completed 2026-02-01.
+inline v1::Assessment Ric(int yes) {
+  v1::Assessment a;
+  a.set_assessment_id("AS-1");
+  a.set_instrument("safelives-ric");
+  SetDate(a.mutable_completed_on(), 2026, 2, 1);
+  for (int q = 1; q <= 24; ++q) {
+    (*a.mutable_answers())[q] = q <= yes ? v1::ANSWER_YES : v1::ANSWER_NO;
+  }
+  return a;
+}
 
 // Small limits, so each is easy to pass.
 inline ServerLimits TestLimits() {
