@@ -368,7 +368,10 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
     r.incident_id = get(c_incident);
     r.trusted_id = get(c_trusted);
     std::string dob = get(c_dob);
-    if (layout.dob_compact && dob.size() == 8) {
+    // YYYYMMDD only when it is eight digits: slicing other bytes could
+    // split a UTF-8 character (the fuzzer's finding).
+    if (layout.dob_compact && dob.size() == 8 &&
+        dob.find_first_not_of("0123456789") == std::string::npos) {
       dob = dob.substr(0, 4) + "-" + dob.substr(4, 2) + "-" + dob.substr(6, 2);
     }
     if (layout.validate_dob && !dob.empty()) {

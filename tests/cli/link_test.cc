@@ -327,6 +327,23 @@ TEST(LinkTest, OptionalColumnsFeedTheRecord) {
   EXPECT_EQ(febrl[0].town, "delmar");
   EXPECT_EQ(febrl[0].other_id, "1804974");
   EXPECT_EQ(febrl[0].dob, "1956-04-09");
+
+  // Eight bytes that are not eight digits stay as they are: a zero-width
+  // space (three bytes) must not be cut into invalid UTF-8 (a fuzzer
+  // finding).
+  std::vector<PersonRecord> odd;
+  const Status o = ReadRecordCsv(
+      "rec_id, given_name, surname, street_number, address_1, address_2, "
+      "suburb, postcode, state, date_of_birth, soc_sec_id\n"
+      "rec-2-org, ada, vesk, 7, wallaby place, , delmar, 2119, sa, "
+      "198\xe2\x80\x8b"
+      "23, 1804974\n",
+      "f.csv", RecordFormat::kFebrl, odd);
+  ASSERT_TRUE(o.ok()) << o.ToString();
+  ASSERT_EQ(odd.size(), 1u);
+  EXPECT_EQ(odd[0].dob,
+            "198\xe2\x80\x8b"
+            "23");
 }
 
 TEST(LinkTest, SeveralInputsAndTheFebrlLayout) {
