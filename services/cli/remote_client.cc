@@ -131,6 +131,15 @@ struct RemoteClient::Impl {
   std::unique_ptr<v1::AgendaService::Stub> agendas;
   std::unique_ptr<v1::StatisticsService::Stub> statistics;
 
+  // One call with a prepared context, its answer as the library's Status
+  // (`strip`: the request's own prefix on field paths).
+  template <typename Rpc>
+  Status Call(const Rpc& rpc, std::string_view strip) const {
+    grpc::ClientContext context;
+    Prepare(context);
+    return FromGrpc(rpc(&context), options.address, strip);
+  }
+
   // A context carrying the caller and the deadline.
   void Prepare(grpc::ClientContext& context) const {
     if (!options.token.empty()) {
@@ -229,12 +238,12 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
           h.professional_judgement_reason);
     }
   }
-  grpc::ClientContext context;
-  impl_->Prepare(context);
   v1::ScoreAssessmentResponse response;
-  MARAC_RETURN_IF_ERROR(FromGrpc(
-      impl_->assessments->ScoreAssessment(&context, request, &response),
-      impl_->options.address, "assessment."));
+  MARAC_RETURN_IF_ERROR(impl_->Call(
+      [&](grpc::ClientContext* context) {
+        return impl_->assessments->ScoreAssessment(context, request, &response);
+      },
+      "assessment."));
   const v1::RiskScore& s = response.score();
   ResultView v;
   v.assessment_id = s.assessment_id();
@@ -290,12 +299,12 @@ Result<std::string> RemoteClient::ResolveRecord(const PersonRecord& r,
                                              : v1::PERSON_ROLE_UNSPECIFIED);
   w->set_incident_id(r.incident_id);
   w->set_trusted_id(r.trusted_id);
-  grpc::ClientContext context;
-  impl_->Prepare(context);
   v1::ResolveRecordResponse response;
-  MARAC_RETURN_IF_ERROR(
-      FromGrpc(impl_->identity->ResolveRecord(&context, request, &response),
-               impl_->options.address, "record."));
+  MARAC_RETURN_IF_ERROR(impl_->Call(
+      [&](grpc::ClientContext* context) {
+        return impl_->identity->ResolveRecord(context, request, &response);
+      },
+      "record."));
   return response.person_id();
 }
 
@@ -331,12 +340,12 @@ Result<RemoteSubmitted> RemoteClient::SubmitReferral(const StoredReferral& r) {
     w->add_criteria(criterion);
   }
   w->set_children_in_household(r.children_in_household);
-  grpc::ClientContext context;
-  impl_->Prepare(context);
   v1::SubmitReferralResponse response;
-  MARAC_RETURN_IF_ERROR(
-      FromGrpc(impl_->referrals->SubmitReferral(&context, request, &response),
-               impl_->options.address, ""));
+  MARAC_RETURN_IF_ERROR(impl_->Call(
+      [&](grpc::ClientContext* context) {
+        return impl_->referrals->SubmitReferral(context, request, &response);
+      },
+      ""));
   return RemoteSubmitted{response.referral().referral_id(),
                          response.replayed()};
 }
@@ -354,12 +363,12 @@ Result<std::string> RemoteClient::Agenda(std::string_view area, Date meeting,
   request.set_save(save);
   request.set_purpose(std::string(purpose));
   request.set_format(FormatToWire(format));
-  grpc::ClientContext context;
-  impl_->Prepare(context);
   v1::GenerateAgendaResponse response;
-  MARAC_RETURN_IF_ERROR(
-      FromGrpc(impl_->agendas->GenerateAgenda(&context, request, &response),
-               impl_->options.address, ""));
+  MARAC_RETURN_IF_ERROR(impl_->Call(
+      [&](grpc::ClientContext* context) {
+        return impl_->agendas->GenerateAgenda(context, request, &response);
+      },
+      ""));
   return response.rendered();
 }
 
@@ -374,12 +383,12 @@ Result<std::string> RemoteClient::Report(Date from, Date to,
   request.set_purpose(std::string(purpose));
   request.set_area(impl_->options.area);
   request.set_format(FormatToWire(format));
-  grpc::ClientContext context;
-  impl_->Prepare(context);
   v1::GetStatisticsResponse response;
-  MARAC_RETURN_IF_ERROR(
-      FromGrpc(impl_->statistics->GetStatistics(&context, request, &response),
-               impl_->options.address, ""));
+  MARAC_RETURN_IF_ERROR(impl_->Call(
+      [&](grpc::ClientContext* context) {
+        return impl_->statistics->GetStatistics(context, request, &response);
+      },
+      ""));
   return response.rendered();
 }
 
