@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -574,6 +575,35 @@ TEST(ScoreContractTest, ProfessionalJudgementRefersWithoutChangingGrade) {
 
 namespace marac {
 namespace {
+
+// Every reason text, pinned: the golden assessments (invented, seeded, made
+// by scripts/score-golden) scored as on 2026-12-01 must give the recorded
+// output byte for byte. A deliberate change of wording reruns the script.
+TEST(ScoreContractTest, GoldenOutput) {
+  const auto read = [](const std::string& name) {
+    std::ifstream in(std::string(MARAC_TEST_DATA) + "/" + name,
+                     std::ios::binary);
+    EXPECT_TRUE(in) << name;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  const std::string want = read("score_golden.out.jsonl");
+  const CliRun run =
+      RunCli({"score", "--jsonl", "--today", "2026-12-01",
+              std::string(MARAC_TEST_DATA) + "/score_golden.in.jsonl"});
+  EXPECT_EQ(run.status, 2) << "some golden lines are refused by design";
+  ASSERT_FALSE(want.empty());
+  std::istringstream got_lines(run.out);
+  std::istringstream want_lines(want);
+  std::string got_line;
+  std::string want_line;
+  for (int line = 1; std::getline(want_lines, want_line); ++line) {
+    ASSERT_TRUE(std::getline(got_lines, got_line)) << "ends before " << line;
+    ASSERT_EQ(got_line, want_line) << "line " << line;
+  }
+  EXPECT_FALSE(std::getline(got_lines, got_line)) << "extra: " << got_line;
+}
 
 // AppendJsonString skips plain bytes eight at a time; check it against
 // nlohmann's own escaping on strings with specials at every offset.
