@@ -1,6 +1,13 @@
 // Plain-English reasons for a RiskScore, rendered on demand. Each sentence
 // should read back to a victim or a MARAC chair without translation.
+//
+// Every finding is rendered once, into one reused text buffer and item
+// array, and handed to a FindingSink; the Describe* lists are that sink
+// collecting one kind. A scoring service renders every response, so the
+// texts are appended in place rather than concatenated from temporaries.
+#include <array>
 #include <bit>
+#include <charconv>
 #include <string>
 
 #include "marac/assess/score.h"
@@ -8,124 +15,290 @@
 namespace marac {
 namespace {
 
-std::string Plural(int n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
-
-// "8, 14 and 15"
-std::string ListNumbers(const std::vector<int>& numbers) {
-  std::string out;
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    if (i > 0) out += i + 1 == numbers.size() ? " and " : ", ";
-    out += std::to_string(numbers[i]);
+// The finding being rendered: its text and items, reused for the next.
+class Renderer {
+ public:
+  Renderer(const RiskScore& s, FindingSink& sink) : s_(s), sink_(sink) {
+    text_.reserve(256);
   }
-  return out;
-}
 
-std::string ThresholdText(const RiskScore& s) {
-  return "the high-risk threshold of " +
-         std::to_string(s.context->bands.high_min) + " in policy " +
-         s.context->policy_version;
-}
+  const RiskScore& score() const { return s_; }
 
-std::string YesText(const RiskScore& s) {
-  return Plural(s.score, "question", "questions") + " of " +
-         std::to_string(s.instrument().item_count()) + " answered yes";
-}
+  Renderer& operator<<(std::string_view text) {
+    text_ += text;
+    return *this;
+  }
+  Renderer& operator<<(int n) {
+    char digits[16];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    text_.append(digits, end);
+    return *this;
+  }
+  Renderer& operator<<(const Date& d) { return *this << d.ToString(); }
 
-std::string MonthsText(int months) { return Plural(months, "month", "months"); }
+  // "<n> one" or "<n> many".
+  Renderer& Plural(int n, std::string_view one, std::string_view many) {
+    return *this << n << " " << (n == 1 ? one : many);
+  }
+  // "8, 14 and 15": the items so far.
+  Renderer& ItemList() {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (i > 0) *this << (i + 1 == count_ ? " and " : ", ");
+      *this << items_[i];
+    }
+    return *this;
+  }
+  // "the high-risk threshold of 14 in policy <version>"
+  Renderer& Threshold() {
+    return *this << "the high-risk threshold of " << s_.context->bands.high_min
+                 << " in policy " << s_.context->policy_version;
+  }
+  // "16 questions of 24 answered yes"
+  Renderer& YesCount() {
+    return Plural(s_.score, "question", "questions")
+           << " of " << s_.instrument().item_count() << " answered yes";
+  }
+  Renderer& Months(int months) { return Plural(months, "month", "months"); }
 
-Finding VisibleHighRisk(const RiskScore& s, bool met) {
-  Finding f{std::string(CriterionName(Criterion::kVisibleHighRisk)), "", {}};
+  void AddItem(int number) { items_[count_++] = number; }
+  void SetItems(std::uint64_t mask) {
+    count_ = 0;
+    for (; mask != 0; mask &= mask - 1) AddItem(std::countr_zero(mask) + 1);
+  }
+  std::span<const int> items() const { return {items_.data(), count_}; }
+
+  // Hands the finding to the sink and starts the next.
+  void Emit(FindingKind kind, std::string_view id) {
+    sink_.Add(kind, id, text_, items());
+    text_.clear();
+    count_ = 0;
+  }
+
+ private:
+  const RiskScore& s_;
+  FindingSink& sink_;
+  std::string text_;
+  std::array<int, kMaxItems> items_{};
+  std::size_t count_ = 0;
+};
+
+void VisibleHighRisk(Renderer& r, bool met) {
+  const RiskScore& s = r.score();
   if (!s.context->bands.graded) {
-    f.reason = s.instrument().id() + " has no count threshold in policy " +
-               s.context->policy_version + ", so it cannot meet this alone";
+    r << s.instrument().id() << " has no count threshold in policy "
+      << s.context->policy_version << ", so it cannot meet this alone";
   } else if (met) {
-    f.reason = YesText(s) + ", at or above " + ThresholdText(s);
-    f.items = ItemNumbers(s.yes_items);
+    r.YesCount() << ", at or above ";
+    r.Threshold();
+    r.SetItems(s.yes_items);
   } else {
-    f.reason = YesText(s) + ", below " + ThresholdText(s);
+    r.YesCount() << ", below ";
+    r.Threshold();
   }
-  return f;
 }
 
-Finding Judgement(const RiskScore& s, bool met) {
-  Finding f{
-      std::string(CriterionName(Criterion::kProfessionalJudgement)), "", {}};
-  f.reason = met ? "Referred on professional judgement: " +
-                       s.professional_judgement_reason
-                 : "The practitioner has not referred on professional "
-                   "judgement";
-  return f;
-}
-
-Finding Escalation(const RiskScore& s, bool met) {
-  Finding f{
-      std::string(CriterionName(Criterion::kPotentialEscalation)), "", {}};
-  const int threshold = s.context->escalation_incidents;
-  const std::string window = MonthsText(s.context->escalation_window_months);
-  if (!s.incident_count) {
-    f.reason = "No incident count was given, so escalation (" +
-               std::to_string(threshold) + " or more incidents in " + window +
-               ") could not be checked";
-  } else {
-    f.reason = Plural(*s.incident_count, "incident", "incidents") +
-               " known in the last " + window +
-               " (the current one included); the threshold is " +
-               std::to_string(threshold);
-  }
-  (void)met;
-  return f;
-}
-
-Finding Repeat(const RiskScore& s, bool met) {
-  Finding f{std::string(CriterionName(Criterion::kRepeat)), "", {}};
-  const std::string window = MonthsText(s.context->repeat_window_months);
-  if (!s.last_marac_referral_on) {
-    f.reason = "No earlier MARAC referral is known for this victim";
-    return f;
-  }
-  const Date& last = *s.last_marac_referral_on;
-  const Date until = last.AddMonths(s.context->repeat_window_months);
-  const std::string incident = "The incident on " + s.incident_on.ToString();
+void Judgement(Renderer& r, bool met) {
   if (met) {
-    f.reason = incident + " is within " + window +
-               " of the last MARAC referral on " + last.ToString() +
-               " (repeat window ends " + until.ToString() +
-               "); a repeat is referred whatever the score";
-  } else if (s.incident_on <= last) {
-    f.reason = incident + " is not after the last MARAC referral on " +
-               last.ToString();
+    r << "Referred on professional judgement: "
+      << r.score().professional_judgement_reason;
   } else {
-    f.reason = incident + " is more than " + window +
-               " after the last MARAC referral on " + last.ToString() +
-               " (repeat window ended " + until.ToString() +
-               "): a new referral, not a repeat";
+    r << "The practitioner has not referred on professional judgement";
   }
-  return f;
 }
 
-Finding Describe(const RiskScore& s, Criterion c, bool met) {
-  switch (c) {
-    case Criterion::kVisibleHighRisk:
-      return VisibleHighRisk(s, met);
-    case Criterion::kProfessionalJudgement:
-      return Judgement(s, met);
-    case Criterion::kPotentialEscalation:
-      return Escalation(s, met);
-    case Criterion::kRepeat:
-      return Repeat(s, met);
+void Escalation(Renderer& r) {
+  const RiskScore& s = r.score();
+  const int window = s.context->escalation_window_months;
+  if (!s.incident_count) {
+    r << "No incident count was given, so escalation ("
+      << s.context->escalation_incidents << " or more incidents in ";
+    r.Months(window) << ") could not be checked";
+  } else {
+    r.Plural(*s.incident_count, "incident", "incidents")
+        << " known in the last ";
+    r.Months(window) << " (the current one included); the threshold is "
+                     << s.context->escalation_incidents;
   }
-  return {};
 }
 
-std::vector<Finding> DescribeWhere(const RiskScore& s, bool met) {
-  std::vector<Finding> out;
+void Repeat(Renderer& r, bool met) {
+  const RiskScore& s = r.score();
+  if (!s.last_marac_referral_on) {
+    r << "No earlier MARAC referral is known for this victim";
+    return;
+  }
+  const int window = s.context->repeat_window_months;
+  const Date& last = *s.last_marac_referral_on;
+  const Date until = last.AddMonths(window);
+  r << "The incident on " << s.incident_on;
+  if (met) {
+    r << " is within ";
+    r.Months(window) << " of the last MARAC referral on " << last
+                     << " (repeat window ends " << until
+                     << "); a repeat is referred whatever the score";
+  } else if (s.incident_on <= last) {
+    r << " is not after the last MARAC referral on " << last;
+  } else {
+    r << " is more than ";
+    r.Months(window) << " after the last MARAC referral on " << last
+                     << " (repeat window ended " << until
+                     << "): a new referral, not a repeat";
+  }
+}
+
+// The criteria met (or not), in Criterion order.
+void Criteria(Renderer& r, bool met) {
+  const FindingKind kind =
+      met ? FindingKind::kCriterionMet : FindingKind::kCriterionNotMet;
   for (int i = 0; i < kCriterionCount; ++i) {
     const auto c = static_cast<Criterion>(i);
-    if (s.Meets(c) == met) out.push_back(Describe(s, c, met));
+    if (r.score().Meets(c) != met) continue;
+    switch (c) {
+      case Criterion::kVisibleHighRisk:
+        VisibleHighRisk(r, met);
+        break;
+      case Criterion::kProfessionalJudgement:
+        Judgement(r, met);
+        break;
+      case Criterion::kPotentialEscalation:
+        Escalation(r);
+        break;
+      case Criterion::kRepeat:
+        Repeat(r, met);
+        break;
+    }
+    r.Emit(kind, CriterionName(c));
   }
-  return out;
+}
+
+void HighHarmIndicators(Renderer& r) {
+  const RiskScore& s = r.score();
+  const Instrument& instrument = s.instrument();
+  std::uint64_t seen = 0;
+  // In order of the lowest "yes" item raising each tag.
+  for (std::uint64_t yes = s.yes_items; yes != 0; yes &= yes - 1) {
+    const int number = std::countr_zero(yes) + 1;
+    for (std::uint64_t tags = instrument.tag_mask(number) & ~seen; tags != 0;
+         tags &= tags - 1) {
+      const int t = std::countr_zero(tags);
+      seen |= std::uint64_t{1} << t;
+      r << "Answered yes to ";
+      r.SetItems(s.yes_items & instrument.tag_items(t));
+      bool first = true;
+      for (const int item : r.items()) {
+        if (!first) r << "; ";
+        first = false;
+        r << item << ": " << instrument.item(item).label;
+      }
+      r.Emit(FindingKind::kHighHarmIndicator,
+             instrument.tags()[static_cast<std::size_t>(t)]);
+    }
+  }
+}
+
+void Prompts(Renderer& r) {
+  const RiskScore& s = r.score();
+  const Instrument& instrument = s.instrument();
+  const GradeBands& bands = s.context->bands;
+  if (s.Raised(Prompt::kConsiderProfessionalJudgement)) {
+    r.SetItems(s.judgement_prompt_items);
+    r << "Below the referral threshold, but high-harm indicators are "
+         "present (";
+    // The tags of the items behind the prompt, in order of their lowest item.
+    std::uint64_t seen = 0;
+    for (const int number : r.items()) {
+      for (std::uint64_t t = instrument.tag_mask(number) & ~seen; t != 0;
+           t &= t - 1) {
+        const int index = std::countr_zero(t);
+        if (seen != 0) r << ", ";
+        seen |= std::uint64_t{1} << index;
+        r << instrument.tags()[static_cast<std::size_t>(index)];
+      }
+    }
+    r << "; questions ";
+    r.ItemList() << "). Consider a referral on professional judgement; the "
+                    "decision is the practitioner's";
+    r.Emit(FindingKind::kPrompt,
+           PromptName(Prompt::kConsiderProfessionalJudgement));
+  }
+  if (s.Raised(Prompt::kCouldBeHigh)) {
+    r.SetItems(s.not_known_items | s.unanswered_items);
+    r << "Score " << s.score << ", but ";
+    r.Plural(std::popcount(s.not_known_items), "answer is", "answers are")
+        << " not known and ";
+    r.Plural(std::popcount(s.unanswered_items), "question was",
+             "questions were")
+        << " not asked: the score could reach " << s.max_possible
+        << ", at or above the high threshold of " << bands.high_min
+        << ". Ask the remaining questions before relying on this grade";
+    r.Emit(FindingKind::kPrompt, PromptName(Prompt::kCouldBeHigh));
+  }
+  if (s.Raised(Prompt::kIncomplete)) {
+    r.SetItems(s.not_known_items | s.unanswered_items);
+    r << "Only " << s.answered << " of " << instrument.item_count()
+      << (s.answered == 1 ? " questions has" : " questions have")
+      << " a yes or no answer; policy " << s.context->policy_version
+      << " needs " << bands.min_answered << ". ";
+    if (s.count_grade == Grade::kNotGraded) {
+      r << "Ask the remaining questions before relying on this assessment";
+    } else if (s.count_grade == Grade::kStandard) {
+      r << "A standard grade is withheld until more is known";
+    } else {
+      r << "The grade shown is a floor: unanswered questions can only "
+           "raise it";
+    }
+    r.Emit(FindingKind::kPrompt, PromptName(Prompt::kIncomplete));
+  }
+  if (s.Raised(Prompt::kFollowUpChecklist)) {
+    bool first = true;
+    for (std::uint64_t yes = s.yes_items; yes != 0; yes &= yes - 1) {
+      const int number = std::countr_zero(yes) + 1;
+      const InstrumentItem& item = instrument.item(number);
+      if (item.follow_up_instrument.empty()) continue;
+      r.AddItem(number);
+      if (!first) r << "; ";
+      first = false;
+      r << "Question " << number << " (" << item.key << ") is yes: complete "
+        << item.follow_up_instrument;
+    }
+    r.Emit(FindingKind::kPrompt, PromptName(Prompt::kFollowUpChecklist));
+  }
+}
+
+// Keeps the findings of one kind.
+class Collect final : public FindingSink {
+ public:
+  explicit Collect(FindingKind kind) : kind_(kind) {}
+  void Add(FindingKind kind, std::string_view id, std::string_view reason,
+           std::span<const int> items) override {
+    if (kind != kind_) return;
+    out.push_back(Finding{std::string(id), std::string(reason),
+                          std::vector<int>(items.begin(), items.end())});
+  }
+  std::vector<Finding> out;
+
+ private:
+  FindingKind kind_;
+};
+
+std::vector<Finding> DescribeKind(const RiskScore& s, FindingKind kind) {
+  Collect collect(kind);
+  Renderer r(s, collect);
+  switch (kind) {
+    case FindingKind::kCriterionMet:
+      Criteria(r, true);
+      break;
+    case FindingKind::kCriterionNotMet:
+      Criteria(r, false);
+      break;
+    case FindingKind::kHighHarmIndicator:
+      HighHarmIndicators(r);
+      break;
+    case FindingKind::kPrompt:
+      Prompts(r);
+      break;
+  }
+  return std::move(collect.out);
 }
 
 }  // namespace
@@ -137,119 +310,28 @@ std::vector<int> ItemNumbers(std::uint64_t mask) {
   return out;
 }
 
+void DescribeFindings(const RiskScore& score, FindingSink& sink) {
+  Renderer r(score, sink);
+  Criteria(r, true);
+  Criteria(r, false);
+  HighHarmIndicators(r);
+  Prompts(r);
+}
+
 std::vector<Finding> DescribeCriteria(const RiskScore& score) {
-  return DescribeWhere(score, true);
+  return DescribeKind(score, FindingKind::kCriterionMet);
 }
 
 std::vector<Finding> DescribeCriteriaNotMet(const RiskScore& score) {
-  return DescribeWhere(score, false);
+  return DescribeKind(score, FindingKind::kCriterionNotMet);
 }
 
-std::vector<Finding> DescribeHighHarmIndicators(const RiskScore& s) {
-  const Instrument& instrument = s.instrument();
-  std::vector<Finding> out;
-  std::uint64_t seen = 0;
-  // In order of the lowest "yes" item raising each tag.
-  for (std::uint64_t yes = s.yes_items; yes != 0; yes &= yes - 1) {
-    const int number = std::countr_zero(yes) + 1;
-    for (std::uint64_t tags = instrument.tag_mask(number) & ~seen; tags != 0;
-         tags &= tags - 1) {
-      const int t = std::countr_zero(tags);
-      seen |= std::uint64_t{1} << t;
-      Finding f{instrument.tags()[static_cast<std::size_t>(t)],
-                "Answered yes to ",
-                ItemNumbers(s.yes_items & instrument.tag_items(t))};
-      for (std::size_t i = 0; i < f.items.size(); ++i) {
-        if (i > 0) f.reason += "; ";
-        f.reason += std::to_string(f.items[i]);
-        f.reason += ": ";
-        f.reason += instrument.item(f.items[i]).label;
-      }
-      out.push_back(std::move(f));
-    }
-  }
-  return out;
+std::vector<Finding> DescribeHighHarmIndicators(const RiskScore& score) {
+  return DescribeKind(score, FindingKind::kHighHarmIndicator);
 }
 
-std::vector<Finding> DescribePrompts(const RiskScore& s) {
-  std::vector<Finding> out;
-  const Instrument& instrument = s.instrument();
-  const GradeBands& bands = s.context->bands;
-  if (s.Raised(Prompt::kConsiderProfessionalJudgement)) {
-    Finding f{std::string(PromptName(Prompt::kConsiderProfessionalJudgement)),
-              "", ItemNumbers(s.judgement_prompt_items)};
-    // The tags of the items behind the prompt, in order of their lowest item.
-    std::string tags;
-    std::uint64_t seen = 0;
-    for (const int number : f.items) {
-      for (std::uint64_t t = instrument.tag_mask(number) & ~seen; t != 0;
-           t &= t - 1) {
-        const int index = std::countr_zero(t);
-        seen |= std::uint64_t{1} << index;
-        if (!tags.empty()) tags += ", ";
-        tags += instrument.tags()[static_cast<std::size_t>(index)];
-      }
-    }
-    f.reason =
-        "Below the referral threshold, but high-harm indicators are "
-        "present (" +
-        tags + "; questions " + ListNumbers(f.items) +
-        "). Consider a referral on professional judgement; the "
-        "decision is the practitioner's";
-    out.push_back(std::move(f));
-  }
-  if (s.Raised(Prompt::kCouldBeHigh)) {
-    const int not_known = std::popcount(s.not_known_items);
-    const int not_asked = std::popcount(s.unanswered_items);
-    Finding f{std::string(PromptName(Prompt::kCouldBeHigh)), "",
-              ItemNumbers(s.not_known_items | s.unanswered_items)};
-    f.reason =
-        "Score " + std::to_string(s.score) + ", but " +
-        Plural(not_known, "answer is", "answers are") + " not known and " +
-        Plural(not_asked, "question was", "questions were") +
-        " not asked: the score could reach " + std::to_string(s.max_possible) +
-        ", at or above the high "
-        "threshold of " +
-        std::to_string(bands.high_min) +
-        ". Ask the remaining questions before relying on this grade";
-    out.push_back(std::move(f));
-  }
-  if (s.Raised(Prompt::kIncomplete)) {
-    Finding f{std::string(PromptName(Prompt::kIncomplete)), "",
-              ItemNumbers(s.not_known_items | s.unanswered_items)};
-    f.reason = "Only " + std::to_string(s.answered) + " of " +
-               std::to_string(instrument.item_count()) +
-               (s.answered == 1 ? " questions has" : " questions have") +
-               " a yes or no answer; policy " + s.context->policy_version +
-               " needs " + std::to_string(bands.min_answered) + ". ";
-    if (s.count_grade == Grade::kNotGraded) {
-      f.reason +=
-          "Ask the remaining questions before relying on this "
-          "assessment";
-    } else if (s.count_grade == Grade::kStandard) {
-      f.reason += "A standard grade is withheld until more is known";
-    } else {
-      f.reason +=
-          "The grade shown is a floor: unanswered questions can only "
-          "raise it";
-    }
-    out.push_back(std::move(f));
-  }
-  if (s.Raised(Prompt::kFollowUpChecklist)) {
-    Finding f{std::string(PromptName(Prompt::kFollowUpChecklist)), "", {}};
-    std::string what;
-    for (const int number : ItemNumbers(s.yes_items)) {
-      const std::string& next = instrument.item(number).follow_up_instrument;
-      if (next.empty()) continue;
-      f.items.push_back(number);
-      if (!what.empty()) what += "; ";
-      what += "Question " + std::to_string(number) + " (" +
-              instrument.item(number).key + ") is yes: complete " + next;
-    }
-    f.reason = what;
-    out.push_back(std::move(f));
-  }
-  return out;
+std::vector<Finding> DescribePrompts(const RiskScore& score) {
+  return DescribeKind(score, FindingKind::kPrompt);
 }
 
 }  // namespace marac

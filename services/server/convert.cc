@@ -1,6 +1,7 @@
 #include "services/server/convert.h"
 
 #include <algorithm>
+#include <bit>
 #include <set>
 
 namespace marac {
@@ -57,21 +58,39 @@ std::string KnownInstruments(const InstrumentSet& instruments) {
   return out;
 }
 
-// Moves each finding's text into the message (no copy of the reasons).
-void AddFindings(std::vector<Finding> findings,
-                 google::protobuf::RepeatedPtrField<v1::Finding>* out) {
-  out->Reserve(static_cast<int>(findings.size()));
-  for (Finding& f : findings) {
-    v1::Finding* w = out->Add();
-    w->set_id(std::move(f.id));
-    w->set_reason(std::move(f.reason));
-    w->mutable_items()->Add(f.items.begin(), f.items.end());
+// Writes each finding straight into its list of the message.
+class WireFindings final : public FindingSink {
+ public:
+  explicit WireFindings(v1::RiskScore* out) : out_(out) {}
+  void Add(FindingKind kind, std::string_view id, std::string_view reason,
+           std::span<const int> items) override {
+    v1::Finding* w = List(kind)->Add();
+    w->set_id(id.data(), id.size());
+    w->set_reason(reason.data(), reason.size());
+    w->mutable_items()->Add(items.begin(), items.end());
   }
-}
+
+ private:
+  google::protobuf::RepeatedPtrField<v1::Finding>* List(FindingKind kind) {
+    switch (kind) {
+      case FindingKind::kCriterionMet:
+        return out_->mutable_criteria();
+      case FindingKind::kCriterionNotMet:
+        return out_->mutable_criteria_not_met();
+      case FindingKind::kHighHarmIndicator:
+        return out_->mutable_high_harm_indicators();
+      case FindingKind::kPrompt:
+        break;
+    }
+    return out_->mutable_prompts();
+  }
+  v1::RiskScore* out_;
+};
 
 void AddItems(std::uint64_t mask,
               google::protobuf::RepeatedField<std::int32_t>* out) {
-  for (const int item : ItemNumbers(mask)) out->Add(item);
+  out->Reserve(std::popcount(mask));
+  for (; mask != 0; mask &= mask - 1) out->Add(std::countr_zero(mask) + 1);
 }
 
 v1::Grade GradeEnum(Grade grade) {
@@ -385,11 +404,8 @@ void RiskScoreToWire(std::string_view assessment_id, const RiskScore& s,
   out->set_incomplete(s.incomplete);
   out->set_could_be_high(s.could_be_high);
   out->set_marac_referral(s.marac_referral);
-  AddFindings(DescribeCriteria(s), out->mutable_criteria());
-  AddFindings(DescribeCriteriaNotMet(s), out->mutable_criteria_not_met());
-  AddFindings(DescribeHighHarmIndicators(s),
-              out->mutable_high_harm_indicators());
-  AddFindings(DescribePrompts(s), out->mutable_prompts());
+  WireFindings findings(out);
+  DescribeFindings(s, findings);
 }
 
 std::optional<StoredReferral> ReferralFromWire(const v1::Referral& r,

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -186,6 +187,32 @@ std::vector<Finding> DescribeHighHarmIndicators(const RiskScore& score);
 std::vector<Finding> DescribePrompts(const RiskScore& score);
 // Item numbers in `mask`, ascending.
 std::vector<int> ItemNumbers(std::uint64_t mask);
+
+// Which of the four lists above a finding belongs to.
+enum class FindingKind {
+  kCriterionMet,
+  kCriterionNotMet,
+  kHighHarmIndicator,
+  kPrompt,
+};
+
+// Receives findings as they are rendered. The views are valid only during
+// the call: a sink copies what it keeps.
+class FindingSink {
+ public:
+  virtual void Add(FindingKind kind, std::string_view id,
+                   std::string_view reason, std::span<const int> items) = 0;
+
+ protected:
+  ~FindingSink() = default;
+};
+
+// Renders every finding of `score` into `sink` in one pass: the criteria
+// met, the criteria not met, the high-harm indicators, then the prompts,
+// each in the order (and with the text) of its Describe* list above. For
+// callers that write findings straight into their own output, without a
+// vector of strings in between.
+void DescribeFindings(const RiskScore& score, FindingSink& sink);
 
 }  // namespace marac
 
