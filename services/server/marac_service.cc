@@ -249,18 +249,22 @@ class Core {
   }
   void CloseStream() { open_streams_.fetch_sub(1); }
 
-  // The caller of `context`, with a fresh request id (also sent back in
-  // the initial metadata, x-marac-request-id, for support calls).
+  // The caller of `context`. A call that may reach the store is traced
+  // too (Trace); scoring, which reads and writes nothing, is traced only
+  // when it is refused (the refusal is audited).
   RpcResult<Principal> Authenticate(grpc::CallbackServerContext* context) {
     if (!options_.authenticate) {
       return Unauthenticated("no callers are configured on this server");
     }
-    RpcResult<Principal> principal = options_.authenticate(*context);
-    if (!principal.ok()) return principal;
-    Principal p = *std::move(principal);
+    return options_.authenticate(*context);
+  }
+
+  // Gives the call a fresh request id, which every audit entry it causes
+  // carries, and sends it back in the initial metadata (x-marac-request-id)
+  // for support calls. Before the call finishes.
+  void Trace(grpc::CallbackServerContext* context, Principal& p) {
     p.request_id = NewId("C-");
     context->AddInitialMetadata("x-marac-request-id", p.request_id);
-    return p;
   }
 
   // Refuses a call: writes the refusal to the store's audit log, then
@@ -341,6 +345,7 @@ class Core {
       reactor->Finish(principal.status());
       return reactor;
     }
+    Trace(context, *principal);
     const Finish finish = [reactor](grpc::Status status) {
       reactor->Finish(std::move(status));
     };
@@ -407,12 +412,13 @@ class ScoreStream final
                                      v1::StreamScoreAssessmentsResponse> {
  public:
   ScoreStream(Core& core, grpc::CallbackServerContext* context) : core_(core) {
-    const RpcResult<Principal> principal = core_.Authenticate(context);
+    RpcResult<Principal> principal = core_.Authenticate(context);
     if (!principal.ok()) {
       Finish(principal.status());
       return;
     }
     if (!Core::Allowed(*principal, Method::kStreamScoreAssessments)) {
+      core_.Trace(context, *principal);
       core_.DenyLater(*principal, Method::kStreamScoreAssessments,
                       [this](grpc::Status status) { Finish(status); });
       return;
@@ -492,26 +498,57 @@ class ScoreStream final
 // The request and response of one unary call on a protobuf arena whose
 // first block lives in the holder: the message trees (the answers map, the
 // findings and their strings) are carved from one allocation instead of a
-// few hundred, and freed at once when gRPC releases the call.
+// few hundred, and freed at once when gRPC releases the call. Released
+// holders are reset and kept for the next call (up to kKept of them), so a
+// steady stream of calls allocates no holders at all.
 template <typename Request, typename Response>
 class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
  public:
+  ArenaAllocator() = default;
+  ArenaAllocator(const ArenaAllocator&) = delete;
+  ArenaAllocator& operator=(const ArenaAllocator&) = delete;
+  // The server is shut down (every call released) before its services go.
+  ~ArenaAllocator() override {
+    for (Holder* h : kept_) delete h;
+  }
+
   grpc::MessageHolder<Request, Response>* AllocateMessages() override {
-    return new Holder();
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (!kept_.empty()) {
+        Holder* h = kept_.back();
+        kept_.pop_back();
+        return h;
+      }
+    }
+    return new Holder(*this);
   }
 
  private:
+  // Enough for every call in flight on a busy server; beyond it holders are
+  // freed, so a burst does not pin its memory.
+  static constexpr std::size_t kKept = 256;
+
   class Holder final : public grpc::MessageHolder<Request, Response> {
    public:
-    Holder() : arena_(Options(block_, sizeof block_)) {
+    explicit Holder(ArenaAllocator& owner)
+        : owner_(owner), arena_(Options(block_, sizeof block_)) {
+      CreateMessages();
+    }
+    void Release() override { owner_.Keep(this); }
+    // Frees the messages (the arena keeps its first block) and makes new.
+    void Reset() {
+      arena_.Reset();
+      CreateMessages();
+    }
+
+   private:
+    void CreateMessages() {
       this->set_request(
           google::protobuf::Arena::CreateMessage<Request>(&arena_));
       this->set_response(
           google::protobuf::Arena::CreateMessage<Response>(&arena_));
     }
-    void Release() override { delete this; }
-
-   private:
     static google::protobuf::ArenaOptions Options(char* block,
                                                   std::size_t size) {
       google::protobuf::ArenaOptions options;
@@ -519,10 +556,26 @@ class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
       options.initial_block_size = size;
       return options;
     }
+    ArenaAllocator& owner_;
     // A scored response is about 1.5 KB on the wire, a few KB in memory.
     alignas(std::max_align_t) char block_[16 * 1024];
     google::protobuf::Arena arena_;
   };
+
+  void Keep(Holder* h) {
+    h->Reset();  // Outside the lock: it runs the messages' destructors.
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (kept_.size() < kKept) {
+        kept_.push_back(h);
+        return;
+      }
+    }
+    delete h;
+  }
+
+  std::mutex mutex_;
+  std::vector<Holder*> kept_;
 };
 
 class AssessmentHandler final : public v1::AssessmentService::CallbackService {
@@ -536,12 +589,13 @@ class AssessmentHandler final : public v1::AssessmentService::CallbackService {
       const v1::ScoreAssessmentRequest* request,
       v1::ScoreAssessmentResponse* response) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    const RpcResult<Principal> principal = core_.Authenticate(context);
+    RpcResult<Principal> principal = core_.Authenticate(context);
     if (!principal.ok()) {
       reactor->Finish(principal.status());
       return reactor;
     }
     if (!Core::Allowed(*principal, Method::kScoreAssessment)) {
+      core_.Trace(context, *principal);
       core_.DenyLater(*principal, Method::kScoreAssessment,
                       [reactor](grpc::Status status) {
                         reactor->Finish(std::move(status));

@@ -72,6 +72,7 @@ class [[nodiscard]] RpcResult {
   bool ok() const { return value_.has_value(); }
   const grpc::Status& status() const { return status_; }
   const T& operator*() const& { return *value_; }
+  T& operator*() & { return *value_; }
   T&& operator*() && { return std::move(*value_); }
   const T* operator->() const { return &*value_; }
 

@@ -4,9 +4,15 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
+#include <optional>
+#include <vector>
 
+#include "marac/assess/score.h"
+#include "marac/store/store.h"
 #include "marac/v1/assessment.grpc.pb.h"
+#include "services/server/convert.h"
 #include "tests/server/test_server.h"
 
 namespace marac {
@@ -184,6 +190,132 @@ constexpr CallerCase kBadCallers[] = {
     {"TokenTwice", "Bearer tok-referrer-police-north", nullptr, true},
     {"UnknownRole", "Bearer tok-referrer-police-north", "superuser", false},
 };
+
+// Assessments that raise every kind of finding: criteria met and not, high
+// harm indicators, and each prompt.
+std::vector<v1::Assessment> VariedAssessments() {
+  std::vector<v1::Assessment> out;
+  out.push_back(Ric(15));            // Visible high risk; indicators.
+  v1::Assessment unknowns = Ric(8);  // Could be high; incomplete.
+  for (int q = 9; q <= 24; ++q) {
+    (*unknowns.mutable_answers())[q] =
+        q % 2 == 0 ? v1::ANSWER_NOT_KNOWN : v1::ANSWER_NO;
+  }
+  unknowns.mutable_answers()->erase(24);
+  out.push_back(unknowns);
+  v1::Assessment judgement = Ric(0);  // Judgement prompt, then a referral.
+  (*judgement.mutable_answers())[8] = v1::ANSWER_YES;  // Stalking: follow-up.
+  (*judgement.mutable_answers())[14] = v1::ANSWER_YES;
+  out.push_back(judgement);
+  judgement.mutable_history()->set_professional_judgement(
+      v1::PROFESSIONAL_JUDGEMENT_REFER);
+  judgement.mutable_history()->set_professional_judgement_reason(
+      "Invented reason for a test");
+  judgement.mutable_history()->set_incidents_last_12_months(4);
+  SetDate(judgement.mutable_history()->mutable_last_marac_referral_on(), 2025,
+          9, 1);
+  out.push_back(judgement);
+  return out;
+}
+
+void ExpectSameFindings(
+    const google::protobuf::RepeatedPtrField<v1::Finding>& got,
+    const std::vector<Finding>& want) {
+  ASSERT_EQ(got.size(), static_cast<int>(want.size()));
+  for (int i = 0; i < got.size(); ++i) {
+    const Finding& w = want[static_cast<std::size_t>(i)];
+    EXPECT_EQ(got[i].id(), w.id);
+    EXPECT_EQ(got[i].reason(), w.reason);
+    EXPECT_EQ(std::vector<int>(got[i].items().begin(), got[i].items().end()),
+              w.items);
+  }
+}
+
+// The response's four lists are the library's, finding for finding.
+TEST(AssessmentServiceTest, FindingsAreTheLibrarysInEveryList) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  const InstrumentSet instruments = InstrumentSet::BuiltIn();
+  const Result<Scorer> scorer =
+      Scorer::Create(ScoringPolicy::Default(), instruments);
+  ASSERT_TRUE(scorer.ok());
+  int prompts = 0;
+  for (const v1::Assessment& a : VariedAssessments()) {
+    SCOPED_TRACE(a.DebugString());
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ScoreAssessmentRequest request;
+    *request.mutable_assessment() = a;
+    v1::ScoreAssessmentResponse response;
+    const grpc::Status status =
+        stub->ScoreAssessment(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    FieldViolations violations;
+    const std::optional<WireAssessment> in =
+        AssessmentFromWire(a, instruments,
+                           {.max_string_bytes = 4096,
+                            .max_list_items = 100,
+                            .earliest = Date{1990, 1, 1},
+                            .latest = kToday},
+                           "assessment", violations);
+    ASSERT_TRUE(in.has_value());
+    const Result<RiskScore> want =
+        scorer->Score(in->checklist, in->history, in->completed_on);
+    ASSERT_TRUE(want.ok());
+    const v1::RiskScore& got = response.score();
+    ExpectSameFindings(got.criteria(), DescribeCriteria(*want));
+    ExpectSameFindings(got.criteria_not_met(), DescribeCriteriaNotMet(*want));
+    ExpectSameFindings(got.high_harm_indicators(),
+                       DescribeHighHarmIndicators(*want));
+    ExpectSameFindings(got.prompts(), DescribePrompts(*want));
+    prompts += got.prompts_size();
+  }
+  EXPECT_GE(prompts, 4);
+}
+
+// Scoring leaves no trace, so it carries no request id; a denied scoring
+// call is audited, and its id is the audit entry's.
+TEST(AssessmentServiceTest, OnlyAnAuditedScoringCallHasARequestId) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::ScoreAssessmentRequest request;
+  *request.mutable_assessment() = Ric(15);
+  const auto request_id = [](const grpc::ClientContext& context) {
+    const auto& metadata = context.GetServerInitialMetadata();
+    const auto id = metadata.find("x-marac-request-id");
+    return id == metadata.end()
+               ? std::string()
+               : std::string(id->second.data(), id->second.size());
+  };
+  {
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ScoreAssessmentResponse response;
+    ASSERT_TRUE(stub->ScoreAssessment(&context, request, &response).ok());
+    EXPECT_EQ(request_id(context), "");
+  }
+  {
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", "chair");
+    v1::ScoreAssessmentResponse response;
+    EXPECT_EQ(stub->ScoreAssessment(&context, request, &response).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    const std::string id = request_id(context);
+    EXPECT_TRUE(id.starts_with("C-")) << id;
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(t.store_path());
+    ASSERT_TRUE(store.ok());
+    const Result<std::vector<AuditEntry>> entries = (*store)->Audit(
+        {"test-auditor", "auditor", "marac-north", "check the denial"}, 0, 100);
+    ASSERT_TRUE(entries.ok()) << entries.status();
+    EXPECT_TRUE(std::any_of(
+        entries->begin(), entries->end(), [&id](const AuditEntry& e) {
+          return e.request_id == id && e.outcome == "permission_denied";
+        }));
+  }
+}
 
 TEST(AssessmentServiceTest, CallersWithoutIdentityAreUnauthenticated) {
   TestServer t;
