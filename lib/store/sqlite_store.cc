@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "lib/store/sha256.h"
 #include "lib/store/sqlite_db.h"
 #include "marac/store/store.h"
 
@@ -180,24 +181,6 @@ std::string NowUtc() {
 // The chain's start: the prev_hash of the first entry.
 constexpr std::string_view kChainStart =
     "0000000000000000000000000000000000000000000000000000000000000000";
-
-// SHA-256 of `text`, in lower-case hex.
-Result<std::string> Sha256Hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(),
-                 nullptr) != 1) {
-    return Internal("store: SHA-256 failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * length);
-  for (unsigned int k = 0; k < length; ++k) {
-    out += kHex[digest[k] >> 4];
-    out += kHex[digest[k] & 0xF];
-  }
-  return out;
-}
 
 // The canonical form of an audit entry that its row_hash covers: a JSON
 // array of every column in order, object ids as stored, then prev_hash.

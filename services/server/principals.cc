@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "lib/common/strict_json.h"
+#include "lib/store/sha256.h"
 #include "services/server/config.h"
 
 namespace marac {
@@ -121,23 +122,6 @@ bool IsRoleName(std::string_view role) {
          std::end(kRoleNames);
 }
 
-std::string Sha256Hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(),
-                 nullptr) != 1) {
-    return std::string();  // Matches no entry: the caller is refused.
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
-}
-
 Result<PrincipalDirectory> PrincipalDirectory::Parse(
     std::string_view json_text) {
   MARAC_ASSIGN_OR_RETURN(const Json doc,
@@ -210,7 +194,8 @@ const PrincipalEntry* Identify(const PrincipalDirectory& directory,
                                   : directory.BySubject(certificate_subject);
   const PrincipalEntry* by_token = nullptr;
   if (!bearer_token.empty()) {
-    by_token = directory.ByTokenSha256(Sha256Hex(bearer_token));
+    const Result<std::string> hash = Sha256Hex(bearer_token);
+    by_token = hash.ok() ? directory.ByTokenSha256(*hash) : nullptr;
     if (by_token == nullptr) {
       error = "authorization: the bearer token is not valid";
       return nullptr;

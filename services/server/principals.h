@@ -73,9 +73,6 @@ class PrincipalDirectory {
   std::unordered_map<std::string, std::size_t> by_subject_;
 };
 
-// SHA-256 of `text` as 64 lowercase hex digits (OpenSSL).
-std::string Sha256Hex(std::string_view text);
-
 // Identifies a caller from what the call carries: `bearer_token` (from
 // "authorization: Bearer <token>"; empty when none), `certificate_subject`
 // (the verified client certificate's; empty when none). Returns nullptr

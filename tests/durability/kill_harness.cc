@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
@@ -53,6 +52,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lib/store/sha256.h"
 #include "marac/identity/person_record.h"
 #include "marac/store/store.h"
 #include "marac/v1/referral.grpc.pb.h"
@@ -103,20 +103,6 @@ struct ServerAccess {
   bool legacy_headers = false;  // The server predates the bearer contract.
 };
 
-std::string Sha256Hex(std::string_view text) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(),
-             nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
-}
-
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
@@ -145,7 +131,8 @@ std::optional<ServerAccess> PrepareServer(const std::string& binary,
                         "[{\"user\": \"") +
                 kUser + "\", \"agency\": \"" + kAgency + "\", \"roles\": [\"" +
                 kRole + "\"], \"areas\": [\"" + kArea +
-                "\"], \"token_sha256\": \"" + Sha256Hex(kToken) + "\"}]}\n");
+                "\"], \"token_sha256\": \"" + *marac::Sha256Hex(kToken) +
+                "\"}]}\n");
   const std::string common = std::string(
                                  "{\"format\": \"marac-server/1\", \"listen\": "
                                  "\"127.0.0.1:") +

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "lib/store/sha256.h"
+
 namespace marac {
 namespace {
 
@@ -11,8 +13,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // SHA-256("tok-a") and ("tok-b"), as a principals file holds them.
-const std::string kHashA = Sha256Hex("tok-a");
-const std::string kHashB = Sha256Hex("tok-b");
+const std::string kHashA = *Sha256Hex("tok-a");
+const std::string kHashB = *Sha256Hex("tok-b");
 
 std::string Doc(const std::string& entries) {
   return R"({"format": "marac-principals/1", "principals": [)" + entries + "]}";
@@ -23,7 +25,7 @@ std::string Entry(const std::string& user, const std::string& extra) {
 }
 
 TEST(PrincipalsTest, HashesAreSha256Hex) {
-  EXPECT_EQ(Sha256Hex("abc"),
+  EXPECT_EQ(*Sha256Hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
@@ -79,7 +81,7 @@ TEST(PrincipalsTest, RefusesEachBadEntryNamingItsKey) {
        "principals[0].token_sha256"},
       {"UpperCaseHash",
        Doc(Entry("u", R"(, "token_sha256": ")" +
-                          Sha256Hex("x").replace(0, 1, "A") + R"(")")),
+                          Sha256Hex("x")->replace(0, 1, "A") + R"(")")),
        "principals[0].token_sha256"},
       {"UnknownKey", Doc(Entry("u", hash + R"(, "password": "x")")),
        "principals[0].password"},

@@ -17,6 +17,7 @@
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "lib/store/sha256.h"
 #include "marac/store/store.h"
 #include "marac/v1/assessment.pb.h"
 #include "marac/v1/common.pb.h"
@@ -116,7 +117,7 @@ inline std::string PrincipalsJson(
     json += "{\"user\": \"" + p.user + "\", \"agency\": \"" + p.agency +
             "\", \"roles\": " + list(p.roles) + ", \"areas\": " + list(p.areas);
     if (!p.token.empty()) {
-      json += ", \"token_sha256\": \"" + Sha256Hex(p.token) + "\"";
+      json += ", \"token_sha256\": \"" + *Sha256Hex(p.token) + "\"";
     }
     if (!p.subject.empty()) {
       json += ", \"certificate_subject\": \"" + p.subject + "\"";
