@@ -1,6 +1,7 @@
 #include "services/server/convert.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <set>
 
@@ -21,6 +22,86 @@ std::string Index(std::string_view field, int i) {
 }
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+// The checkers, each given its field's path as a callable that builds it:
+// the path is made only for a violation, so a valid request (the scoring
+// path runs thousands of times a second) builds no strings.
+template <typename PathFn>
+void CheckIdAt(std::string_view id, const PathFn& path, bool optional,
+               FieldViolations& violations) {
+  if (id.empty()) {
+    if (!optional) violations.Add(path(), "required");
+    return;
+  }
+  if (id.size() > kMaxIdBytes) {
+    violations.Add(path(), "longer than 128 bytes");
+    return;
+  }
+  for (const char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) {
+      violations.Add(path(), "not an id (printable ASCII without spaces)");
+      return;
+    }
+  }
+}
+
+template <typename PathFn>
+void CheckTextAt(std::string_view text, const PathFn& path,
+                 const WireLimits& limits, FieldViolations& violations) {
+  if (text.size() > limits.max_string_bytes) {
+    violations.Add(path(), "longer than " +
+                               std::to_string(limits.max_string_bytes) +
+                               " bytes (the configured string limit)");
+  }
+}
+
+template <typename PathFn>
+std::optional<Date> DateAt(const v1::Date& date, const PathFn& path,
+                           FieldViolations& violations) {
+  const Date d{date.year(), date.month(), date.day()};
+  if (!d.IsValid()) {
+    violations.Add(path(),
+                   "not a calendar date (year 1..9999, month 1..12, a day "
+                   "of that month)");
+    return std::nullopt;
+  }
+  return d;
+}
+
+template <typename PathFn>
+std::optional<Date> EventDateAt(const v1::Date& date, const PathFn& path,
+                                const WireLimits& limits,
+                                FieldViolations& violations) {
+  const std::optional<Date> d = DateAt(date, path, violations);
+  if (!d) return std::nullopt;
+  if (*d < limits.earliest) {
+    violations.Add(path(), "before " + limits.earliest.ToString() +
+                               ", too early to be right");
+    return std::nullopt;
+  }
+  if (*d > limits.latest) {
+    violations.Add(path(),
+                   "in the future (today is " + limits.latest.ToString() + ")");
+    return std::nullopt;
+  }
+  return d;
+}
+
+// A path known whole.
+auto Whole(std::string_view field) {
+  return [field] { return std::string(field); };
+}
+// "parent.child", built on demand; `parent` is itself such a callable.
+template <typename PathFn>
+auto Child(const PathFn& parent, std::string_view child) {
+  return [parent, child] { return Path(parent(), child); };
+}
+// "parent[i]", on demand.
+template <typename PathFn>
+auto Element(const PathFn& parent, int i) {
+  return [parent, i] { return Index(parent(), i); };
+}
 
 }  // namespace
 
@@ -65,8 +146,11 @@ class WireFindings final : public FindingSink {
   void Add(FindingKind kind, std::string_view id, std::string_view reason,
            std::span<const int> items) override {
     v1::Finding* w = List(kind)->Add();
-    w->set_id(id.data(), id.size());
-    w->set_reason(reason.data(), reason.size());
+    // assign, not set_reason(data, size): that builds a temporary string
+    // first (protobuf 3.21 without Abseil), and assign reuses the capacity
+    // of a recycled message.
+    w->mutable_id()->assign(id.data(), id.size());
+    w->mutable_reason()->assign(reason.data(), reason.size());
     w->mutable_items()->Add(items.begin(), items.end());
   }
 
@@ -172,31 +256,12 @@ void AgendaCaseToWire(const RankedCase& ranked, const AgendaMeeting& meeting,
 
 void CheckId(std::string_view id, std::string_view field, bool optional,
              FieldViolations& violations) {
-  if (id.empty()) {
-    if (!optional) violations.Add(std::string(field), "required");
-    return;
-  }
-  if (id.size() > kMaxIdBytes) {
-    violations.Add(std::string(field), "longer than 128 bytes");
-    return;
-  }
-  for (const char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f) {
-      violations.Add(std::string(field),
-                     "not an id (printable ASCII without spaces)");
-      return;
-    }
-  }
+  CheckIdAt(id, Whole(field), optional, violations);
 }
 
 void CheckText(std::string_view text, std::string_view field,
                const WireLimits& limits, FieldViolations& violations) {
-  if (text.size() > limits.max_string_bytes) {
-    violations.Add(std::string(field),
-                   "longer than " + std::to_string(limits.max_string_bytes) +
-                       " bytes (the configured string limit)");
-  }
+  CheckTextAt(text, Whole(field), limits, violations);
 }
 
 void CheckPurpose(std::string_view purpose, std::string_view field,
@@ -214,33 +279,14 @@ void CheckPurpose(std::string_view purpose, std::string_view field,
 
 std::optional<Date> DateFromWire(const v1::Date& date, std::string_view field,
                                  FieldViolations& violations) {
-  const Date d{date.year(), date.month(), date.day()};
-  if (!d.IsValid()) {
-    violations.Add(std::string(field),
-                   "not a calendar date (year 1..9999, month 1..12, a day "
-                   "of that month)");
-    return std::nullopt;
-  }
-  return d;
+  return DateAt(date, Whole(field), violations);
 }
 
 std::optional<Date> EventDateFromWire(const v1::Date& date,
                                       std::string_view field,
                                       const WireLimits& limits,
                                       FieldViolations& violations) {
-  const std::optional<Date> d = DateFromWire(date, field, violations);
-  if (!d) return std::nullopt;
-  if (*d < limits.earliest) {
-    violations.Add(std::string(field), "before " + limits.earliest.ToString() +
-                                           ", too early to be right");
-    return std::nullopt;
-  }
-  if (*d > limits.latest) {
-    violations.Add(std::string(field),
-                   "in the future (today is " + limits.latest.ToString() + ")");
-    return std::nullopt;
-  }
-  return d;
+  return EventDateAt(date, Whole(field), limits, violations);
 }
 
 void DateToWire(const Date& date, v1::Date* out) {
@@ -254,117 +300,173 @@ std::optional<WireAssessment> AssessmentFromWire(
     const WireLimits& limits, std::string_view field,
     FieldViolations& violations) {
   const std::size_t before = violations.all().size();
-  CheckId(a.assessment_id(), Path(field, "assessment_id"), false, violations);
+  const auto at = Whole(field);
+  CheckIdAt(a.assessment_id(), Child(at, "assessment_id"), false, violations);
 
   std::shared_ptr<const Instrument> instrument;
-  const std::string instrument_field = Path(field, "instrument");
   if (a.instrument().empty()) {
-    violations.Add(instrument_field, "required");
+    violations.Add(Path(field, "instrument"), "required");
   } else {
-    const auto found = instruments.Find(a.instrument(), instrument_field);
+    Result<std::shared_ptr<const Instrument>> found =
+        instruments.Find(a.instrument(), "instrument");
     if (found.ok()) {
-      instrument = *found;
+      instrument = *std::move(found);
     } else {
-      violations.Add(instrument_field, "not a known instrument (" +
-                                           KnownInstruments(instruments) + ")");
+      violations.Add(
+          Path(field, "instrument"),
+          "not a known instrument (" + KnownInstruments(instruments) + ")");
     }
   }
 
   std::optional<Date> completed_on;
-  const std::string completed_field = Path(field, "completed_on");
   if (!a.has_completed_on()) {
-    violations.Add(completed_field, "required");
+    violations.Add(Path(field, "completed_on"), "required");
   } else {
-    completed_on = EventDateFromWire(a.completed_on(), completed_field, limits,
-                                     violations);
+    completed_on = EventDateAt(a.completed_on(), Child(at, "completed_on"),
+                               limits, violations);
   }
 
-  const std::string answers_field = Path(field, "answers");
   std::optional<Checklist> checklist;
-  if (instrument) checklist.emplace(instrument);
-  // A checklist has at most kMaxItems questions, whatever the list limit.
-  if (a.answers_size() > kMaxItems) {
-    violations.Add(answers_field, "more than " + std::to_string(kMaxItems) +
-                                      " answers; no instrument has so many");
-  } else {
-    // Sorted, so that violations come in question order.
-    std::vector<std::pair<int, int>> answers(a.answers().begin(),
-                                             a.answers().end());
-    std::sort(answers.begin(), answers.end());
-    for (const auto& [number, value] : answers) {
-      // Built only for a violation: the happy path makes no strings.
-      const auto path = [&answers_field, number = number] {
-        return answers_field + "." + std::to_string(number);
-      };
-      Answer answer = Answer::kNotAsked;
-      switch (value) {
-        case v1::ANSWER_YES:
-          answer = Answer::kYes;
-          break;
-        case v1::ANSWER_NO:
-          answer = Answer::kNo;
-          break;
-        case v1::ANSWER_NOT_KNOWN:
-          answer = Answer::kNotKnown;
-          break;
-        case v1::ANSWER_UNSPECIFIED:
-          violations.Add(path(),
-                         "ANSWER_UNSPECIFIED is not an answer; leave out a "
-                         "question that was not asked");
-          continue;
-        default:
-          violations.Add(path(), "not an Answer value");
-          continue;
-      }
-      if (!checklist) continue;
-      if (number < 1 || number > instrument->item_count()) {
-        violations.Add(path(), instrument->id() + " has questions 1-" +
-                                   std::to_string(instrument->item_count()));
-        continue;
-      }
-      const Status recorded = checklist->Record(number, answer);
-      if (!recorded.ok()) violations.Add(path(), recorded.message());
+  if (instrument) checklist.emplace(std::move(instrument));
+  // One answer: to question `number`, at the field `path` builds. In the
+  // dense list ANSWER_UNSPECIFIED marks a question not asked; in the map it
+  // is refused (leave the question out instead).
+  const auto record = [&](int number, int value, const auto& path,
+                          bool in_order) {
+    const auto beyond = [&](const Instrument& form) {
+      violations.Add(path(), form.id() + " has questions 1-" +
+                                 std::to_string(form.item_count()));
+    };
+    // The dense list is no longer than the form, whatever it holds.
+    if (in_order && checklist &&
+        number > checklist->instrument().item_count()) {
+      beyond(checklist->instrument());
+      return;
     }
+    Answer answer = Answer::kNotAsked;
+    switch (value) {
+      case v1::ANSWER_YES:
+        answer = Answer::kYes;
+        break;
+      case v1::ANSWER_NO:
+        answer = Answer::kNo;
+        break;
+      case v1::ANSWER_NOT_KNOWN:
+        answer = Answer::kNotKnown;
+        break;
+      case v1::ANSWER_UNSPECIFIED:
+        if (in_order) return;
+        violations.Add(path(),
+                       "ANSWER_UNSPECIFIED is not an answer; leave out a "
+                       "question that was not asked");
+        return;
+      default:
+        violations.Add(path(), "not an Answer value");
+        return;
+    }
+    if (!checklist) return;
+    const Instrument& form = checklist->instrument();
+    if (number < 1 || number > form.item_count()) {
+      beyond(form);
+      return;
+    }
+    const Status recorded = checklist->Record(number, answer);
+    if (!recorded.ok()) violations.Add(path(), recorded.message());
+  };
+  const std::string_view too_many =
+      " answers; no instrument has so many";  // After "more than 64".
+  if (a.answers_size() > 0 && a.answers_in_order_size() > 0) {
+    violations.Add(Path(field, "answers_in_order"),
+                   "given with answers; give one or the other");
+  } else if (a.answers_in_order_size() > kMaxItems) {
+    violations.Add(
+        Path(field, "answers_in_order"),
+        "more than " + std::to_string(kMaxItems) + std::string(too_many));
+  } else if (a.answers_in_order_size() > 0) {
+    const auto list = Child(at, "answers_in_order");
+    for (int k = 0; k < a.answers_in_order_size(); ++k) {
+      record(k + 1, a.answers_in_order(k), Element(list, k), true);
+    }
+  } else if (a.answers_size() > kMaxItems) {
+    // A checklist has at most kMaxItems questions, whatever the list limit.
+    violations.Add(
+        Path(field, "answers"),
+        "more than " + std::to_string(kMaxItems) + std::string(too_many));
+  } else {
+    // In question order, so that violations come in that order: numbers
+    // 1..kMaxItems by position, any others (each a violation) sorted.
+    constexpr int kAbsent = -1;
+    std::array<int, kMaxItems + 1> by_number;
+    by_number.fill(kAbsent);
+    std::vector<std::pair<int, int>> outside;
+    for (const auto& [number, value] : a.answers()) {
+      if (number >= 1 && number <= kMaxItems) {
+        by_number[static_cast<std::size_t>(number)] = value;
+      } else {
+        outside.emplace_back(number, value);
+      }
+    }
+    std::sort(outside.begin(), outside.end());
+    const auto entry = [&](int number, int value) {
+      // Built only for a violation: the happy path makes no strings.
+      const auto path = [field, number] {
+        return Path(field, "answers") + "." + std::to_string(number);
+      };
+      record(number, value, path, false);
+    };
+    auto rest = outside.begin();
+    for (; rest != outside.end() && rest->first < 1; ++rest) {
+      entry(rest->first, rest->second);
+    }
+    for (int number = 1; number <= kMaxItems; ++number) {
+      const int value = by_number[static_cast<std::size_t>(number)];
+      if (value != kAbsent) entry(number, value);
+    }
+    for (; rest != outside.end(); ++rest) entry(rest->first, rest->second);
   }
 
   const v1::CaseHistory& h = a.history();
-  const std::string hf = Path(field, "history");
+  const auto hf = Child(at, "history");
   CaseHistory history;
   if (h.has_incident_on()) {
-    history.incident_on = EventDateFromWire(
-        h.incident_on(), Path(hf, "incident_on"), limits, violations);
+    history.incident_on = EventDateAt(h.incident_on(), Child(hf, "incident_on"),
+                                      limits, violations);
   }
   if (h.has_incidents_last_12_months()) {
     const int n = h.incidents_last_12_months();
     if (n < 0 || n > kMaxIncidents) {
-      violations.Add(Path(hf, "incidents_last_12_months"), "must be 0..10000");
+      violations.Add(Child(hf, "incidents_last_12_months")(),
+                     "must be 0..10000");
     } else {
       history.incidents_last_12_months = n;
     }
     if (h.incident_dates_size() > 0) {
-      violations.Add(Path(hf, "incident_dates"),
+      violations.Add(Child(hf, "incident_dates")(),
                      "given with incidents_last_12_months; give one or the "
                      "other");
     }
   }
-  const std::string dates_field = Path(hf, "incident_dates");
-  if (CheckListSize(h.incident_dates_size(), dates_field, limits, violations)) {
-    for (int i = 0; i < h.incident_dates_size(); ++i) {
-      const std::optional<Date> d = EventDateFromWire(
-          h.incident_dates(i), Index(dates_field, i), limits, violations);
-      if (d) history.incident_dates.push_back(*d);
+  if (h.incident_dates_size() > 0) {
+    const auto dates = Child(hf, "incident_dates");
+    if (CheckListSize(h.incident_dates_size(), dates(), limits, violations)) {
+      for (int i = 0; i < h.incident_dates_size(); ++i) {
+        const std::optional<Date> d = EventDateAt(
+            h.incident_dates(i), Element(dates, i), limits, violations);
+        if (d) history.incident_dates.push_back(*d);
+      }
     }
   }
   if (h.has_last_marac_referral_on()) {
-    history.last_marac_referral_on = EventDateFromWire(
-        h.last_marac_referral_on(), Path(hf, "last_marac_referral_on"), limits,
-        violations);
+    history.last_marac_referral_on =
+        EventDateAt(h.last_marac_referral_on(),
+                    Child(hf, "last_marac_referral_on"), limits, violations);
   }
+  const auto reason_field = Child(hf, "professional_judgement_reason");
   switch (h.professional_judgement()) {
     case v1::PROFESSIONAL_JUDGEMENT_UNSPECIFIED:
     case v1::PROFESSIONAL_JUDGEMENT_NONE:
       if (!h.professional_judgement_reason().empty()) {
-        violations.Add(Path(hf, "professional_judgement_reason"),
+        violations.Add(reason_field(),
                        "given, but professional_judgement is not REFER");
       }
       break;
@@ -372,11 +474,11 @@ std::optional<WireAssessment> AssessmentFromWire(
       history.professional_judgement = ProfessionalJudgement::kRefer;
       break;
     default:
-      violations.Add(Path(hf, "professional_judgement"),
+      violations.Add(Child(hf, "professional_judgement")(),
                      "not a ProfessionalJudgement value");
   }
-  CheckText(h.professional_judgement_reason(),
-            Path(hf, "professional_judgement_reason"), limits, violations);
+  CheckTextAt(h.professional_judgement_reason(), reason_field, limits,
+              violations);
   history.professional_judgement_reason = h.professional_judgement_reason();
 
   if (violations.all().size() != before || !checklist || !completed_on) {
@@ -388,7 +490,7 @@ std::optional<WireAssessment> AssessmentFromWire(
 
 void RiskScoreToWire(std::string_view assessment_id, const RiskScore& s,
                      v1::RiskScore* out) {
-  out->set_assessment_id(std::string(assessment_id));
+  out->mutable_assessment_id()->assign(assessment_id);
   out->set_instrument(s.instrument().id());
   out->set_instrument_version(s.instrument().version());
   out->set_policy_version(s.context->policy_version);

@@ -498,9 +498,12 @@ class ScoreStream final
 // The request and response of one unary call on a protobuf arena whose
 // first block lives in the holder: the message trees (the answers map, the
 // findings and their strings) are carved from one allocation instead of a
-// few hundred, and freed at once when gRPC releases the call. Released
-// holders are reset and kept for the next call (up to kKept of them), so a
-// steady stream of calls allocates no holders at all.
+// few hundred. A released holder is kept (up to kKept of them) for the
+// next call with its messages cleared, not freed: Clear() keeps repeated
+// elements and string capacity, so a steady stream of scoring calls fills
+// the same findings and buffers again and allocates next to nothing. The
+// arena is reset (everything freed) once it or the messages grow past
+// kMaxKeptBytes, so what a holder keeps stays bounded.
 template <typename Request, typename Response>
 class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
  public:
@@ -527,7 +530,10 @@ class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
  private:
   // Enough for every call in flight on a busy server; beyond it holders are
   // freed, so a burst does not pin its memory.
-  static constexpr std::size_t kKept = 256;
+  static constexpr std::size_t kKept = 64;
+  // What one kept holder may keep: arena blocks, or messages (their strings'
+  // capacity is on the heap) of about this size.
+  static constexpr std::size_t kMaxKeptBytes = 32 * 1024;
 
   class Holder final : public grpc::MessageHolder<Request, Response> {
    public:
@@ -536,10 +542,19 @@ class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
       CreateMessages();
     }
     void Release() override { owner_.Keep(this); }
-    // Frees the messages (the arena keeps its first block) and makes new.
-    void Reset() {
-      arena_.Reset();
-      CreateMessages();
+    // Ready for the next call: the messages cleared, keeping their memory,
+    // or all of it freed (the arena keeps its first block) and new messages
+    // made when it has grown past kMaxKeptBytes.
+    void Recycle() {
+      if (arena_.SpaceUsed() > kMaxKeptBytes ||
+          this->request()->ByteSizeLong() + this->response()->ByteSizeLong() >
+              kMaxKeptBytes) {
+        arena_.Reset();
+        CreateMessages();
+        return;
+      }
+      this->request()->Clear();
+      this->response()->Clear();
     }
 
    private:
@@ -563,7 +578,7 @@ class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
   };
 
   void Keep(Holder* h) {
-    h->Reset();  // Outside the lock: it runs the messages' destructors.
+    h->Recycle();  // Outside the lock.
     {
       const std::lock_guard<std::mutex> lock(mutex_);
       if (kept_.size() < kKept) {
