@@ -90,6 +90,35 @@ constexpr BadAssessmentCase kBadAssessments[] = {
            static_cast<v1::Answer>(9);
      },
      "assessment.answers.4"},
+    {"InOrderWithMap",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->add_answers_in_order(v1::ANSWER_YES);
+     },
+     "assessment.answers_in_order"},
+    {"InOrderLongerThanTheForm",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->clear_answers();
+       for (int q = 1; q <= 25; ++q) {
+         r.mutable_assessment()->add_answers_in_order(
+             q == 25 ? v1::ANSWER_UNSPECIFIED : v1::ANSWER_NO);
+       }
+     },
+     "assessment.answers_in_order[24]"},
+    {"InOrderUnknownAnswerValue",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->clear_answers();
+       r.mutable_assessment()->add_answers_in_order(v1::ANSWER_YES);
+       r.mutable_assessment()->add_answers_in_order(static_cast<v1::Answer>(9));
+     },
+     "assessment.answers_in_order[1]"},
+    {"InOrderMoreThanAnyForm",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->clear_answers();
+       for (int q = 1; q <= 65; ++q) {
+         r.mutable_assessment()->add_answers_in_order(v1::ANSWER_NO);
+       }
+     },
+     "assessment.answers_in_order"},
     {"CountAndDates",
      [](v1::ScoreAssessmentRequest& r) {
        v1::CaseHistory* h = r.mutable_assessment()->mutable_history();
@@ -241,7 +270,12 @@ TEST(AssessmentServiceTest, FindingsAreTheLibrarysInEveryList) {
       Scorer::Create(ScoringPolicy::Default(), instruments);
   ASSERT_TRUE(scorer.ok());
   int prompts = 0;
-  for (const v1::Assessment& a : VariedAssessments()) {
+  // Twice over: the server reuses cleared messages, and nothing of one
+  // call may be left in the next.
+  std::vector<v1::Assessment> twice = VariedAssessments();
+  const std::vector<v1::Assessment> again = VariedAssessments();
+  twice.insert(twice.end(), again.rbegin(), again.rend());
+  for (const v1::Assessment& a : twice) {
     SCOPED_TRACE(a.DebugString());
     grpc::ClientContext context;
     AsCaller(context);
@@ -272,7 +306,42 @@ TEST(AssessmentServiceTest, FindingsAreTheLibrarysInEveryList) {
     ExpectSameFindings(got.prompts(), DescribePrompts(*want));
     prompts += got.prompts_size();
   }
-  EXPECT_GE(prompts, 4);
+  EXPECT_GE(prompts, 8);
+}
+
+// The dense answers score exactly as the map does, an unasked question
+// (ANSWER_UNSPECIFIED in the list, absent from the map) included.
+TEST(AssessmentServiceTest, AnswersInOrderScoreAsTheMapDoes) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  for (const v1::Assessment& by_map : VariedAssessments()) {
+    v1::Assessment in_order = by_map;
+    in_order.clear_answers();
+    int last = 0;
+    for (const auto& [number, answer] : by_map.answers()) {
+      last = std::max(last, number);
+    }
+    for (int q = 1; q <= last; ++q) {
+      const auto found = by_map.answers().find(q);
+      in_order.add_answers_in_order(found == by_map.answers().end()
+                                        ? v1::ANSWER_UNSPECIFIED
+                                        : found->second);
+    }
+    std::string scored[2];
+    for (int k = 0; k < 2; ++k) {
+      grpc::ClientContext context;
+      AsCaller(context);
+      v1::ScoreAssessmentRequest request;
+      *request.mutable_assessment() = k == 0 ? by_map : in_order;
+      v1::ScoreAssessmentResponse response;
+      const grpc::Status status =
+          stub->ScoreAssessment(&context, request, &response);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      scored[k] = response.score().DebugString();
+    }
+    EXPECT_EQ(scored[0], scored[1]);
+  }
 }
 
 // Scoring leaves no trace, so it carries no request id; a denied scoring
