@@ -21,17 +21,28 @@ namespace {
 using ::testing::Contains;
 using ::testing::SizeIs;
 
+// One ScoreAssessment call of `assessment` as the test principal of
+// `agency` in `role`; `context` (when given) keeps the call's metadata.
+grpc::Status ScoreOnce(v1::AssessmentService::Stub& stub,
+                       const v1::Assessment& assessment,
+                       v1::ScoreAssessmentResponse& response,
+                       grpc::ClientContext* context = nullptr,
+                       const std::string& agency = "police-north",
+                       const std::string& role = "referrer") {
+  grpc::ClientContext own;
+  grpc::ClientContext& c = context != nullptr ? *context : own;
+  AsCaller(c, agency, role);
+  v1::ScoreAssessmentRequest request;
+  *request.mutable_assessment() = assessment;
+  return stub.ScoreAssessment(&c, request, &response);
+}
+
 TEST(AssessmentServiceTest, ScoresAValidChecklist) {
   TestServer t;
   ASSERT_TRUE(t.ok()) << t.start_error();
   auto stub = v1::AssessmentService::NewStub(t.channel());
-  grpc::ClientContext context;
-  AsCaller(context);
-  v1::ScoreAssessmentRequest request;
-  *request.mutable_assessment() = Ric(15);
   v1::ScoreAssessmentResponse response;
-  const grpc::Status status =
-      stub->ScoreAssessment(&context, request, &response);
+  const grpc::Status status = ScoreOnce(*stub, Ric(15), response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.score().assessment_id(), "AS-1");
   EXPECT_EQ(response.score().score(), 15);
@@ -277,13 +288,8 @@ TEST(AssessmentServiceTest, FindingsAreTheLibrarysInEveryList) {
   twice.insert(twice.end(), again.rbegin(), again.rend());
   for (const v1::Assessment& a : twice) {
     SCOPED_TRACE(a.DebugString());
-    grpc::ClientContext context;
-    AsCaller(context);
-    v1::ScoreAssessmentRequest request;
-    *request.mutable_assessment() = a;
     v1::ScoreAssessmentResponse response;
-    const grpc::Status status =
-        stub->ScoreAssessment(&context, request, &response);
+    const grpc::Status status = ScoreOnce(*stub, a, response);
     ASSERT_TRUE(status.ok()) << status.error_message();
 
     FieldViolations violations;
@@ -330,13 +336,9 @@ TEST(AssessmentServiceTest, AnswersInOrderScoreAsTheMapDoes) {
     }
     std::string scored[2];
     for (int k = 0; k < 2; ++k) {
-      grpc::ClientContext context;
-      AsCaller(context);
-      v1::ScoreAssessmentRequest request;
-      *request.mutable_assessment() = k == 0 ? by_map : in_order;
       v1::ScoreAssessmentResponse response;
       const grpc::Status status =
-          stub->ScoreAssessment(&context, request, &response);
+          ScoreOnce(*stub, k == 0 ? by_map : in_order, response);
       ASSERT_TRUE(status.ok()) << status.error_message();
       scored[k] = response.score().DebugString();
     }
@@ -350,8 +352,6 @@ TEST(AssessmentServiceTest, OnlyAnAuditedScoringCallHasARequestId) {
   TestServer t;
   ASSERT_TRUE(t.ok()) << t.start_error();
   auto stub = v1::AssessmentService::NewStub(t.channel());
-  v1::ScoreAssessmentRequest request;
-  *request.mutable_assessment() = Ric(15);
   const auto request_id = [](const grpc::ClientContext& context) {
     const auto& metadata = context.GetServerInitialMetadata();
     const auto id = metadata.find("x-marac-request-id");
@@ -361,17 +361,17 @@ TEST(AssessmentServiceTest, OnlyAnAuditedScoringCallHasARequestId) {
   };
   {
     grpc::ClientContext context;
-    AsCaller(context);
     v1::ScoreAssessmentResponse response;
-    ASSERT_TRUE(stub->ScoreAssessment(&context, request, &response).ok());
+    ASSERT_TRUE(ScoreOnce(*stub, Ric(15), response, &context).ok());
     EXPECT_EQ(request_id(context), "");
   }
   {
     grpc::ClientContext context;
-    AsCaller(context, "marac-north", "chair");
     v1::ScoreAssessmentResponse response;
-    EXPECT_EQ(stub->ScoreAssessment(&context, request, &response).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        ScoreOnce(*stub, Ric(15), response, &context, "marac-north", "chair")
+            .error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
     const std::string id = request_id(context);
     EXPECT_TRUE(id.starts_with("C-")) << id;
     Result<std::unique_ptr<Store>> store = OpenSqliteStore(t.store_path());
