@@ -224,13 +224,14 @@ struct ArenaCall {
   Response* response = nullptr;
 };
 
-StartCall ScoreCall(Setup& s) {
-  return [&s](std::function<void(grpc::Status)> done) {
+// A ScoreAssessment call sending `request`.
+StartCall ScoreCallOf(Setup& s, const v1::ScoreAssessmentRequest& request) {
+  return [&s, &request](std::function<void(grpc::Status)> done) {
     using Call = ArenaCall<v1::ScoreAssessmentResponse>;
     auto* call = new Call();
     AsReferrer(call->context);
     s.assessments->async()->ScoreAssessment(
-        &call->context, &s.score_request, call->response,
+        &call->context, &request, call->response,
         [call, done = std::move(done)](grpc::Status status) {
           delete call;
           done(status);
@@ -238,20 +239,10 @@ StartCall ScoreCall(Setup& s) {
   };
 }
 
+StartCall ScoreCall(Setup& s) { return ScoreCallOf(s, s.score_request); }
+
 // The same call with the answers sent as the map.
-StartCall ScoreMapCall(Setup& s) {
-  return [&s](std::function<void(grpc::Status)> done) {
-    using Call = ArenaCall<v1::ScoreAssessmentResponse>;
-    auto* call = new Call();
-    AsReferrer(call->context);
-    s.assessments->async()->ScoreAssessment(
-        &call->context, &s.score_map_request, call->response,
-        [call, done = std::move(done)](grpc::Status status) {
-          delete call;
-          done(status);
-        });
-  };
-}
+StartCall ScoreMapCall(Setup& s) { return ScoreCallOf(s, s.score_map_request); }
 
 StartCall EchoCall(Setup& s) {
   return [&s](std::function<void(grpc::Status)> done) {
