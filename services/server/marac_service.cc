@@ -496,14 +496,23 @@ class ScoreStream final
 };
 
 // The request and response of one unary call on a protobuf arena whose
-// first block lives in the holder: the message trees (the answers map, the
+// first block lives in the holder: the message trees (the answers, the
 // findings and their strings) are carved from one allocation instead of a
 // few hundred. A released holder is kept (up to kKept of them) for the
-// next call with its messages cleared, not freed: Clear() keeps repeated
-// elements and string capacity, so a steady stream of scoring calls fills
-// the same findings and buffers again and allocates next to nothing. The
-// arena is reset (everything freed) once it or the messages grow past
-// kMaxKeptBytes, so what a holder keeps stays bounded.
+// next call with its response cleared in place, not freed: ClearForReuse
+// clears the score itself rather than the response (a proto3 Clear() drops
+// a singular submessage, leaving it on the arena), and RiskScore::Clear()
+// keeps its findings and their string capacity, so a steady stream of
+// scoring calls fills the same findings and buffers again. The request
+// cannot be kept so: parsing clears it, dropping its assessment, which is
+// what the arena grows by from call to call. Once it has grown past
+// kMaxKeptBytes it is reset (everything freed). What the kept response
+// holds on the heap is bounded by the largest score written into it,
+// whose strings are the instrument's texts and ids within the wire limits.
+void ClearForReuse(v1::ScoreAssessmentResponse& response) {
+  if (response.has_score()) response.mutable_score()->Clear();
+}
+
 template <typename Request, typename Response>
 class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
  public:
@@ -531,8 +540,7 @@ class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
   // Enough for every call in flight on a busy server; beyond it holders are
   // freed, so a burst does not pin its memory.
   static constexpr std::size_t kKept = 64;
-  // What one kept holder may keep: arena blocks, or messages (their strings'
-  // capacity is on the heap) of about this size.
+  // What one kept holder's arena may grow to before it is reset.
   static constexpr std::size_t kMaxKeptBytes = 32 * 1024;
 
   class Holder final : public grpc::MessageHolder<Request, Response> {
@@ -542,19 +550,17 @@ class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
       CreateMessages();
     }
     void Release() override { owner_.Keep(this); }
-    // Ready for the next call: the messages cleared, keeping their memory,
+    // Ready for the next call: the response cleared, keeping its memory,
     // or all of it freed (the arena keeps its first block) and new messages
-    // made when it has grown past kMaxKeptBytes.
+    // made once the arena has grown past kMaxKeptBytes.
     void Recycle() {
-      if (arena_.SpaceUsed() > kMaxKeptBytes ||
-          this->request()->ByteSizeLong() + this->response()->ByteSizeLong() >
-              kMaxKeptBytes) {
+      if (arena_.SpaceUsed() > kMaxKeptBytes) {
         arena_.Reset();
         CreateMessages();
         return;
       }
       this->request()->Clear();
-      this->response()->Clear();
+      ClearForReuse(*this->response());
     }
 
    private:
