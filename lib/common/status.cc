@@ -8,8 +8,12 @@ std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
     case StatusCode::kOk:
       return "OK";
+    case StatusCode::kCancelled:
+      return "CANCELLED";
     case StatusCode::kInvalidArgument:
       return "INVALID_ARGUMENT";
+    case StatusCode::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
     case StatusCode::kNotFound:
       return "NOT_FOUND";
     case StatusCode::kAlreadyExists:
@@ -61,6 +65,14 @@ Status FailedPrecondition(std::string message) {
 
 Status Internal(std::string message) {
   return Status(StatusCode::kInternal, std::move(message));
+}
+
+Status DeadlineExceeded(std::string message) {
+  return Status(StatusCode::kDeadlineExceeded, std::move(message));
+}
+
+Status Cancelled(std::string message) {
+  return Status(StatusCode::kCancelled, std::move(message));
 }
 
 }  // namespace marac

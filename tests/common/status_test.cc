@@ -24,10 +24,35 @@ Status CheckEven(int n) {
 }
 
 TEST(StatusTest, CodesKeepGrpcNumbers) {
+  EXPECT_EQ(static_cast<int>(StatusCode::kCancelled), 1);
   EXPECT_EQ(static_cast<int>(StatusCode::kInvalidArgument), 3);
+  EXPECT_EQ(static_cast<int>(StatusCode::kDeadlineExceeded), 4);
   EXPECT_EQ(static_cast<int>(StatusCode::kNotFound), 5);
   EXPECT_EQ(static_cast<int>(StatusCode::kFailedPrecondition), 9);
   EXPECT_EQ(static_cast<int>(StatusCode::kDataLoss), 15);
+}
+
+struct NameCase {
+  const char* label;
+  StatusCode code;
+  const char* want;
+};
+constexpr NameCase kNameCases[] = {
+    {"Cancelled", StatusCode::kCancelled, "CANCELLED"},
+    {"DeadlineExceeded", StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED"},
+    {"InvalidArgument", StatusCode::kInvalidArgument, "INVALID_ARGUMENT"},
+    {"DataLoss", StatusCode::kDataLoss, "DATA_LOSS"},
+};
+
+TEST(StatusTest, CodesAreNamedAsGrpcNamesThem) {
+  for (const NameCase& c : kNameCases) {
+    SCOPED_TRACE(c.label);
+    EXPECT_EQ(StatusCodeName(c.code), c.want);
+  }
+  EXPECT_EQ(
+      DeadlineExceeded("store: reading record: the deadline passed").ToString(),
+      "DEADLINE_EXCEEDED: store: reading record: the deadline passed");
+  EXPECT_EQ(Cancelled("x").code(), StatusCode::kCancelled);
 }
 
 TEST(StatusTest, InvalidArgumentNamesFieldFirst) {

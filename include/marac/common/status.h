@@ -21,7 +21,9 @@ namespace marac {
 // The numbers are gRPC's, so a server maps a StatusCode with a cast.
 enum class StatusCode : int {
   kOk = 0,
+  kCancelled = 1,  // The caller gave up (see deadline.h).
   kInvalidArgument = 3,
+  kDeadlineExceeded = 4,  // The caller's deadline passed (see deadline.h).
   kNotFound = 5,
   kAlreadyExists = 6,
   kFailedPrecondition = 9,
@@ -66,6 +68,10 @@ Status InvalidArgument(std::string_view field, std::string_view problem);
 Status NotFound(std::string message);
 Status FailedPrecondition(std::string message);
 Status Internal(std::string message);
+// `message` says what was stopped: "store: reading record: the deadline
+// passed".
+Status DeadlineExceeded(std::string message);
+Status Cancelled(std::string message);
 
 }  // namespace marac
 
