@@ -205,4 +205,34 @@ Status Transaction::Commit() {
   return Status::Ok();
 }
 
+namespace {
+
+// SQLite virtual machine instructions between two checks of a deadline: a
+// few microseconds of work, against a check of some tens of nanoseconds.
+constexpr int kInstructionsPerCheck = 1000;
+
+}  // namespace
+
+InterruptAt::InterruptAt(Connection& connection, const Deadline& deadline,
+                         std::string_view what)
+    : deadline_(deadline), what_(what) {
+  if (!deadline_.active()) return;
+  db_ = connection.get();
+  sqlite3_progress_handler(db_, kInstructionsPerCheck, &InterruptAt::OnProgress,
+                           this);
+}
+
+InterruptAt::~InterruptAt() {
+  if (db_ != nullptr) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+}
+
+int InterruptAt::OnProgress(void* self) {
+  auto* interrupt = static_cast<InterruptAt*>(self);
+  if (!interrupt->stopped_.ok()) return 1;  // Stopped already: stay stopped.
+  Status checked = interrupt->deadline_.Check(interrupt->what_);
+  if (checked.ok()) return 0;
+  interrupt->stopped_ = std::move(checked);
+  return 1;
+}
+
 }  // namespace marac::sqlite

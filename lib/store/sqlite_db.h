@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "marac/common/deadline.h"
 #include "marac/common/result.h"
 #include "marac/common/status.h"
 
@@ -85,6 +86,33 @@ class Transaction {
  private:
   explicit Transaction(Connection* connection) : connection_(connection) {}
   Connection* connection_ = nullptr;
+};
+
+// While alive, stops the statements of `connection` once `deadline`
+// expires: the statement running then fails with SQLITE_INTERRUPT, and
+// stopped() holds the deadline's status (Deadline::Check(what)). Installs
+// nothing for a deadline that cannot expire. For reads only: never keep
+// one alive around a write, a COMMIT or a ROLLBACK, where an interrupt
+// would make SQLite roll back what the caller asked to keep.
+class InterruptAt {
+ public:
+  // `what` must outlive this object.
+  InterruptAt(Connection& connection, const Deadline& deadline,
+              std::string_view what);
+  InterruptAt(const InterruptAt&) = delete;
+  InterruptAt& operator=(const InterruptAt&) = delete;
+  ~InterruptAt();  // Removes the handler.
+
+  // OK unless the deadline stopped a statement.
+  const Status& stopped() const { return stopped_; }
+
+ private:
+  static int OnProgress(void* self);
+
+  sqlite3* db_ = nullptr;  // Null: nothing installed.
+  Deadline deadline_;
+  std::string_view what_;
+  Status stopped_;
 };
 
 }  // namespace marac::sqlite

@@ -1425,17 +1425,38 @@ class SqliteStore final : public Store {
   }
 
   // A read, audited as a consultation in the same transaction; the read
-  // fails if its audit row cannot be written.
+  // fails if its audit row cannot be written. The actor's deadline is
+  // checked once the lock is held and interrupts the body's statements;
+  // a read it stops is rolled back and not audited (nothing was
+  // consulted). The audit row and COMMIT run without it: once the body
+  // has read everything the read completes.
   template <typename Body>
   Status Read(const Actor& actor, std::string_view object_type,
               const std::vector<std::string>& ids, const Body& body) {
     MARAC_RETURN_IF_ERROR(CheckActor(actor, true));
     const std::lock_guard<std::mutex> lock(mutex_);
+    MARAC_RETURN_IF_ERROR(Reading(actor.deadline.Check(object_type)));
     MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
-    MARAC_RETURN_IF_ERROR(body());
+    {
+      // Destroyed before tx: its ROLLBACK, or the COMMIT, is never
+      // interrupted.
+      const sqlite::InterruptAt interrupt(db_, actor.deadline, object_type);
+      const Status read = body();
+      // A statement the deadline stopped may have failed in any way (or in
+      // none the body noticed): the deadline is the reason.
+      MARAC_RETURN_IF_ERROR(Reading(interrupt.stopped()));
+      MARAC_RETURN_IF_ERROR(read);
+    }
     MARAC_RETURN_IF_ERROR(
         AppendAudit(actor, AuditAction::kConsult, object_type, ids, "ok"));
     return tx.Commit();
+  }
+
+  // `stopped`, a deadline's status naming what was read, as the store's:
+  // "store: reading record: the deadline passed".
+  static Status Reading(const Status& stopped) {
+    if (stopped.ok()) return Status::Ok();
+    return Status(stopped.code(), "store: reading " + stopped.message());
   }
 
   Connection db_;

@@ -8,33 +8,14 @@
 
 #include <chrono>
 
+#include "tests/common/late_caller.h"
+
 namespace marac {
 namespace {
 
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 using std::chrono::seconds;
-
-// A caller whose clock stands still at `start` until it has been read
-// `reads_before_late` times, then reads an hour later; cancelled when told.
-class TestCaller final : public Cancellation {
- public:
-  explicit TestCaller(int reads_before_late, bool cancelled = false)
-      : reads_before_late_(reads_before_late), cancelled_(cancelled) {}
-  bool cancelled() const override { return cancelled_; }
-  Clock::time_point now() const override {
-    return reads_++ < reads_before_late_ ? start_
-                                         : start_ + std::chrono::hours(1);
-  }
-  Clock::time_point start() const { return start_; }
-  int reads() const { return reads_; }
-
- private:
-  const Clock::time_point start_ = Clock::now();
-  const int reads_before_late_;
-  const bool cancelled_;
-  mutable int reads_ = 0;
-};
 
 TEST(DeadlineTest, NoDeadlineNeverExpires) {
   constexpr Deadline none;
@@ -70,9 +51,8 @@ constexpr CallerCase kCallerCases[] = {
 TEST(DeadlineTest, TheTimeComesFromTheCancellationAndIsAskedFirst) {
   for (const CallerCase& c : kCallerCases) {
     SCOPED_TRACE(c.label);
-    const TestCaller caller(c.reads_before_late, c.cancelled);
-    const Deadline d = Deadline::At(caller.start() + seconds(60), &caller);
-    const Status s = d.Check("resolving records");
+    const LateCaller caller(c.reads_before_late, c.cancelled);
+    const Status s = caller.deadline().Check("resolving records");
     EXPECT_EQ(s.code(), c.want);
     EXPECT_EQ(caller.reads(), 1);  // One clock read per check.
     if (!s.ok()) {
@@ -82,8 +62,8 @@ TEST(DeadlineTest, TheTimeComesFromTheCancellationAndIsAskedFirst) {
 }
 
 TEST(DeadlineTest, UntilCancelledNeverReadsTheClock) {
-  const TestCaller waiting(0, false);
-  const TestCaller gone(0, true);
+  const LateCaller waiting(0, false);
+  const LateCaller gone(0, true);
   EXPECT_TRUE(Deadline::UntilCancelled(&waiting).active());
   EXPECT_TRUE(Deadline::UntilCancelled(&waiting).Check("x").ok());
   const Status s = Deadline::UntilCancelled(&gone).Check("listing referrals");

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "marac/common/date.h"
+#include "marac/common/deadline.h"
 #include "marac/common/result.h"
 #include "marac/common/status.h"
 #include "marac/identity/person_record.h"
@@ -36,9 +37,18 @@ struct Actor {
   std::string role;  // referrer | idva | coordinator | chair | auditor | system
   std::string agency;
   std::string purpose;
-  // Both may be left out of an initializer.
+  // These may be left out of an initializer.
   std::string request_id = {};  // The service call's id; empty outside it.
   std::string peer = {};        // The client certificate's subject, when known.
+  // When the caller stops waiting (none by default). Reads honour it: one
+  // whose deadline passes before it starts, or while its statements run,
+  // stops with kDeadlineExceeded (kCancelled when the caller cancelled),
+  // naming what it was reading, and leaves the store as it was, with no
+  // audit entry, since nothing was consulted. A read that has finished
+  // its statements completes. Writes never look at it: a write is never
+  // cut short, so check the deadline before calling one. Its Cancellation
+  // must outlive the reads made with this Actor.
+  Deadline deadline = {};
 };
 
 struct StoredIncident {
@@ -200,7 +210,9 @@ struct SubmitOutcome {
 // does; a call whose audit row cannot be written fails and does nothing.
 // Errors: kInvalidArgument naming the field (nothing written);
 // kNotFound; kUnavailable when the database is locked or the disk full;
-// kDataLoss when the file is not a database or is corrupt.
+// kDataLoss when the file is not a database or is corrupt; for a read,
+// kDeadlineExceeded or kCancelled when the actor's deadline stopped it
+// (see Actor::deadline; it read and audited nothing).
 class Store {
  public:
   virtual ~Store() = default;
