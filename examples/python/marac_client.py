@@ -41,6 +41,10 @@ _ANSWERS = {
     "no": assessment_pb2.ANSWER_NO,
     "not_known": assessment_pb2.ANSWER_NOT_KNOWN,
 }
+# No instrument has more questions (docs/server.md, Limits): the most the
+# dense answers_in_order can carry.
+_MAX_ITEMS = 64
+_IN_ORDER = "assessment.answers_in_order"
 
 
 def read_file(path):
@@ -87,8 +91,22 @@ class Client:
         return method(request, metadata=self.metadata, timeout=self.timeout)
 
     def score(self, assessment):
-        """Scores an assessment message; returns the RiskScore."""
+        """Scores an assessment message; returns the RiskScore.
+
+        Should the server refuse an answers_in_order sent without the map
+        (for a question beyond the instrument's, which the list names by
+        position, "[24]"), the call is made once more with the answers in
+        the map, whose refusal names each question by its number
+        ("assessment.answers.25"): the error raised is that one."""
         request = assessment_pb2.ScoreAssessmentRequest(assessment=assessment)
+        try:
+            return self._call(self.assessments.ScoreAssessment, request).score
+        except grpc.RpcError as error:
+            if assessment.answers or not any(
+                    field == _IN_ORDER or field.startswith(_IN_ORDER + "[")
+                    for field, _ in field_violations(error)):
+                raise
+        answers_in_order_to_map(request.assessment)
         return self._call(self.assessments.ScoreAssessment, request).score
 
     def submit_referral(self, request_id, referral):
@@ -114,14 +132,41 @@ def to_date(text):
     return common_pb2.Date(year=day.year, month=day.month, day=day.day)
 
 
+def answers_to_in_order(assessment):
+    """Moves the map `answers` to answers_in_order: element k answers
+    question k+1, ANSWER_UNSPECIFIED marks one not asked, and the list ends
+    at the last question asked. A question number no form has (outside
+    1..64) stays in the map, which names it in the server's refusal."""
+    numbers = list(assessment.answers.keys())
+    if not numbers or not all(1 <= n <= _MAX_ITEMS for n in numbers):
+        return
+    dense = [assessment_pb2.ANSWER_UNSPECIFIED] * max(numbers)
+    for number, answer in assessment.answers.items():
+        dense[number - 1] = answer
+    assessment.ClearField("answers")
+    assessment.answers_in_order.extend(dense)
+
+
+def answers_in_order_to_map(assessment):
+    """The reverse of answers_to_in_order: the questions asked, by number."""
+    for k, answer in enumerate(assessment.answers_in_order):
+        if answer != assessment_pb2.ANSWER_UNSPECIFIED:
+            assessment.answers[k + 1] = answer
+    assessment.ClearField("answers_in_order")
+
+
 def assessment_from_json(document):
-    """The marac.v1.Assessment for the JSON object `marac score` reads."""
+    """The marac.v1.Assessment for the JSON object `marac score` reads, its
+    answers in answers_in_order (see answers_to_in_order)."""
     assessment = assessment_pb2.Assessment(
         assessment_id=document["assessment_id"],
         instrument=document["instrument"],
         completed_on=to_date(document["completed_on"]))
+    # Through the map first, so that a key or an answer it refuses fails
+    # here as it always has.
     for question, answer in document.get("answers", {}).items():
         assessment.answers[int(question)] = _ANSWERS[answer]
+    answers_to_in_order(assessment)
     history = assessment.history
     if "incidents_last_12_months" in document:
         history.incidents_last_12_months = document["incidents_last_12_months"]

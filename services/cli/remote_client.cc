@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 #include "google/rpc/error_details.pb.h"
@@ -41,6 +42,31 @@ v1::Answer AnswerToWire(Answer answer) {
   }
 }
 
+// The checklist's answers as `answers_in_order`: element k answers question
+// k+1, ANSWER_UNSPECIFIED marks one not asked, and the list ends at the last
+// question asked. Ending there keeps it within any form the map's numbers
+// fit, so a server whose instrument has fewer questions than the local
+// definition (--instrument) refuses the list only where it would refuse the
+// map.
+void AnswersInOrderToWire(const Checklist& checklist, v1::Assessment* wire) {
+  const std::span<const Answer> answers = checklist.answers();
+  std::size_t length = answers.size();
+  while (length > 0 && answers[length - 1] == Answer::kNotAsked) --length;
+  auto* list = wire->mutable_answers_in_order();
+  list->Reserve(static_cast<int>(length));
+  for (std::size_t k = 0; k < length; ++k) list->Add(AnswerToWire(answers[k]));
+}
+
+// The same answers moved to the map `answers`, keyed by question number.
+void AnswersInOrderToMap(v1::Assessment* wire) {
+  auto& map = *wire->mutable_answers();
+  for (int k = 0; k < wire->answers_in_order_size(); ++k) {
+    const v1::Answer answer = wire->answers_in_order(k);
+    if (answer != v1::ANSWER_UNSPECIFIED) map[k + 1] = answer;
+  }
+  wire->clear_answers_in_order();
+}
+
 std::string_view GradeText(v1::Grade grade) {
   switch (grade) {
     case v1::GRADE_STANDARD:
@@ -64,6 +90,33 @@ std::vector<Finding> FindingsFromWire(
   return out;
 }
 
+// Calls `visit` with each field violation of the google.rpc.BadRequest an
+// INVALID_ARGUMENT carries in its details, in order.
+template <typename Visit>
+void ForEachViolation(const grpc::Status& status, const Visit& visit) {
+  if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) return;
+  google::rpc::Status detail;
+  if (!detail.ParseFromString(status.error_details())) return;
+  google::rpc::BadRequest bad;
+  for (const google::protobuf::Any& any : detail.details()) {
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) visit(v);
+  }
+}
+
+// Whether the server refused an element of, or the whole, answers_in_order.
+bool RefusesAnswersInOrder(const grpc::Status& status) {
+  constexpr std::string_view kField = "assessment.answers_in_order";
+  bool refused = false;
+  ForEachViolation(
+      status, [&](const google::rpc::BadRequest::FieldViolation& v) {
+        const std::string_view field = v.field();
+        refused = refused || field == kField ||
+                  (field.starts_with(kField) && field[kField.size()] == '[');
+      });
+  return refused;
+}
+
 // The server's answer as the library's Status: the code is kept; an
 // INVALID_ARGUMENT lists its field violations, with the request's own
 // prefix ("assessment.") dropped so paths read as the local commands'.
@@ -72,22 +125,16 @@ Status FromGrpc(const grpc::Status& status, std::string_view address,
   if (status.ok()) return Status::Ok();
   const auto code = static_cast<StatusCode>(status.error_code());
   if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-    google::rpc::Status detail;
-    google::rpc::BadRequest bad;
     std::string message;
-    if (detail.ParseFromString(status.error_details())) {
-      for (const google::protobuf::Any& any : detail.details()) {
-        if (!any.UnpackTo(&bad)) continue;
-        for (const auto& v : bad.field_violations()) {
+    ForEachViolation(
+        status, [&](const google::rpc::BadRequest::FieldViolation& v) {
           std::string_view field = v.field();
           if (!strip_prefix.empty() && field.starts_with(strip_prefix)) {
             field.remove_prefix(strip_prefix.size());
           }
           if (!message.empty()) message += "; ";
           message += std::string(field) + ": " + v.description();
-        }
-      }
-    }
+        });
     if (message.empty()) message = status.error_message();
     return Status(code, message);
   }
@@ -135,9 +182,15 @@ struct RemoteClient::Impl {
   // (`strip`: the request's own prefix on field paths).
   template <typename Rpc>
   Status Call(const Rpc& rpc, std::string_view strip) const {
+    return FromGrpc(Send(rpc), options.address, strip);
+  }
+
+  // One call with a prepared context, its answer as gRPC gave it.
+  template <typename Rpc>
+  grpc::Status Send(const Rpc& rpc) const {
     grpc::ClientContext context;
     Prepare(context);
-    return FromGrpc(rpc(&context), options.address, strip);
+    return rpc(&context);
   }
 
   // A context carrying the caller and the deadline.
@@ -210,12 +263,7 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
   wire->set_assessment_id(a.assessment_id);
   wire->set_instrument(a.checklist.instrument().id());
   ToWire(a.completed_on, wire->mutable_completed_on());
-  const int items = a.checklist.instrument().item_count();
-  for (int q = 1; q <= items; ++q) {
-    const v1::Answer answer = AnswerToWire(a.checklist.answer(q));
-    if (answer != v1::ANSWER_UNSPECIFIED)
-      (*wire->mutable_answers())[q] = answer;
-  }
+  AnswersInOrderToWire(a.checklist, wire);
   const CaseHistory& h = a.history;
   if (h.incident_on || h.incidents_last_12_months ||
       !h.incident_dates.empty() || h.last_marac_referral_on ||
@@ -239,11 +287,21 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
     }
   }
   v1::ScoreAssessmentResponse response;
-  MARAC_RETURN_IF_ERROR(impl_->Call(
-      [&](grpc::ClientContext* context) {
-        return impl_->assessments->ScoreAssessment(context, request, &response);
-      },
-      "assessment."));
+  const auto score = [&](grpc::ClientContext* context) {
+    return impl_->assessments->ScoreAssessment(context, request, &response);
+  };
+  grpc::Status status = impl_->Send(score);
+  if (RefusesAnswersInOrder(status)) {
+    // The server's form has fewer questions than the local definition. The
+    // list's violations name positions ("answers_in_order[25]"), unasked
+    // ones included; the map's name each question asked by its number, as
+    // the input does ("answers.26"). Ask again with the map for those.
+    AnswersInOrderToMap(wire);
+    response.Clear();
+    status = impl_->Send(score);
+  }
+  MARAC_RETURN_IF_ERROR(
+      FromGrpc(status, impl_->options.address, "assessment."));
   const v1::RiskScore& s = response.score();
   ResultView v;
   v.assessment_id = s.assessment_id();

@@ -71,9 +71,13 @@ class RemoteClient {
   ~RemoteClient();
 
   // Scores `assessment` on the server and appends the result object, the
-  // same fields and bytes as a local `marac score` (no newline). A refusal
+  // same fields and bytes as a local `marac score` (no newline). The answers
+  // go densely (answers_in_order, up to the last question asked). A refusal
   // keeps the server's code; kInvalidArgument lists each field violation
-  // ("answers.25: ...; ...").
+  // ("answers.25: ...; ..."). Should the server's instrument have fewer
+  // questions than the local one (--instrument), the list is refused and the
+  // call is made once more with the answers keyed by number, so that each
+  // violation names a question as the input does.
   Status ScoreJson(const ParsedAssessment& assessment, std::string& out);
 
   // Stores a record and resolves it (IdentityService.ResolveRecord); the

@@ -3,7 +3,9 @@
 
 Starts marac-server with TLS (throwaway certificates from
 tests/server/make_test_certs.sh) on a free loopback port over a store made
-by `marac demo` (invented people only), then scores, submits a referral
+by `marac demo` (invented people only), then scores (the answers sent as
+answers_in_order, each result as `marac score` gives it; a question beyond
+the form refused as the map's refusal names it), submits a referral
 twice under one idempotency key, reads it back, checks the refusals and
 their field violations, and stops the server with SIGTERM; the server's
 log must never hold the caller's token. Also checks that development
@@ -35,7 +37,7 @@ sys.path[:0] = [STUBS_DIR, EXAMPLES_DIR]
 import grpc  # noqa: E402
 
 import marac_client  # noqa: E402
-from marac.v1 import common_pb2, referral_pb2  # noqa: E402
+from marac.v1 import assessment_pb2, common_pb2, referral_pb2  # noqa: E402
 
 CASE = {
     "assessment_id": "PY-0001", "instrument": "safelives-ric",
@@ -45,6 +47,67 @@ CASE = {
     "incidents_last_12_months": 2,
     "last_marac_referral_on": "2025-06-30",
 }
+
+_U = assessment_pb2.ANSWER_UNSPECIFIED
+_Y = assessment_pb2.ANSWER_YES
+_N = assessment_pb2.ANSWER_NO
+_K = assessment_pb2.ANSWER_NOT_KNOWN
+
+# Assessments with questions not asked (in gaps and at the end) and "not
+# known" answers, each with the answers_in_order the client must send: one
+# element a question up to the last one asked, ANSWER_UNSPECIFIED for a gap.
+IN_ORDER_CASES = [
+    ("Gaps", "safelives-ric",
+     {"1": "yes", "3": "not_known", "4": "no", "9": "yes", "11": "not_known"},
+     [_Y, _U, _K, _N, _U, _U, _U, _U, _Y, _U, _K]),
+    ("LastQuestionOnly", "safelives-ric", {"24": "yes"}, [_U] * 23 + [_Y]),
+    ("AllButTheLastAsked", "safelives-ric",
+     {str(q): ("yes" if q % 3 else "not_known") for q in range(1, 24)},
+     [_Y if q % 3 else _K for q in range(1, 24)]),
+    ("NothingAsked", "safelives-ric", {}, []),
+    ("PoliceForm", "police-dash-2009",
+     {"2": "yes", "5": "not_known", "27": "yes", "14": "no"},
+     [_U, _Y, _U, _U, _K] + [_U] * 8 + [_N] + [_U] * 12 + [_Y]),
+    ("Stalking", "s-dash", {"11": "not_known", "1": "yes"},
+     [_Y] + [_U] * 9 + [_K]),
+]
+
+
+def in_order_document(label, instrument, answers):
+    return {"assessment_id": "PY-" + label, "instrument": instrument,
+            "completed_on": "2026-03-02", "answers": answers,
+            "incidents_last_12_months": 3}
+
+
+def as_cli_result(score):
+    """A RiskScore in the shape of `marac score`'s result object."""
+    def findings(key, items, with_items):
+        return [dict({key: f.id, "reason": f.reason},
+                     **({"items": list(f.items)} if with_items else {}))
+                for f in items]
+    result = {
+        "assessment_id": score.assessment_id,
+        "instrument": score.instrument,
+        "instrument_version": score.instrument_version,
+        "policy_version": score.policy_version,
+        "score": score.score, "answered": score.answered,
+        "unanswered": list(score.unanswered_items),
+        "not_known": list(score.not_known_items),
+        "max_possible_score": score.max_possible_score,
+        "grade": common_pb2.Grade.Name(score.grade)[len("GRADE_"):].lower(),
+        "incomplete": score.incomplete,
+        "could_be_high": score.could_be_high,
+        "marac_referral": score.marac_referral,
+        "criteria": findings("criterion", score.criteria, False),
+        "criteria_not_met": findings("criterion", score.criteria_not_met,
+                                     False),
+        "high_harm_indicators": findings("indicator",
+                                         score.high_harm_indicators, True),
+        "prompts": findings("prompt", score.prompts, True),
+    }
+    if score.HasField("ric_equivalent_score"):
+        result["ric_equivalent_score"] = score.ric_equivalent_score
+    return result
 
 
 def write_principals(folder):
@@ -161,8 +224,77 @@ class ClientTest(unittest.TestCase):
                          grpc.StatusCode.INVALID_ARGUMENT)
         fields = [f for f, _ in
                   marac_client.field_violations(refused.exception)]
-        self.assertTrue(any("answers" in f and "25" in f for f in fields),
-                        fields)
+        self.assertEqual(fields, ["assessment.answers.25"])
+
+    def test_the_answers_go_in_order(self):
+        for label, instrument, answers, want in IN_ORDER_CASES:
+            with self.subTest(label):
+                assessment = marac_client.assessment_from_json(
+                    in_order_document(label, instrument, answers))
+                self.assertEqual(list(assessment.answers_in_order), want)
+                self.assertEqual(dict(assessment.answers), {})
+        # A number no form has stays in the map, which names it.
+        assessment = marac_client.assessment_from_json(
+            dict(CASE, answers={"2": "yes", "1000": "no"}))
+        self.assertEqual(dict(assessment.answers), {2: _Y, 1000: _N})
+        self.assertEqual(list(assessment.answers_in_order), [])
+        # Keys and answers the map refused are refused as before.
+        for answers, error in (({"abc": "yes"}, ValueError),
+                               ({"99999999999": "yes"}, ValueError),
+                               ({"1": "maybe"}, KeyError)):
+            with self.subTest(answers=answers):
+                with self.assertRaises(error):
+                    marac_client.assessment_from_json(
+                        dict(CASE, answers=answers))
+
+    def test_gaps_and_not_known_score_as_the_command_line(self):
+        documents = [in_order_document(label, instrument, answers)
+                     for label, instrument, answers, _ in IN_ORDER_CASES]
+        cli = subprocess.run(
+            [os.path.join(BIN_DIR, "marac"), "score", "--jsonl"],
+            input="".join(json.dumps(d) + "\n" for d in documents),
+            check=True, capture_output=True, text=True).stdout.splitlines()
+        self.assertEqual(len(cli), len(documents))
+        for document, line in zip(documents, cli):
+            with self.subTest(document["assessment_id"]):
+                score = self.client.score(
+                    marac_client.assessment_from_json(document))
+                self.assertEqual(as_cli_result(score), json.loads(line))
+
+    def test_a_question_no_form_has_is_refused_as_the_map_refuses_it(self):
+        for question in ("0", "-1", "25", "26", "64", "65", "1000"):
+            with self.subTest(question):
+                # A future date as well: the refusal lists more than one
+                # field, and the count in its message must match too.
+                document = dict(CASE, answers={"1": "yes", "3": "no",
+                                               question: "no"},
+                                completed_on="2999-01-01")
+                # The request as the map alone carries it.
+                by_map = assessment_pb2.Assessment(
+                    assessment_id=CASE["assessment_id"],
+                    instrument=CASE["instrument"],
+                    completed_on=marac_client.to_date("2999-01-01"),
+                    answers={1: _Y, 3: _N, int(question): _N})
+                by_map.history.incidents_last_12_months = 2
+                by_map.history.last_marac_referral_on.CopyFrom(
+                    marac_client.to_date("2025-06-30"))
+                with self.assertRaises(grpc.RpcError) as map_refused:
+                    self.client.assessments.ScoreAssessment(
+                        assessment_pb2.ScoreAssessmentRequest(
+                            assessment=by_map),
+                        metadata=self.client.metadata, timeout=10)
+                with self.assertRaises(grpc.RpcError) as refused:
+                    self.client.score(
+                        marac_client.assessment_from_json(document))
+                got, want = refused.exception, map_refused.exception
+                self.assertEqual(got.code(), grpc.StatusCode.INVALID_ARGUMENT)
+                self.assertEqual(got.details(), want.details())
+                self.assertEqual(marac_client.field_violations(got),
+                                 marac_client.field_violations(want))
+                self.assertIn(
+                    ("assessment.answers." + question,
+                     "safelives-ric has questions 1-24"),
+                    marac_client.field_violations(got))
 
     def test_a_retried_referral_is_stored_once(self):
         referral = referral_pb2.Referral(
@@ -267,6 +399,17 @@ class ClientTest(unittest.TestCase):
                                    capture_output=True, text=True, env=env)
         self.assertEqual(anonymous.returncode, 1)
         self.assertIn("UNAUTHENTICATED", anonymous.stderr)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(dict(CASE, answers={"2": "yes", "25": "no"}), f)
+        beyond = subprocess.run(command + ["--token-file", token_file,
+                                           "score", path],
+                                capture_output=True, text=True, env=env)
+        self.assertEqual(beyond.returncode, 2)
+        self.assertEqual(
+            beyond.stderr,
+            "marac_client: INVALID_ARGUMENT: assessment.answers.25: "
+            "safelives-ric has questions 1-24\n"
+            "  assessment.answers.25: safelives-ric has questions 1-24\n")
 
 
 if __name__ == "__main__":
