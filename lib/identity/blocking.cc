@@ -1,11 +1,15 @@
 #include "marac/identity/blocking.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cassert>
 #include <cmath>
 #include <initializer_list>
 #include <map>
+#include <mutex>
 
 #include "lib/common/parallel_for.h"
+#include "lib/identity/blocking_until.h"
 #include "marac/identity/evaluation.h"
 
 namespace marac {
@@ -274,12 +278,37 @@ std::vector<RecordPair> MergeUnique(
 BlockingResult Block(std::span<const NormalisedRecord> records,
                      std::span<const BlockingRule> rules,
                      const BlockingOptions& options) {
+  Result<BlockingResult> blocked =
+      BlockUntil(records, rules, options, Deadline(), "blocking");
+  // Only a deadline stops blocking, and there is none here.
+  assert(blocked.ok());
+  return *std::move(blocked);
+}
+
+Result<BlockingResult> BlockUntil(std::span<const NormalisedRecord> records,
+                                  std::span<const BlockingRule> rules,
+                                  const BlockingOptions& options,
+                                  const Deadline& deadline,
+                                  std::string_view what) {
+  // The first check that failed; the rules after it are skipped.
+  std::mutex stop_mutex;
+  std::atomic<bool> stopped{false};
+  Status stop;
   BlockingResult result;
   result.passes.resize(rules.size());
   result.rules.resize(rules.size());
   std::vector<std::vector<RecordPair>> rule_pairs(rules.size());
   // One rule: its blocks, its pairs, its sampled pass.
   const auto run_rule = [&](std::size_t rule_index) {
+    if (deadline.active()) {
+      if (stopped.load(std::memory_order_relaxed)) return;
+      Status checked = deadline.Check(what);
+      if (!checked.ok()) {
+        const std::lock_guard<std::mutex> lock(stop_mutex);
+        if (!stopped.exchange(true)) stop = std::move(checked);
+        return;
+      }
+    }
     const BlockingRule& rule = rules[rule_index];
     // (key hash, record), sorted: each run of one hash is a block, its
     // records in ascending order. Hashing the keys keeps a million records'
@@ -371,6 +400,7 @@ BlockingResult Block(std::span<const NormalisedRecord> records,
   // is merged below in rule order, so the result is the same on any number
   // of threads.
   ParallelTasks(rules.size(), options.threads, run_rule);
+  if (stopped) return stop;
   result.candidates = MergeUnique(std::move(rule_pairs));
   return result;
 }

@@ -217,6 +217,11 @@ Result<Patterns> CountPatterns(
 
 using LevelTable = std::array<std::vector<double>, kLinkFieldCount>;
 
+// Training checks its deadline every this many sampled pairs (about a
+// millisecond of comparisons), before each pass and before the prior.
+constexpr std::size_t kPairsPerCheck = 4096;
+constexpr std::string_view kTraining = "training the linkage model";
+
 Eigen::VectorXd LogColumns(const LevelTable& table) {
   Eigen::VectorXd out = Eigen::VectorXd::Zero(kColumns);
   for (int f = 0; f < kLinkFieldCount; ++f) {
@@ -320,7 +325,11 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
   }
   std::uint64_t state = options.seed;
   const std::uint64_t n = records.size();
+  const Deadline& deadline = options.deadline;
   for (std::size_t s = 0; s < options.u_sample_pairs; ++s) {
+    if (deadline.active() && s % kPairsPerCheck == 0) {
+      MARAC_RETURN_IF_ERROR(deadline.Check(kTraining));
+    }
     const std::uint64_t i = NextRandom(state) % n;
     std::uint64_t j = NextRandom(state) % (n - 1);
     if (j >= i) ++j;
@@ -368,6 +377,7 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
     m_sum[f].assign(static_cast<std::size_t>(kLevels[f]), 0.0);
   }
   for (std::size_t pass = 0; pass < passes.size(); ++pass) {
+    MARAC_RETURN_IF_ERROR(deadline.Check(kTraining));
     std::uint32_t blocked = 0;
     for (const LinkField f : passes[pass].blocked_fields) {
       blocked |= 1u << static_cast<int>(f);
@@ -441,6 +451,7 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
   // Then the expected number of matches among all the candidates, taking
   // pairs outside them to hold none: a fixed point over the prior of all
   // pairs, with m and u held.
+  MARAC_RETURN_IF_ERROR(deadline.Check(kTraining));
   MARAC_ASSIGN_OR_RETURN(
       const Patterns candidates,
       CountPatterns(records, candidate_pairs, candidate_pairs,

@@ -6,10 +6,73 @@
 #include <string>
 
 #include "lib/common/parallel_for.h"
+#include "lib/identity/blocking_until.h"
 
 namespace marac {
 
 namespace {
+
+// What a stopped resolution says it was doing.
+constexpr std::string_view kNormalising = "resolving records: normalising";
+constexpr std::string_view kBlocking = "resolving records: blocking";
+constexpr std::string_view kComparing =
+    "resolving records: comparing candidate pairs";
+constexpr std::string_view kScoring = "resolving records: scoring";
+constexpr std::string_view kClustering = "resolving records: clustering";
+
+// Items of a loop between two checks of a deadline, per thread: some tens
+// of milliseconds of comparisons.
+constexpr std::size_t kItemsPerCheck = 20'000;
+
+// ParallelFor(n, threads, body), checking `deadline` before each slice of
+// kItemsPerCheck items a thread; with a deadline that cannot expire, one
+// ParallelFor as before. Results are the same either way (body writes by
+// index).
+template <typename Body>
+Status ParallelForUntil(std::size_t n, unsigned threads,
+                        const Deadline& deadline, std::string_view what,
+                        const Body& body) {
+  if (!deadline.active()) {
+    ParallelFor(n, threads, body);
+    return Status::Ok();
+  }
+  const std::size_t slice = kItemsPerCheck * ThreadCount(threads);
+  for (std::size_t from = 0; from < n; from += slice) {
+    MARAC_RETURN_IF_ERROR(deadline.Check(what));
+    const std::size_t to = std::min(n, from + slice);
+    ParallelFor(to - from, threads, [&](std::size_t k) { body(from + k); });
+  }
+  return deadline.Check(what);
+}
+
+// CompareAll, slice by slice as ParallelForUntil.
+Result<std::vector<ComparisonVector>> CompareAllUntil(
+    std::span<const NormalisedRecord> records,
+    std::span<const RecordPair> pairs, unsigned threads,
+    const Deadline& deadline) {
+  if (!deadline.active()) return CompareAll(records, pairs, threads);
+  std::vector<ComparisonVector> out;
+  out.reserve(pairs.size());
+  const std::size_t slice = kItemsPerCheck * ThreadCount(threads);
+  for (std::size_t from = 0; from < pairs.size(); from += slice) {
+    MARAC_RETURN_IF_ERROR(deadline.Check(kComparing));
+    const std::vector<ComparisonVector> part = CompareAll(
+        records, pairs.subspan(from, std::min(slice, pairs.size() - from)),
+        threads);
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  MARAC_RETURN_IF_ERROR(deadline.Check(kComparing));
+  return out;
+}
+
+// A deadline's status from a step that does not say it is resolving.
+Status Resolving(Status status) {
+  const StatusCode code = status.code();
+  if (code != StatusCode::kDeadlineExceeded && code != StatusCode::kCancelled) {
+    return status;
+  }
+  return Status(code, "resolving records: " + status.message());
+}
 
 Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
                                   const ResolveOptions& options) {
@@ -31,11 +94,13 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
     return InvalidArgument("keep_scores_from", "must be within [0, 1]");
   }
   const unsigned threads = options.training.threads;
+  const Deadline& deadline = options.deadline;
   Resolution out;
   out.normalised.resize(records.size());
-  ParallelFor(records.size(), threads, [&](std::size_t i) {
-    out.normalised[i] = Normalise(records[i], placeholders);
-  });
+  MARAC_RETURN_IF_ERROR(ParallelForUntil(
+      records.size(), threads, deadline, kNormalising, [&](std::size_t i) {
+        out.normalised[i] = Normalise(records[i], placeholders);
+      }));
 
   for (std::size_t k = 0; k < options.decisions.size(); ++k) {
     const PairDecision& d = options.decisions[k];
@@ -48,27 +113,34 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
   for (std::uint32_t i = 0; i < cluster_of.size(); ++i) cluster_of[i] = i;
   if (records.size() >= 2) {
     const std::vector<BlockingRule> rules = DefaultBlockingRules();
-    BlockingResult blocking = Block(out.normalised, rules, options.blocking);
+    MARAC_ASSIGN_OR_RETURN(BlockingResult blocking,
+                           BlockUntil(out.normalised, rules, options.blocking,
+                                      deadline, kBlocking));
     out.blocking = blocking.rules;
     if (!blocking.candidates.empty()) {
       // Each candidate pair is compared once, for training and scoring.
-      const std::vector<ComparisonVector> comparisons = CompareAll(
-          out.normalised, blocking.candidates, options.training.threads);
       MARAC_ASSIGN_OR_RETURN(
-          LinkageModel model,
-          LinkageModel::TrainOnComparisons(out.normalised, blocking.passes,
-                                           blocking.candidates, comparisons,
-                                           options.training));
+          const std::vector<ComparisonVector> comparisons,
+          CompareAllUntil(out.normalised, blocking.candidates,
+                          options.training.threads, deadline));
+      TrainingOptions training = options.training;
+      if (deadline.active()) training.deadline = deadline;
+      Result<LinkageModel> trained = LinkageModel::TrainOnComparisons(
+          out.normalised, blocking.passes, blocking.candidates, comparisons,
+          training);
+      if (!trained.ok()) return Resolving(trained.status());
+      LinkageModel model = *std::move(trained);
       std::vector<LinkageModel::FrequencyTerms>& terms = out.terms;
       terms.resize(out.normalised.size());
-      ParallelFor(terms.size(), threads, [&](std::size_t i) {
-        terms[i] = model.TermsOf(out.normalised[i]);
-      });
+      MARAC_RETURN_IF_ERROR(ParallelForUntil(
+          terms.size(), threads, deadline, kScoring,
+          [&](std::size_t i) { terms[i] = model.TermsOf(out.normalised[i]); }));
       std::vector<double> probability(blocking.candidates.size());
-      ParallelFor(probability.size(), threads, [&](std::size_t k) {
-        probability[k] = model.MatchProbability(
-            comparisons[k], terms[blocking.candidates[k].first]);
-      });
+      MARAC_RETURN_IF_ERROR(ParallelForUntil(
+          probability.size(), threads, deadline, kScoring, [&](std::size_t k) {
+            probability[k] = model.MatchProbability(
+                comparisons[k], terms[blocking.candidates[k].first]);
+          }));
       // Clustering scores any other pair on demand, to the same value, so
       // the clear non-matches need not be held (most of a million records'
       // candidates).
@@ -99,6 +171,7 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
                            : 0.0;
         },
         options.clustering, options.decisions);
+    MARAC_RETURN_IF_ERROR(deadline.Check(kClustering));
     cluster_of = clusters.cluster_of;
     out.review = clusters.review;
     out.unmet_decisions = clusters.unmet_decisions;

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "marac/common/deadline.h"
 #include "marac/common/result.h"
 #include "marac/identity/person_record.h"
 
@@ -65,6 +66,10 @@ struct TrainingOptions {
   int max_iterations = 25;
   double tolerance = 1e-4;  // Largest change of any m or the prior.
   unsigned threads = 0;     // For comparing pairs; 0: one per core.
+  // Training stops with kDeadlineExceeded (kCancelled) once this passes,
+  // checked every few thousand pairs it samples and before each pass; none
+  // by default. It never changes the model trained.
+  Deadline deadline = {};
 };
 
 // Compares every pair, on `threads` threads (0: one per core). The result
@@ -96,7 +101,8 @@ class LinkageModel {
   // (averaged over the passes that could train a field), then the prior
   // among `candidate_pairs` (indices into records: the pairs that will be
   // scored) by EM with m and u held. kInvalidArgument for fewer than two
-  // records, no passes, an empty or out-of-range pair list.
+  // records, no passes, an empty or out-of-range pair list;
+  // kDeadlineExceeded or kCancelled when options.deadline stops it.
   static Result<LinkageModel> Train(
       std::span<const NormalisedRecord> records,
       std::span<const TrainingPass> passes,

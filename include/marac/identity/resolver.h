@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "marac/common/deadline.h"
 #include "marac/common/result.h"
 #include "marac/identity/blocking.h"
 #include "marac/identity/clustering.h"
@@ -38,6 +39,12 @@ struct ResolveOptions {
   // Record id -> person id from an earlier run: those ids stay stable (see
   // stable_ids.h); records not in it are new.
   std::map<std::string, std::string, std::less<>> earlier_person_of;
+  // When the caller stops waiting (none by default): resolution checks it
+  // between its steps and every few tens of thousands of records or pairs
+  // within them, and stops with kDeadlineExceeded (kCancelled). When it
+  // can expire it also bounds training, in place of training.deadline. It
+  // never changes a resolution that finishes.
+  Deadline deadline = {};
 };
 
 struct Resolution {
@@ -68,7 +75,9 @@ struct Resolution {
 // Resolves `records`. With fewer than two records, or no candidate pair,
 // every record is its own person. kInvalidArgument when the thresholds are
 // not 0 < review_threshold <= link_threshold < 1, or the model cannot be
-// trained on what blocking produced.
+// trained on what blocking produced; kDeadlineExceeded or kCancelled,
+// naming the step ("resolving records: blocking: the deadline passed"),
+// when options.deadline stopped it.
 Result<Resolution> Resolve(std::span<const PersonRecord> records,
                            const ResolveOptions& options = {});
 
