@@ -185,6 +185,50 @@ class CommitWaiter {
   std::thread thread_;
 };
 
+// A call's Cancellation: gRPC's word on whether the client has gone (it
+// cancelled, or gRPC acted on its deadline), and the service's clock. Lives
+// on the worker's stack while the call's work runs there, so a Deadline
+// made with it must not reach work that outlives that (a commit's
+// continuation).
+class CallCancellation final : public Cancellation {
+ public:
+  CallCancellation(
+      grpc::CallbackServerContext* context,
+      const std::function<std::chrono::steady_clock::time_point()>& clock)
+      : context_(context), clock_(clock) {}
+
+  bool cancelled() const override { return context_->IsCancelled(); }
+  Clock::time_point now() const override {
+    return clock_ ? clock_() : Clock::now();
+  }
+
+  // The call's deadline on this clock: what is left of gRPC's (a system
+  // clock time) from now. A call without one (gRPC gives the clock's
+  // maximum) or with one over a year away is bounded by cancellation only.
+  Deadline deadline() const {
+    using std::chrono::system_clock;
+    const system_clock::time_point wall = context_->deadline();
+    if (wall == system_clock::time_point::max()) {
+      return Deadline::UntilCancelled(this);
+    }
+    const system_clock::duration left = wall - system_clock::now();
+    if (left > std::chrono::hours(24 * 366)) {
+      return Deadline::UntilCancelled(this);
+    }
+    return Deadline::At(
+        now() + std::chrono::duration_cast<Clock::duration>(left), this);
+  }
+
+ private:
+  grpc::CallbackServerContext* const context_;
+  const std::function<Clock::time_point()>& clock_;
+};
+
+// A Deadline's refusal of what the call was about to do, or OK.
+grpc::Status Late(const Deadline& deadline, std::string_view what) {
+  return ToGrpcStatus(deadline.Check(what));
+}
+
 // What every handler shares.
 class Core {
  public:
@@ -323,22 +367,24 @@ class Core {
 
   // Runs `work` on a worker for the authenticated caller, once access.h
   // allows it `method`, finishing the call with what it returns. A call
-  // already cancelled or past its deadline never starts its work; an
-  // exception becomes INTERNAL.
+  // already cancelled or past its deadline never starts its work; `work`
+  // gets the call's deadline (and cancellation) for its reads, valid while
+  // it runs. An exception becomes INTERNAL.
   grpc::ServerUnaryReactor* Unary(
       grpc::CallbackServerContext* context, Method method,
-      std::function<grpc::Status(const Principal&)> work) {
-    return UnaryAsync(
-        context, method,
-        [work = std::move(work)](const Principal& p, const Finish& finish) {
-          finish(work(p));
-        });
+      std::function<grpc::Status(const Principal&, const Deadline&)> work) {
+    return UnaryAsync(context, method,
+                      [work = std::move(work)](
+                          const Principal& p, const Deadline& deadline,
+                          const Finish& finish) { finish(work(p, deadline)); });
   }
 
-  // The same, for work that finishes the call later (after a commit).
+  // The same, for work that finishes the call later (after a commit). The
+  // deadline is valid only until `work` returns.
   grpc::ServerUnaryReactor* UnaryAsync(
       grpc::CallbackServerContext* context, Method method,
-      std::function<void(const Principal&, const Finish&)> work) {
+      std::function<void(const Principal&, const Deadline&, const Finish&)>
+          work) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     RpcResult<Principal> principal = Authenticate(context);
     if (!principal.ok()) {
@@ -349,25 +395,23 @@ class Core {
     const Finish finish = [reactor](grpc::Status status) {
       reactor->Finish(std::move(status));
     };
-    const WorkQueue::Posted posted =
-        work_.Post([this, context, method, finish, work = std::move(work),
-                    p = *std::move(principal)] {
-          if (context->IsCancelled()) {
-            finish(grpc::Status::CANCELLED);
-            return;
-          }
-          if (context->deadline() <= std::chrono::system_clock::now()) {
-            finish(Code(grpc::StatusCode::DEADLINE_EXCEEDED,
-                        "the deadline passed before the call started"));
-            return;
-          }
-          try {
-            if (!Allowed(p, method)) return finish(DenyMethod(p, method));
-            work(p, finish);
-          } catch (const std::exception&) {
-            finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
-          }
-        });
+    const WorkQueue::Posted posted = work_.Post([this, context, method, finish,
+                                                 work = std::move(work),
+                                                 p = *std::move(principal)] {
+      const CallCancellation call(context, options_.steady_now);
+      const Deadline deadline = call.deadline();
+      if (const grpc::Status late = Late(deadline, "before the call started");
+          !late.ok()) {
+        finish(late);
+        return;
+      }
+      try {
+        if (!Allowed(p, method)) return finish(DenyMethod(p, method));
+        work(p, deadline, finish);
+      } catch (const std::exception&) {
+        finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
+      }
+    });
     if (posted == WorkQueue::Posted::kFull) {
       reactor->Finish(Busy());
     } else if (posted == WorkQueue::Posted::kStopped) {
@@ -662,8 +706,8 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
       v1::SubmitReferralResponse* response) override {
     return core_.UnaryAsync(
         context, Method::kSubmitReferral,
-        [this, context, request, response](const Principal& p,
-                                           const Finish& finish) {
+        [this, request, response](const Principal& p, const Deadline& deadline,
+                                  const Finish& finish) {
           FieldViolations violations;
           CheckId(request->request_id(), "request_id", false, violations);
           std::optional<StoredReferral> referral;
@@ -685,8 +729,8 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
 
           if (!referral->assessment_id.empty()) {
             const Result<std::vector<StoredAssessment>> assessments =
-                core_.store().Assessments(
-                    ActorFor(p, "check the assessment a referral names"));
+                core_.store().Assessments(ActorFor(
+                    p, "check the assessment a referral names", deadline));
             if (!assessments.ok())
               return finish(ToGrpcStatus(assessments.status()));
             const bool known =
@@ -701,7 +745,13 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
                        "stored; store it first"));
             }
           }
-          if (context->IsCancelled()) return finish(grpc::Status::CANCELLED);
+          // The last point at which the call may stop: once queued, the
+          // referral is written and acknowledged.
+          if (const grpc::Status late =
+                  Late(deadline, "before the referral was written");
+              !late.ok()) {
+            return finish(late);
+          }
           const Actor actor = ActorFor(p, "");
           core_.commits().Add(
               core_.writer().Submit(actor, *referral),
@@ -722,14 +772,16 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
       v1::GetReferralResponse* response) override {
     return core_.Unary(
         context, Method::kGetReferral,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckId(request->referral_id(), "referral_id", false, violations);
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
           if (!violations.empty()) return violations.ToStatus();
           const Result<StoredReferral> found = core_.store().GetReferral(
-              ActorFor(p, request->purpose()), request->referral_id());
+              ActorFor(p, request->purpose(), deadline),
+              request->referral_id());
           // Absent and out of scope answer alike, after the same work: one
           // audited read, then one audited refusal.
           if ((!found.ok() && found.status().code() == StatusCode::kNotFound) ||
@@ -750,7 +802,8 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
       v1::ListReferralsResponse* response) override {
     return core_.Unary(
         context, Method::kListReferrals,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
@@ -769,7 +822,7 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
                               "area: not one of your areas");
           }
           const Result<std::vector<StoredReferral>> all =
-              core_.store().Referrals(ActorFor(p, request->purpose()),
+              core_.store().Referrals(ActorFor(p, request->purpose(), deadline),
                                       request->area(), until);
           if (!all.ok()) return ToGrpcStatus(all.status());
           const std::size_t size =
@@ -814,6 +867,8 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
       return grpc::Status::OK;
     }
     // The request id was used before: the same referral, or a conflict.
+    // After the commit, on the waiter's thread: the call's deadline is
+    // gone, and the answer (the stored referral) is due.
     const Result<StoredReferral> stored = core_.store().GetReferral(
         ActorFor(p, "idempotent retry of a referral submission"),
         outcome->referral_id);
@@ -837,9 +892,11 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
 struct StoredPeople {
   std::vector<PersonRecord> records;
   std::vector<ReviewDecision> decisions;
-  ResolveOptions options;  // With earlier person ids, without decisions.
+  // With earlier person ids and the actor's deadline, without decisions.
+  ResolveOptions options;
 };
 
+// Reads under the actor's deadline, which then bounds resolution too.
 Result<StoredPeople> LoadPeople(Store& store, const Actor& actor) {
   StoredPeople out;
   MARAC_ASSIGN_OR_RETURN(out.records, store.Records(actor));
@@ -849,6 +906,7 @@ Result<StoredPeople> LoadPeople(Store& store, const Actor& actor) {
     out.options.earlier_person_of.emplace(record, person);
   }
   out.options.training.threads = 1;  // Leave the cores to other calls.
+  out.options.deadline = actor.deadline;
   return out;
 }
 
@@ -882,6 +940,16 @@ grpc::Status NoModel() {
               "more records first");
 }
 
+// The answer for a resolution that failed: stopped by the call's deadline
+// or cancellation, or else no model could be trained.
+grpc::Status Unresolved(const Status& status) {
+  if (status.code() == StatusCode::kDeadlineExceeded ||
+      status.code() == StatusCode::kCancelled) {
+    return ToGrpcStatus(status);
+  }
+  return NoModel();
+}
+
 class IdentityHandler final : public v1::IdentityService::CallbackService {
  public:
   explicit IdentityHandler(Core& core) : core_(core) {}
@@ -892,7 +960,8 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
       v1::ResolveRecordResponse* response) override {
     return core_.Unary(
         context, Method::kResolveRecord,
-        [this, context, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           std::optional<PersonRecord> record;
           if (!request->has_record()) {
@@ -904,7 +973,7 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
           if (!violations.empty()) return violations.ToStatus();
-          const Actor actor = ActorFor(p, request->purpose());
+          const Actor actor = ActorFor(p, request->purpose(), deadline);
           Store& store = core_.store();
           Result<StoredPeople> people = LoadPeople(store, actor);
           if (!people.ok()) return ToGrpcStatus(people.status());
@@ -921,8 +990,15 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           }
           AddDecisions(people->decisions, all, people->options);
           const Result<Resolution> resolution = Resolve(all, people->options);
-          if (!resolution.ok()) return NoModel();
-          if (context->IsCancelled()) return grpc::Status::CANCELLED;
+          if (!resolution.ok()) return Unresolved(resolution.status());
+          // The last point at which the call may stop: writes never look
+          // at the deadline (store.h), so once the record is stored its
+          // people are too.
+          if (const grpc::Status late =
+                  Late(deadline, "before the record was stored");
+              !late.ok()) {
+            return late;
+          }
 
           const Status put = store.PutRecords(actor, {&*record, 1});
           if (!put.ok()) return ToGrpcStatus(put, "record");
@@ -956,12 +1032,13 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
       v1::ExplainMatchResponse* response) override {
     return core_.Unary(
         context, Method::kExplainMatch,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckPair(request->record_id_a(), request->record_id_b(),
                     request->purpose(), violations);
           if (!violations.empty()) return violations.ToStatus();
-          const Actor actor = ActorFor(p, request->purpose());
+          const Actor actor = ActorFor(p, request->purpose(), deadline);
           Result<StoredPeople> people = LoadPeople(core_.store(), actor);
           if (!people.ok()) return ToGrpcStatus(people.status());
           const auto a = FindRecord(people->records, request->record_id_a());
@@ -970,7 +1047,8 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           AddDecisions(people->decisions, people->records, people->options);
           const Result<Resolution> resolution =
               Resolve(people->records, people->options);
-          if (!resolution.ok() || !resolution->model) return NoModel();
+          if (!resolution.ok()) return Unresolved(resolution.status());
+          if (!resolution->model) return NoModel();
           const LinkageModel& model = *resolution->model;
           const NormalisedRecord& ra = resolution->normalised[*a];
           const NormalisedRecord& rb = resolution->normalised[*b];
@@ -989,7 +1067,8 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
       v1::RecordReviewDecisionResponse* response) override {
     return core_.Unary(
         context, Method::kRecordReviewDecision,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckPair(request->record_id_a(), request->record_id_b(),
                     request->purpose(), violations);
@@ -1001,7 +1080,7 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
                                           : "not a ReviewVerdict value");
           }
           if (!violations.empty()) return violations.ToStatus();
-          const Actor actor = ActorFor(p, request->purpose());
+          const Actor actor = ActorFor(p, request->purpose(), deadline);
           const Result<std::vector<PersonRecord>> records =
               core_.store().Records(actor);
           if (!records.ok()) return ToGrpcStatus(records.status());
@@ -1010,6 +1089,11 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           const bool b =
               FindRecord(*records, request->record_id_b()).has_value();
           if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
+          if (const grpc::Status late =
+                  Late(deadline, "before the decision was stored");
+              !late.ok()) {
+            return late;
+          }
           const ReviewDecision decision{request->record_id_a(),
                                         request->record_id_b(),
                                         verdict == v1::REVIEW_VERDICT_SAME,
@@ -1054,7 +1138,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
       v1::GenerateAgendaResponse* response) override {
     return core_.Unary(
         context, Method::kGenerateAgenda,
-        [this, context, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckLabel(request->area(), "area", false, violations);
           std::optional<Date> date;
@@ -1098,7 +1183,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
                               "area: you are not a coordinator of this area");
           }
 
-          const Actor actor = ActorFor(p, request->purpose());
+          const Actor actor = ActorFor(p, request->purpose(), deadline);
           const PriorityPolicy& policy = core_.options().priority;
           const std::string meeting_id =
               "M-" + date->ToString() + "-" + request->area();
@@ -1110,7 +1195,11 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           const std::string json =
               AgendaJson(*agenda, AgendaView::kCirculated, policy);
           if (request->save()) {
-            if (context->IsCancelled()) return grpc::Status::CANCELLED;
+            if (const grpc::Status late =
+                    Late(deadline, "before the agenda was saved");
+                !late.ok()) {
+              return late;
+            }
             const grpc::Status saved = Save(actor, meeting, policy, json);
             if (!saved.ok()) return saved;
             response->set_agenda_id(meeting_id);
@@ -1141,7 +1230,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
       v1::GetAgendaResponse* response) override {
     return core_.Unary(
         context, Method::kGetAgenda,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckId(request->agenda_id(), "agenda_id", false, violations);
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
@@ -1164,8 +1254,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           // The area is in the id: checked before the store is asked, so an
           // agenda of another area is refused without looking it up.
           if (!MayReadAgendasOf(p, AgendaIdArea(id))) return hidden();
-          const Result<StoredAgenda> agenda =
-              core_.store().GetAgenda(ActorFor(p, request->purpose()), id);
+          const Result<StoredAgenda> agenda = core_.store().GetAgenda(
+              ActorFor(p, request->purpose(), deadline), id);
           if (!agenda.ok()) {
             if (agenda.status().code() == StatusCode::kNotFound)
               return hidden();
@@ -1173,8 +1263,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           }
           if (agenda->meeting_id != id) return hidden();  // Not this server's.
           if (chair_view) {
-            const grpc::Status chair =
-                ChairView(ActorFor(p, request->purpose()), *agenda, response);
+            const grpc::Status chair = ChairView(
+                ActorFor(p, request->purpose(), deadline), *agenda, response);
             if (!chair.ok()) return chair;
           }
           response->set_agenda_id(agenda->agenda_id);
@@ -1191,7 +1281,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
       v1::ListMeetingsResponse* response) override {
     return core_.Unary(
         context, Method::kListMeetings,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckLabel(request->area(), "area", true, violations);
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
@@ -1206,7 +1297,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
                               "area: not one of your areas");
           }
           const Result<std::vector<Meeting>> all = core_.store().Meetings(
-              ActorFor(p, request->purpose()), request->area());
+              ActorFor(p, request->purpose(), deadline), request->area());
           if (!all.ok()) return ToGrpcStatus(all.status());
           const std::size_t size =
               PageSize(request->page_size(), core_.limits());
@@ -1331,7 +1422,8 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
       v1::GetStatisticsResponse* response) override {
     return core_.Unary(
         context, Method::kGetStatistics,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckLabel(request->area(), "area", false, violations);
           std::optional<Date> from;
@@ -1361,7 +1453,7 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
                               "area: you are not a coordinator of this area");
           }
           Result<StatisticsInput> input = StatisticsInputFromStore(
-              core_.store(), ActorFor(p, request->purpose()));
+              core_.store(), ActorFor(p, request->purpose(), deadline));
           if (!input.ok()) return ToGrpcStatus(input.status());
           KeepArea(request->area(), *input);
           const Result<Statistics> statistics = ComputeStatistics(
@@ -1401,7 +1493,8 @@ class AuditHandler final : public v1::AuditService::CallbackService {
       v1::VerifyAuditResponse* response) override {
     return core_.Unary(
         context, Method::kVerifyAudit,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
@@ -1421,7 +1514,7 @@ class AuditHandler final : public v1::AuditService::CallbackService {
           std::optional<std::pair<std::int64_t, std::string>> anchor;
           if (!hash.empty()) anchor.emplace(request->anchor_sequence(), hash);
           const Result<AuditVerification> verified = core_.store().VerifyAudit(
-              ActorFor(p, request->purpose()), anchor);
+              ActorFor(p, request->purpose(), deadline), anchor);
           if (!verified.ok()) return ToGrpcStatus(verified.status());
           AuditVerificationToWire(*verified, response);
           return grpc::Status::OK;
@@ -1434,7 +1527,8 @@ class AuditHandler final : public v1::AuditService::CallbackService {
       v1::ListAuditEntriesResponse* response) override {
     return core_.Unary(
         context, Method::kListAuditEntries,
-        [this, request, response](const Principal& p) {
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
           FieldViolations violations;
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
@@ -1447,7 +1541,7 @@ class AuditHandler final : public v1::AuditService::CallbackService {
               PageSize(request->page_size(), core_.limits());
           // One more than a page, to know whether another follows.
           const Result<std::vector<AuditEntry>> entries =
-              core_.store().Audit(ActorFor(p, request->purpose()),
+              core_.store().Audit(ActorFor(p, request->purpose(), deadline),
                                   request->after_sequence(), size + 1);
           if (!entries.ok()) return ToGrpcStatus(entries.status());
           for (std::size_t i = 0; i < entries->size() && i < size; ++i) {
@@ -1518,7 +1612,8 @@ Authenticator PrincipalAuthenticator(
   };
 }
 
-Actor ActorFor(const Principal& principal, std::string purpose) {
+Actor ActorFor(const Principal& principal, std::string purpose,
+               const Deadline& deadline) {
   Actor actor;  // Field by field: the store may add audit fields.
   actor.user = principal.user;
   actor.role = principal.role;
@@ -1526,6 +1621,7 @@ Actor ActorFor(const Principal& principal, std::string purpose) {
   actor.purpose = std::move(purpose);
   actor.request_id = principal.request_id;
   actor.peer = principal.peer;
+  actor.deadline = deadline;
   return actor;
 }
 

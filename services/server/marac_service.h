@@ -10,6 +10,12 @@
 //   for (grpc::Service* s : service.services()) builder.RegisterService(s);
 //   ... server->Shutdown(deadline); service.Stop();
 //
+// A call's deadline and cancellation reach the work it does: the store's
+// reads (every list and load, the agenda's and the statistics' inputs, the
+// audit log and its verification) and identity resolution stop once the
+// client has gone, answering DEADLINE_EXCEEDED or CANCELLED; a call checks
+// again before it writes, and a write once begun is never cut short.
+//
 // The caller is a Principal, identified by an Authenticator (normally
 // PrincipalAuthenticator over the principals file: a bearer token or a
 // verified client certificate). Every call is then authorised by the
@@ -20,6 +26,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,6 +36,7 @@
 #include "marac/assess/instrument.h"
 #include "marac/assess/score.h"
 #include "marac/common/date.h"
+#include "marac/common/deadline.h"
 #include "marac/store/referral_writer.h"
 #include "marac/store/store.h"
 #include "services/server/access.h"
@@ -54,8 +62,10 @@ Authenticator PrincipalAuthenticator(
     std::shared_ptr<const PrincipalDirectory> directory);
 
 // The store's Actor for `principal` reading or writing for `purpose`,
-// with the call's request id and the peer's certificate subject.
-Actor ActorFor(const Principal& principal, std::string purpose);
+// with the call's request id and the peer's certificate subject, and
+// `deadline` (the call's, for its reads; none by default).
+Actor ActorFor(const Principal& principal, std::string purpose,
+               const Deadline& deadline = {});
 
 // Today's date in UTC, from the system clock.
 Date TodayUtc();
@@ -69,6 +79,9 @@ struct ServiceOptions {
   Authenticator authenticate = {};
   // Event dates after this are in the future. Tests fix it.
   std::function<Date()> today = TodayUtc;
+  // The clock a call's deadline is kept on (empty: the steady clock).
+  // Tests make time pass with it exactly where they want.
+  std::function<std::chrono::steady_clock::time_point()> steady_now = {};
   // Registered on the same server beside marac.v1 (not owned; must
   // outlive it): a benchmark's baseline service, for one.
   std::vector<grpc::Service*> extra_services = {};

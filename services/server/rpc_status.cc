@@ -61,6 +61,12 @@ grpc::Status ToGrpcStatus(const Status& status, std::string_view prefix) {
       v.AddStatus(prefix, status);
       return v.ToStatus();
     }
+    case StatusCode::kDeadlineExceeded:
+    case StatusCode::kCancelled:
+      // The message says what was stopped ("store: reading record: the
+      // deadline passed"), never what was read.
+      return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                          status.message());
     case StatusCode::kInternal:
     case StatusCode::kDataLoss:
       return grpc::Status(static_cast<grpc::StatusCode>(status.code()),

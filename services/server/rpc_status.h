@@ -56,8 +56,10 @@ class FieldViolations {
 
 // Maps a library status: the code by cast (the numbers are gRPC's);
 // kInvalidArgument becomes a BadRequest with the field under `prefix`;
-// internal failures (kInternal, kDataLoss) lose their detail, which may
-// describe the store, and say only that the server failed.
+// kDeadlineExceeded and kCancelled become DEADLINE_EXCEEDED and CANCELLED,
+// saying what was stopped; internal failures (kInternal, kDataLoss) lose
+// their detail, which may describe the store, and say only that the server
+// failed.
 grpc::Status ToGrpcStatus(const Status& status, std::string_view prefix = "");
 
 // A T, or the gRPC status refusing the call: Result<T> for the codes the

@@ -136,11 +136,14 @@ inline bool WriteTextFile(const std::string& path, const std::string& text) {
 class TestServer {
  public:
   // Seeds the store with `seed` (before the server opens it), then starts
-  // in development plaintext on loopback, with `principals` as callers.
+  // in development plaintext on loopback, with `principals` as callers and
+  // `steady_now` as the clock call deadlines are kept on (empty: the steady
+  // clock).
   explicit TestServer(
       const std::function<void(Store&)>& seed = {},
       ServerLimits limits = TestLimits(),
-      const std::vector<TestPrincipal>& principals = DefaultPrincipals()) {
+      const std::vector<TestPrincipal>& principals = DefaultPrincipals(),
+      std::function<std::chrono::steady_clock::time_point()> steady_now = {}) {
     char pattern[] = "/tmp/marac-server-test-XXXXXX";
     const char* made = mkdtemp(pattern);
     dir_ = made != nullptr ? made : "";
@@ -158,6 +161,7 @@ class TestServer {
     }
     ServiceOptions options;
     options.today = [] { return kToday; };
+    options.steady_now = std::move(steady_now);
     Result<std::unique_ptr<MaracServer>> started =
         MaracServer::Start(config_, options);
     if (started.ok()) {
