@@ -50,6 +50,13 @@ class StoreTest : public ::testing::Test {
 
 const Actor kCoordinator{"u-017", "coordinator", "MARAC-North", "agenda"};
 
+// The store's audit hash chain verifies from its first entry.
+void ExpectAuditIntact(Store& store) {
+  const Result<AuditVerification> v = store.VerifyAudit(kCoordinator, {});
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->intact) << v->problem;
+}
+
 PersonRecord Person(std::string id, std::string given, std::string family,
                     Role role) {
   PersonRecord r;
@@ -871,9 +878,7 @@ TEST_F(StoreTest, AReadPastItsDeadlineStopsAndLeavesTheStoreAsItWas) {
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->size(), 2u);
   EXPECT_TRUE(store->GetReferral(kCoordinator, "R1").ok());
-  const Result<AuditVerification> v = store->VerifyAudit(kCoordinator, {});
-  ASSERT_TRUE(v.ok()) << v.status();
-  EXPECT_TRUE(v->intact) << v->problem;
+  ExpectAuditIntact(*store);
 }
 
 TEST_F(StoreTest, ADeadlineStopsAReadAtAnyPointAndChangesNothing) {
@@ -909,9 +914,7 @@ TEST_F(StoreTest, ADeadlineStopsAReadAtAnyPointAndChangesNothing) {
   // The read that finished was audited, once; the chain holds.
   EXPECT_EQ(Count(Path(), "audit_log"), audited + 1);
   EXPECT_EQ(Count(Path(), "records"), 300);
-  const Result<AuditVerification> v = store->VerifyAudit(kCoordinator, {});
-  ASSERT_TRUE(v.ok()) << v.status();
-  EXPECT_TRUE(v->intact) << v->problem;
+  ExpectAuditIntact(*store);
 }
 
 TEST_F(StoreTest, ACancelledCallerStopsAReadWithCancelled) {
@@ -1022,9 +1025,7 @@ TEST_F(StoreTest, ReadsStoppedBesideTheWriterLoseNoAcknowledgedReferral) {
   std::set<std::string> ids;
   for (const StoredReferral& r : *stored) ids.insert(r.referral_id);
   EXPECT_EQ(ids, acknowledged);
-  const Result<AuditVerification> v = store->VerifyAudit(kCoordinator, {});
-  ASSERT_TRUE(v.ok()) << v.status();
-  EXPECT_TRUE(v->intact) << v->problem;
+  ExpectAuditIntact(*store);
 }
 
 }  // namespace
