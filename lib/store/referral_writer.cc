@@ -7,9 +7,10 @@
 namespace marac {
 namespace {
 
-std::future<Result<SubmitOutcome>> Refused(std::string message) {
+std::future<Result<SubmitOutcome>> Refused(StatusCode code,
+                                           std::string message) {
   std::promise<Result<SubmitOutcome>> p;
-  p.set_value(Status(StatusCode::kUnavailable, std::move(message)));
+  p.set_value(Status(code, std::move(message)));
   return p.get_future();
 }
 
@@ -28,10 +29,14 @@ std::future<Result<SubmitOutcome>> ReferralWriter::Submit(
   std::future<Result<SubmitOutcome>> future;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return Refused("the referral writer has stopped");
+    if (stopping_) {
+      return Refused(StatusCode::kUnavailable,
+                     "the referral writer has stopped");
+    }
     if (queue_.size() >= options_.max_queue) {
-      return Refused("the referral writer's queue is full (" +
-                     std::to_string(options_.max_queue) + "); try again");
+      return Refused(StatusCode::kResourceExhausted,
+                     "the referral writer's queue is full (" +
+                         std::to_string(options_.max_queue) + "); try again");
     }
     queue_.push_back(
         {Store::Submission{std::move(actor), std::move(referral)}, {}});

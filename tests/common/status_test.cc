@@ -28,6 +28,7 @@ TEST(StatusTest, CodesKeepGrpcNumbers) {
   EXPECT_EQ(static_cast<int>(StatusCode::kInvalidArgument), 3);
   EXPECT_EQ(static_cast<int>(StatusCode::kDeadlineExceeded), 4);
   EXPECT_EQ(static_cast<int>(StatusCode::kNotFound), 5);
+  EXPECT_EQ(static_cast<int>(StatusCode::kResourceExhausted), 8);
   EXPECT_EQ(static_cast<int>(StatusCode::kFailedPrecondition), 9);
   EXPECT_EQ(static_cast<int>(StatusCode::kDataLoss), 15);
 }
@@ -41,6 +42,7 @@ constexpr NameCase kNameCases[] = {
     {"Cancelled", StatusCode::kCancelled, "CANCELLED"},
     {"DeadlineExceeded", StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED"},
     {"InvalidArgument", StatusCode::kInvalidArgument, "INVALID_ARGUMENT"},
+    {"ResourceExhausted", StatusCode::kResourceExhausted, "RESOURCE_EXHAUSTED"},
     {"DataLoss", StatusCode::kDataLoss, "DATA_LOSS"},
 };
 

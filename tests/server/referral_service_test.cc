@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <future>
+
+#include "marac/store/referral_writer.h"
 #include "marac/v1/referral.grpc.pb.h"
+#include "services/server/rpc_status.h"
 #include "tests/server/test_server.h"
 
 namespace marac {
@@ -230,6 +234,56 @@ TEST(ReferralServiceTest, SubmitPastItsDeadlineWritesNothing) {
   v1::SubmitReferralResponse retried;
   ASSERT_TRUE(Submit(*stub, Submission("req-late"), &retried).ok());
   EXPECT_FALSE(retried.replayed());
+}
+
+// What SubmitReferral answers for the writer's refusals (Acknowledge maps
+// the writer's outcome with ToGrpcStatus): a full queue is the bounded
+// resource gRPC's RESOURCE_EXHAUSTED means, to retry with backoff; a stopped
+// writer is UNAVAILABLE.
+TEST(ReferralServiceTest,
+     AFullWriterIsResourceExhaustedAStoppedOneUnavailable) {
+  char pattern[] = "/tmp/marac-writer-test-XXXXXX";
+  const char* made = mkdtemp(pattern);
+  ASSERT_NE(made, nullptr);
+  const std::string dir = made;
+  {
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(dir + "/marac.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    SeedCase(**store);
+    ReferralWriter writer(**store, {.max_batch = 1, .max_queue = 1});
+    const Actor actor{"u-referrer", "referrer", "police-north", ""};
+    std::vector<std::future<Result<SubmitOutcome>>> futures;
+    for (int k = 0; k < 50; ++k) {
+      StoredReferral r;
+      r.referral_id = "R-" + std::to_string(k);
+      r.submission_id = "sub-" + std::to_string(k);
+      r.area = "north";
+      r.agency = "police-north";
+      r.source = ReferralSource::kPolice;
+      r.referred_on = Date{2026, 2, 3};
+      r.victim_record_id = "V1";
+      r.criteria = {"visible_high_risk"};
+      futures.push_back(writer.Submit(actor, std::move(r)));
+    }
+    int full = 0;
+    for (auto& f : futures) {
+      const Result<SubmitOutcome> outcome = f.get();
+      if (outcome.ok()) continue;
+      const grpc::Status mapped = ToGrpcStatus(outcome.status());
+      EXPECT_EQ(mapped.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+      EXPECT_THAT(mapped.error_message(),
+                  ::testing::HasSubstr("queue is full"));
+      ++full;
+    }
+    EXPECT_GT(full, 0);
+    writer.Stop();
+    StoredReferral late;
+    late.referral_id = "R-late";
+    const Result<SubmitOutcome> stopped = writer.Submit(actor, late).get();
+    EXPECT_EQ(ToGrpcStatus(stopped.status()).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ReferralServiceTest, AnotherAgencysReferralIsDeniedLikeAnAbsentOne) {

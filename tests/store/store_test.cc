@@ -689,7 +689,7 @@ TEST_F(StoreTest, AFullWriterQueueRefusesAtOnce) {
     if (r.ok()) {
       ++written;
     } else {
-      EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+      EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
       EXPECT_THAT(r.status().message(), HasSubstr("queue is full"));
       ++refused;
     }

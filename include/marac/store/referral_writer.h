@@ -38,8 +38,8 @@ class ReferralWriter {
   ~ReferralWriter();
 
   // Queues one submission. The future holds the outcome once its batch has
-  // committed; kUnavailable at once when the queue is full or the writer
-  // has stopped.
+  // committed; at once kResourceExhausted when the queue is full (retry
+  // with backoff) or kUnavailable when the writer has stopped.
   std::future<Result<SubmitOutcome>> Submit(Actor actor,
                                             StoredReferral referral);
 
