@@ -1561,9 +1561,10 @@ class AuditHandler final : public v1::AuditService::CallbackService {
 }  // namespace
 
 Authenticator PrincipalAuthenticator(
-    std::shared_ptr<const PrincipalDirectory> directory) {
-  return [directory =
-              std::move(directory)](const grpc::CallbackServerContext& context)
+    std::shared_ptr<const PrincipalDirectory> directory,
+    std::function<Date()> today) {
+  return [directory = std::move(directory),
+          today = std::move(today)](const grpc::CallbackServerContext& context)
              -> RpcResult<Principal> {
     // The verified client certificate's subject (mutual TLS only: without
     // a client CA the server asks for no certificate).
@@ -1593,7 +1594,8 @@ Authenticator PrincipalAuthenticator(
       token = value.substr(kBearer.size());
     }
     std::string error;
-    const PrincipalEntry* entry = Identify(*directory, token, subject, error);
+    const PrincipalEntry* entry =
+        Identify(*directory, token, subject, today, error);
     if (entry == nullptr) return Unauthenticated(std::move(error));
     RpcResult<std::string> role = MetadataValue(context, "x-marac-role");
     if (!role.ok()) return role.status();

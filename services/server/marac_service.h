@@ -52,23 +52,25 @@ namespace marac {
 using Authenticator =
     std::function<RpcResult<Principal>(const grpc::CallbackServerContext&)>;
 
+// Today's date in UTC, from the system clock.
+Date TodayUtc();
+
 // The Authenticator over `directory`: "authorization: Bearer <token>"
 // (hashed, then looked up) and, under mutual TLS, the verified client
 // certificate's subject; both must name the same principal when both are
 // given. "x-marac-role" picks one of its roles (default: the first); a
 // role it does not hold is refused by the service, audited.
 // UNAUTHENTICATED naming the header, never its value.
+// A token past its token_valid_until (by `today`, UTC) is refused.
 Authenticator PrincipalAuthenticator(
-    std::shared_ptr<const PrincipalDirectory> directory);
+    std::shared_ptr<const PrincipalDirectory> directory,
+    std::function<Date()> today = TodayUtc);
 
 // The store's Actor for `principal` reading or writing for `purpose`,
 // with the call's request id and the peer's certificate subject, and
 // `deadline` (the call's, for its reads; none by default).
 Actor ActorFor(const Principal& principal, std::string purpose,
                const Deadline& deadline = {});
-
-// Today's date in UTC, from the system clock.
-Date TodayUtc();
 
 struct ServiceOptions {
   ServerLimits limits;

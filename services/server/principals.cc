@@ -55,7 +55,7 @@ Result<PrincipalEntry> ReadEntry(const Json& value, const std::string& path) {
   MARAC_RETURN_IF_ERROR(
       CheckKnownKeys(value, path,
                      {"user", "agency", "roles", "areas", "token_sha256",
-                      "certificate_subject"}));
+                      "token_valid_until", "certificate_subject"}));
   PrincipalEntry e;
   const auto string_member = [&](std::string_view key, std::size_t max,
                                  std::string& out) -> Status {
@@ -99,6 +99,15 @@ Result<PrincipalEntry> ReadEntry(const Json& value, const std::string& path) {
     return InvalidArgument(JoinPath(path, "token_sha256"),
                            "not 64 lowercase hex digits (the SHA-256 of the "
                            "token, never the token itself)");
+  }
+  if (FindMember(value, "token_valid_until") != nullptr) {
+    const std::string field = JoinPath(path, "token_valid_until");
+    std::string text;
+    MARAC_RETURN_IF_ERROR(string_member("token_valid_until", 10, text));
+    if (e.token_sha256.empty()) {
+      return InvalidArgument(field, "given without token_sha256");
+    }
+    MARAC_ASSIGN_OR_RETURN(e.token_valid_until, Date::Parse(field, text));
   }
   MARAC_RETURN_IF_ERROR(
       string_member("certificate_subject", 1024, e.certificate_subject));
@@ -188,6 +197,7 @@ const PrincipalEntry* PrincipalDirectory::BySubject(
 const PrincipalEntry* Identify(const PrincipalDirectory& directory,
                                std::string_view bearer_token,
                                std::string_view certificate_subject,
+                               const std::function<Date()>& today,
                                std::string& error) {
   const PrincipalEntry* by_subject =
       certificate_subject.empty() ? nullptr
@@ -198,6 +208,11 @@ const PrincipalEntry* Identify(const PrincipalDirectory& directory,
     by_token = hash.ok() ? directory.ByTokenSha256(*hash) : nullptr;
     if (by_token == nullptr) {
       error = "authorization: the bearer token is not valid";
+      return nullptr;
+    }
+    if (by_token->token_valid_until.has_value() &&
+        *by_token->token_valid_until < today()) {
+      error = "authorization: the bearer token has expired; ask for a new one";
       return nullptr;
     }
   }

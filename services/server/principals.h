@@ -5,7 +5,9 @@
 //     {"user": "u-17", "agency": "police-north", "roles": ["referrer"],
 //      "areas": ["north"], "token_sha256": "<64 hex digits>"},
 //     {"user": "idva-north-01", "agency": "idva-north", "roles": ["idva"],
-//      "certificate_subject": "CN=idva-north-01"}]}
+//      "certificate_subject": "CN=idva-north-01"},
+//     {"user": "u-18", "agency": "police-north", "roles": ["referrer"],
+//      "token_sha256": "<64 hex digits>", "token_valid_until": "2027-03-31"}]}
 //
 // A caller is identified by a bearer token (kept here only as its SHA-256)
 // or by a verified client certificate's subject, or both when they name the
@@ -14,11 +16,14 @@
 #define MARAC_SERVICES_SERVER_PRINCIPALS_H_
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "marac/common/date.h"
 #include "marac/common/result.h"
 
 namespace marac {
@@ -30,11 +35,13 @@ bool IsRoleName(std::string_view role);
 
 // One entry of the principals file.
 struct PrincipalEntry {
-  std::string user;                 // 1..128 printable ASCII, no spaces.
-  std::string agency;               // Required.
-  std::vector<std::string> roles;   // At least one; the first is default.
-  std::vector<std::string> areas;   // MARAC areas; may be empty.
-  std::string token_sha256;         // 64 lowercase hex digits, or empty.
+  std::string user;                // 1..128 printable ASCII, no spaces.
+  std::string agency;              // Required.
+  std::vector<std::string> roles;  // At least one; the first is default.
+  std::vector<std::string> areas;  // MARAC areas; may be empty.
+  std::string token_sha256;        // 64 lowercase hex digits, or empty.
+  // The last day (UTC) the token is accepted; none: until it is removed.
+  std::optional<Date> token_valid_until;
   std::string certificate_subject;  // e.g. "CN=idva-north-01", or empty.
 };
 
@@ -77,12 +84,15 @@ class PrincipalDirectory {
 // "authorization: Bearer <token>"; empty when none), `certificate_subject`
 // (the verified client certificate's; empty when none). Returns nullptr
 // and sets `error` (a message for UNAUTHENTICATED, naming no secret) when
-// the token names nobody, the certificate and the token name different
+// the token names nobody or is past its token_valid_until (`today`, UTC,
+// is asked only then), the certificate and the token name different
 // principals, or neither names anyone. A certificate that names nobody
-// identifies nobody, so a valid token still does.
+// identifies nobody, so a valid token still does; an expired token is
+// refused even beside a certificate that names its principal.
 const PrincipalEntry* Identify(const PrincipalDirectory& directory,
                                std::string_view bearer_token,
                                std::string_view certificate_subject,
+                               const std::function<Date()>& today,
                                std::string& error);
 
 }  // namespace marac

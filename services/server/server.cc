@@ -83,7 +83,8 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
     MARAC_ASSIGN_OR_RETURN(PrincipalDirectory directory,
                            PrincipalDirectory::Load(config.principals));
     options.authenticate = PrincipalAuthenticator(
-        std::make_shared<const PrincipalDirectory>(std::move(directory)));
+        std::make_shared<const PrincipalDirectory>(std::move(directory)),
+        options.today);
   }
   const InstrumentSet instruments = InstrumentSet::BuiltIn();
   MARAC_ASSIGN_OR_RETURN(Scorer scorer, Scorer::Create(scoring, instruments));

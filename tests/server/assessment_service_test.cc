@@ -408,6 +408,31 @@ TEST(AssessmentServiceTest, CallersWithoutIdentityAreUnauthenticated) {
   }
 }
 
+// The server judges a token's token_valid_until by its own today (the
+// tests' is 2026-03-01): accepted through that day, refused after it.
+TEST(AssessmentServiceTest, AnExpiredTokenIsUnauthenticated) {
+  std::vector<TestPrincipal> principals = DefaultPrincipals();
+  for (TestPrincipal& p : principals) {
+    if (p.token == TestToken("police-north", "referrer")) {
+      p.token_valid_until = "2026-03-01";  // Its last day is today.
+    }
+    if (p.token == TestToken("police-south", "referrer")) {
+      p.token_valid_until = "2026-02-28";  // Expired yesterday.
+    }
+  }
+  TestServer t({}, TestLimits(), principals);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::ScoreAssessmentResponse response;
+  const grpc::Status today = ScoreOnce(*stub, Ric(3), response);
+  EXPECT_TRUE(today.ok()) << today.error_message();
+  const grpc::Status expired =
+      ScoreOnce(*stub, Ric(3), response, nullptr, "police-south");
+  EXPECT_EQ(expired.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(expired.error_message(),
+            "authorization: the bearer token has expired; ask for a new one");
+}
+
 TEST(AssessmentServiceTest, StreamAnswersEachInOrderWithErrorsInPlace) {
   TestServer t;
   ASSERT_TRUE(t.ok()) << t.start_error();

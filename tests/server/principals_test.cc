@@ -16,6 +16,12 @@ using ::testing::Not;
 const std::string kHashA = *Sha256Hex("tok-a");
 const std::string kHashB = *Sha256Hex("tok-b");
 
+// A clock a lookup must not read: no entry it reaches has an expiry.
+Date NotAsked() {
+  ADD_FAILURE() << "today() was asked for a token without an expiry";
+  return Date{2026, 3, 1};
+}
+
 std::string Doc(const std::string& entries) {
   return R"({"format": "marac-principals/1", "principals": [)" + entries + "]}";
 }
@@ -38,7 +44,7 @@ TEST(PrincipalsTest, IdentifiesByTokenOrSubjectWhenTheyAgree) {
   std::string error;
   const auto user = [&](std::string_view token, std::string_view subject) {
     error.clear();
-    const PrincipalEntry* e = Identify(*d, token, subject, error);
+    const PrincipalEntry* e = Identify(*d, token, subject, NotAsked, error);
     return e == nullptr ? std::string("-") : e->user;
   };
   EXPECT_EQ(user("tok-a", ""), "u-a");
@@ -53,6 +59,41 @@ TEST(PrincipalsTest, IdentifiesByTokenOrSubjectWhenTheyAgree) {
   EXPECT_THAT(error, HasSubstr("not valid"));
   EXPECT_THAT(error, Not(HasSubstr("tok-c")));
   EXPECT_EQ(user("", ""), "-");
+}
+
+TEST(PrincipalsTest, ATokenIsRefusedAfterItsLastDayEvenWithItsCertificate) {
+  const Result<PrincipalDirectory> d = PrincipalDirectory::Parse(
+      Doc(Entry("u-a", R"(, "token_sha256": ")" + kHashA +
+                           R"(", "token_valid_until": "2026-03-31")" +
+                           R"(, "certificate_subject": "CN=a")")));
+  ASSERT_TRUE(d.ok()) << d.status();
+  Date today{2026, 3, 31};
+  int asked = 0;
+  const std::function<Date()> clock = [&] {
+    ++asked;
+    return today;
+  };
+  std::string error;
+  const PrincipalEntry* e = Identify(*d, "tok-a", "", clock, error);
+  ASSERT_NE(e, nullptr) << error;
+  EXPECT_EQ(e->user, "u-a");
+  EXPECT_EQ(e->token_valid_until, (Date{2026, 3, 31}));
+  EXPECT_EQ(asked, 1);
+  today = Date{2026, 4, 1};
+  EXPECT_EQ(Identify(*d, "tok-a", "", clock, error), nullptr);
+  EXPECT_EQ(error,
+            "authorization: the bearer token has expired; ask for a new one");
+  // The expired token is refused even beside the principal's certificate,
+  // which alone still identifies it.
+  EXPECT_EQ(Identify(*d, "tok-a", "CN=a", clock, error), nullptr);
+  EXPECT_THAT(error, HasSubstr("expired"));
+  error.clear();
+  e = Identify(*d, "", "CN=a", clock, error);
+  ASSERT_NE(e, nullptr) << error;
+  EXPECT_EQ(e->user, "u-a");
+  // A token that names nobody is "not valid", whatever the date.
+  EXPECT_EQ(Identify(*d, "tok-b", "", clock, error), nullptr);
+  EXPECT_THAT(error, HasSubstr("not valid"));
 }
 
 struct BadCase {
@@ -91,6 +132,19 @@ TEST(PrincipalsTest, RefusesEachBadEntryNamingItsKey) {
        "principals[1].user"},
       {"HashTwice", Doc(Entry("u", hash) + "," + Entry("v", hash)),
        "principals[1].token_sha256"},
+      {"ExpiryWithoutToken",
+       Doc(Entry("u", R"(, "certificate_subject": "CN=u", )"
+                      R"("token_valid_until": "2026-03-31")")),
+       "principals[0].token_valid_until: given without token_sha256"},
+      {"ExpiryNotADate",
+       Doc(Entry("u", hash + R"(, "token_valid_until": "2026-02-30")")),
+       "principals[0].token_valid_until"},
+      {"ExpiryNotAString",
+       Doc(Entry("u", hash + R"(, "token_valid_until": 20260331)")),
+       "principals[0].token_valid_until"},
+      {"ExpiryWithATime",
+       Doc(Entry("u", hash + R"(, "token_valid_until": "2026-03-31T00:00Z")")),
+       "principals[0].token_valid_until"},
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.label);

@@ -63,8 +63,9 @@ struct TestPrincipal {
   std::string agency;
   std::vector<std::string> roles;
   std::vector<std::string> areas;
-  std::string token;    // Empty: none.
-  std::string subject;  // Empty: none.
+  std::string token;                   // Empty: none.
+  std::string subject;                 // Empty: none.
+  std::string token_valid_until = "";  // Empty: no expiry.
 };
 
 inline constexpr const char* kTestAgencies[] = {"police-north", "police-south",
@@ -121,6 +122,9 @@ inline std::string PrincipalsJson(
     }
     if (!p.subject.empty()) {
       json += ", \"certificate_subject\": \"" + p.subject + "\"";
+    }
+    if (!p.token_valid_until.empty()) {
+      json += ", \"token_valid_until\": \"" + p.token_valid_until + "\"";
     }
     json += "}";
   }
