@@ -3,6 +3,8 @@
 //   marac-server --config /etc/marac/server.json
 //
 // Runs until SIGTERM or SIGINT, then shuts down gracefully (docs/server.md).
+// SIGHUP reads the principals file again (a file that does not parse is
+// reported and changes nothing).
 // Exit status: 0 after a clean shutdown, 1 when it cannot start, 2 for bad
 // usage or a bad configuration.
 #include <pthread.h>
@@ -60,10 +62,12 @@ int main(int argc, char** argv) {
   // signal never reaches sigwait: take both back to their defaults first.
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   marac::Result<std::unique_ptr<marac::MaracServer>> server =
@@ -82,7 +86,19 @@ int main(int argc, char** argv) {
   std::cerr << "marac-server: serving on port " << (*server)->port() << " ("
             << marac::TransportName(*config) << ")\n";
   int received = 0;
-  sigwait(&signals, &received);
+  for (;;) {
+    sigwait(&signals, &received);
+    if (received != SIGHUP) break;
+    const marac::Result<std::size_t> reloaded = (*server)->ReloadPrincipals();
+    if (reloaded.ok()) {
+      std::cerr << "marac-server: SIGHUP: principals reloaded (" << *reloaded
+                << ")\n";
+    } else {
+      std::cerr << "marac-server: SIGHUP: principals not reloaded, the "
+                   "previous ones stay: "
+                << reloaded.status() << "\n";
+    }
+  }
   std::cerr << "marac-server: signal " << received << ", shutting down\n";
   (*server)->Shutdown();
   std::cerr << "marac-server: stopped cleanly\n";

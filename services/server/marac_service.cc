@@ -1561,9 +1561,9 @@ class AuditHandler final : public v1::AuditService::CallbackService {
 }  // namespace
 
 Authenticator PrincipalAuthenticator(
-    std::shared_ptr<const PrincipalDirectory> directory,
+    std::shared_ptr<const PrincipalSource> source,
     std::function<Date()> today) {
-  return [directory = std::move(directory),
+  return [source = std::move(source),
           today = std::move(today)](const grpc::CallbackServerContext& context)
              -> RpcResult<Principal> {
     // The verified client certificate's subject (mutual TLS only: without
@@ -1594,6 +1594,9 @@ Authenticator PrincipalAuthenticator(
       token = value.substr(kBearer.size());
     }
     std::string error;
+    // Held while the entry is copied: a reload may replace the directory.
+    const std::shared_ptr<const PrincipalDirectory> directory =
+        source->current();
     const PrincipalEntry* entry =
         Identify(*directory, token, subject, today, error);
     if (entry == nullptr) return Unauthenticated(std::move(error));

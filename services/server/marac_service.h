@@ -61,9 +61,10 @@ Date TodayUtc();
 // given. "x-marac-role" picks one of its roles (default: the first); a
 // role it does not hold is refused by the service, audited.
 // UNAUTHENTICATED naming the header, never its value.
-// A token past its token_valid_until (by `today`, UTC) is refused.
+// A token past its token_valid_until (by `today`, UTC) is refused. Each
+// call checks `source`'s directory as it is when the call comes.
 Authenticator PrincipalAuthenticator(
-    std::shared_ptr<const PrincipalDirectory> directory,
+    std::shared_ptr<const PrincipalSource> source,
     std::function<Date()> today = TodayUtc);
 
 // The store's Actor for `principal` reading or writing for `purpose`,

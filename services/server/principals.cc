@@ -194,6 +194,16 @@ const PrincipalEntry* PrincipalDirectory::BySubject(
   return found == by_subject_.end() ? nullptr : &entries_[found->second];
 }
 
+PrincipalSource::PrincipalSource(PrincipalDirectory directory)
+    : current_(
+          std::make_shared<const PrincipalDirectory>(std::move(directory))) {}
+
+void PrincipalSource::Replace(PrincipalDirectory directory) {
+  current_.store(
+      std::make_shared<const PrincipalDirectory>(std::move(directory)),
+      std::memory_order_release);
+}
+
 const PrincipalEntry* Identify(const PrincipalDirectory& directory,
                                std::string_view bearer_token,
                                std::string_view certificate_subject,

@@ -15,8 +15,10 @@
 #ifndef MARAC_SERVICES_SERVER_PRINCIPALS_H_
 #define MARAC_SERVICES_SERVER_PRINCIPALS_H_
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,6 +80,22 @@ class PrincipalDirectory {
   std::vector<PrincipalEntry> entries_;
   std::unordered_map<std::string, std::size_t> by_token_;
   std::unordered_map<std::string, std::size_t> by_subject_;
+};
+
+// The directory the server checks callers against, replaced whole while
+// it serves when the principals file is reloaded (SIGHUP): each call reads
+// the current one once, so a call sees the old directory or the new, never
+// a mix. Thread-safe.
+class PrincipalSource {
+ public:
+  explicit PrincipalSource(PrincipalDirectory directory);
+  std::shared_ptr<const PrincipalDirectory> current() const {
+    return current_.load(std::memory_order_acquire);
+  }
+  void Replace(PrincipalDirectory directory);
+
+ private:
+  std::atomic<std::shared_ptr<const PrincipalDirectory>> current_;
 };
 
 // Identifies a caller from what the call carries: `bearer_token` (from

@@ -76,21 +76,23 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
   MARAC_ASSIGN_OR_RETURN(
       const std::shared_ptr<grpc::ServerCredentials> credentials,
       Credentials(config));
+  std::shared_ptr<PrincipalSource> principals;
   if (!options.authenticate) {
     if (config.principals.empty()) {
       return InvalidArgument("principals", "required: who may call");
     }
     MARAC_ASSIGN_OR_RETURN(PrincipalDirectory directory,
                            PrincipalDirectory::Load(config.principals));
-    options.authenticate = PrincipalAuthenticator(
-        std::make_shared<const PrincipalDirectory>(std::move(directory)),
-        options.today);
+    principals = std::make_shared<PrincipalSource>(std::move(directory));
+    options.authenticate = PrincipalAuthenticator(principals, options.today);
   }
   const InstrumentSet instruments = InstrumentSet::BuiltIn();
   MARAC_ASSIGN_OR_RETURN(Scorer scorer, Scorer::Create(scoring, instruments));
 
   std::unique_ptr<MaracServer> server(new MaracServer());
   server->grace_ms_ = config.shutdown_grace_ms;
+  server->principals_ = std::move(principals);
+  server->principals_path_ = config.principals;
   MARAC_ASSIGN_OR_RETURN(server->store_, OpenSqliteStore(config.store));
   server->writer_ = std::make_unique<ReferralWriter>(
       *server->store_,
@@ -138,6 +140,18 @@ MaracServer::~MaracServer() { Shutdown(); }
 
 std::shared_ptr<grpc::Channel> MaracServer::InProcessChannel() {
   return server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+Result<std::size_t> MaracServer::ReloadPrincipals() {
+  if (principals_ == nullptr) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "principals: this server's callers are not from a file");
+  }
+  MARAC_ASSIGN_OR_RETURN(PrincipalDirectory directory,
+                         PrincipalDirectory::Load(principals_path_));
+  const std::size_t count = directory.size();
+  principals_->Replace(std::move(directory));
+  return count;
 }
 
 void MaracServer::Shutdown() {

@@ -10,8 +10,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "marac/common/result.h"
 #include "marac/store/referral_writer.h"
@@ -50,6 +52,14 @@ class MaracServer {
   // A channel to this server without a socket.
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
+  // Reads the principals file again and, if it parses, checks every call
+  // from now on against it (a call already authenticated keeps its
+  // caller): so a token is revoked by removing its hash, or rotated, with
+  // no restart. Returns how many principals it holds. A file that does not
+  // parse changes nothing (the error names it and the entry, as at start);
+  // kFailedPrecondition when Start was given its own authenticator.
+  Result<std::size_t> ReloadPrincipals();
+
   // Reports NOT_SERVING, stops accepting calls, gives in-flight calls
   // config.shutdown_grace_ms to finish (then cancels them), writes the
   // queued referrals and closes the store. Idempotent and thread-safe;
@@ -63,6 +73,8 @@ class MaracServer {
   bool shut_down_ = false;
   int grace_ms_ = 0;
   int port_ = 0;
+  std::shared_ptr<PrincipalSource> principals_;  // Null: not from a file.
+  std::string principals_path_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<ReferralWriter> writer_;
   std::unique_ptr<MaracService> service_;

@@ -363,6 +363,54 @@ class ClientTest(unittest.TestCase):
         self.assertIn("PLAINTEXT", "".join(server.start_lines))
         self.assertNotIn(TOKEN, log)
 
+    def test_sighup_reloads_the_principals_and_keeps_them_on_a_bad_file(self):
+        folder = os.path.join(self.folder.name, "hup")
+        os.makedirs(folder)
+        server = ServerProcess(folder, os.path.join(folder, "hup.db"), None)
+        target = f"127.0.0.1:{server.port}"
+
+        def scores(token):
+            client = marac_client.Client(target, token, plaintext=True)
+            try:
+                return client.score(
+                    marac_client.assessment_from_json(CASE)).score == 7
+            except grpc.RpcError as error:
+                self.assertEqual(error.code(),
+                                 grpc.StatusCode.UNAUTHENTICATED)
+                return False
+            finally:
+                client.close()
+
+        def hang_up():
+            server.process.send_signal(signal.SIGHUP)
+            line = server.process.stderr.readline()
+            server.start_lines.append(line)
+            return line
+
+        rotated = "py-rotated-" + os.urandom(8).hex()
+        try:
+            self.assertTrue(scores(TOKEN))
+            path = os.path.join(folder, "principals.json")
+            with open(path, encoding="utf-8") as f:
+                document = json.load(f)
+            document["principals"][0]["token_sha256"] = hashlib.sha256(
+                rotated.encode()).hexdigest()
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(document, f)
+            self.assertIn("principals reloaded (1)", hang_up())
+            self.assertFalse(scores(TOKEN))
+            self.assertTrue(scores(rotated))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write('{"format": "marac-principals/1"}')
+            self.assertIn("principals not reloaded, the previous ones stay",
+                          hang_up())
+            self.assertTrue(scores(rotated))
+            self.assertFalse(scores(TOKEN))
+        finally:
+            code, log = server.stop()
+        self.assertEqual(code, 0, log)
+        self.assertNotIn(rotated, log)
+
     def test_plaintext_off_loopback_is_refused(self):
         config = os.path.join(self.folder.name, "remote.json")
         with open(config, "w", encoding="utf-8") as f:

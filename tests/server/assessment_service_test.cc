@@ -433,6 +433,47 @@ TEST(AssessmentServiceTest, AnExpiredTokenIsUnauthenticated) {
             "authorization: the bearer token has expired; ask for a new one");
 }
 
+// ReloadPrincipals (SIGHUP in marac-server): a removed hash stops working
+// and a new one works, with no restart; a file that does not parse is
+// refused naming it and changes nothing.
+TEST(AssessmentServiceTest, AReloadRotatesATokenAndABadFileChangesNothing) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  const auto score_with = [&](const std::string& token) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    v1::ScoreAssessmentRequest request;
+    *request.mutable_assessment() = Ric(3);
+    v1::ScoreAssessmentResponse response;
+    return stub->ScoreAssessment(&context, request, &response).error_code();
+  };
+  const std::string old_token = TestToken("police-north", "referrer");
+  EXPECT_EQ(score_with(old_token), grpc::StatusCode::OK);
+  EXPECT_EQ(score_with("tok-rotated"), grpc::StatusCode::UNAUTHENTICATED);
+
+  std::vector<TestPrincipal> principals = DefaultPrincipals();
+  for (TestPrincipal& p : principals) {
+    if (p.token == old_token) p.token = "tok-rotated";
+  }
+  const std::string path = t.dir() + "/principals.json";
+  ASSERT_TRUE(WriteTextFile(path, PrincipalsJson(principals)));
+  const Result<std::size_t> reloaded = t.server().ReloadPrincipals();
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  EXPECT_EQ(*reloaded, principals.size());
+  EXPECT_EQ(score_with(old_token), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(score_with("tok-rotated"), grpc::StatusCode::OK);
+
+  ASSERT_TRUE(WriteTextFile(path, R"({"format": "marac-principals/1"})"));
+  const Result<std::size_t> refused = t.server().ReloadPrincipals();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(),
+              ::testing::HasSubstr("principals " + path));
+  EXPECT_EQ(score_with("tok-rotated"), grpc::StatusCode::OK);
+  EXPECT_EQ(score_with(old_token), grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST(AssessmentServiceTest, StreamAnswersEachInOrderWithErrorsInPlace) {
   TestServer t;
   ASSERT_TRUE(t.ok()) << t.start_error();
