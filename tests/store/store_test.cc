@@ -72,6 +72,14 @@ PersonRecord Person(std::string id, std::string given, std::string family,
   return r;
 }
 
+// Victim V1 and perpetrator X1, whom the referrals below name.
+Status PutVictimAndPerpetrator(Store& store) {
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  return store.PutRecords(kCoordinator, records);
+}
+
 StoredReferral Referral(std::string id, std::string submission) {
   StoredReferral r;
   r.referral_id = std::move(id);
@@ -104,10 +112,7 @@ TEST_F(StoreTest, RecordsReferralsAndPeopleRoundTripAndEveryCallIsAudited) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   const Result<std::vector<PersonRecord>> back = store->Records(kCoordinator);
   ASSERT_TRUE(back.ok());
   ASSERT_EQ(back->size(), 2u);
@@ -153,10 +158,7 @@ TEST_F(StoreTest, RecordsReferralsAndPeopleRoundTripAndEveryCallIsAudited) {
 
 TEST_F(StoreTest, ARetriedSubmissionIsTheSameReferral) {
   std::unique_ptr<Store> store = Open();
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   const std::vector<StoredReferral> first = {Referral("R1", "sub-1")};
   ASSERT_TRUE(store->SubmitReferrals(kCoordinator, first).ok());
   // The retry carries a fresh referral id but the same submission id.
@@ -326,10 +328,7 @@ TEST_F(StoreTest, MigratesFromVersionTwoKeepingAssessmentsAndAddingIdva) {
 TEST_F(StoreTest, IdvaSupportRoundTripsReplacesAndRefusesWhatCannotBe) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1")};
   ASSERT_TRUE(store->SubmitReferrals(kCoordinator, referrals).ok());
   const Date allocated = *Date::Parse("d", "2026-03-04");
@@ -504,10 +503,7 @@ TEST_F(StoreTest, MigrationToVersionFourChainsTheEntriesAlreadyThere) {
 TEST_F(StoreTest, AMissingReferentIsNotADuplicate) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   StoredReferral unknown = Referral("R1", "sub-1");
   unknown.assessment_id = "A-none";
   const std::vector<StoredReferral> one = {unknown};
@@ -596,10 +592,7 @@ TEST_F(StoreTest, ALockedStoreIsUnavailableAndLosesNothing) {
 
 TEST_F(StoreTest, SubmitEachRefusesOneAndWritesTheRest) {
   std::unique_ptr<Store> store = Open();
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   StoredReferral unknown = Referral("R2", "sub-2");
   unknown.victim_record_id = "NOPE";
   const Actor idva{"u-031", "idva", "IDVA-North", ""};
@@ -635,10 +628,7 @@ TEST_F(StoreTest, SubmitEachRefusesOneAndWritesTheRest) {
 
 TEST_F(StoreTest, TheWriterBatchesConcurrentSubmissionsAndAnswersAfterCommit) {
   std::unique_ptr<Store> store = Open();
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   constexpr int kThreads = 6;
   constexpr int kEach = 60;
   std::size_t batches = 0;
@@ -672,10 +662,7 @@ TEST_F(StoreTest, TheWriterBatchesConcurrentSubmissionsAndAnswersAfterCommit) {
 
 TEST_F(StoreTest, AFullWriterQueueRefusesAtOnce) {
   std::unique_ptr<Store> store = Open();
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   ReferralWriter writer(*store, {.max_batch = 1, .max_queue = 1});
   std::vector<std::future<Result<SubmitOutcome>>> futures;
   for (int k = 0; k < 50; ++k) {
@@ -855,10 +842,7 @@ constexpr ReadCase kReads[] = {
 TEST_F(StoreTest, AReadPastItsDeadlineStopsAndLeavesTheStoreAsItWas) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1")};
   ASSERT_TRUE(store->SubmitReferrals(kCoordinator, referrals).ok());
   const std::int64_t audited = Count(Path(), "audit_log");
@@ -960,10 +944,7 @@ TEST_F(StoreTest, AWriteIsNeverCutShortByItsDeadline) {
 TEST_F(StoreTest, ReadsStoppedBesideTheWriterLoseNoAcknowledgedReferral) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  const std::vector<PersonRecord> records = {
-      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
-      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
-  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   // Enough referrals that a read of them always reaches a check.
   std::vector<StoredReferral> earlier;
   std::set<std::string> acknowledged;
