@@ -82,7 +82,7 @@ void BM_ScorePairs(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& [i, j] : in.pairs) {
       total += in.model->MatchWeight(
-          Compare(in.records[i], in.records[j], nicknames), terms[i]);
+          Compare(in.records[i], in.records[j], nicknames), terms[i], terms[j]);
     }
     benchmark::DoNotOptimize(total);
   }

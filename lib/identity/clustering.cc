@@ -40,15 +40,33 @@ class Clusters {
 
 }  // namespace
 
+std::string_view ReviewReasonName(ReviewReason reason) {
+  switch (reason) {
+    case ReviewReason::kReviewBand:
+      return "review_band";
+    case ReviewReason::kDualRole:
+      return "dual_role";
+    case ReviewReason::kCannotLink:
+      return "cannot_link";
+    case ReviewReason::kWeakSupport:
+      return "weak_support";
+    case ReviewReason::kTooLarge:
+      return "too_large";
+  }
+  return "unknown";
+}
+
+bool OppositeRoles(const PersonRecord& a, const PersonRecord& b) {
+  return (a.role == Role::kVictim && b.role == Role::kPerpetrator) ||
+         (a.role == Role::kPerpetrator && b.role == Role::kVictim);
+}
+
 bool CannotLink(const PersonRecord& a, const PersonRecord& b) {
   if (!a.trusted_id.empty() && !b.trusted_id.empty() &&
       a.trusted_id != b.trusted_id) {
     return true;
   }
-  const bool opposite_roles =
-      (a.role == Role::kVictim && b.role == Role::kPerpetrator) ||
-      (a.role == Role::kPerpetrator && b.role == Role::kVictim);
-  return opposite_roles && !a.incident_id.empty() &&
+  return OppositeRoles(a, b) && !a.incident_id.empty() &&
          a.incident_id == b.incident_id;
 }
 
@@ -101,9 +119,13 @@ Clustering Cluster(
     kSame,
     kConstraint,
     kDecision,
+    kDualRole,
     kSupport,
     kSize
   };
+  const bool guard = options.dual_role_guard == DualRoleGuard::kOn;
+  // need_support: an automatic merge, which also keeps to the dual-role
+  // guard; a trusted identifier or a person's decision needs neither.
   const auto try_merge = [&](std::uint32_t i, std::uint32_t j,
                              bool need_support) {
     const std::uint32_t ri = clusters.Find(i);
@@ -121,6 +143,13 @@ Clustering Cluster(
       for (const std::uint32_t x : mi) {
         for (const std::uint32_t y : mj) {
           if (not_same.contains(pack(x, y))) return Outcome::kDecision;
+        }
+      }
+    }
+    if (need_support && guard) {
+      for (const std::uint32_t x : mi) {
+        for (const std::uint32_t y : mj) {
+          if (OppositeRoles(records[x], records[y])) return Outcome::kDualRole;
         }
       }
     }
@@ -177,25 +206,39 @@ Clustering Cluster(
       // Decided: a "same" merged above; a "not same" stands.
       continue;
     }
+    const auto review = [&](ReviewReason reason) {
+      ScoredPair r = p;
+      r.reason = reason;
+      out.review.push_back(r);
+    };
     if (p.probability < options.link_threshold) {
       if (p.probability >= options.review_threshold &&
           clusters.Find(p.a) != clusters.Find(p.b)) {
-        out.review.push_back(p);
+        review(guard && OppositeRoles(records[p.a], records[p.b])
+                   ? ReviewReason::kDualRole
+                   : ReviewReason::kReviewBand);
       }
       continue;
     }
     switch (try_merge(p.a, p.b, /*need_support=*/true)) {
       case Outcome::kConstraint:
         ++out.refused_by_constraint;
-        out.review.push_back(p);
+        review(ReviewReason::kCannotLink);
         break;
       case Outcome::kDecision:
         ++out.refused_by_decision;  // Already decided: not sent again.
         break;
+      case Outcome::kDualRole:
+        ++out.refused_by_dual_role;
+        review(ReviewReason::kDualRole);
+        break;
       case Outcome::kSupport:
+        ++out.refused_by_support;
+        review(ReviewReason::kWeakSupport);
+        break;
       case Outcome::kSize:
         ++out.refused_by_support;
-        out.review.push_back(p);
+        review(ReviewReason::kTooLarge);
         break;
       default:
         break;

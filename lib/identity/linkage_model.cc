@@ -2,7 +2,9 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "lib/common/parallel_for.h"
@@ -19,6 +21,22 @@ constexpr double kTfMinimum = 1e-3;
 // The weight of the average frequency in a value's frequency (see
 // FrequencyWeight), in records.
 constexpr double kTfPseudoRecords = 1000;
+// Among pairs sharing a location: never certainty that two records are one
+// person before their names and dates of birth are compared, and u fitted
+// as if this many pairs distributed as random ones had been seen too.
+constexpr double kHouseholdMaximumPrior = 0.999;
+constexpr double kHouseholdPseudoPairs = 50;
+// A full name counts as borne by several people from this many distinct
+// birth years (fewer may be slips in one person's year), up to the cap.
+constexpr std::size_t kFullNameBearersFrom = 3;
+constexpr std::size_t kFullNameBearersCap = 1024;
+// A given name is established from this many records.
+constexpr double kKnownGivenRecords = 3;
+// The "distinct_people" patterns apply unless, at 95% confidence, fewer
+// than this share of the pairs sharing an address are two people.
+constexpr double kHouseholdRulesMaximumShare = 0.05;
+// The "distinct_people" term: more than any agreement can add.
+constexpr double kDistinctPeopleWeight = -64;
 
 // SplitMix64, seeded: the same sample of random pairs on every platform.
 std::uint64_t NextRandom(std::uint64_t& state) {
@@ -113,15 +131,41 @@ LevelVector LevelsOf(const ComparisonVector& v) {
                            v.given <= NameLevel::kNickname &&
                            v.family != FamilyLevel::kMissing &&
                            v.family <= FamilyLevel::kJaroWinkler88;
+  // UK addresses nest: an address lies in one postcode unit, a street in
+  // one unit or a few, a unit in one sector, a sector in one town.
+  // Agreement is one fact, counted once, at the finest level that agrees:
+  // the same address does not also count its unit and town, nor a shared
+  // street its postcode and town, nor a shared postcode its town. A coarser
+  // level that disagrees (a typo in the postcode of an agreeing address) still
+  // counts. Other postcodes (FEBRL's Australian ones) are not known to nest,
+  // and count on their own.
+  PostcodeLevel postcode = v.postcode;
+  TextLevel town = v.town;
+  if (v.uk_postcodes) {
+    const bool same_home = v.address == AddressLevel::kExact ||
+                           v.address == AddressLevel::kSimilar;
+    const bool same_street = v.address == AddressLevel::kOverlap;
+    const bool postcode_agrees = postcode != PostcodeLevel::kDifferent &&
+                                 postcode != PostcodeLevel::kMissing;
+    if ((same_home && postcode == PostcodeLevel::kUnit) ||
+        (same_street && postcode_agrees)) {
+      postcode = PostcodeLevel::kMissing;
+    }
+    if ((same_home || same_street ||
+         (postcode_agrees && postcode != PostcodeLevel::kArea)) &&
+        town == TextLevel::kExact) {
+      town = TextLevel::kMissing;
+    }
+  }
   return {
       static_cast<std::uint8_t>(v.given),
       static_cast<std::uint8_t>(v.family),
       static_cast<std::uint8_t>(names_agree ? (v.names_swapped ? 1 : 2) : 0),
       static_cast<std::uint8_t>(v.dob),
-      static_cast<std::uint8_t>(v.postcode),
+      static_cast<std::uint8_t>(postcode),
       static_cast<std::uint8_t>(v.gender),
       static_cast<std::uint8_t>(v.address),
-      static_cast<std::uint8_t>(v.town),
+      static_cast<std::uint8_t>(town),
       static_cast<std::uint8_t>(v.other_id),
       static_cast<std::uint8_t>(v.email)};
 }
@@ -233,12 +277,35 @@ Eigen::VectorXd LogColumns(const LevelTable& table) {
   return out;
 }
 
-// The E step: each pattern's probability of being a match.
+// The fields that tell one person from another of the same household or
+// the same common name.
+constexpr std::size_t kIdentityFields[] = {
+    static_cast<std::size_t>(LinkField::kGivenName),
+    static_cast<std::size_t>(LinkField::kFamilyName),
+    static_cast<std::size_t>(LinkField::kDateOfBirth),
+    static_cast<std::size_t>(LinkField::kOtherId),
+    static_cast<std::size_t>(LinkField::kEmail)};
+
+// The fields that say where a person lives rather than who they are.
+constexpr std::uint32_t kLocationFields =
+    (1u << static_cast<int>(LinkField::kPostcode)) |
+    (1u << static_cast<int>(LinkField::kAddress)) |
+    (1u << static_cast<int>(LinkField::kTown));
+
+// The E step: each pattern's probability of being a match, from the fields
+// not in `ignored` (a bit per LinkField).
 Eigen::ArrayXd MatchProbabilities(const Patterns& p, const LevelTable& m,
-                                  const LevelTable& u, double prior) {
+                                  const LevelTable& u, double prior,
+                                  std::uint32_t ignored = 0) {
+  Eigen::VectorXd columns = LogColumns(m) - LogColumns(u);
+  for (int f = 0; f < kLinkFieldCount; ++f) {
+    if (((ignored >> f) & 1u) == 0) continue;
+    for (int l = 0; l < kLevels[static_cast<std::size_t>(f)]; ++l) {
+      columns(Column(f, l)) = 0;
+    }
+  }
   const Eigen::ArrayXd logit =
-      (p.indicator * (LogColumns(m) - LogColumns(u))).array() +
-      std::log(prior / (1.0 - prior));
+      (p.indicator * columns).array() + std::log(prior / (1.0 - prior));
   return 1.0 / (1.0 + (-logit).exp());
 }
 
@@ -368,14 +435,22 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
     for (std::size_t l = 1; l < start[f].size(); ++l) start[f][l] /= total;
   }
 
-  // m: EM in each pass, over the fields its rule left free; averaged. Each
-  // pass also estimates how many matches its rule catches.
-  double expected_matches = 0;
-  LevelTable m_sum;
-  std::array<int, kLinkFieldCount> m_passes{};
-  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
-    m_sum[f].assign(static_cast<std::size_t>(kLevels[f]), 0.0);
+  // m: EM in each pass, over the fields its rule left free; combined over
+  // the passes that can tell a person from a look-alike for that field (see
+  // FreeIdentityFields). Each pass also estimates how many matches its rule
+  // catches.
+  //
+  // The identity fields the data holds: those present in at least a tenth
+  // of random pairs.
+  std::uint32_t present = 0;
+  for (const std::size_t f : kIdentityFields) {
+    double total = 0;
+    for (const double c : u_counts[f]) total += c;
+    if (total > 0 && 1.0 - u_counts[f][0] / total >= 0.1) present |= 1u << f;
   }
+  std::vector<LevelTable> pass_m(passes.size());
+  std::vector<std::uint32_t> pass_blocked(passes.size(), ~0u);
+  std::vector<double> pass_matches(passes.size(), 0.0);
   for (std::size_t pass = 0; pass < passes.size(); ++pass) {
     MARAC_RETURN_IF_ERROR(deadline.Check(kTraining));
     std::uint32_t blocked = 0;
@@ -392,9 +467,19 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
         static_cast<std::size_t>(patterns.counts.size());
     LevelTable m = start;
     double prior = options.initial_prior;
+    // In a pass blocked on a location field, who a pair is gets decided by
+    // the fields that describe a person; the other location fields' m then
+    // follows from those decisions without feeding back. Records of one
+    // household agree on every location field at once (the independence
+    // the model assumes fails there), and letting the free ones vote makes
+    // EM's "match" class the household instead of the person: a partner's
+    // different given name, date of birth and gender would then look like
+    // ordinary variation of one person.
+    const std::uint32_t masked =
+        (blocked & kLocationFields) != 0 ? kLocationFields : 0u;
     for (int iteration = 1; iteration <= options.max_iterations; ++iteration) {
       const Eigen::ArrayXd match =
-          MatchProbabilities(patterns, m, model.u_, prior);
+          MatchProbabilities(patterns, m, model.u_, prior, masked);
       const Eigen::VectorXd weighted =
           (match * patterns.counts.array()).matrix();
       const Eigen::VectorXd level_totals =
@@ -421,23 +506,55 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
       model.report_.iterations += 1;
       if (change < options.tolerance) break;
     }
-    expected_matches =
-        std::max(expected_matches, prior * patterns.counts.sum());
-    for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
-      if ((blocked >> f) & 1u) continue;
-      m_passes[f] += 1;
-      for (std::size_t l = 1; l < m[f].size(); ++l) m_sum[f][l] += m[f][l];
-    }
+    pass_m[pass] = std::move(m);
+    pass_blocked[pass] = blocked;
+    pass_matches[pass] = prior * patterns.counts.sum();
   }
+  // A pass can estimate a field's m only if, besides that field, it leaves
+  // at least two identity fields free: with fewer, EM's "match" class is
+  // whatever else its pairs share (one full name among many people of one
+  // town, one household) and the field's disagreements look like one
+  // person's variation. When no pass qualifies for a field, every pass
+  // that leaves it free counts.
+  const auto free_identity = [&](std::size_t pass, std::size_t f) {
+    const std::uint32_t free = present & ~pass_blocked[pass] & ~(1u << f);
+    return std::popcount(free);
+  };
+  double expected_matches = 0;
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    LevelTable::value_type sum(static_cast<std::size_t>(kLevels[f]), 0.0);
+    int used = 0;
+    for (const int need : {2, 0}) {
+      for (std::size_t pass = 0; pass < passes.size(); ++pass) {
+        if (pass_m[pass][f].empty() || ((pass_blocked[pass] >> f) & 1u) ||
+            free_identity(pass, f) < need) {
+          continue;
+        }
+        ++used;
+        for (std::size_t l = 1; l < sum.size(); ++l) {
+          sum[l] += pass_m[pass][f][l];
+        }
+      }
+      if (used > 0) break;
+    }
     model.m_[f] = start[f];
-    if (m_passes[f] == 0) continue;  // Never free in any pass: kept neutral.
-    for (std::size_t l = 1; l < m_sum[f].size(); ++l) {
-      model.m_[f][l] = m_sum[f][l] / m_passes[f];
+    if (used == 0) {
+      model.m_[f] = model.u_[f];  // Never free in any pass: weight 0.
+      continue;
+    }
+    for (std::size_t l = 1; l < sum.size(); ++l) {
+      model.m_[f][l] = sum[l] / used;
     }
   }
-  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
-    if (m_passes[f] == 0) model.m_[f] = model.u_[f];  // Weight 0.
+  // The matches the most productive pass found, among the passes that
+  // leave two identity fields free (any pass when none does).
+  for (const int need : {2, 0}) {
+    for (std::size_t pass = 0; pass < passes.size(); ++pass) {
+      if (pass_m[pass].front().empty()) continue;
+      if (std::popcount(present & ~pass_blocked[pass]) < need) continue;
+      expected_matches = std::max(expected_matches, pass_matches[pass]);
+    }
+    if (expected_matches > 0) break;
   }
 
   // The prior: the chance that two records picked at random are one person,
@@ -479,6 +596,24 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
     if (!r.dob.empty()) model.dob_frequency_[r.dob] += share;
     if (!r.town.empty()) model.town_frequency_[r.town] += share;
   }
+  {
+    // Distinct birth years per full name: the people known to bear it.
+    std::unordered_map<std::string, std::vector<std::string_view>> years;
+    for (const NormalisedRecord& r : records) {
+      if (r.given.empty() || r.family.empty() || r.dob.size() < 4) continue;
+      std::vector<std::string_view>& y = years[r.given + "|" + r.family];
+      const std::string_view year = std::string_view(r.dob).substr(0, 4);
+      if (std::find(y.begin(), y.end(), year) == y.end() &&
+          y.size() < kFullNameBearersCap) {
+        y.push_back(year);
+      }
+    }
+    for (auto& [name, y] : years) {
+      if (y.size() >= kFullNameBearersFrom) {
+        model.full_name_bearers_[name] = static_cast<double>(y.size());
+      }
+    }
+  }
   model.unseen_frequency_ = share;
   model.record_count_ = static_cast<double>(records.size());
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
@@ -495,13 +630,228 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
       model.weights_[f][l] = std::max(model.weights_[f][l], different);
     }
   }
+  MARAC_RETURN_IF_ERROR(deadline.Check(kTraining));
+  MARAC_RETURN_IF_ERROR(model.TrainHousehold(records, passes, candidate_pairs,
+                                             candidate_comparisons));
+  model.CheckLocationBalance();
   return model;
 }
 
-double LinkageModel::MatchWeight(const ComparisonVector& v) const {
-  const LevelVector levels = LevelsOf(v);
+// Records at one address are often different people of one household, and
+// the fields that tell them apart are not independent of sharing it: a
+// couple shares a surname far more often than two random people do, twins a
+// date of birth. So among pairs sharing a location the model is refitted:
+// m held (who a person is does not depend on where they live), u and the
+// prior by EM over the pairs the address rule produced, on the person
+// fields alone. A pair sharing a location then scores no more than this
+// model gives it: the address is where the comparison starts, not evidence
+// of one person.
+Status LinkageModel::TrainHousehold(
+    std::span<const NormalisedRecord> records,
+    std::span<const TrainingPass> passes,
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
+    std::span<const ComparisonVector> candidate_comparisons) {
+  household_u_ = u_;
+  household_prior_ = 0.5;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  for (const TrainingPass& pass : passes) {
+    // The rule that blocks on the address alone: its pairs are every kind
+    // of pair at one address, not only those whose names agree too.
+    if (pass.blocked_fields.size() != 1 ||
+        pass.blocked_fields[0] != LinkField::kAddress) {
+      continue;
+    }
+    pairs.insert(pairs.end(), pass.pairs.begin(), pass.pairs.end());
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  // Only the pairs the household model will score: those sharing a
+  // location.
+  {
+    const NicknameTable& nicknames = NicknameTable::BuiltIn();
+    std::size_t from = 0;
+    std::erase_if(pairs, [&](const std::pair<std::uint32_t, std::uint32_t>& p) {
+      const std::ptrdiff_t at =
+          IndexOf(candidate_pairs, p.first, p.second, from);
+      return !SharesLocation(
+          at >= 0 ? candidate_comparisons[static_cast<std::size_t>(at)]
+                  : Compare(records[p.first], records[p.second], nicknames));
+    });
+  }
+  if (!pairs.empty()) {
+    MARAC_ASSIGN_OR_RETURN(
+        const Patterns patterns,
+        CountPatterns(records, pairs, candidate_pairs, candidate_comparisons,
+                      "household pairs", kLocationFields));
+    double prior = 0.3;
+    constexpr std::size_t kSwapped =
+        static_cast<std::size_t>(LinkField::kNamesSwapped);
+    for (int iteration = 0; iteration < 100; ++iteration) {
+      const Eigen::ArrayXd match = MatchProbabilities(
+          patterns, m_, household_u_, prior, kLocationFields);
+      const Eigen::VectorXd apart =
+          ((1.0 - match) * patterns.counts.array()).matrix();
+      const Eigen::VectorXd level_totals =
+          patterns.indicator.transpose() * apart;
+      double change = 0;
+      for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+        if (((kLocationFields >> f) & 1u) != 0 || f == kSwapped) continue;
+        double total = 0;
+        for (int l = 1; l < kLevels[f]; ++l) {
+          total += level_totals(Column(static_cast<int>(f), l));
+        }
+        // Pseudo-pairs distributed as among random pairs: with few
+        // households in the data, u stays near the population's.
+        for (std::size_t l = 1; l < household_u_[f].size(); ++l) {
+          const double next = std::max(
+              (level_totals(Column(static_cast<int>(f), static_cast<int>(l))) +
+               kHouseholdPseudoPairs * u_[f][l]) /
+                  (total + kHouseholdPseudoPairs),
+              kFloor);
+          change = std::max(change, std::abs(next - household_u_[f][l]));
+          household_u_[f][l] = next;
+        }
+      }
+      const double next_prior = std::clamp(
+          (match * patterns.counts.array()).sum() / patterns.counts.sum(),
+          kFloor, 1.0 - kFloor);
+      change = std::max(change, std::abs(next_prior - prior));
+      prior = next_prior;
+      if (change < 1e-6) break;
+    }
+    household_prior_ = std::min(prior, kHouseholdMaximumPrior);
+    // Data where nearly every pair at one address is one person holds no
+    // households to tell apart: there the twins and generation patterns
+    // can only be slips, and do not count. "Nearly every" with confidence:
+    // the share of pairs of two people plus the rule of three's bound on
+    // what so few pairs could hide (3/n) must stay within the limit.
+    household_rules_ = (1.0 - prior) + 3.0 / static_cast<double>(pairs.size()) >
+                       kHouseholdRulesMaximumShare;
+    report_.household_pairs = pairs.size();
+  }
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    household_weights_[f].assign(static_cast<std::size_t>(kLevels[f]), 0.0);
+    if (((kLocationFields >> f) & 1u) != 0) continue;
+    for (std::size_t l = 1; l < household_weights_[f].size(); ++l) {
+      household_weights_[f][l] = std::log2(m_[f][l] / household_u_[f][l]);
+    }
+    if (f == static_cast<std::size_t>(LinkField::kNamesSwapped)) continue;
+    const double different = household_weights_[f].back();
+    for (std::size_t l = 1; l + 1 < household_weights_[f].size(); ++l) {
+      household_weights_[f][l] = std::max(household_weights_[f][l], different);
+    }
+  }
+  report_.household_prior = household_prior_;
+  report_.household_rules = household_rules_;
+  return Status::Ok();
+}
+
+// The most an address or a postcode can add (an exact address carries the
+// postcode unit with it) against what a person's own fields take away when
+// they disagree (given name, family name and date of birth). A model whose
+// location outweighs that would merge two people of one household on their
+// address alone: its location weights are refused, scaled down to what
+// those disagreements take away, and the report says so.
+void LinkageModel::CheckLocationBalance() {
+  constexpr auto kAddress = static_cast<std::size_t>(LinkField::kAddress);
+  constexpr auto kPostcode = static_cast<std::size_t>(LinkField::kPostcode);
+  const auto best = [&](std::size_t f) {
+    double w = 0;
+    for (std::size_t l = 1; l < weights_[f].size(); ++l) {
+      w = std::max(w, weights_[f][l]);
+    }
+    return w;
+  };
+  const double location = std::max(best(kAddress), best(kPostcode));
+  const double disagreement =
+      -(weights_[static_cast<std::size_t>(LinkField::kGivenName)].back() +
+        weights_[static_cast<std::size_t>(LinkField::kFamilyName)].back() +
+        weights_[static_cast<std::size_t>(LinkField::kDateOfBirth)].back());
+  report_.location_weight = location;
+  report_.disagreement_weight = disagreement;
+  if (location <= disagreement || location <= 0) return;
+  report_.location_capped = true;
+  const double scale = std::max(disagreement, 0.0) / location;
+  for (const std::size_t f : {kAddress, kPostcode}) {
+    for (double& w : weights_[f]) {
+      if (w > 0) w *= scale;
+    }
+  }
+}
+
+bool SharesLocation(const ComparisonVector& v) {
+  switch (v.address) {
+    case AddressLevel::kExact:
+    case AddressLevel::kSimilar:
+      return true;
+    case AddressLevel::kOverlap:  // One street, or one building's flats.
+    case AddressLevel::kMissing:
+    case AddressLevel::kDifferent:
+      return false;
+  }
+  return false;
+}
+
+namespace {
+
+// Which "distinct_people" pattern a pair sharing a location shows, if any.
+// Whether both given names are established, each on at least a quarter as
+// many records as the other: a slip repeated (Irman for Imran) stays rare
+// beside the name it slips from, while Sophie and Sophia, or Jack and Jake,
+// are each common.
+bool TwoEstablishedNames(const LinkageModel::FrequencyTerms& a,
+                         const LinkageModel::FrequencyTerms& b) {
+  const double low = std::min(a.given_records, b.given_records);
+  const double high = std::max(a.given_records, b.given_records);
+  return low >= kKnownGivenRecords && low >= 0.25 * high;
+}
+
+// Only when `households` (see TrainHousehold).
+std::string_view DistinctPeople(bool households, const ComparisonVector& v,
+                                const LinkageModel::FrequencyTerms& a,
+                                const LinkageModel::FrequencyTerms& b) {
+  if (!households || !SharesLocation(v)) return {};
+  // A shared identifier outweighs both patterns: twins and a father and son
+  // do not share an NHS or National Insurance number or an e-mail address,
+  // even with a slip in it.
+  if (v.other_id == TextLevel::kExact || v.other_id == TextLevel::kClose ||
+      v.email == TextLevel::kExact) {
+    return {};
+  }
+  if (v.dob == DobLevel::kDifferent) return "generation";
+  if (v.dob != DobLevel::kExact) return {};
+  // Given names that differ beyond a nickname; or only somewhat (Jack and
+  // Jake, Mia and Maya) when both are established names, not slips. Names
+  // a letter apart (Aidan and Aiden) cannot be told from a slip.
+  switch (v.given) {
+    case NameLevel::kDifferent:
+      return "twins";
+    case NameLevel::kJaroWinkler92:
+    case NameLevel::kJaroWinkler88:
+    case NameLevel::kJaroWinkler70:
+      return TwoEstablishedNames(a, b) ? "twins" : std::string_view();
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+double LinkageModel::BaseWeight(const LevelVector& levels) const {
   double w = std::log2(prior_ / (1.0 - prior_));
   for (std::size_t f = 0; f < kLinkFieldCount; ++f) w += weights_[f][levels[f]];
+  return w;
+}
+
+double LinkageModel::HouseholdWeight(const LevelVector& levels) const {
+  // Untrained (default-constructed): no household model to bound by.
+  if (household_weights_[0].empty()) {
+    return std::numeric_limits<double>::infinity();
+  }
+  double w = std::log2(household_prior_ / (1.0 - household_prior_));
+  for (std::size_t f = 0; f < kLinkFieldCount; ++f) {
+    w += household_weights_[f][levels[f]];
+  }
   return w;
 }
 
@@ -556,24 +906,53 @@ double LinkageModel::FrequencyWeight(LinkField field,
 std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
                                               const NormalisedRecord& b) const {
   const ComparisonVector v = Compare(a, b);
-  std::vector<WeightTerm> terms = Explain(v);
+  const FrequencyTerms ta = TermsOf(a);
+  const FrequencyTerms tb = TermsOf(b);
+  std::vector<WeightTerm> terms = FieldTerms(v);
   if (v.given == NameLevel::kExact) {
-    terms.push_back({"given_name_frequency", a.given,
-                     FrequencyWeight(LinkField::kGivenName, a.given)});
+    terms.push_back({"given_name_frequency", a.given, ta.given});
   }
   if (v.family == FamilyLevel::kExact) {
-    terms.push_back({"family_name_frequency", a.family,
-                     FrequencyWeight(LinkField::kFamilyName, a.family)});
+    terms.push_back({"family_name_frequency", a.family, ta.family});
+  }
+  if (v.given == NameLevel::kExact && v.family == FamilyLevel::kExact &&
+      ta.full_name != 0) {
+    terms.push_back(
+        {"full_name_bearers", a.given + " " + a.family, ta.full_name});
   }
   if (v.dob == DobLevel::kExact) {
-    terms.push_back({"dob_frequency", a.dob,
-                     FrequencyWeight(LinkField::kDateOfBirth, a.dob)});
+    terms.push_back({"dob_frequency", a.dob, ta.dob});
   }
-  if (v.town == TextLevel::kExact) {
-    terms.push_back(
-        {"town_frequency", a.town, FrequencyWeight(LinkField::kTown, a.town)});
+  if (LevelsOf(v)[static_cast<std::size_t>(LinkField::kTown)] ==
+      static_cast<std::uint8_t>(TextLevel::kExact)) {
+    terms.push_back({"town_frequency", a.town, ta.town});
   }
+  AddSharedLocationTerm(v, ta, tb, terms);
   return terms;
+}
+
+// When the pair shares a location and the household model gives less, the
+// difference as its own term, so that the terms still add up to the weight.
+void LinkageModel::AddSharedLocationTerm(const ComparisonVector& v,
+                                         const FrequencyTerms& a,
+                                         const FrequencyTerms& b,
+                                         std::vector<WeightTerm>& terms) const {
+  if (!SharesLocation(v)) return;
+  double total = 0;
+  for (const WeightTerm& t : terms) total += t.weight;
+  const double household = HouseholdWeight(LevelsOf(v));
+  const std::string_view distinct = DistinctPeople(household_rules_, v, a, b);
+  if (household + (distinct.empty() ? 0 : kDistinctPeopleWeight) >= total) {
+    return;
+  }
+  const double shared = std::min(0.0, household - total);
+  if (shared < 0) {
+    terms.push_back({"shared_location", "household_model", shared});
+  }
+  if (!distinct.empty()) {
+    terms.push_back({"distinct_people", std::string(distinct),
+                     household + kDistinctPeopleWeight - total - shared});
+  }
 }
 
 LinkageModel::FrequencyTerms LinkageModel::TermsOf(
@@ -586,29 +965,72 @@ LinkageModel::FrequencyTerms LinkageModel::TermsOf(
   }
   if (!r.dob.empty()) t.dob = FrequencyWeight(LinkField::kDateOfBirth, r.dob);
   if (!r.town.empty()) t.town = FrequencyWeight(LinkField::kTown, r.town);
+  if (!r.given.empty() && !r.family.empty() && !full_name_bearers_.empty()) {
+    const auto it = full_name_bearers_.find(r.given + "|" + r.family);
+    if (it != full_name_bearers_.end()) t.full_name = -std::log2(it->second);
+  }
+  if (!r.given.empty()) {
+    const auto it = given_frequency_.find(r.given);
+    if (it != given_frequency_.end()) {
+      t.given_records = std::round(it->second * record_count_);
+    }
+  }
   return t;
 }
 
-double LinkageModel::MatchWeight(const ComparisonVector& v,
-                                 const FrequencyTerms& a) const {
-  double w = MatchWeight(v);
+// The term-frequency terms of a comparison, from a's terms (an exact match
+// means b holds the same value).
+double LinkageModel::FrequencyWeightOf(const ComparisonVector& v,
+                                       const LevelVector& levels,
+                                       const FrequencyTerms& a) const {
+  double w = 0;
   if (v.given == NameLevel::kExact) w += a.given;
   if (v.family == FamilyLevel::kExact) w += a.family;
+  if (v.given == NameLevel::kExact && v.family == FamilyLevel::kExact) {
+    w += a.full_name;
+  }
   if (v.dob == DobLevel::kExact) w += a.dob;
-  if (v.town == TextLevel::kExact) w += a.town;
+  // Town's frequency only where town counts (see LevelsOf).
+  constexpr auto kTown = static_cast<std::size_t>(LinkField::kTown);
+  if (levels[kTown] == static_cast<std::uint8_t>(TextLevel::kExact)) {
+    w += a.town;
+  }
   return w;
 }
 
+double LinkageModel::MatchWeight(const ComparisonVector& v,
+                                 const FrequencyTerms& a,
+                                 const FrequencyTerms& b) const {
+  const LevelVector levels = LevelsOf(v);
+  const double w = BaseWeight(levels) + FrequencyWeightOf(v, levels, a);
+  if (!SharesLocation(v)) return w;
+  double household = HouseholdWeight(levels);
+  if (!DistinctPeople(household_rules_, v, a, b).empty())
+    household += kDistinctPeopleWeight;
+  return std::min(w, household);
+}
+
+double LinkageModel::MatchWeight(const ComparisonVector& v) const {
+  const LevelVector levels = LevelsOf(v);
+  const double w = BaseWeight(levels);
+  if (!SharesLocation(v)) return w;
+  double household = HouseholdWeight(levels);
+  if (!DistinctPeople(household_rules_, v, {}, {}).empty())
+    household += kDistinctPeopleWeight;
+  return std::min(w, household);
+}
+
 double LinkageModel::MatchProbability(const ComparisonVector& v,
-                                      const FrequencyTerms& a) const {
-  const double odds = std::exp2(MatchWeight(v, a));
+                                      const FrequencyTerms& a,
+                                      const FrequencyTerms& b) const {
+  const double odds = std::exp2(MatchWeight(v, a, b));
   return odds / (1.0 + odds);
 }
 
 double LinkageModel::MatchWeight(const NormalisedRecord& a,
                                  const NormalisedRecord& b) const {
   // The sum of Explain(a, b), without building its terms.
-  return MatchWeight(Compare(a, b), TermsOf(a));
+  return MatchWeight(Compare(a, b), TermsOf(a), TermsOf(b));
 }
 
 double LinkageModel::MatchProbability(const NormalisedRecord& a,
@@ -623,6 +1045,13 @@ double LinkageModel::MatchProbability(const ComparisonVector& v) const {
 }
 
 std::vector<WeightTerm> LinkageModel::Explain(const ComparisonVector& v) const {
+  std::vector<WeightTerm> terms = FieldTerms(v);
+  AddSharedLocationTerm(v, {}, {}, terms);
+  return terms;
+}
+
+std::vector<WeightTerm> LinkageModel::FieldTerms(
+    const ComparisonVector& v) const {
   const LevelVector levels = LevelsOf(v);
   std::vector<WeightTerm> terms;
   terms.push_back({"prior", "", std::log2(prior_ / (1.0 - prior_))});

@@ -1,9 +1,12 @@
 #include "marac/identity/person_record.h"
 
 #include <algorithm>
+#include <span>
 
 namespace marac {
 namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -77,6 +80,13 @@ NameLevel CompareGivenNames(std::string_view a, std::string_view b,
   if (jw >= 0.92) return NameLevel::kJaroWinkler92;
   if (jw >= 0.88) return NameLevel::kJaroWinkler88;
   if (nicknames.Equivalent(a, b)) return NameLevel::kNickname;
+  // A short form that starts the full name ("dan", "daniel"), as most
+  // diminutives the table lacks do.
+  const std::string_view shorter = a.size() < b.size() ? a : b;
+  const std::string_view longer = a.size() < b.size() ? b : a;
+  if (shorter.size() >= 3 && longer.starts_with(shorter)) {
+    return NameLevel::kNickname;
+  }
   if (jw >= 0.70) return NameLevel::kJaroWinkler70;
   return NameLevel::kDifferent;
 }
@@ -123,7 +133,21 @@ AddressLevel CompareAddresses(const NormalisedRecord& a,
                               const NormalisedRecord& b) {
   if (a.address.empty() || b.address.empty()) return AddressLevel::kMissing;
   if (a.address == b.address) return AddressLevel::kExact;
-  if (JaroWinklerFrom(a.address, b.address, 0.90) >= 0.90) {
+  // House and flat numbers (words starting with a digit; sorted first):
+  // "16 Grimer Street" and "20 Grimer Street" are two homes however alike
+  // the lines look, and "Flat 1" and "Flat 2" of one building too. Lines
+  // with different numbers share at most their street.
+  const auto numbers = [](const NormalisedRecord& r) {
+    std::size_t n = 0;
+    while (n < r.address_parts.size() && IsDigit(r.address_parts[n][0])) ++n;
+    return std::span<const std::string>(r.address_parts.data(), n);
+  };
+  const std::span<const std::string> na = numbers(a);
+  const std::span<const std::string> nb = numbers(b);
+  const bool other_home =
+      !na.empty() && !nb.empty() &&
+      !std::equal(na.begin(), na.end(), nb.begin(), nb.end());
+  if (!other_home && JaroWinklerFrom(a.address, b.address, 0.90) >= 0.90) {
     return AddressLevel::kSimilar;
   }
   // Words in common, both lists sorted and unique.
@@ -211,6 +235,7 @@ ComparisonVector Compare(const NormalisedRecord& a, const NormalisedRecord& b,
   }
   v.dob = CompareDob(a.dob, b.dob, {});  // Placeholders went in Normalise.
   v.postcode = ComparePostcodes(a, b);
+  v.uk_postcodes = a.postcode.has_value() && b.postcode.has_value();
   v.gender = a.gender.empty() || b.gender.empty()
                  ? GenderLevel::kMissing
                  : (a.gender == b.gender ? GenderLevel::kSame

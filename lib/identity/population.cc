@@ -6,6 +6,7 @@
 #include <exception>
 #include <iterator>
 #include <new>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -64,22 +65,42 @@ struct Population::State {
   }
 
   // Whether record `x` (not yet in any person) may join `person`: no
-  // constraint or decision against it, and support from every member.
-  bool Supports(std::uint32_t x, const std::vector<std::uint32_t>& people,
-                bool need_support) const {
+  // constraint or decision against it, and, for an automatic link, the
+  // dual-role guard kept and support from every member. Nothing when it
+  // may; otherwise why not.
+  std::optional<ReviewReason> Refusal(std::uint32_t x,
+                                      const std::vector<std::uint32_t>& people,
+                                      bool need_support) const {
+    if (people.size() + 1 > options.clustering.max_cluster_size) {
+      return ReviewReason::kTooLarge;
+    }
+    const bool guard = need_support &&
+                       options.clustering.dual_role_guard == DualRoleGuard::kOn;
+    for (const std::uint32_t y : people) {
+      if (CannotLink(records[x], records[y]) ||
+          not_same.contains(PackPair(x, y))) {
+        return ReviewReason::kCannotLink;
+      }
+      if (guard && OppositeRoles(records[x], records[y])) {
+        return ReviewReason::kDualRole;
+      }
+    }
+    if (!need_support) return std::nullopt;
     double sum = 0;
     for (const std::uint32_t y : people) {
-      if (CannotLink(records[x], records[y])) return false;
-      if (not_same.contains(PackPair(x, y))) return false;
-      if (!need_support) continue;
       const double p = model.MatchProbability(
           Compare(normalised[y], normalised[x], NicknameTable::BuiltIn()),
-          terms[y]);
-      if (p < options.clustering.veto_threshold) return false;
+          terms[y], terms[x]);
+      if (p < options.clustering.veto_threshold) {
+        return ReviewReason::kWeakSupport;
+      }
       sum += p;
     }
-    return !need_support || sum >= options.clustering.review_threshold *
-                                       static_cast<double>(people.size());
+    if (sum < options.clustering.review_threshold *
+                  static_cast<double>(people.size())) {
+      return ReviewReason::kWeakSupport;
+    }
+    return std::nullopt;
   }
 };
 
@@ -223,11 +244,12 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
   // Score them as a batch run would: pair (earlier, new), the earlier
   // record's term weights.
   const NicknameTable& nicknames = NicknameTable::BuiltIn();
+  const LinkageModel::FrequencyTerms n_terms = s.model.TermsOf(n);
   std::vector<ScoredPair> scored;
   scored.reserve(candidates.size());
   for (const std::uint32_t j : candidates) {
     const double p = s.model.MatchProbability(
-        Compare(s.normalised[j], n, nicknames), s.terms[j]);
+        Compare(s.normalised[j], n, nicknames), s.terms[j], n_terms);
     scored.push_back({j, x, p});
   }
   std::sort(scored.begin(), scored.end(),
@@ -241,7 +263,7 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
   // Commit the record, then choose its person.
   s.records.push_back(std::move(record));
   s.normalised.push_back(std::move(n));
-  s.terms.push_back(s.model.TermsOf(s.normalised.back()));
+  s.terms.push_back(n_terms);
   s.record_ids.insert(s.records.back().record_id);
   Added out;
   out.candidates = candidates.size();
@@ -256,29 +278,32 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
     const auto it = s.by_trusted_id.find(trusted);
     if (it != s.by_trusted_id.end()) {
       const std::string& person = s.person_of[it->second];
-      const std::vector<std::uint32_t>& people = s.members[person];
-      if (people.size() + 1 <= s.options.clustering.max_cluster_size &&
-          s.Supports(x, people, /*need_support=*/false)) {
+      if (!s.Refusal(x, s.members[person], /*need_support=*/false)) {
         chosen = person;
       }
     }
   }
   std::unordered_set<std::string> tried;
-  for (const ScoredPair& p : scored) {
+  const bool guard = s.options.clustering.dual_role_guard == DualRoleGuard::kOn;
+  for (ScoredPair p : scored) {
     const std::string& person = s.person_of[p.a];
     if (p.probability < s.options.clustering.review_threshold) break;
     if (!chosen.empty() && person == chosen) continue;
     if (p.probability < s.options.clustering.link_threshold ||
         !chosen.empty()) {
+      p.reason = guard && OppositeRoles(s.records[p.a], s.records[x])
+                     ? ReviewReason::kDualRole
+                     : ReviewReason::kReviewBand;
       out.review.push_back(p);
       continue;
     }
     if (!tried.insert(person).second) continue;  // Already refused.
-    const std::vector<std::uint32_t>& people = s.members[person];
-    if (people.size() + 1 <= s.options.clustering.max_cluster_size &&
-        s.Supports(x, people, /*need_support=*/true)) {
+    const std::optional<ReviewReason> refused =
+        s.Refusal(x, s.members[person], /*need_support=*/true);
+    if (!refused) {
       chosen = person;
     } else {
+      p.reason = *refused;
       out.review.push_back(p);
     }
   }

@@ -139,7 +139,8 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
       MARAC_RETURN_IF_ERROR(ParallelForUntil(
           probability.size(), threads, deadline, kScoring, [&](std::size_t k) {
             probability[k] = model.MatchProbability(
-                comparisons[k], terms[blocking.candidates[k].first]);
+                comparisons[k], terms[blocking.candidates[k].first],
+                terms[blocking.candidates[k].second]);
           }));
       // Clustering scores any other pair on demand, to the same value, so
       // the clear non-matches need not be held (most of a million records'
@@ -167,7 +168,7 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
           return out.model ? out.model->MatchProbability(
                                  Compare(out.normalised[i], out.normalised[j],
                                          NicknameTable::BuiltIn()),
-                                 out.terms[i])
+                                 out.terms[i], out.terms[j])
                            : 0.0;
         },
         options.clustering, options.decisions);

@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
+#include <span>
 #include <sstream>
 #include <unordered_map>
 
@@ -48,6 +50,38 @@ Status WriteAtomically(const std::string& path, const std::string& content,
                   std::string(option) + " " + path + ": cannot replace it");
   }
   return Status::Ok();
+}
+
+// One line for stderr: records, people, the pairs sent for review by
+// reason, and the people holding both victim and perpetrator records (0
+// unless a person's decision or a trusted identifier joined them).
+std::string LinkSummary(std::span<const PersonRecord> records,
+                        const Resolution& resolution) {
+  std::map<std::string_view, std::size_t> by_reason;
+  for (const ScoredPair& p : resolution.review) {
+    ++by_reason[ReviewReasonName(p.reason)];
+  }
+  std::unordered_map<std::string_view, std::pair<bool, bool>> roles;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto& [victim, perpetrator] = roles[resolution.person_of[i]];
+    victim = victim || records[i].role == Role::kVictim;
+    perpetrator = perpetrator || records[i].role == Role::kPerpetrator;
+  }
+  std::size_t both = 0;
+  for (const auto& [person, r] : roles) both += r.first && r.second;
+  std::string line =
+      "marac link: " + std::to_string(records.size()) + " records, " +
+      std::to_string(roles.size()) +
+      " people; review: " + std::to_string(resolution.review.size());
+  std::string sep = " (";
+  for (const auto& [reason, count] : by_reason) {
+    line += sep + std::string(reason) + " " + std::to_string(count);
+    sep = ", ";
+  }
+  if (!by_reason.empty()) line += ")";
+  line += "; people with both victim and perpetrator records: " +
+          std::to_string(both);
+  return line;
 }
 
 std::string Probability(double p) {
@@ -141,11 +175,12 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
       files;
   files.push_back({"--out", {options.out, std::move(clusters)}});
   if (options.review_out) {
-    std::string review = "record_id_l,record_id_r,match_probability\n";
+    std::string review = "record_id_l,record_id_r,match_probability,reason\n";
     for (const ScoredPair& p : resolution->review) {
       review += CsvField(records[p.a].record_id) + "," +
                 CsvField(records[p.b].record_id) + "," +
-                Probability(p.probability) + "\n";
+                Probability(p.probability) + "," +
+                std::string(ReviewReasonName(p.reason)) + "\n";
     }
     files.push_back({"--review-out", {*options.review_out, std::move(review)}});
   }
@@ -195,6 +230,7 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   out << "marac link: " << records.size() << " records, " << people.size()
       << " people, " << resolution->candidate_pairs << " candidate pairs, "
       << resolution->review.size() << " for review\n";
+  err << LinkSummary(records, *resolution) << "\n";
   for (const PairDecision& d : resolution->unmet_decisions) {
     err << "marac link: warning: the decision that " << records[d.a].record_id
         << " and " << records[d.b].record_id

@@ -101,9 +101,9 @@ TEST(LinkTest, LinksVariantsOfOnePersonAndKeepsOthersApart) {
   EXPECT_EQ(person["A1"], person["A3"]);
   EXPECT_NE(person["A1"], person["B0"]);
   EXPECT_NE(person["B0"], person["B1"]);
-  EXPECT_THAT(
-      Read(dir.Path("review.csv")),
-      ::testing::StartsWith("record_id_l,record_id_r,match_probability\n"));
+  EXPECT_THAT(Read(dir.Path("review.csv")),
+              ::testing::StartsWith(
+                  "record_id_l,record_id_r,match_probability,reason\n"));
   EXPECT_THAT(Read(dir.Path("explain.jsonl")), HasSubstr("\"terms\""));
 
   // Deterministic: the same input gives the same output.

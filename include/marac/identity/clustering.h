@@ -9,22 +9,44 @@
 // Constraints: records with different trusted identifiers (e.g. police
 // national computer numbers) never merge; the victim and the perpetrator of
 // one incident never merge; records sharing a trusted identifier merge first.
+//
+// The dual-role guard (on by default): no automatic merge puts a victim
+// record and a perpetrator record in one person, directly or through a third
+// record, as the worst error linkage can make is a victim inside their
+// abuser's person. Such a pair goes for review as "dual_role"; a person who
+// truly is both is a person's decision ("same"), or a shared trusted
+// identifier.
 #ifndef MARAC_IDENTITY_CLUSTERING_H_
 #define MARAC_IDENTITY_CLUSTERING_H_
 
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "marac/identity/person_record.h"
 
 namespace marac {
 
+// Why a pair is left for a person to decide.
+enum class ReviewReason : std::uint8_t {
+  kReviewBand,   // Scored between the review and the link threshold.
+  kDualRole,     // A victim record and a perpetrator record (of the pair,
+                 // or of the people it would join).
+  kCannotLink,   // A constraint keeps their people apart.
+  kWeakSupport,  // The other records of their people do not support it.
+  kTooLarge,     // The person would pass ClusteringOptions::max_cluster_size.
+};
+// "review_band", "dual_role", "cannot_link", "weak_support", "too_large".
+std::string_view ReviewReasonName(ReviewReason reason);
+
 struct ScoredPair {
   std::uint32_t a = 0;  // a < b, indices into the records.
   std::uint32_t b = 0;
   double probability = 0;
+  // In a review list, why the pair is there; unused elsewhere.
+  ReviewReason reason = ReviewReason::kReviewBand;
 };
 
 // A person's decision on a pair of records (indices into the records):
@@ -37,6 +59,8 @@ struct PairDecision {
   bool same = false;
 };
 
+enum class DualRoleGuard : std::uint8_t { kOn, kOff };
+
 struct ClusteringOptions {
   double link_threshold = 0.995;  // Merge along pairs at or above this.
   // A merge of two clusters needs the mean probability over every pair
@@ -45,6 +69,9 @@ struct ClusteringOptions {
   double review_threshold = 0.5;
   double veto_threshold = 0.01;
   std::size_t max_cluster_size = 1000;  // Larger merges are refused.
+  // Whether automatic merges may join a victim record and a perpetrator
+  // record (see above). Off only for data whose roles mean something else.
+  DualRoleGuard dual_role_guard = DualRoleGuard::kOn;
 };
 
 struct Clustering {
@@ -57,12 +84,16 @@ struct Clustering {
   std::size_t refused_by_support = 0;     // A cross pair below review.
   std::size_t refused_by_constraint = 0;  // Cannot-link.
   std::size_t refused_by_decision = 0;    // A "not same" across them.
+  std::size_t refused_by_dual_role = 0;   // Victim and perpetrator records.
   // "Same" decisions a constraint or a "not same" decision overruled.
   std::vector<PairDecision> unmet_decisions;
 };
 
 // Whether `a` and `b` may never be the same person.
 bool CannotLink(const PersonRecord& a, const PersonRecord& b);
+
+// Whether one is a victim record and the other a perpetrator record.
+bool OppositeRoles(const PersonRecord& a, const PersonRecord& b);
 
 // Clusters `records` given the scored candidate `pairs`; `probability`
 // scores any other pair on demand (records i, j). `decisions` (valid

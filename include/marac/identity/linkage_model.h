@@ -93,8 +93,44 @@ struct TrainingReport {
   bool converged = false;
   std::size_t candidate_pairs = 0;
   std::size_t distinct_patterns = 0;
+  // The household model (see LinkageModel): the pairs sharing an address it
+  // was fitted on, and its prior that two of them are one person.
+  std::size_t household_pairs = 0;
+  double household_prior = 0;
+  // Whether the "distinct_people" patterns apply: not on data where nearly
+  // every pair at one address is one person (no households to tell apart).
+  bool household_rules = true;
+  // The most an address or postcode adds, in bits, against what a given
+  // name, family name and date of birth that all disagree take away. When
+  // location outweighed them its weights were scaled down to them
+  // (location_capped): a shared address alone never outweighs a different
+  // person's name and date of birth.
+  double location_weight = 0;
+  double disagreement_weight = 0;
+  bool location_capped = false;
 };
 
+// Whether a comparison says the two records share a location: the same
+// address, or one with a slip in it (AddressLevel::kSimilar). Such pairs are
+// scored no higher than the household model gives them (LinkageModel).
+bool SharesLocation(const ComparisonVector& v);
+
+// Records at one address are often different people of one household
+// (partners, twins, a parent and child of one name, refuge residents). So
+// besides the population model, a household model is fitted among the
+// pairs sharing an address: the same m, with u and the prior refitted there
+// on the person fields alone. A pair that shares a location scores the
+// lower of the two, shown as a "shared_location" term in its explanation:
+// its names and date of birth must carry the link, not its address.
+//
+// Where the data holds households (TrainingReport::household_rules), two
+// patterns at one address say two people whatever else agrees but a shared
+// identifier, and score as a "distinct_people" term no agreement outweighs:
+// "generation", dates of birth more than ten years apart that no slip
+// explains (a father and son of one name); "twins", one date of birth with
+// given names that differ beyond a nickname, or only somewhat (Jack and
+// Jake, Sophie and Sophia) when both are established names, each on three
+// records or more and at least a quarter as many as the other.
 class LinkageModel {
  public:
   // Trains on `records`: u from random pairs, m by EM in each of `passes`
@@ -124,7 +160,16 @@ class LinkageModel {
   double u(LinkField field, int level) const;
   const TrainingReport& report() const { return report_; }
 
-  // log2 of the posterior odds: the prior's term plus every field's.
+  // The household model's prior, and its u per level (location fields: the
+  // population's, unused).
+  double household_prior() const { return household_prior_; }
+  double household_u(LinkField field, int level) const {
+    return household_u_[static_cast<std::size_t>(field)]
+                       [static_cast<std::size_t>(level)];
+  }
+
+  // log2 of the posterior odds: the prior's term plus every field's, or the
+  // household model's when it is lower for a pair sharing a location.
   double MatchWeight(const ComparisonVector& v) const;
   // 2^w / (1 + 2^w).
   double MatchProbability(const ComparisonVector& v) const;
@@ -146,13 +191,23 @@ class LinkageModel {
   // out once per record so that scoring many pairs looks nothing up.
   struct FrequencyTerms {
     double given = 0, family = 0, dob = 0, town = 0;
+    // On an exact given and family name, -log2 of the number of people
+    // known to bear that full name (its distinct birth years) from three
+    // on: fifty Mohammed Khans in one town make a shared full name weak.
+    double full_name = 0;
+    // The records holding the given name: two names that differ somewhat
+    // (Jack and Jake) are two names when both are common, a slip when one
+    // is rare beside the other.
+    double given_records = 0;
   };
   FrequencyTerms TermsOf(const NormalisedRecord& r) const;
-  // MatchWeight(a, b) from Compare(a, b) and TermsOf(a): the same value.
-  double MatchWeight(const ComparisonVector& v,
-                     const FrequencyTerms& a_terms) const;
+  // MatchWeight(a, b) from Compare(a, b), TermsOf(a) and TermsOf(b): the
+  // same value.
+  double MatchWeight(const ComparisonVector& v, const FrequencyTerms& a_terms,
+                     const FrequencyTerms& b_terms) const;
   double MatchProbability(const ComparisonVector& v,
-                          const FrequencyTerms& a_terms) const;
+                          const FrequencyTerms& a_terms,
+                          const FrequencyTerms& b_terms) const;
 
   // Share of training records holding `name` as given (or family) name;
   // a name never seen counts as seen once.
@@ -165,8 +220,29 @@ class LinkageModel {
   double TownFrequency(std::string_view town) const;
 
  private:
+  Status TrainHousehold(
+      std::span<const NormalisedRecord> records,
+      std::span<const TrainingPass> passes,
+      std::span<const std::pair<std::uint32_t, std::uint32_t>> candidate_pairs,
+      std::span<const ComparisonVector> candidate_comparisons);
+  void CheckLocationBalance();
+  double BaseWeight(const LevelVector& levels) const;
+  double HouseholdWeight(const LevelVector& levels) const;
+  std::vector<WeightTerm> FieldTerms(const ComparisonVector& v) const;
+  void AddSharedLocationTerm(const ComparisonVector& v, const FrequencyTerms& a,
+                             const FrequencyTerms& b,
+                             std::vector<WeightTerm>& terms) const;
+  double FrequencyWeightOf(const ComparisonVector& v, const LevelVector& levels,
+                           const FrequencyTerms& a) const;
+
   // Per field and level: log2(m/u), 0 for the missing level.
   std::array<std::vector<double>, kLinkFieldCount> weights_;
+  // The household model's: log2(m/u) among pairs sharing an address; 0 for
+  // the location fields.
+  std::array<std::vector<double>, kLinkFieldCount> household_weights_;
+  std::array<std::vector<double>, kLinkFieldCount> household_u_;
+  double household_prior_ = 0.5;
+  bool household_rules_ = true;
   std::array<std::vector<double>, kLinkFieldCount> m_;
   std::array<std::vector<double>, kLinkFieldCount> u_;
   double prior_ = 0;
@@ -188,6 +264,9 @@ class LinkageModel {
   FrequencyMap family_frequency_;
   FrequencyMap dob_frequency_;
   FrequencyMap town_frequency_;
+  // "given|family" -> the distinct birth years of the records holding it,
+  // counted up to kFullNameBearersCap.
+  FrequencyMap full_name_bearers_;
   double unseen_frequency_ = 0;
   double record_count_ = 0;
 };

@@ -73,7 +73,8 @@ enum class NameLevel : std::uint8_t {
   kExact,
   kJaroWinkler92,  // JW >= 0.92
   kJaroWinkler88,  // JW >= 0.88
-  kNickname,       // One group of the nickname table holds both.
+  kNickname,       // One group of the nickname table holds both, or one
+                   // (three letters or more) starts the other: "dan", "daniel".
   kJaroWinkler70,  // JW >= 0.70
   kDifferent,
 };
@@ -107,7 +108,9 @@ enum class GenderLevel : std::uint8_t { kMissing, kSame, kDifferent };
 enum class AddressLevel : std::uint8_t {
   kMissing,
   kExact,
-  kSimilar,  // Jaro-Winkler >= 0.90 on the whole line (a typo).
+  kSimilar,  // Jaro-Winkler >= 0.90 on the whole line (a typo), with the
+             // same house and flat numbers when both lines have numbers.
+  // ("16 Grimer Street" and "20 Grimer Street" are two homes.)
   kOverlap,  // At least half the words of the shorter line in the other.
   kDifferent,
 };
@@ -125,6 +128,9 @@ struct ComparisonVector {
   bool names_swapped = false;
   DobLevel dob = DobLevel::kMissing;
   PostcodeLevel postcode = PostcodeLevel::kMissing;
+  // Both postcodes are UK ones: their unit is decided by the address (one
+  // postcode per delivery point), so an agreeing address implies it.
+  bool uk_postcodes = false;
   GenderLevel gender = GenderLevel::kMissing;
   AddressLevel address = AddressLevel::kMissing;
   TextLevel town = TextLevel::kMissing;
