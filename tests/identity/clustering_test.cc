@@ -179,5 +179,66 @@ TEST(ClusteringTest, ReviewBandAndDeterminism) {
   EXPECT_EQ(a.cluster_of, b.cluster_of) << "input order does not matter";
 }
 
+PersonRecord WithRole(std::string id, Role role) {
+  PersonRecord r = Rec(std::move(id));
+  r.role = role;
+  return r;
+}
+
+// The dual-role guard: scores that would link a victim record and a
+// perpetrator record leave them apart, directly or through a third record
+// without a role, and send the pair for review as dual_role.
+TEST(ClusteringTest, DualRoleGuardKeepsVictimAndPerpetratorApart) {
+  const std::vector<PersonRecord> records = {WithRole("V", Role::kVictim),
+                                             WithRole("U", Role::kUnknown),
+                                             WithRole("P", Role::kPerpetrator)};
+  Table t;
+  t.p[{0, 1}] = 0.999;
+  t.p[{1, 2}] = 0.998;
+  t.p[{0, 2}] = 0.997;
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t));
+  EXPECT_NE(c.cluster_of[0], c.cluster_of[2]);
+  EXPECT_EQ(c.cluster_of[0], c.cluster_of[1]) << "the strongest link holds";
+  EXPECT_EQ(c.refused_by_dual_role, 2u);
+  ASSERT_EQ(c.review.size(), 2u);
+  for (const ScoredPair& p : c.review) {
+    EXPECT_EQ(p.reason, ReviewReason::kDualRole);
+    EXPECT_EQ(ReviewReasonName(p.reason), "dual_role");
+  }
+
+  // Off, the same scores make one person of all three.
+  const Clustering off = Cluster(records, t.Pairs(), std::cref(t),
+                                 {.dual_role_guard = DualRoleGuard::kOff});
+  EXPECT_EQ(off.cluster_count, 1u);
+}
+
+// A person's "same" decision joins a victim and a perpetrator record: a
+// person who is both is a human decision.
+TEST(ClusteringTest, ASameDecisionOverridesTheDualRoleGuard) {
+  const std::vector<PersonRecord> records = {WithRole("V", Role::kVictim),
+                                             WithRole("P", Role::kPerpetrator)};
+  Table t;
+  t.p[{0, 1}] = 0.999;
+  const std::vector<PairDecision> same = {{0, 1, true}};
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t), {}, same);
+  EXPECT_EQ(c.cluster_count, 1u);
+  EXPECT_TRUE(c.unmet_decisions.empty());
+  EXPECT_TRUE(c.review.empty()) << "a decided pair is not asked again";
+}
+
+// Pairs in the review band with opposite roles say so too.
+TEST(ClusteringTest, ReviewBandPairsWithOppositeRolesAreDualRole) {
+  const std::vector<PersonRecord> records = {WithRole("V", Role::kVictim),
+                                             WithRole("P", Role::kPerpetrator),
+                                             WithRole("X", Role::kVictim)};
+  Table t;
+  t.p[{0, 1}] = 0.7;
+  t.p[{0, 2}] = 0.7;
+  const Clustering c = Cluster(records, t.Pairs(), std::cref(t));
+  ASSERT_EQ(c.review.size(), 2u);
+  EXPECT_EQ(c.review[0].reason, ReviewReason::kDualRole);
+  EXPECT_EQ(c.review[1].reason, ReviewReason::kReviewBand);
+}
+
 }  // namespace
 }  // namespace marac

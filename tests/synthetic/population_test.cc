@@ -132,6 +132,32 @@ TEST(PopulationTest, ConstraintsHoldForAnAddedRecord) {
   EXPECT_FALSE(b->new_person);
 }
 
+// The dual-role guard holds when adding: a record with a victim's details
+// but a perpetrator's role (no shared incident) joins no one, and the pair
+// is left for review as dual_role; the same record as a victim joins her.
+TEST(PopulationTest, AnAddedPerpetratorRecordNeverJoinsAVictim) {
+  const SyntheticPopulation people = SyntheticPeople(500, 12);
+  const std::vector<PersonRecord>& batch = people.records;
+  std::size_t v = 0;
+  while (v < batch.size() && batch[v].role != Role::kVictim) ++v;
+  ASSERT_LT(v, batch.size());
+  Result<Population> population = Population::Build(batch);
+  ASSERT_TRUE(population.ok());
+  PersonRecord same_details = batch[v];
+  same_details.record_id = "NEW-P";
+  same_details.role = Role::kPerpetrator;
+  const Result<Population::Added> a = population->Add(same_details);
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->new_person);
+  ASSERT_FALSE(a->review.empty());
+  EXPECT_EQ(a->review.front().reason, ReviewReason::kDualRole);
+  same_details.record_id = "NEW-V";
+  same_details.role = Role::kVictim;
+  const Result<Population::Added> b = population->Add(same_details);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->person_id, population->person_of(v));
+}
+
 TEST(PopulationTest, NewPeopleNeverReuseARetiredId) {
   const SyntheticPopulation people = SyntheticPeople(300, 13);
   // Two records of one person, the second under a higher earlier id: the
