@@ -202,6 +202,16 @@ DobLevel CompareDob(std::string_view a, std::string_view b,
   }
   if (a.empty() || b.empty()) return DobLevel::kMissing;
   if (a == b) return DobLevel::kExact;
+  // 1 January is what a system fills in when only the year is known: such
+  // a date says nothing beyond its year, and agreeing years say nothing
+  // the blocking did not.
+  const auto year_only = [](std::string_view d) {
+    return d.size() == 10 && d.substr(4) == "-01-01";
+  };
+  if ((year_only(a) || year_only(b)) && a.size() == 10 && b.size() == 10 &&
+      a.substr(0, 4) == b.substr(0, 4)) {
+    return DobLevel::kMissing;
+  }
   if (AtMostOneEdit(a, b)) return DobLevel::kOneEdit;
   if (a.size() == 10 && b.size() == 10 && a.substr(0, 5) == b.substr(0, 5) &&
       a.substr(5, 2) == b.substr(8, 2) && a.substr(8, 2) == b.substr(5, 2)) {

@@ -140,6 +140,7 @@ LevelVector LevelsOf(const ComparisonVector& v) {
   // counts. Other postcodes (FEBRL's Australian ones) are not known to nest,
   // and count on their own.
   PostcodeLevel postcode = v.postcode;
+  AddressLevel address = v.address;
   TextLevel town = v.town;
   if (v.uk_postcodes) {
     const bool same_home = v.address == AddressLevel::kExact ||
@@ -156,6 +157,17 @@ LevelVector LevelsOf(const ComparisonVector& v) {
         town == TextLevel::kExact) {
       town = TextLevel::kMissing;
     }
+    // A move is one fact too: another town implies another address and
+    // postcode, another postcode area another address.
+    if (town == TextLevel::kDifferent) {
+      if (address == AddressLevel::kDifferent) address = AddressLevel::kMissing;
+      if (postcode == PostcodeLevel::kDifferent) {
+        postcode = PostcodeLevel::kMissing;
+      }
+    } else if (postcode == PostcodeLevel::kDifferent &&
+               address == AddressLevel::kDifferent) {
+      address = AddressLevel::kMissing;
+    }
   }
   return {
       static_cast<std::uint8_t>(v.given),
@@ -164,7 +176,7 @@ LevelVector LevelsOf(const ComparisonVector& v) {
       static_cast<std::uint8_t>(v.dob),
       static_cast<std::uint8_t>(postcode),
       static_cast<std::uint8_t>(v.gender),
-      static_cast<std::uint8_t>(v.address),
+      static_cast<std::uint8_t>(address),
       static_cast<std::uint8_t>(town),
       static_cast<std::uint8_t>(v.other_id),
       static_cast<std::uint8_t>(v.email)};
@@ -609,6 +621,7 @@ Result<LinkageModel> LinkageModel::TrainOnComparisons(
       }
     }
     for (auto& [name, y] : years) {
+      model.full_name_people_ += static_cast<double>(y.size());
       if (y.size() >= kFullNameBearersFrom) {
         model.full_name_bearers_[name] = static_cast<double>(y.size());
       }
@@ -966,8 +979,16 @@ LinkageModel::FrequencyTerms LinkageModel::TermsOf(
   if (!r.dob.empty()) t.dob = FrequencyWeight(LinkField::kDateOfBirth, r.dob);
   if (!r.town.empty()) t.town = FrequencyWeight(LinkField::kTown, r.town);
   if (!r.given.empty() && !r.family.empty() && !full_name_bearers_.empty()) {
+    // Only the excess over what the two names' own frequencies predict
+    // (their term-frequency terms count that): Tracey Roberts is common
+    // because both names are; fifty Mohammed Khans in one town are more.
     const auto it = full_name_bearers_.find(r.given + "|" + r.family);
-    if (it != full_name_bearers_.end()) t.full_name = -std::log2(it->second);
+    if (it != full_name_bearers_.end()) {
+      const double expected = full_name_people_ * GivenNameFrequency(r.given) *
+                              FamilyNameFrequency(r.family);
+      t.full_name =
+          std::min(0.0, -std::log2(it->second / std::max(expected, 1.0)));
+    }
   }
   if (!r.given.empty()) {
     const auto it = given_frequency_.find(r.given);

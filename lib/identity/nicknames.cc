@@ -99,6 +99,21 @@ std::vector<std::string_view> NicknameTable::CanonicalNames(
   return out;
 }
 
+bool NicknameTable::NearEquivalent(std::string_view a,
+                                   std::string_view b) const {
+  // Is `x` a slip of the full name of a group holding `y`?
+  const auto slip_of_canonical = [&](std::string_view x, std::string_view y) {
+    const auto it = groups_of_.find(std::string(y));
+    if (it == groups_of_.end()) return false;
+    for (const std::uint32_t g : it->second) {
+      const std::string& canonical = group_names_[g];
+      if (canonical != y && JaroWinkler(x, canonical) >= 0.92) return true;
+    }
+    return false;
+  };
+  return slip_of_canonical(a, b) || slip_of_canonical(b, a);
+}
+
 const NicknameTable& NicknameTable::BuiltIn() {
   static const NicknameTable* const kTable = [] {
     auto* table = new NicknameTable();

@@ -87,6 +87,11 @@ NameLevel CompareGivenNames(std::string_view a, std::string_view b,
   if (shorter.size() >= 3 && longer.starts_with(shorter)) {
     return NameLevel::kNickname;
   }
+  // A slip in the full name beside a nickname of it ("debrah", "debbie"):
+  // looked for only between names with one first letter, as most are.
+  if (a[0] == b[0] && nicknames.NearEquivalent(a, b)) {
+    return NameLevel::kNickname;
+  }
   if (jw >= 0.70) return NameLevel::kJaroWinkler70;
   return NameLevel::kDifferent;
 }

@@ -191,9 +191,10 @@ class LinkageModel {
   // out once per record so that scoring many pairs looks nothing up.
   struct FrequencyTerms {
     double given = 0, family = 0, dob = 0, town = 0;
-    // On an exact given and family name, -log2 of the number of people
-    // known to bear that full name (its distinct birth years) from three
-    // on: fifty Mohammed Khans in one town make a shared full name weak.
+    // On an exact given and family name: -log2 of how many times more
+    // people bear that full name (its distinct birth years, from three on)
+    // than the two names' frequencies predict. Fifty Mohammed Khans in one
+    // town make a shared full name weak.
     double full_name = 0;
     // The records holding the given name: two names that differ somewhat
     // (Jack and Jake) are two names when both are common, a slip when one
@@ -267,6 +268,7 @@ class LinkageModel {
   // "given|family" -> the distinct birth years of the records holding it,
   // counted up to kFullNameBearersCap.
   FrequencyMap full_name_bearers_;
+  double full_name_people_ = 0;  // The sum of every full name's bearers.
   double unseen_frequency_ = 0;
   double record_count_ = 0;
 };

@@ -39,6 +39,10 @@ class NicknameTable {
   // an exact match is a stronger level of its own.
   bool Equivalent(std::string_view a, std::string_view b) const;
 
+  // Whether one name is a slip (Jaro-Winkler >= 0.92) of the full name of a
+  // group holding the other: "debrah" (for deborah) and "debbie".
+  bool NearEquivalent(std::string_view a, std::string_view b) const;
+
   // The canonical names of the groups holding `name`, for blocking on
   // nickname-equivalent names; empty when no group holds it.
   std::vector<std::string_view> CanonicalNames(std::string_view name) const;
