@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -52,6 +53,8 @@ std::string_view ReviewReasonName(ReviewReason reason) {
       return "weak_support";
     case ReviewReason::kTooLarge:
       return "too_large";
+    case ReviewReason::kAmbiguous:
+      return "ambiguous";
   }
   return "unknown";
 }
@@ -73,7 +76,8 @@ bool CannotLink(const PersonRecord& a, const PersonRecord& b) {
 Clustering Cluster(
     std::span<const PersonRecord> records, std::span<const ScoredPair> pairs,
     const std::function<double(std::uint32_t, std::uint32_t)>& probability,
-    const ClusteringOptions& options, std::span<const PairDecision> decisions) {
+    const ClusteringOptions& options, std::span<const PairDecision> decisions,
+    const std::function<bool(std::uint32_t, std::uint32_t)>& distinct_people) {
   const std::size_t n = records.size();
   const auto pack = [](std::uint32_t i, std::uint32_t j) {
     return (std::uint64_t{std::min(i, j)} << 32) | std::max(i, j);
@@ -244,15 +248,75 @@ Clustering Cluster(
         break;
     }
   }
+  // A record linked to one person that links as strongly to another, whom
+  // the model holds distinct from the first (a father and son of one name,
+  // twins: `distinct_people`), could be either: a record without a date of
+  // birth at their address. Placing it would be a guess, so it stands alone and
+  // its links go for review as "ambiguous". Records a trusted identifier
+  // or a person's decision placed stay.
+  std::unordered_set<std::uint32_t> placed_by_person;
+  for (const PairDecision& d : decisions) {
+    if (d.same) placed_by_person.insert(d.a), placed_by_person.insert(d.b);
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!records[i].trusted_id.empty()) placed_by_person.insert(i);
+  }
+  std::unordered_set<std::uint32_t> ambiguous;
+  std::vector<ScoredPair> ambiguous_pairs;
+  for (const ScoredPair& p : ordered) {
+    if (!distinct_people) break;
+    if (p.probability < options.link_threshold) break;
+    const std::uint32_t ra = clusters.Find(p.a);
+    const std::uint32_t rb = clusters.Find(p.b);
+    if (ra == rb) continue;
+    // Each end in turn: is it linked into its own person while its partner
+    // belongs to a clearly distinct one?
+    for (const auto& [x, own, other] :
+         {std::tuple{p.a, ra, rb}, std::tuple{p.b, rb, ra}}) {
+      if (placed_by_person.contains(x) || clusters.Members(own).size() < 2) {
+        continue;
+      }
+      bool distinct = false;
+      for (const std::uint32_t y : clusters.Members(own)) {
+        if (y == x) continue;
+        for (const std::uint32_t z : clusters.Members(other)) {
+          if (distinct_people(y, z)) {
+            distinct = true;
+            break;
+          }
+        }
+        if (distinct) break;
+      }
+      if (distinct && ambiguous.insert(x).second) {
+        ScoredPair r = p;
+        r.reason = ReviewReason::kAmbiguous;
+        ambiguous_pairs.push_back(r);
+      }
+    }
+  }
+  if (!ambiguous.empty()) {
+    // Their pairs already listed are now about a record on its own.
+    std::erase_if(out.review, [&](const ScoredPair& r) {
+      return ambiguous.contains(r.a) || ambiguous.contains(r.b);
+    });
+    out.review.insert(out.review.end(), ambiguous_pairs.begin(),
+                      ambiguous_pairs.end());
+    out.ambiguous = ambiguous.size();
+  }
   std::sort(out.review.begin(), out.review.end(),
             [](const ScoredPair& x, const ScoredPair& y) {
               return std::tie(x.a, x.b) < std::tie(y.a, y.b);
             });
 
-  // Number clusters in order of their first record.
+  // Number clusters in order of their first record; an ambiguous record is
+  // a cluster of its own.
   out.cluster_of.assign(n, 0);
   std::unordered_map<std::uint32_t, std::uint32_t> number;
   for (std::uint32_t i = 0; i < n; ++i) {
+    if (ambiguous.contains(i)) {
+      out.cluster_of[i] = out.cluster_count++;
+      continue;
+    }
     const auto [it, inserted] =
         number.try_emplace(clusters.Find(i), out.cluster_count);
     if (inserted) ++out.cluster_count;

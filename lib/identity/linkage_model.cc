@@ -820,9 +820,9 @@ bool TwoEstablishedNames(const LinkageModel::FrequencyTerms& a,
 }
 
 // Only when `households` (see TrainHousehold).
-std::string_view DistinctPeople(bool households, const ComparisonVector& v,
-                                const LinkageModel::FrequencyTerms& a,
-                                const LinkageModel::FrequencyTerms& b) {
+std::string_view DistinctPattern(bool households, const ComparisonVector& v,
+                                 const LinkageModel::FrequencyTerms& a,
+                                 const LinkageModel::FrequencyTerms& b) {
   if (!households || !SharesLocation(v)) return {};
   // A shared identifier outweighs both patterns: twins and a father and son
   // do not share an NHS or National Insurance number or an e-mail address,
@@ -841,6 +841,7 @@ std::string_view DistinctPeople(bool households, const ComparisonVector& v,
       return "twins";
     case NameLevel::kJaroWinkler92:
     case NameLevel::kJaroWinkler88:
+    case NameLevel::kNickname:
     case NameLevel::kJaroWinkler70:
       return TwoEstablishedNames(a, b) ? "twins" : std::string_view();
     default:
@@ -954,7 +955,7 @@ void LinkageModel::AddSharedLocationTerm(const ComparisonVector& v,
   double total = 0;
   for (const WeightTerm& t : terms) total += t.weight;
   const double household = HouseholdWeight(LevelsOf(v));
-  const std::string_view distinct = DistinctPeople(household_rules_, v, a, b);
+  const std::string_view distinct = DistinctPattern(household_rules_, v, a, b);
   if (household + (distinct.empty() ? 0 : kDistinctPeopleWeight) >= total) {
     return;
   }
@@ -1026,9 +1027,15 @@ double LinkageModel::MatchWeight(const ComparisonVector& v,
   const double w = BaseWeight(levels) + FrequencyWeightOf(v, levels, a);
   if (!SharesLocation(v)) return w;
   double household = HouseholdWeight(levels);
-  if (!DistinctPeople(household_rules_, v, a, b).empty())
+  if (!DistinctPattern(household_rules_, v, a, b).empty())
     household += kDistinctPeopleWeight;
   return std::min(w, household);
+}
+
+bool LinkageModel::DistinctPeople(const ComparisonVector& v,
+                                  const FrequencyTerms& a,
+                                  const FrequencyTerms& b) const {
+  return DistinctPattern(household_rules_, v, a, b) == "generation";
 }
 
 double LinkageModel::MatchWeight(const ComparisonVector& v) const {
@@ -1036,7 +1043,7 @@ double LinkageModel::MatchWeight(const ComparisonVector& v) const {
   const double w = BaseWeight(levels);
   if (!SharesLocation(v)) return w;
   double household = HouseholdWeight(levels);
-  if (!DistinctPeople(household_rules_, v, {}, {}).empty())
+  if (!DistinctPattern(household_rules_, v, {}, {}).empty())
     household += kDistinctPeopleWeight;
   return std::min(w, household);
 }

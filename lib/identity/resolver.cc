@@ -171,7 +171,13 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
                                  out.terms[i], out.terms[j])
                            : 0.0;
         },
-        options.clustering, options.decisions);
+        options.clustering, options.decisions,
+        [&](std::uint32_t i, std::uint32_t j) {
+          return out.model && out.model->DistinctPeople(
+                                  Compare(out.normalised[i], out.normalised[j],
+                                          NicknameTable::BuiltIn()),
+                                  out.terms[i], out.terms[j]);
+        });
     MARAC_RETURN_IF_ERROR(deadline.Check(kClustering));
     cluster_of = clusters.cluster_of;
     out.review = clusters.review;

@@ -37,8 +37,12 @@ enum class ReviewReason : std::uint8_t {
   kCannotLink,   // A constraint keeps their people apart.
   kWeakSupport,  // The other records of their people do not support it.
   kTooLarge,     // The person would pass ClusteringOptions::max_cluster_size.
+  kAmbiguous,    // The record links as strongly to two people the model
+                 // holds distinct (no date of birth, at the address of a
+                 // father and son of one name): it stands alone.
 };
-// "review_band", "dual_role", "cannot_link", "weak_support", "too_large".
+// "review_band", "dual_role", "cannot_link", "weak_support", "too_large",
+// "ambiguous".
 std::string_view ReviewReasonName(ReviewReason reason);
 
 struct ScoredPair {
@@ -85,6 +89,7 @@ struct Clustering {
   std::size_t refused_by_constraint = 0;  // Cannot-link.
   std::size_t refused_by_decision = 0;    // A "not same" across them.
   std::size_t refused_by_dual_role = 0;   // Victim and perpetrator records.
+  std::size_t ambiguous = 0;  // Records left alone between two people.
   // "Same" decisions a constraint or a "not same" decision overruled.
   std::vector<PairDecision> unmet_decisions;
 };
@@ -98,13 +103,18 @@ bool OppositeRoles(const PersonRecord& a, const PersonRecord& b);
 // Clusters `records` given the scored candidate `pairs`; `probability`
 // scores any other pair on demand (records i, j). `decisions` (valid
 // indices, a != b) come first after trusted identifiers; a decided pair is
-// never sent for review again. Deterministic: the same input gives the same
-// clusters.
+// never sent for review again. `distinct_people` (optional) says which
+// pairs the model holds to be two people of one household (twins, a father
+// and son): a record linking as strongly to two such people stands alone,
+// its links sent for review as "ambiguous". Deterministic: the same input gives
+// the same clusters.
 Clustering Cluster(
     std::span<const PersonRecord> records, std::span<const ScoredPair> pairs,
     const std::function<double(std::uint32_t, std::uint32_t)>& probability,
     const ClusteringOptions& options = {},
-    std::span<const PairDecision> decisions = {});
+    std::span<const PairDecision> decisions = {},
+    const std::function<bool(std::uint32_t, std::uint32_t)>& distinct_people =
+        {});
 
 }  // namespace marac
 

@@ -210,6 +210,11 @@ class LinkageModel {
                           const FrequencyTerms& a_terms,
                           const FrequencyTerms& b_terms) const;
 
+  // Whether the pair shows a "distinct_people" pattern (twins, generation)
+  // at a shared location: two people whatever else agrees.
+  bool DistinctPeople(const ComparisonVector& v, const FrequencyTerms& a_terms,
+                      const FrequencyTerms& b_terms) const;
+
   // Share of training records holding `name` as given (or family) name;
   // a name never seen counts as seen once.
   double GivenNameFrequency(std::string_view name) const;
