@@ -914,7 +914,12 @@ double LinkageModel::FrequencyWeight(LinkField field,
   const double count = it == map.end() ? 0.0 : it->second * record_count_;
   const double frequency =
       (count + kTfPseudoRecords * u_exact) / (record_count_ + kTfPseudoRecords);
-  return std::log2(u_exact / std::max(frequency, kTfMinimum));
+  // The floor stops a rare value (often a slip) from earning a huge weight;
+  // it never lies above the average itself, or every value of a field whose
+  // values are all rare (dates of birth: one in tens of thousands) would be
+  // marked down alike.
+  return std::log2(u_exact /
+                   std::max(frequency, std::min(kTfMinimum, u_exact)));
 }
 
 std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
