@@ -31,6 +31,25 @@ SyntheticBorough SyntheticBoroughYear(std::uint64_t seed,
       perpetrator_of[v] = perpetrator_of[rng.Below(v)];  // A serial one.
     }
   }
+  // Households: most couples live together (the perpetrator's records
+  // carry the victim's address of the time), and about half of those
+  // share a surname, unless the perpetrator has another victim. Drawn from
+  // a generator of their own, so the rest of the borough stays as it was.
+  SplitMix64 household_rng(seed ^ 0x5eed0004);
+  std::vector<int> victims_of(options.victims, 0);
+  for (std::size_t v = 0; v < options.victims; ++v)
+    ++victims_of[perpetrator_of[v]];
+  std::vector<std::size_t> first_record(options.victims, 0);
+  for (std::size_t k = victims.records.size(); k-- > 0;) {
+    first_record[victims.person[k]] = k;
+  }
+  std::vector<char> cohabits(options.victims, 0);
+  std::vector<char> shares_surname(options.victims, 0);
+  for (std::size_t v = 0; v < options.victims; ++v) {
+    cohabits[v] = household_rng.Uniform() < options.cohabiting_share;
+    shares_surname[v] = cohabits[v] && victims_of[perpetrator_of[v]] == 1 &&
+                        household_rng.Uniform() < 0.5;
+  }
   // About two in three referrals come from the police nationally.
   static constexpr const char* kAgencies[] = {
       "police", "police", "police",  "police",       "police",
@@ -109,6 +128,16 @@ SyntheticBorough SyntheticBoroughYear(std::uint64_t seed,
     perpetrator.role = Role::kPerpetrator;
     perpetrator.incident_id = incident.incident_id;
     perpetrator.source = victim.source;
+    const std::uint32_t couple = victims.person[d.victim_record];
+    if (cohabits[couple]) {
+      perpetrator.address_line = victim.address_line;
+      perpetrator.postcode = victim.postcode;
+      perpetrator.town = victim.town;
+    }
+    if (shares_surname[couple]) {
+      perpetrator.family_name =
+          victims.records[first_record[couple]].family_name;
+    }
     if (rng.Uniform() < 0.1) perpetrator.postcode.clear();
     incident.victim_record = out.records.size();
     out.records.push_back(std::move(victim));

@@ -4,7 +4,8 @@
 // typos, new surnames, moves), an assessment completed at the incident, and
 // the children in the household. Sized like the domain notes' local example
 // (about 800 incidents a year, a quarter of victims repeat, a few
-// perpetrators harm more than one victim). Every person is invented.
+// perpetrators harm more than one victim), most couples in one household,
+// half of those under one surname. Every person is invented.
 #ifndef MARAC_SYNTHETIC_SYNTHETIC_BOROUGH_H_
 #define MARAC_SYNTHETIC_SYNTHETIC_BOROUGH_H_
 
@@ -43,6 +44,9 @@ struct BoroughOptions {
   std::size_t victims = 620;
   double repeat_share = 0.25;  // Victims with more than one incident.
   double serial_share = 0.04;  // Perpetrators with a second victim.
+  // Couples living together (the perpetrator's records carry the victim's
+  // address); about half of them share a surname.
+  double cohabiting_share = 0.6;
 };
 
 SyntheticBorough SyntheticBoroughYear(std::uint64_t seed,

@@ -10,11 +10,12 @@
 #include <ostream>
 #include <random>
 #include <set>
+#include <span>
 #include <string>
 
 #include "lib/synthetic/synthetic_assessments.h"
 #include "lib/synthetic/synthetic_borough.h"
-#include "lib/synthetic/synthetic_people.h"
+#include "lib/synthetic/synthetic_households.h"
 #include "marac/agenda/agenda.h"
 #include "marac/identity/evaluation.h"
 #include "marac/identity/resolver.h"
@@ -49,12 +50,45 @@ void PrintExample(const Example& e, std::ostream& out) {
   }
 }
 
-// Links a synthetic population's records and reports, against the ground
-// truth the generator keeps, how many people and repeat victims were found.
+// People found that hold one true person's victim records and another's
+// perpetrator records: the worst error linking can make (a victim inside
+// their abuser's person). One person recorded in both roles is not a mix.
+std::size_t MixedPeople(std::span<const PersonRecord> records,
+                        std::span<const std::uint32_t> truth,
+                        std::span<const std::string> person_of) {
+  std::map<std::string_view,
+           std::pair<std::set<std::uint32_t>, std::set<std::uint32_t>>>
+      roles;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto& [victims, perpetrators] = roles[person_of[i]];
+    if (records[i].role == Role::kVictim) victims.insert(truth[i]);
+    if (records[i].role == Role::kPerpetrator) perpetrators.insert(truth[i]);
+  }
+  std::size_t mixed = 0;
+  for (const auto& [person, r] : roles) {
+    const auto& [victims, perpetrators] = r;
+    if (victims.empty() || perpetrators.empty()) continue;
+    mixed += victims.size() > 1 || perpetrators.size() > 1 ||
+             *victims.begin() != *perpetrators.begin();
+  }
+  return mixed;
+}
+
+std::size_t DualRoleReviews(const Resolution& r) {
+  std::size_t n = 0;
+  for (const ScoredPair& p : r.review) n += p.reason == ReviewReason::kDualRole;
+  return n;
+}
+
+// Links a synthetic population of households (couples, twins, a father and
+// son of one name, refuges, common names) and reports, against the ground
+// truth the generator keeps, how many people and repeat victims were found,
+// how many people mix a victim with another's perpetrator, and how many
+// pairs of different people of each confusable kind were merged.
 int LinkDemo(const DemoCommandOptions& options, std::ostream& out,
              std::ostream& err) {
-  const SyntheticPopulation population =
-      SyntheticPeople(options.people, options.seed);
+  const HouseholdPopulation population =
+      SyntheticHouseholds(options.people, options.seed);
   const Result<Resolution> r = Resolve(population.records, {});
   if (!r.ok()) {
     err << "marac demo: linking: " << r.status() << "\n";
@@ -85,13 +119,44 @@ int LinkDemo(const DemoCommandOptions& options, std::ostream& out,
   const std::set<std::string> found(r->person_of.begin(), r->person_of.end());
   out << "\nIdentity linkage: " << population.records.size()
       << " synthetic records of " << population.person_count
-      << " invented people (police, IDVA, refuge and housing variants)\n"
+      << " invented people in households (couples, twins, a father and son "
+         "of one name, refuges, common names; police, IDVA, refuge, housing, "
+         "health and children's services variants)\n"
       << "  people found: " << found.size() << "; pairwise precision "
       << accuracy.precision() << ", recall " << accuracy.recall()
       << "\n  repeat victims found: " << repeat_victims(r->person_of) << " of "
       << repeat_victims(truth) << " (exact name and date matching finds "
       << repeat_victims(exact_keys)
-      << ")\n  pairs for a person to review: " << r->review.size() << "\n";
+      << ")\n  pairs for a person to review: " << r->review.size() << " ("
+      << DualRoleReviews(*r)
+      << " victim and perpetrator records held apart: dual_role)\n"
+      << "  people mixing a victim with another's perpetrator: "
+      << MixedPeople(population.records, population.person, r->person_of)
+      << "\n  pairs of different people merged, by kind:";
+  {
+    // Per kind: merged pairs of different people, of all such pairs.
+    std::vector<std::set<std::string>> found_of(population.person_count);
+    for (std::size_t i = 0; i < population.records.size(); ++i) {
+      found_of[population.person[i]].insert(r->person_of[i]);
+    }
+    std::array<std::size_t, kConfusableKindCount> pairs{}, merged{};
+    for (const ConfusablePair& c : population.confusable) {
+      const auto k = static_cast<std::size_t>(c.kind);
+      ++pairs[k];
+      for (const std::string& f : found_of[c.a]) {
+        if (found_of[c.b].contains(f)) {
+          ++merged[k];
+          break;
+        }
+      }
+    }
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      if (pairs[k] == 0) continue;
+      out << " " << ConfusableKindName(static_cast<ConfusableKind>(k)) << " "
+          << merged[k] << "/" << pairs[k];
+    }
+    out << "\n";
+  }
   if (options.out_dir) {
     std::ofstream people(std::filesystem::path(*options.out_dir) /
                          "people.csv");
@@ -100,9 +165,12 @@ int LinkDemo(const DemoCommandOptions& options, std::ostream& out,
     for (std::size_t i = 0; i < population.records.size(); ++i) {
       const PersonRecord& rec = population.records[i];
       people << rec.record_id << ',' << rec.source << ','
-             << (rec.role == Role::kVictim ? "victim" : "perpetrator") << ','
-             << rec.given_name << ',' << rec.family_name << ',' << rec.dob
-             << ',' << rec.postcode << ',' << r->person_of[i] << '\n';
+             << (rec.role == Role::kVictim
+                     ? "victim"
+                     : (rec.role == Role::kPerpetrator ? "perpetrator" : ""))
+             << ',' << rec.given_name << ',' << rec.family_name << ','
+             << rec.dob << ',' << rec.postcode << ',' << r->person_of[i]
+             << '\n';
     }
     if (!people) {
       err << "marac demo: could not write people.csv\n";
@@ -347,6 +415,10 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       << " (synthetic): " << borough.incidents.size() << " incidents from "
       << borough.first_day << " to " << last_day << ", " << victims_found.size()
       << " victims after linking\n"
+      << "  people mixing a victim with another's perpetrator: "
+      << MixedPeople(borough.records, borough.person, person_of) << " ("
+      << DualRoleReviews(*linked)
+      << " victim and perpetrator record pairs held apart for review)\n"
       << "  assessments by grade: standard " << by_grade[0] << ", medium "
       << by_grade[1] << ", high " << by_grade[2] << ", not graded "
       << by_grade[3] << "\n"

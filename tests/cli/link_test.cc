@@ -386,6 +386,12 @@ TEST(LinkTest, DemoLinksInventedPeopleAndReportsRepeatVictims) {
   EXPECT_THAT(r.out, HasSubstr("Identity linkage: "));
   EXPECT_THAT(r.out, HasSubstr("repeat victims found: "));
   EXPECT_THAT(r.out, HasSubstr("exact name and date matching finds"));
+  // The invented people live in households; none of their victims ends up
+  // inside another's perpetrator.
+  EXPECT_THAT(
+      r.out, HasSubstr("people mixing a victim with another's perpetrator: 0"));
+  EXPECT_THAT(r.out, HasSubstr("pairs of different people merged, by kind:"));
+  EXPECT_THAT(r.out, HasSubstr(" couple 0/"));
 }
 
 TEST(LinkTest, BandsAndPlaceholdersAreConfigurable) {
