@@ -231,6 +231,17 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
       << " people, " << resolution->candidate_pairs << " candidate pairs, "
       << resolution->review.size() << " for review\n";
   err << LinkSummary(records, *resolution) << "\n";
+  if (resolution->model && resolution->model->report().location_capped) {
+    const TrainingReport& report = resolution->model->report();
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "marac link: warning: an address or postcode (%.1f bits) "
+                  "outweighed a given name, family name and date of birth "
+                  "that all disagree (%.1f bits); location weights were "
+                  "scaled down to them\n",
+                  report.location_weight, report.disagreement_weight);
+    err << line;
+  }
   for (const PairDecision& d : resolution->unmet_decisions) {
     err << "marac link: warning: the decision that " << records[d.a].record_id
         << " and " << records[d.b].record_id

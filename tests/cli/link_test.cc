@@ -357,6 +357,11 @@ TEST(LinkTest, SeveralInputsAndTheFebrlLayout) {
             "febrl", "--out", dir.Path("c.csv")});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("10000 records"));
+  // The stderr summary; FEBRL's addresses are strong enough that training
+  // scales them down to what disagreeing names and dates take away, and
+  // says so.
+  EXPECT_THAT(r.err, HasSubstr("marac link: 10000 records, "));
+  EXPECT_THAT(r.err, HasSubstr("location weights were scaled down"));
   // rec-N-org in 4a and rec-N-dup-0 in 4b are one person: count agreement.
   std::istringstream lines(Read(dir.Path("c.csv")));
   std::string line;

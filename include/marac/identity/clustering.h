@@ -71,7 +71,7 @@ struct ClusteringOptions {
   // across them at least review_threshold, and no such pair below
   // veto_threshold (a pair the model says is clearly two people).
   double review_threshold = 0.5;
-  double veto_threshold = 0.01;
+  double veto_threshold = 0.001;
   std::size_t max_cluster_size = 1000;  // Larger merges are refused.
   // Whether automatic merges may join a victim record and a perpetrator
   // record (see above). Off only for data whose roles mean something else.
