@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "lib/synthetic/invented_names.h"
 #include "lib/synthetic/synthetic_assessments.h"
 #include "marac/common/date.h"
 
@@ -295,19 +296,6 @@ constexpr const char* kFamily[] = {
     "Kowalski", "Okafor",   "Mensah",   "Marlowe",  "Fenwick", "Okonkwo",
     "Brannagh", "Quennell", "Tallis",   "Pelham",   "Ashby",   "Dacre",
 };
-// Invented surnames and street names: a first part and an ending.
-constexpr const char* kNameStart[] = {
-    "Ash",  "Brad",  "Carr",  "Dun",  "Elm",  "Fair", "Gold", "Hart",
-    "Ing",  "Kent",  "Lang",  "Mar",  "Nor",  "Oak",  "Pen",  "Rad",
-    "Shel", "Thorn", "Un",    "Wal",  "Whit", "Brom", "Cald", "Dray",
-    "Farn", "Grim",  "Hal",   "Kirk", "Lin",  "Mil",  "Ros",  "Stan",
-    "Tal",  "Wend",  "Brack", "Chad", "Dal",  "Ever", "Fen",  "Hol",
-    "Lock", "Mor",   "Pick",  "Ray",  "Sel",  "Tor",  "West", "Wyn"};
-constexpr const char* kNameEnd[] = {
-    "worth",   "ley",  "ton",   "field", "wood",  "ford",  "by",   "ham",
-    "well",    "more", "combe", "stead", "ridge", "shaw",  "bury", "dale",
-    "wick",    "ston", "land",  "brook", "hurst", "croft", "gate", "holme",
-    "thwaite", "den",  "lowe",  "man",   "er",    "son",   "kin",  "ett"};
 // Street types with the abbreviation some systems write.
 constexpr std::pair<const char*, const char*> kStreetTypes[] = {
     {"Road", "Rd"},    {"Street", "St"}, {"Close", "Cl"},      {"Lane", "Ln"},
@@ -339,7 +327,7 @@ constexpr const char* kTownEnd[] = {"brook", "mere",   "hurst", "combe",
                                     "field", "minster"};
 constexpr std::size_t kPeoplePerTown = 2500;
 constexpr std::size_t kMaxTowns =
-    std::size(kTowns) + std::size(kNameStart) * std::size(kTownEnd);
+    std::size(kTowns) + std::size(kInventedNameStart) * std::size(kTownEnd);
 using TownId = std::uint16_t;
 
 constexpr char kLetters[] = "ABDEFGHJLNPQRSTUWXYZ";  // Inward-code letters.
@@ -586,8 +574,9 @@ void Generator::MakeTowns() {
       t.weight = kTowns[i].weight;
     } else {
       const std::size_t k = i - std::size(kTowns);
-      t.name = std::string(kNameStart[k % std::size(kNameStart)]) +
-               kTownEnd[k / std::size(kNameStart)];
+      t.name =
+          std::string(kInventedNameStart[k % std::size(kInventedNameStart)]) +
+          kTownEnd[k / std::size(kInventedNameStart)];
       do {
         t.area = {static_cast<char>('A' + next_area / 26),
                   static_cast<char>('A' + next_area % 26)};
@@ -644,9 +633,11 @@ void Generator::NewStreet(TownState& t) {
     if (rng_.Uniform() < 0.12) {
       name = kCommonStreets[rng_.Below(std::size(kCommonStreets))];
     } else {
-      name = std::string(kNameStart[rng_.Below(std::size(kNameStart))]) +
-             kNameEnd[rng_.Below(std::size(kNameEnd))] + " " +
-             kStreetTypes[rng_.Below(std::size(kStreetTypes))].first;
+      name =
+          std::string(
+              kInventedNameStart[rng_.Below(std::size(kInventedNameStart))]) +
+          kInventedNameEnd[rng_.Below(std::size(kInventedNameEnd))] + " " +
+          kStreetTypes[rng_.Below(std::size(kStreetTypes))].first;
     }
     // A town of a million people runs out of names: "Upper Oakfield Road".
     if (attempt >= 20) name = "Upper " + name;
@@ -724,8 +715,9 @@ std::string Generator::FamilyName() {
   };
   if (u < 0.02) return common() + "-" + common();
   if (u < 0.42) return common();
-  return std::string(kNameStart[rng_.Below(std::size(kNameStart))]) +
-         kNameEnd[rng_.Below(std::size(kNameEnd))];
+  return std::string(
+             kInventedNameStart[rng_.Below(std::size(kInventedNameStart))]) +
+         kInventedNameEnd[rng_.Below(std::size(kInventedNameEnd))];
 }
 
 Date Generator::Between(int from_year, int to_year) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "lib/synthetic/invented_names.h"
 #include "lib/synthetic/synthetic_assessments.h"
 
 namespace marac {
@@ -126,21 +127,6 @@ constexpr const char* kFamily[] = {
     "Okonkwo", "Brannagh", "Quennell", "Tallis",   "Pelham",   "Ashby",
     "Dacre",   "Ellery",   "Gaunt",    "Hollis",   "Ireton",   "Kowalski",
 };
-// Invented surnames: a first part and an ending ("Ash" + "worth"), about
-// 1,500 of them, so a large population has the spread of surnames a real
-// one has rather than 54 names shared by everybody.
-constexpr const char* kSurnameStart[] = {
-    "Ash",  "Brad",  "Carr",  "Dun",  "Elm",  "Fair", "Gold", "Hart",
-    "Ing",  "Kent",  "Lang",  "Mar",  "Nor",  "Oak",  "Pen",  "Rad",
-    "Shel", "Thorn", "Un",    "Wal",  "Whit", "Brom", "Cald", "Dray",
-    "Farn", "Grim",  "Hal",   "Kirk", "Lin",  "Mil",  "Ros",  "Stan",
-    "Tal",  "Wend",  "Brack", "Chad", "Dal",  "Ever", "Fen",  "Hol",
-    "Lock", "Mor",   "Pick",  "Ray",  "Sel",  "Tor",  "West", "Wyn"};
-constexpr const char* kSurnameEnd[] = {
-    "worth",   "ley",  "ton",   "field", "wood",  "ford",  "by",   "ham",
-    "well",    "more", "combe", "stead", "ridge", "shaw",  "bury", "dale",
-    "wick",    "ston", "land",  "brook", "hurst", "croft", "gate", "holme",
-    "thwaite", "den",  "lowe",  "man",   "er",    "son",   "kin",  "ett"};
 constexpr const char* kStreetEnd[] = {"Road",   "Street", "Close",    "Lane",
                                       "Avenue", "Grove",  "Crescent", "Way"};
 
@@ -163,14 +149,15 @@ std::string Postcode(SplitMix64& rng) {
 // invented one.
 std::string FamilyName(SplitMix64& rng) {
   if (rng.Uniform() < 0.35) return kFamily[rng.Below(std::size(kFamily))];
-  return std::string(kSurnameStart[rng.Below(std::size(kSurnameStart))]) +
-         kSurnameEnd[rng.Below(std::size(kSurnameEnd))];
+  return std::string(
+             kInventedNameStart[rng.Below(std::size(kInventedNameStart))]) +
+         kInventedNameEnd[rng.Below(std::size(kInventedNameEnd))];
 }
 
 std::string AddressLine(SplitMix64& rng) {
   return std::to_string(1 + rng.Below(120)) + " " +
-         kSurnameStart[rng.Below(std::size(kSurnameStart))] +
-         kSurnameEnd[rng.Below(std::size(kSurnameEnd))] + " " +
+         kInventedNameStart[rng.Below(std::size(kInventedNameStart))] +
+         kInventedNameEnd[rng.Below(std::size(kInventedNameEnd))] + " " +
          kStreetEnd[rng.Below(std::size(kStreetEnd))];
 }
 

@@ -17,6 +17,7 @@
 #include "lib/synthetic/synthetic_households.h"
 #include "services/cli/record_csv.h"
 #include "tests/cli/run_cli.h"
+#include "tests/cli/temp_dir.h"
 
 namespace marac {
 namespace {
@@ -51,29 +52,6 @@ std::string Background() {
   }
   return csv;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    path_ =
-        std::filesystem::temp_directory_path() /
-        ("marac-households-" +
-         std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string Path(const std::string& name) const {
-    return (path_ / name).string();
-  }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::ofstream(Path(name), std::ios::binary) << text;
-    return Path(name);
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string Read(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -180,7 +158,7 @@ constexpr HouseholdCase kCases[] = {
 TEST(LinkHouseholdsTest, FindsEachPersonOfAHousehold) {
   for (const HouseholdCase& c : kCases) {
     SCOPED_TRACE(c.label);
-    const TempDir dir;
+    const TempDir dir("marac-households");
     const Linked linked = LinkWithBackground(dir, c.rows);
     ASSERT_EQ(linked.run.status, 0) << linked.run.err;
     std::map<std::string, std::string> truth;  // record -> true person
@@ -214,7 +192,7 @@ TEST(LinkHouseholdsTest, FindsEachPersonOfAHousehold) {
 // (a counter-allegation): identical details, yet no automatic link; the pair
 // goes for review as dual_role, and a person's "same" decision joins them.
 TEST(LinkHouseholdsTest, DualRoleGuardSendsOppositeRolesToReview) {
-  const TempDir dir;
+  const TempDir dir("marac-households");
   const std::string rows =
       "D1,Rosalind,Quarrie,1983-09-17,f,EB4 2WE,18 Sorrel Drive,victim\n"
       "D2,Rosalind,Quarrie,1983-09-17,f,EB4 2WE,18 Sorrel Drive,"
@@ -241,7 +219,7 @@ TEST(LinkHouseholdsTest, DualRoleGuardSendsOppositeRolesToReview) {
 // The guard holds across a person: a record with no role that matches a
 // victim record and a perpetrator record equally joins at most one of them.
 TEST(LinkHouseholdsTest, DualRoleGuardHoldsThroughAThirdRecord) {
-  const TempDir dir;
+  const TempDir dir("marac-households");
   const Linked linked = LinkWithBackground(
       dir,
       "E1,Imelda,Sarsfield,1979-02-03,f,EB6 6QA,3 Teasel Way,victim\n"

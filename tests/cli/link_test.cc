@@ -13,6 +13,7 @@
 #include "services/cli/commands.h"
 #include "services/cli/record_csv.h"
 #include "tests/cli/run_cli.h"
+#include "tests/cli/temp_dir.h"
 
 namespace marac {
 namespace {
@@ -28,30 +29,6 @@ LinkRun Link(std::vector<std::string> args) {
   return RunCli(std::move(args));
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ =
-        std::filesystem::temp_directory_path() /
-        ("marac-link-" +
-         std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string Write(const std::string& name, const std::string& text) const {
-    const std::filesystem::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string Path(const std::string& name) const {
-    return (path_ / name).string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
 std::string Read(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream s;
@@ -63,7 +40,7 @@ constexpr char kHeader[] =
     "record_id,given_name,family_name,dob,gender,postcode,address_line,role\n";
 
 TEST(LinkTest, LinksVariantsOfOnePersonAndKeepsOthersApart) {
-  const TempDir dir;
+  const TempDir dir("marac-link");
   std::string csv = kHeader;
   // One invented person under three variants, plus unrelated people.
   csv +=
@@ -143,7 +120,7 @@ std::string FirstBatch() {
 }
 
 TEST(LinkTest, EarlierIdsStayStableAsABatchIsAdded) {
-  const TempDir dir;
+  const TempDir dir("marac-link");
   const std::string first = dir.Write("first.csv", FirstBatch());
   ASSERT_EQ(Link({"--in", first, "--out", dir.Path("run1.csv")}).status, 0);
   const auto run1 = People(Read(dir.Path("run1.csv")));
@@ -169,7 +146,7 @@ TEST(LinkTest, EarlierIdsStayStableAsABatchIsAdded) {
 }
 
 TEST(LinkTest, DecisionsHoldInLaterRunsAndChangesAreRecorded) {
-  const TempDir dir;
+  const TempDir dir("marac-link");
   const std::string first = dir.Write("first.csv", FirstBatch());
   ASSERT_EQ(Link({"--in", first, "--out", dir.Path("run1.csv"), "--review-out",
                   dir.Path("review1.csv")})
@@ -209,7 +186,7 @@ TEST(LinkTest, DecisionsHoldInLaterRunsAndChangesAreRecorded) {
 }
 
 TEST(LinkTest, BadDecisionsAndEarlierFilesNameTheLineAndWriteNothing) {
-  const TempDir dir;
+  const TempDir dir("marac-link");
   const std::string first = dir.Write("first.csv", FirstBatch());
   const struct {
     const char* option;
@@ -270,7 +247,7 @@ TEST(LinkTest, BadRowsNameTheLineAndFieldAndWriteNothing) {
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.label);
-    const TempDir dir;
+    const TempDir dir("marac-link");
     const std::string in = dir.Write("records.csv", kHeader + c.rows);
     const std::string out = dir.Write("clusters.csv", "previous content\n");
     const LinkRun r = Link({"--in", in, "--out", out});
@@ -282,7 +259,7 @@ TEST(LinkTest, BadRowsNameTheLineAndFieldAndWriteNothing) {
 }
 
 TEST(LinkTest, MissingColumnAndUnknownFormat) {
-  const TempDir dir;
+  const TempDir dir("marac-link");
   const std::string in =
       dir.Write("records.csv", "record_id,given_name\nR1,A\n");
   const LinkRun r = Link({"--in", in, "--out", dir.Path("c.csv")});
@@ -350,7 +327,7 @@ TEST(LinkTest, SeveralInputsAndTheFebrlLayout) {
   const std::string febrl =
       std::string(MARAC_SHARED_DATA) + "/febrl/dataset4a.csv";
   if (!std::filesystem::exists(febrl)) GTEST_SKIP() << "no shared FEBRL data";
-  const TempDir dir;
+  const TempDir dir("marac-link");
   const LinkRun r =
       Link({"--in", febrl, "--in",
             std::string(MARAC_SHARED_DATA) + "/febrl/dataset4b.csv", "--format",
@@ -400,7 +377,7 @@ TEST(LinkTest, DemoLinksInventedPeopleAndReportsRepeatVictims) {
 }
 
 TEST(LinkTest, BandsAndPlaceholdersAreConfigurable) {
-  const TempDir dir;
+  const TempDir dir("marac-link");
   std::string csv = kHeader;
   // Two invented people who share only a system-default date of birth.
   csv += "R1,Orla,Fenwick,1900-01-01,f,LS6 2AB,,\n";
