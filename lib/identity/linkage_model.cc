@@ -157,6 +157,10 @@ LevelVector LevelsOf(const ComparisonVector& v) {
         town == TextLevel::kExact) {
       town = TextLevel::kMissing;
     }
+    // A postcode area spans many towns: the same town implies it.
+    if (postcode == PostcodeLevel::kArea && town == TextLevel::kExact) {
+      postcode = PostcodeLevel::kMissing;
+    }
     // A move is one fact too: another town implies another address and
     // postcode, another postcode area another address.
     if (town == TextLevel::kDifferent) {
@@ -928,24 +932,31 @@ std::vector<WeightTerm> LinkageModel::Explain(const NormalisedRecord& a,
   const FrequencyTerms ta = TermsOf(a);
   const FrequencyTerms tb = TermsOf(b);
   std::vector<WeightTerm> terms = FieldTerms(v);
-  if (v.given == NameLevel::kExact) {
-    terms.push_back({"given_name_frequency", a.given, ta.given});
-  }
-  if (v.family == FamilyLevel::kExact) {
-    terms.push_back({"family_name_frequency", a.family, ta.family});
-  }
-  if (v.given == NameLevel::kExact && v.family == FamilyLevel::kExact &&
-      ta.full_name != 0) {
-    terms.push_back(
-        {"full_name_bearers", a.given + " " + a.family, ta.full_name});
-  }
-  if (v.dob == DobLevel::kExact) {
-    terms.push_back({"dob_frequency", a.dob, ta.dob});
-  }
-  if (LevelsOf(v)[static_cast<std::size_t>(LinkField::kTown)] ==
-      static_cast<std::uint8_t>(TextLevel::kExact)) {
-    terms.push_back({"town_frequency", a.town, ta.town});
-  }
+  // The record whose value a term is about: a's, or for a slip the
+  // commoner of the two.
+  ForEachFrequencyTerm(
+      v, LevelsOf(v), ta, tb,
+      [&](FrequencyTermKind kind, bool of_b, double weight) {
+        const NormalisedRecord& r = of_b ? b : a;
+        switch (kind) {
+          case FrequencyTermKind::kGiven:
+            terms.push_back({"given_name_frequency", r.given, weight});
+            break;
+          case FrequencyTermKind::kFamily:
+            terms.push_back({"family_name_frequency", r.family, weight});
+            break;
+          case FrequencyTermKind::kFullName:
+            terms.push_back(
+                {"full_name_bearers", r.given + " " + r.family, weight});
+            break;
+          case FrequencyTermKind::kDob:
+            terms.push_back({"dob_frequency", r.dob, weight});
+            break;
+          case FrequencyTermKind::kTown:
+            terms.push_back({"town_frequency", r.town, weight});
+            break;
+        }
+      });
   AddSharedLocationTerm(v, ta, tb, terms);
   return terms;
 }
@@ -1005,23 +1016,49 @@ LinkageModel::FrequencyTerms LinkageModel::TermsOf(
   return t;
 }
 
-// The term-frequency terms of a comparison, from a's terms (an exact match
-// means b holds the same value).
-double LinkageModel::FrequencyWeightOf(const ComparisonVector& v,
-                                       const LevelVector& levels,
-                                       const FrequencyTerms& a) const {
-  double w = 0;
-  if (v.given == NameLevel::kExact) w += a.given;
-  if (v.family == FamilyLevel::kExact) w += a.family;
-  if (v.given == NameLevel::kExact && v.family == FamilyLevel::kExact) {
-    w += a.full_name;
+// The term-frequency terms of a comparison: an exact match takes a's term
+// (b holds the same value). A full name matched with a slip in one part
+// (Mohammed Khna, Mohammed Khan) is borne by as many people as the full
+// name, so it takes the lower of the two full-name terms (never a bonus: a
+// rare slip is no rarer a person).
+template <typename Sink>
+void LinkageModel::ForEachFrequencyTerm(const ComparisonVector& v,
+                                        const LevelVector& levels,
+                                        const FrequencyTerms& a,
+                                        const FrequencyTerms& b,
+                                        const Sink& sink) const {
+  const auto slip = [&](FrequencyTermKind kind, double x, double y) {
+    if (std::min(x, y) < 0) sink(kind, y < x, std::min(x, y));
+  };
+  const bool given_exact = v.given == NameLevel::kExact;
+  const bool given_slip = v.given == NameLevel::kJaroWinkler92 ||
+                          v.given == NameLevel::kJaroWinkler88;
+  const bool family_exact = v.family == FamilyLevel::kExact;
+  const bool family_slip = v.family == FamilyLevel::kJaroWinkler92 ||
+                           v.family == FamilyLevel::kJaroWinkler88;
+  if (given_exact) sink(FrequencyTermKind::kGiven, false, a.given);
+  if (family_exact) sink(FrequencyTermKind::kFamily, false, a.family);
+  if (given_exact && family_exact) {
+    if (a.full_name != 0)
+      sink(FrequencyTermKind::kFullName, false, a.full_name);
+  } else if ((given_exact || given_slip) && (family_exact || family_slip)) {
+    slip(FrequencyTermKind::kFullName, a.full_name, b.full_name);
   }
-  if (v.dob == DobLevel::kExact) w += a.dob;
+  if (v.dob == DobLevel::kExact) sink(FrequencyTermKind::kDob, false, a.dob);
   // Town's frequency only where town counts (see LevelsOf).
   constexpr auto kTown = static_cast<std::size_t>(LinkField::kTown);
   if (levels[kTown] == static_cast<std::uint8_t>(TextLevel::kExact)) {
-    w += a.town;
+    sink(FrequencyTermKind::kTown, false, a.town);
   }
+}
+
+double LinkageModel::FrequencyWeightOf(const ComparisonVector& v,
+                                       const LevelVector& levels,
+                                       const FrequencyTerms& a,
+                                       const FrequencyTerms& b) const {
+  double w = 0;
+  ForEachFrequencyTerm(v, levels, a, b,
+                       [&](FrequencyTermKind, bool, double x) { w += x; });
   return w;
 }
 
@@ -1029,7 +1066,7 @@ double LinkageModel::MatchWeight(const ComparisonVector& v,
                                  const FrequencyTerms& a,
                                  const FrequencyTerms& b) const {
   const LevelVector levels = LevelsOf(v);
-  const double w = BaseWeight(levels) + FrequencyWeightOf(v, levels, a);
+  const double w = BaseWeight(levels) + FrequencyWeightOf(v, levels, a, b);
   if (!SharesLocation(v)) return w;
   double household = HouseholdWeight(levels);
   if (!DistinctPattern(household_rules_, v, a, b).empty())

@@ -238,8 +238,16 @@ class LinkageModel {
   void AddSharedLocationTerm(const ComparisonVector& v, const FrequencyTerms& a,
                              const FrequencyTerms& b,
                              std::vector<WeightTerm>& terms) const;
+  enum class FrequencyTermKind { kGiven, kFamily, kFullName, kDob, kTown };
+  // Calls sink(kind, of_b, weight) for each term-frequency term of a pair;
+  // of_b says whose value it is about.
+  template <typename Sink>
+  void ForEachFrequencyTerm(const ComparisonVector& v,
+                            const LevelVector& levels, const FrequencyTerms& a,
+                            const FrequencyTerms& b, const Sink& sink) const;
   double FrequencyWeightOf(const ComparisonVector& v, const LevelVector& levels,
-                           const FrequencyTerms& a) const;
+                           const FrequencyTerms& a,
+                           const FrequencyTerms& b) const;
 
   // Per field and level: log2(m/u), 0 for the missing level.
   std::array<std::vector<double>, kLinkFieldCount> weights_;
