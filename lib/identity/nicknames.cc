@@ -73,8 +73,8 @@ void NicknameTable::Merge(const NicknameTable& other) {
 
 bool NicknameTable::Equivalent(std::string_view a, std::string_view b) const {
   if (a == b || a.empty() || b.empty()) return false;
-  const auto ga = groups_of_.find(std::string(a));
-  const auto gb = groups_of_.find(std::string(b));
+  const auto ga = groups_of_.find(a);
+  const auto gb = groups_of_.find(b);
   if (ga == groups_of_.end() || gb == groups_of_.end()) return false;
   // Both lists are sorted: look for a common group.
   auto i = ga->second.begin();
@@ -93,7 +93,7 @@ bool NicknameTable::Equivalent(std::string_view a, std::string_view b) const {
 std::vector<std::string_view> NicknameTable::CanonicalNames(
     std::string_view name) const {
   std::vector<std::string_view> out;
-  const auto it = groups_of_.find(std::string(name));
+  const auto it = groups_of_.find(name);
   if (it == groups_of_.end()) return out;
   for (const std::uint32_t g : it->second) out.push_back(group_names_[g]);
   return out;
@@ -103,7 +103,7 @@ bool NicknameTable::NearEquivalent(std::string_view a,
                                    std::string_view b) const {
   // Is `x` a slip of the full name of a group holding `y`?
   const auto slip_of_canonical = [&](std::string_view x, std::string_view y) {
-    const auto it = groups_of_.find(std::string(y));
+    const auto it = groups_of_.find(y);
     if (it == groups_of_.end()) return false;
     for (const std::uint32_t g : it->second) {
       const std::string& canonical = group_names_[g];

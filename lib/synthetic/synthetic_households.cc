@@ -10,6 +10,7 @@
 
 #include "lib/synthetic/invented_names.h"
 #include "lib/synthetic/synthetic_assessments.h"
+#include "lib/synthetic/typo.h"
 #include "marac/common/date.h"
 
 namespace marac {
@@ -407,18 +408,6 @@ std::string Numbered(const char* prefix, std::size_t n, std::size_t digits) {
 std::string ToUpper(std::string s) {
   for (char& c : s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return s;
-}
-
-// One typing slip: two adjacent letters swapped, or one dropped.
-std::string Typo(std::string s, SplitMix64& rng) {
-  if (s.size() < 4) return s;
-  const std::size_t at = 1 + rng.Below(s.size() - 2);
-  if (rng.Uniform() < 0.5) {
-    std::swap(s[at], s[at + 1]);
-  } else {
-    s.erase(at, 1);
   }
   return s;
 }

@@ -5,6 +5,7 @@
 
 #include "lib/synthetic/invented_names.h"
 #include "lib/synthetic/synthetic_assessments.h"
+#include "lib/synthetic/typo.h"
 
 namespace marac {
 namespace {
@@ -159,18 +160,6 @@ std::string AddressLine(SplitMix64& rng) {
          kInventedNameStart[rng.Below(std::size(kInventedNameStart))] +
          kInventedNameEnd[rng.Below(std::size(kInventedNameEnd))] + " " +
          kStreetEnd[rng.Below(std::size(kStreetEnd))];
-}
-
-// One typing slip: two adjacent letters swapped, or one dropped.
-std::string Typo(std::string s, SplitMix64& rng) {
-  if (s.size() < 4) return s;
-  const std::size_t at = 1 + rng.Below(s.size() - 2);
-  if (rng.Uniform() < 0.5) {
-    std::swap(s[at], s[at + 1]);
-  } else {
-    s.erase(at, 1);
-  }
-  return s;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #define MARAC_IDENTITY_NICKNAMES_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,7 +56,18 @@ class NicknameTable {
 
   std::vector<std::string> group_names_;
   // Name -> the groups holding it, sorted.
-  std::unordered_map<std::string, std::vector<std::uint32_t>> groups_of_;
+  // Transparent hashing: a name is looked up as a string_view, without
+  // building a string (Compare asks for every pair it cannot settle
+  // otherwise).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, std::vector<std::uint32_t>, NameHash,
+                     std::equal_to<>>
+      groups_of_;
   std::unordered_map<std::string, std::uint32_t> group_ids_;
 };
 
