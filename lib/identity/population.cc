@@ -141,6 +141,9 @@ Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
   }
   State& s = *state;
   s.options = options;
+  // The caller's progress is for Build alone; what it refers to may not
+  // outlive it.
+  s.options.progress = nullptr;
   s.records.assign(std::make_move_iterator(records.begin()),
                    std::make_move_iterator(records.end()));
   s.normalised.assign(std::make_move_iterator(resolution.normalised.begin()),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <new>
 #include <string>
 
@@ -12,56 +13,83 @@ namespace marac {
 
 namespace {
 
-// What a stopped resolution says it was doing.
-constexpr std::string_view kNormalising = "resolving records: normalising";
-constexpr std::string_view kBlocking = "resolving records: blocking";
-constexpr std::string_view kComparing =
-    "resolving records: comparing candidate pairs";
-constexpr std::string_view kScoring = "resolving records: scoring";
-constexpr std::string_view kClustering = "resolving records: clustering";
+// A step of resolution: what a stopped one says it was doing, and what its
+// progress reports name (the items they count).
+struct Step {
+  std::string_view stopped;
+  std::string_view counting;
+};
+constexpr Step kNormalising = {"resolving records: normalising",
+                               "normalising records"};
+constexpr Step kBlocking = {"resolving records: blocking", "blocking records"};
+constexpr Step kComparing = {"resolving records: comparing candidate pairs",
+                             "comparing candidate pairs"};
+// Training names itself when it stops ("training the linkage model: ...").
+constexpr std::string_view kTraining = "training the linkage model";
+constexpr Step kWeighting = {"resolving records: scoring", "weighting records"};
+constexpr Step kScoring = {"resolving records: scoring",
+                           "scoring candidate pairs"};
+constexpr Step kClustering = {"resolving records: clustering",
+                              "clustering records"};
+constexpr std::string_view kNumbering = "numbering people";
 
-// Items of a loop between two checks of a deadline, per thread: some tens
-// of milliseconds of comparisons.
+// Items of a loop between two checks of a deadline (and two progress
+// reports), per thread: some tens of milliseconds of comparisons.
 constexpr std::size_t kItemsPerCheck = 20'000;
 
+using Progress =
+    std::function<void(std::string_view, std::size_t, std::size_t)>;
+
+// Calls `progress`, when there is one.
+void Report(const Progress& progress, std::string_view step, std::size_t done,
+            std::size_t total) {
+  if (progress) progress(step, done, total);
+}
+
 // ParallelFor(n, threads, body), checking `deadline` before each slice of
-// kItemsPerCheck items a thread; with a deadline that cannot expire, one
-// ParallelFor as before. Results are the same either way (body writes by
-// index).
+// kItemsPerCheck items a thread and reporting `progress` after it; with a
+// deadline that cannot expire and no progress, one ParallelFor as before.
+// Results are the same either way (body writes by index).
 template <typename Body>
 Status ParallelForUntil(std::size_t n, unsigned threads,
-                        const Deadline& deadline, std::string_view what,
-                        const Body& body) {
-  if (!deadline.active()) {
+                        const Deadline& deadline, const Progress& progress,
+                        const Step& step, const Body& body) {
+  Report(progress, step.counting, 0, n);
+  if (!deadline.active() && !progress) {
     ParallelFor(n, threads, body);
     return Status::Ok();
   }
   const std::size_t slice = kItemsPerCheck * ThreadCount(threads);
   for (std::size_t from = 0; from < n; from += slice) {
-    MARAC_RETURN_IF_ERROR(deadline.Check(what));
+    MARAC_RETURN_IF_ERROR(deadline.Check(step.stopped));
     const std::size_t to = std::min(n, from + slice);
     ParallelFor(to - from, threads, [&](std::size_t k) { body(from + k); });
+    Report(progress, step.counting, to, n);
   }
-  return deadline.Check(what);
+  return deadline.Check(step.stopped);
 }
 
 // CompareAll, slice by slice as ParallelForUntil.
 Result<std::vector<ComparisonVector>> CompareAllUntil(
     std::span<const NormalisedRecord> records,
     std::span<const RecordPair> pairs, unsigned threads,
-    const Deadline& deadline) {
-  if (!deadline.active()) return CompareAll(records, pairs, threads);
+    const Deadline& deadline, const Progress& progress) {
+  Report(progress, kComparing.counting, 0, pairs.size());
+  if (!deadline.active() && !progress) {
+    return CompareAll(records, pairs, threads);
+  }
   std::vector<ComparisonVector> out;
   out.reserve(pairs.size());
   const std::size_t slice = kItemsPerCheck * ThreadCount(threads);
   for (std::size_t from = 0; from < pairs.size(); from += slice) {
-    MARAC_RETURN_IF_ERROR(deadline.Check(kComparing));
+    MARAC_RETURN_IF_ERROR(deadline.Check(kComparing.stopped));
     const std::vector<ComparisonVector> part = CompareAll(
         records, pairs.subspan(from, std::min(slice, pairs.size() - from)),
         threads);
     out.insert(out.end(), part.begin(), part.end());
+    Report(progress, kComparing.counting, out.size(), pairs.size());
   }
-  MARAC_RETURN_IF_ERROR(deadline.Check(kComparing));
+  MARAC_RETURN_IF_ERROR(deadline.Check(kComparing.stopped));
   return out;
 }
 
@@ -95,10 +123,12 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
   }
   const unsigned threads = options.training.threads;
   const Deadline& deadline = options.deadline;
+  const Progress& progress = options.progress;
   Resolution out;
   out.normalised.resize(records.size());
   MARAC_RETURN_IF_ERROR(ParallelForUntil(
-      records.size(), threads, deadline, kNormalising, [&](std::size_t i) {
+      records.size(), threads, deadline, progress, kNormalising,
+      [&](std::size_t i) {
         out.normalised[i] = Normalise(records[i], placeholders);
       }));
 
@@ -113,18 +143,22 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
   for (std::uint32_t i = 0; i < cluster_of.size(); ++i) cluster_of[i] = i;
   if (records.size() >= 2) {
     const std::vector<BlockingRule> rules = DefaultBlockingRules();
+    // Blocking runs its rules side by side: no count until they are done.
+    Report(progress, kBlocking.counting, 0, records.size());
     MARAC_ASSIGN_OR_RETURN(BlockingResult blocking,
                            BlockUntil(out.normalised, rules, options.blocking,
-                                      deadline, kBlocking));
+                                      deadline, kBlocking.stopped));
+    Report(progress, kBlocking.counting, records.size(), records.size());
     out.blocking = blocking.rules;
     if (!blocking.candidates.empty()) {
       // Each candidate pair is compared once, for training and scoring.
       MARAC_ASSIGN_OR_RETURN(
           const std::vector<ComparisonVector> comparisons,
           CompareAllUntil(out.normalised, blocking.candidates,
-                          options.training.threads, deadline));
+                          options.training.threads, deadline, progress));
       TrainingOptions training = options.training;
       if (deadline.active()) training.deadline = deadline;
+      Report(progress, kTraining, 0, 0);
       Result<LinkageModel> trained = LinkageModel::TrainOnComparisons(
           out.normalised, blocking.passes, blocking.candidates, comparisons,
           training);
@@ -133,11 +167,12 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
       std::vector<LinkageModel::FrequencyTerms>& terms = out.terms;
       terms.resize(out.normalised.size());
       MARAC_RETURN_IF_ERROR(ParallelForUntil(
-          terms.size(), threads, deadline, kScoring,
+          terms.size(), threads, deadline, progress, kWeighting,
           [&](std::size_t i) { terms[i] = model.TermsOf(out.normalised[i]); }));
       std::vector<double> probability(blocking.candidates.size());
       MARAC_RETURN_IF_ERROR(ParallelForUntil(
-          probability.size(), threads, deadline, kScoring, [&](std::size_t k) {
+          probability.size(), threads, deadline, progress, kScoring,
+          [&](std::size_t k) {
             probability[k] = model.MatchProbability(
                 comparisons[k], terms[blocking.candidates[k].first],
                 terms[blocking.candidates[k].second]);
@@ -160,6 +195,7 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
       out.model = std::move(model);
     }
     // Also without a model: trusted identifiers and decisions still merge.
+    Report(progress, kClustering.counting, 0, records.size());
     const Clustering clusters = Cluster(
         records, out.scored,
         [&](std::uint32_t i, std::uint32_t j) {
@@ -178,7 +214,8 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
                                           NicknameTable::BuiltIn()),
                                   out.terms[i], out.terms[j]);
         });
-    MARAC_RETURN_IF_ERROR(deadline.Check(kClustering));
+    MARAC_RETURN_IF_ERROR(deadline.Check(kClustering.stopped));
+    Report(progress, kClustering.counting, records.size(), records.size());
     cluster_of = clusters.cluster_of;
     out.review = clusters.review;
     out.unmet_decisions = clusters.unmet_decisions;
@@ -186,6 +223,7 @@ Result<Resolution> ResolveOrThrow(std::span<const PersonRecord> records,
       return p.probability < options.keep_scores_from;
     });
   }
+  Report(progress, kNumbering, 0, 0);
   std::vector<std::string> record_ids;
   record_ids.reserve(records.size());
   for (const PersonRecord& r : records) record_ids.push_back(r.record_id);

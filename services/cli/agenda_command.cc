@@ -11,6 +11,7 @@
 #include "marac/report/statistics.h"
 #include "services/cli/commands.h"
 #include "services/cli/input_file.h"
+#include "services/cli/progress.h"
 #include "services/cli/record_csv.h"
 #include "services/cli/remote_client.h"
 
@@ -181,9 +182,16 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
 int RunImport(const ImportCommandOptions& options, std::ostream& out,
               std::ostream& err) {
   const auto fail = [&](const Status& s) { return Fail(err, "import", s); };
+  ProgressLines progress(err, "marac import", options.progress);
+  std::size_t files_read = 0;
+  const std::size_t file_count =
+      options.records.size() + !options.incidents.empty() +
+      !options.assessments.empty() + !options.referrals.empty() +
+      !options.idva.empty();
   // Read and check everything first.
   std::vector<PersonRecord> records;
   for (const std::string& path : options.records) {
+    progress.Update("reading files", files_read++, file_count);
     const Result<std::string> text = ReadInputFile(path, "--records");
     if (!text.ok()) return fail(text.status());
     const Status read =
@@ -218,6 +226,7 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   };
   for (const auto& f : files) {
     if (f.path.empty()) continue;
+    progress.Update("reading files", files_read++, file_count);
     const Result<std::string> text = ReadInputFile(f.path, f.option);
     if (!text.ok()) return fail(text.status());
     const Status read = f.read(*text);
@@ -234,7 +243,10 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
           "not with --server: the service takes records (resolved as each "
           "arrives) and referrals; import the rest into its store"));
     }
-    for (const PersonRecord& r : records) {
+    for (std::size_t k = 0; k < records.size(); ++k) {
+      // One call each: minutes for a large file.
+      progress.Update("resolving records on the server", k, records.size());
+      const PersonRecord& r = records[k];
       const Result<std::string> person = options.remote->ResolveRecord(
           r, "identity resolution of an imported record");
       if (!person.ok()) {
@@ -244,7 +256,9 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
       }
     }
     std::size_t replayed = 0;
-    for (const StoredReferral& r : referrals) {
+    for (std::size_t k = 0; k < referrals.size(); ++k) {
+      progress.Update("submitting referrals", k, referrals.size());
+      const StoredReferral& r = referrals[k];
       const Result<RemoteSubmitted> sent = options.remote->SubmitReferral(r);
       if (!sent.ok()) {
         return fail(Status(
@@ -268,26 +282,39 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   if (!opened.ok()) return fail(opened.status());
   Store& store = **opened;
   Actor actor = CliActor(options.user, "coordinator", "import into the store");
+  // Each file is one transaction: the count moves a file at a time.
+  const std::size_t rows = records.size() + incidents.size() +
+                           assessments.size() + referrals.size() + idva.size();
+  std::size_t stored = 0;
   if (!records.empty()) {
+    progress.Update("storing rows", stored, rows);
     const Status s = store.PutRecords(actor, records);
     if (!s.ok()) return fail(s);
+    stored += records.size();
   }
   if (!incidents.empty()) {
+    progress.Update("storing rows", stored, rows);
     const Status s = store.PutIncidents(actor, incidents);
     if (!s.ok()) return fail(s);
+    stored += incidents.size();
   }
   if (!assessments.empty()) {
+    progress.Update("storing rows", stored, rows);
     const Status s = store.PutAssessments(actor, assessments);
     if (!s.ok()) return fail(s);
+    stored += assessments.size();
   }
   std::size_t duplicates = 0;
   if (!referrals.empty()) {
+    progress.Update("storing rows", stored, rows);
     const Result<std::vector<SubmitOutcome>> s =
         store.SubmitReferrals(actor, referrals);
     if (!s.ok()) return fail(s.status());
     for (const SubmitOutcome& o : *s) duplicates += o.duplicate;
+    stored += referrals.size();
   }
   if (!idva.empty()) {
+    progress.Update("storing rows", stored, rows);
     const Status s = store.PutIdvaSupport(actor, idva);
     if (!s.ok()) return fail(s);
   }
@@ -303,6 +330,7 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
 
   // Resolve every stored record, keeping earlier ids and decisions.
   actor.purpose = "identity resolution of the stored records";
+  progress.Update("reading the stored records", 0, 0);
   const Result<std::vector<PersonRecord>> all = store.Records(actor);
   if (!all.ok()) return fail(all.status());
   const auto people = store.People(actor);
@@ -325,12 +353,14 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
       resolve.decisions.push_back({l->second, r->second, d.same});
     }
   }
+  resolve.progress = progress.Callback();
   const Result<Resolution> resolution = Resolve(*all, resolve);
   if (!resolution.ok()) return fail(resolution.status());
   std::vector<std::pair<std::string, std::string>> record_person;
   for (std::size_t i = 0; i < all->size(); ++i) {
     record_person.emplace_back((*all)[i].record_id, resolution->person_of[i]);
   }
+  progress.Update("storing people", 0, 0);
   const Status saved =
       store.SavePeople(actor, record_person, resolution->events);
   if (!saved.ok()) return fail(saved);

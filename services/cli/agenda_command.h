@@ -14,6 +14,7 @@
 #include "marac/report/statistics.h"
 #include "marac/store/store.h"
 #include "services/casework/casework.h"
+#include "services/cli/progress.h"
 
 namespace marac {
 
@@ -62,14 +63,16 @@ struct ImportCommandOptions {
   std::string assessments;           // --assessments CSV
   std::string referrals;             // --referrals CSV
   std::string idva;                  // --idva CSV (IDVA allocations)
-  bool link = false;  // --link: resolve every stored record into people
-  std::string user;   // --user (audit); default $USER
+  bool link = false;         // --link: resolve every stored record into people
+  std::string user;          // --user (audit); default $USER
+  ProgressOptions progress;  // --quiet, --progress-every
 };
 
 // `marac import`: a coordinator's files into the store. Every file is read
 // and checked before anything is written; each file is then written in one
 // transaction, in the order records, incidents, assessments, referrals,
-// IDVA allocations.
+// IDVA allocations. A long run reports its progress on `err` (see
+// progress.h).
 int RunImport(const ImportCommandOptions& options, std::ostream& out,
               std::ostream& err);
 

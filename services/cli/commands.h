@@ -13,6 +13,7 @@
 #include "marac/assess/instrument.h"
 #include "marac/assess/score.h"
 #include "services/cli/assessment_json.h"
+#include "services/cli/progress.h"
 #include "services/cli/record_csv.h"
 
 namespace marac {
@@ -70,9 +71,11 @@ struct LinkCommandOptions {
   double review_threshold = 0.5;  // List for review at or above.
   // Dates of birth that mean "not known"; empty keeps the defaults.
   std::vector<std::string> dob_placeholders;
+  ProgressOptions progress;  // --quiet, --progress-every
 };
 
-// Resolves the people in `inputs`; writes the outputs atomically.
+// Resolves the people in `inputs`; writes the outputs atomically. A long
+// run reports its progress on `err` (see progress.h).
 int RunLink(const LinkCommandOptions& options, std::ostream& out,
             std::ostream& err);
 

@@ -18,6 +18,7 @@
 #include "marac/identity/resolver.h"
 #include "services/cli/commands.h"
 #include "services/cli/input_file.h"
+#include "services/cli/progress.h"
 #include "services/cli/record_csv.h"
 
 namespace marac {
@@ -94,8 +95,11 @@ std::string Probability(double p) {
 
 int RunLink(const LinkCommandOptions& options, std::ostream& out,
             std::ostream& err) {
+  ProgressLines progress(err, "marac link", options.progress);
   std::vector<PersonRecord> records;
-  for (const std::string& path : options.inputs) {
+  for (std::size_t k = 0; k < options.inputs.size(); ++k) {
+    progress.Update("reading files", k, options.inputs.size());
+    const std::string& path = options.inputs[k];
     const Result<std::string> text = ReadInputFile(path);
     if (!text.ok()) {
       err << "marac link: " << text.status().message() << "\n";
@@ -157,6 +161,7 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   if (!options.dob_placeholders.empty()) {
     resolve.dob_placeholders = options.dob_placeholders;
   }
+  resolve.progress = progress.Callback();
   const Result<Resolution> resolution = Resolve(records, resolve);
   if (!resolution.ok()) {
     err << "marac link: " << resolution.status().message() << "\n";
@@ -186,7 +191,13 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
   }
   if (options.explain_out && resolution->model) {
     std::string explain;
-    for (const ScoredPair& p : resolution->scored) {
+    const std::vector<ScoredPair>& scored = resolution->scored;
+    for (std::size_t k = 0; k < scored.size(); ++k) {
+      // Every candidate pair of a large file: minutes of work.
+      if (k % 4096 == 0) {
+        progress.Update("explaining candidate pairs", k, scored.size());
+      }
+      const ScoredPair& p = scored[k];
       const NormalisedRecord& a = resolution->normalised[p.a];
       const NormalisedRecord& b = resolution->normalised[p.b];
       nlohmann::ordered_json line;
@@ -218,7 +229,9 @@ int RunLink(const LinkCommandOptions& options, std::ostream& out,
     files.push_back(
         {"--history-out", {*options.history_out, std::move(history)}});
   }
-  for (const auto& [option, file] : files) {
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    progress.Update("writing files", k, files.size());
+    const auto& [option, file] = files[k];
     const Status written = WriteAtomically(file.first, file.second, option);
     if (!written.ok()) {
       err << "marac link: " << written.message() << "\n";

@@ -239,6 +239,14 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                    "Resolve every stored record into people (stable ids)");
   import->add_option("--user", import_options.user,
                      "Who imports, for the audit log (default $USER)");
+  const auto add_progress = [](CLI::App* sub, ProgressOptions& progress) {
+    sub->add_flag("--quiet", progress.quiet, "No progress lines on stderr");
+    sub->add_option("--progress-every", progress.every_seconds,
+                    "Seconds between progress lines on stderr (2; none in "
+                    "a run shorter than that)")
+        ->check(CLI::Range(0.0, 86400.0));
+  };
+  add_progress(import, import_options.progress);
 
   ReportCommandOptions report_options;
   CLI::App* report = app.add_subcommand(
@@ -308,6 +316,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   link->add_option("--dob-placeholder", link_options.dob_placeholders,
                    "A date of birth that means 'not known'; repeatable; "
                    "replaces the defaults (1900-01-01, 1970-01-01, ...)");
+  add_progress(link, link_options.progress);
 
   CLI::App* list = app.add_subcommand(
       "instruments", "List the instruments, their items, keys and tags");

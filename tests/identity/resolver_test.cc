@@ -11,6 +11,8 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "lib/synthetic/synthetic_people.h"
 #include "tests/common/late_caller.h"
@@ -18,6 +20,7 @@
 namespace marac {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
 using ::testing::StartsWith;
@@ -68,6 +71,55 @@ TEST(ResolverTest, ADeadlineThatNeverPassesChangesNothing) {
     ASSERT_TRUE(timed.ok()) << timed.status();
     ExpectSameResolution(*timed, *plain);
     EXPECT_GT(never_late.reads(), 10);  // It was asked, all along.
+  }
+}
+
+TEST(ResolverTest, ProgressCoversEveryStepAndChangesNothing) {
+  const SyntheticPopulation people = SyntheticPeople(200, kSeed);
+  const Result<Resolution> plain = Resolve(people.records, SmallOptions());
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  for (const unsigned threads : {1u, 2u}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    struct Report {
+      std::string step;
+      std::size_t done;
+      std::size_t total;
+    };
+    std::vector<Report> reports;
+    ResolveOptions options = SmallOptions();
+    options.training.threads = threads;
+    options.blocking.threads = threads;
+    options.progress = [&](std::string_view step, std::size_t done,
+                           std::size_t total) {
+      reports.push_back({std::string(step), done, total});
+    };
+    const Result<Resolution> reported = Resolve(people.records, options);
+    ASSERT_TRUE(reported.ok()) << reported.status();
+    ExpectSameResolution(*reported, *plain);
+    std::vector<std::string> steps;
+    for (std::size_t k = 0; k < reports.size(); ++k) {
+      const Report& r = reports[k];
+      SCOPED_TRACE(r.step + " " + std::to_string(r.done));
+      EXPECT_LE(r.done, r.total);
+      const bool first = steps.empty() || steps.back() != r.step;
+      if (first) {
+        steps.push_back(r.step);
+        EXPECT_EQ(r.done, 0u) << "a step starts at 0";
+      } else {
+        EXPECT_GE(r.done, reports[k - 1].done) << "and only counts up";
+      }
+      const bool last =
+          k + 1 == reports.size() || reports[k + 1].step != r.step;
+      if (last) {
+        EXPECT_EQ(r.done, r.total) << "and ends at its total";
+      }
+    }
+    EXPECT_THAT(
+        steps,
+        ElementsAre("normalising records", "blocking records",
+                    "comparing candidate pairs", "training the linkage model",
+                    "weighting records", "scoring candidate pairs",
+                    "clustering records", "numbering people"));
   }
 }
 

@@ -6,10 +6,13 @@
 #ifndef MARAC_IDENTITY_RESOLVER_H_
 #define MARAC_IDENTITY_RESOLVER_H_
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marac/common/deadline.h"
@@ -45,6 +48,16 @@ struct ResolveOptions {
   // can expire it also bounds training, in place of training.deadline. It
   // never changes a resolution that finishes.
   Deadline deadline = {};
+  // Where resolution has got to, for a caller that shows progress (none by
+  // default): the step, which names what it counts ("comparing candidate
+  // pairs"), and how many of them are done of how many in all; a total of
+  // 0 means the step has no count ("training the linkage model"). Called
+  // on the calling thread at each step's start and end and between slices
+  // of some tens of thousands of items, so it costs nothing measurable; it
+  // must be quick and must not throw. It never changes the resolution.
+  std::function<void(std::string_view step, std::size_t done,
+                     std::size_t total)>
+      progress;
 };
 
 struct Resolution {
