@@ -11,6 +11,7 @@
 #include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
 #include "services/cli/remote_client.h"
+#include "services/version/version.h"
 
 namespace marac {
 namespace {
@@ -118,6 +119,11 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                "marac"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
+  // Needs no subcommand, configuration or store: CLI11 stops at the flag.
+  app.set_version_flag(
+      "--version", std::string(),
+      "Print the version, commit, store schema and default policy "
+      "versions, one a line, and exit");
   // Options of every command, given before or after its name.
   app.fallthrough();
   std::string server_address;
@@ -332,6 +338,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     return app.exit(e, out, err);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
+  } catch (const CLI::CallForVersion&) {
+    out << VersionText("marac");
+    return kExitOk;
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e, out, err);
     return kExitBadInput;

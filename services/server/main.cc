@@ -1,6 +1,7 @@
 // marac-server: the marac.v1 gRPC services over one SQLite store.
 //
 //   marac-server --config /etc/marac/server.json
+//   marac-server --version   # what to quote in an incident report
 //
 // Runs until SIGTERM or SIGINT, then shuts down gracefully (docs/server.md).
 // SIGHUP reads the principals file again (a file that does not parse is
@@ -16,12 +17,14 @@
 
 #include "services/server/config.h"
 #include "services/server/server.h"
+#include "services/version/version.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: marac-server --config FILE\n"
-    "       marac-server --check-config FILE\n";
+    "       marac-server --check-config FILE\n"
+    "       marac-server --version\n";
 
 }  // namespace
 
@@ -35,6 +38,9 @@ int main(int argc, char** argv) {
       config_path = argv[++i];
     } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << marac::VersionText("marac-server");
       return 0;
     } else {
       std::cerr << kUsage;

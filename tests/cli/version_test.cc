@@ -1,0 +1,140 @@
+// `marac --version` and `marac-server --version`, the real programs run as
+// child processes with nothing else on the command line and no
+// configuration: exit 0, nothing on stderr, and on stdout one fact a line
+// (the project version, the commit, the store's schema version, the
+// default policies' versions).
+//
+// MARAC_BIN and MARAC_SERVER_BIN (when the server is built) are the
+// programs' paths and MARAC_EXPECTED_VERSION CMake's project version, set
+// by tests/cli/CMakeLists.txt.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "marac/agenda/agenda.h"
+#include "marac/assess/policy.h"
+#include "marac/store/store.h"
+#include "tests/cli/temp_dir.h"
+
+extern char** environ;
+
+namespace marac {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::MatchesRegex;
+
+struct ProcessRun {
+  int exit_status = -1;  // -1 when the child did not exit normally.
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+// Runs `program --version` with stdout and stderr sent to files in `dir`.
+ProcessRun RunVersion(const std::string& program, const TempDir& dir) {
+  const std::string out_file = dir.Path("stdout");
+  const std::string err_file = dir.Path("stderr");
+  std::string program_arg = program;
+  std::string flag = "--version";
+  char* argv[] = {program_arg.data(), flag.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  const int spawned =
+      posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ProcessRun run;
+  if (spawned != 0) {
+    ADD_FAILURE() << "posix_spawn " << program << ": "
+                  << std::strerror(spawned);
+    return run;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
+      return run;
+    }
+  }
+  if (WIFEXITED(status)) run.exit_status = WEXITSTATUS(status);
+  run.out = ReadAll(out_file);
+  run.err = ReadAll(err_file);
+  return run;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::string::size_type from = 0;
+  for (auto nl = text.find('\n'); nl != std::string::npos;
+       nl = text.find('\n', from)) {
+    lines.push_back(text.substr(from, nl - from));
+    from = nl + 1;
+  }
+  EXPECT_EQ(from, text.size()) << "the last line has no newline";
+  return lines;
+}
+
+struct ProgramCase {
+  const char* label;
+  const char* name;  // The first word of the first line.
+  const char* path;  // Null when not built.
+};
+constexpr ProgramCase kPrograms[] = {
+    {"Cli", "marac", MARAC_BIN},
+#ifdef MARAC_SERVER_BIN
+    {"Server", "marac-server", MARAC_SERVER_BIN},
+#else
+    {"Server", "marac-server", nullptr},
+#endif
+};
+
+TEST(VersionTest, BothProgramsPrintTheSameFactsAndExitZero) {
+  const std::string commit_line = "commit ([0-9a-f]{7,40}|unknown)";
+  const std::string store =
+      "store-schema " + std::to_string(LatestSchemaVersion());
+  const std::string scoring =
+      "default-scoring-policy " + ScoringPolicy::Default().version;
+  const std::string priority =
+      "default-priority-policy " + PriorityPolicy().version;
+  std::vector<std::string> commits;
+  for (const ProgramCase& c : kPrograms) {
+    SCOPED_TRACE(c.label);
+    if (c.path == nullptr) continue;  // Built without the server.
+    const TempDir dir(std::string("marac-version-") + c.label);
+    const ProcessRun run = RunVersion(c.path, dir);
+    EXPECT_EQ(run.exit_status, 0) << run.err;
+    EXPECT_EQ(run.err, "");
+    const std::vector<std::string> lines = Lines(run.out);
+    EXPECT_THAT(
+        lines,
+        ElementsAre(std::string(c.name) + " " + MARAC_EXPECTED_VERSION,
+                    MatchesRegex(commit_line), store, scoring, priority));
+    if (lines.size() > 1) commits.push_back(lines[1]);
+  }
+  // One build: one commit, whichever program says it.
+  for (const std::string& commit : commits) EXPECT_EQ(commit, commits[0]);
+}
+
+}  // namespace
+}  // namespace marac
