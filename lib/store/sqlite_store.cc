@@ -232,6 +232,11 @@ Status CheckActor(const Actor& actor, bool read) {
     return InvalidArgument("actor.purpose",
                            "empty: a read must say why (DPA 2018 s.62)");
   }
+  if (actor.purpose.size() > kMaxPurposeBytes) {
+    return InvalidArgument(
+        "actor.purpose",
+        "longer than " + std::to_string(kMaxPurposeBytes) + " bytes");
+  }
   return Status::Ok();
 }
 
@@ -980,30 +985,15 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AuditEntry>> Audit(const Actor& actor, std::int64_t after,
                                         std::size_t limit) override {
-    std::vector<AuditEntry> out;
-    MARAC_RETURN_IF_ERROR(Read(actor, "audit_log", {}, [&]() -> Status {
-      MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare(std::string("SELECT sequence, at, user, role, agency, "
-                                  "purpose, action, object_type, object_ids, "
-                                  "outcome") +
-                      (version_ >= 4 ? ", request_id, peer, prev_hash, row_hash"
-                                     : ", '', '', '', ''") +
-                      " FROM audit_log WHERE sequence > ?1 ORDER BY sequence "
-                      "LIMIT ?2"));
-      select.Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
-      for (;;) {
-        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-        if (!row) break;
-        out.push_back(
-            {select.Int(0), select.Text(1), select.Text(2), select.Text(3),
-             select.Text(4), select.Text(5), select.Text(6), select.Text(7),
-             ParseList(select.Text(8)), select.Text(9), select.Text(10),
-             select.Text(11), select.Text(12), select.Text(13)});
-      }
-      return Status::Ok();
-    }));
-    return out;
+    return ReadAudit(actor, after, limit, "");
+  }
+
+  Result<std::vector<AuditEntry>> AuditMentioning(const Actor& actor,
+                                                  std::string_view object_id,
+                                                  std::int64_t after,
+                                                  std::size_t limit) override {
+    MARAC_RETURN_IF_ERROR(Required("object_id", object_id));
+    return ReadAudit(actor, after, limit, object_id);
   }
 
   Status AuditRefusal(const Actor& actor, AuditAction action,
@@ -1012,14 +1002,14 @@ class SqliteStore final : public Store {
                       std::string_view outcome) override {
     MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
     MARAC_RETURN_IF_ERROR(Required("outcome", outcome));
-    MARAC_RETURN_IF_ERROR(Required("object_type", object_type));
-    const std::lock_guard<std::mutex> lock(mutex_);
-    MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
-    MARAC_RETURN_IF_ERROR(AppendAudit(
-        actor, action, object_type,
-        std::vector<std::string>(object_ids.begin(), object_ids.end()),
-        outcome));
-    return tx.Commit();
+    return AuditAlone(actor, action, object_type, object_ids, outcome);
+  }
+
+  Status AuditDisclosure(const Actor& actor, std::string_view object_type,
+                         std::span<const std::string> object_ids) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, true));
+    return AuditAlone(actor, AuditAction::kDisclose, object_type, object_ids,
+                      "ok");
   }
 
   Result<AuditVerification> VerifyAudit(
@@ -1296,10 +1286,102 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // Audit entries written in a transaction of their own.
+  Status AuditAlone(const Actor& actor, AuditAction action,
+                    std::string_view object_type,
+                    std::span<const std::string> object_ids,
+                    std::string_view outcome) {
+    MARAC_RETURN_IF_ERROR(Required("object_type", object_type));
+    const std::lock_guard<std::mutex> lock(mutex_);
+    MARAC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_));
+    MARAC_RETURN_IF_ERROR(AppendAudit(
+        actor, action, object_type,
+        std::vector<std::string>(object_ids.begin(), object_ids.end()),
+        outcome));
+    return tx.Commit();
+  }
+
+  // The log after `after`, at most `limit` entries; with `object_id`, only
+  // the entries naming it (SQL finds candidates by substring, the parsed
+  // list decides). The read is audited naming the object looked for.
+  Result<std::vector<AuditEntry>> ReadAudit(const Actor& actor,
+                                            std::int64_t after,
+                                            std::size_t limit,
+                                            std::string_view object_id) {
+    std::vector<AuditEntry> out;
+    std::vector<std::string> named;
+    if (!object_id.empty()) named.emplace_back(object_id);
+    MARAC_RETURN_IF_ERROR(Read(actor, "audit_log", named, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare(
+              std::string("SELECT sequence, at, user, role, agency, "
+                          "purpose, action, object_type, object_ids, "
+                          "outcome") +
+              (version_ >= 4 ? ", request_id, peer, prev_hash, row_hash"
+                             : ", '', '', '', ''") +
+              " FROM audit_log WHERE sequence > ?1" +
+              (object_id.empty() ? "" : " AND instr(object_ids, ?2) > 0") +
+              " ORDER BY sequence"));
+      select.Bind(1, after);
+      if (!object_id.empty()) select.Bind(2, std::string(object_id));
+      while (out.size() < limit) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        AuditEntry e{
+            select.Int(0),   select.Text(1),  select.Text(2),
+            select.Text(3),  select.Text(4),  select.Text(5),
+            select.Text(6),  select.Text(7),  ParseList(select.Text(8)),
+            select.Text(9),  select.Text(10), select.Text(11),
+            select.Text(12), select.Text(13)};
+        if (!object_id.empty() &&
+            std::find(e.object_ids.begin(), e.object_ids.end(), object_id) ==
+                e.object_ids.end()) {
+          continue;
+        }
+        out.push_back(std::move(e));
+      }
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  // Writes the entry, its object ids split over as many entries as keep
+  // each within kMaxAuditIdsPerEntry ids and kMaxAuditIdBytes bytes: a bulk
+  // import of a hundred thousand records is several hundred entries, each
+  // small enough for any page to return, and every id is kept.
   Status AppendAudit(const Actor& actor, AuditAction action,
                      std::string_view object_type,
                      const std::vector<std::string>& ids,
                      std::string_view outcome) {
+    if (ids.size() <= kMaxAuditIdsPerEntry) {
+      std::size_t bytes = 0;
+      for (const std::string& id : ids) bytes += id.size() + 3;
+      if (bytes <= kMaxAuditIdBytes) {
+        return AppendOneAudit(actor, action, object_type, ids, outcome);
+      }
+    }
+    std::vector<std::string> part;
+    std::size_t bytes = 0;
+    for (const std::string& id : ids) {
+      const std::size_t size = std::min(id.size(), kMaxAuditIdBytes) + 3;
+      if (!part.empty() && (part.size() == kMaxAuditIdsPerEntry ||
+                            bytes + size > kMaxAuditIdBytes)) {
+        MARAC_RETURN_IF_ERROR(
+            AppendOneAudit(actor, action, object_type, part, outcome));
+        part.clear();
+        bytes = 0;
+      }
+      part.push_back(id.substr(0, kMaxAuditIdBytes));
+      bytes += size;
+    }
+    return AppendOneAudit(actor, action, object_type, part, outcome);
+  }
+
+  Status AppendOneAudit(const Actor& actor, AuditAction action,
+                        std::string_view object_type,
+                        const std::vector<std::string>& ids,
+                        std::string_view outcome) {
     if (version_ < 4)
       return AppendUnchainedAudit(actor, action, object_type, ids, outcome);
     if (!insert_audit_) {

@@ -219,6 +219,88 @@ TEST_F(StoreTest, RefusalsNameTheFieldWriteNothingAndAreAudited) {
               HasSubstr("meeting.referral_cutoff"));
 }
 
+TEST_F(StoreTest, ABulkWriteIsAuditedAsBoundedEntriesKeepingEveryId) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  std::vector<PersonRecord> records;
+  for (int i = 0; i < 1000; ++i) {
+    records.push_back(
+        Person("BULK-" + std::to_string(i), "Tegan", "Madeup", Role::kVictim));
+  }
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  const Result<std::vector<AuditEntry>> log =
+      store->Audit(kCoordinator, 0, 100);
+  ASSERT_TRUE(log.ok()) << log.status();
+  std::set<std::string> named;
+  int entries = 0;
+  for (const AuditEntry& e : *log) {
+    if (e.object_type != "record") continue;
+    ++entries;
+    EXPECT_LE(e.object_ids.size(), kMaxAuditIdsPerEntry);
+    named.insert(e.object_ids.begin(), e.object_ids.end());
+  }
+  EXPECT_EQ(entries, 4);  // 256 + 256 + 256 + 232.
+  EXPECT_EQ(named.size(), 1000u);
+  ExpectAuditIntact(*store);
+}
+
+TEST_F(StoreTest, APurposeLongerThanTheLimitIsRefusedNamingIt) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  Actor verbose = kCoordinator;
+  verbose.purpose = std::string(kMaxPurposeBytes + 1, 'p');
+  const Result<std::vector<PersonRecord>> read = store->Records(verbose);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status().message(), HasSubstr("actor.purpose"));
+  verbose.purpose.pop_back();  // At the limit: fine.
+  EXPECT_TRUE(store->Records(verbose).ok());
+}
+
+TEST_F(StoreTest, DisclosuresAreFoundByTheExactIdTheyName) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  Actor idva{"idva-7", "idva", "IDVA-North", "safety planning"};
+  const std::vector<std::string> page = {"R-1", "R-10", "R-2"};
+  ASSERT_TRUE(store->AuditDisclosure(idva, "referral", page).ok());
+  Actor chair{"chair-2", "chair", "MARAC-North", "chairing"};
+  const std::vector<std::string> one = {"R-10"};
+  ASSERT_TRUE(store->AuditDisclosure(chair, "referral", one).ok());
+  // "R-1" is inside "R-10": only entries naming R-1 itself are found.
+  const auto r1 = store->AuditMentioning(kCoordinator, "R-1", 0, 100);
+  ASSERT_TRUE(r1.ok()) << r1.status();
+  ASSERT_EQ(r1->size(), 1u);
+  EXPECT_EQ((*r1)[0].user, "idva-7");
+  EXPECT_EQ((*r1)[0].action, "disclose");
+  EXPECT_EQ((*r1)[0].purpose, "safety planning");
+  const auto r10 = store->AuditMentioning(kCoordinator, "R-10", 0, 100);
+  ASSERT_TRUE(r10.ok());
+  EXPECT_EQ(r10->size(), 2u);
+  // Paged: after the first, the second, then the look-up just made (it
+  // names what it looked for).
+  const auto after =
+      store->AuditMentioning(kCoordinator, "R-10", (*r10)[0].sequence, 100);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ((*after)[0].user, "chair-2");
+  EXPECT_EQ((*after)[1].object_type, "audit_log");
+  EXPECT_EQ((*after)[1].action, "consult");
+  // The look-up is itself on the log, naming what was looked for.
+  const auto lookups = store->AuditMentioning(kCoordinator, "R-2", 0, 100);
+  ASSERT_TRUE(lookups.ok());
+  ASSERT_EQ(lookups->size(), 1u);  // The idva's page (look-ups follow).
+  const auto log = store->Audit(kCoordinator, 0, 100);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->back().object_type, "audit_log");
+  EXPECT_EQ(log->back().object_ids, std::vector<std::string>{"R-2"});
+  // A disclosure must say why.
+  Actor silent = idva;
+  silent.purpose.clear();
+  EXPECT_EQ(store->AuditDisclosure(silent, "referral", page).code(),
+            StatusCode::kInvalidArgument);
+  ExpectAuditIntact(*store);
+}
+
 TEST_F(StoreTest, TheAuditLogIsAppendOnly) {
   std::unique_ptr<Store> store = Open();
   ASSERT_TRUE(store->PutRecords(kCoordinator, {}).ok());

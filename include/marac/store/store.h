@@ -14,6 +14,7 @@
 #ifndef MARAC_STORE_STORE_H_
 #define MARAC_STORE_STORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -171,6 +172,16 @@ enum class AuditAction {
 };
 std::string_view AuditActionName(AuditAction action);
 
+// The longest purpose an actor may state, in bytes: a sentence, not a
+// document (kInvalidArgument naming actor.purpose beyond it).
+inline constexpr std::size_t kMaxPurposeBytes = 4096;
+// An audit entry names at most this many objects, in at most this many
+// bytes of ids: a call that touches more (a bulk import) is recorded as
+// several entries, each id kept, so that every entry stays small enough
+// for a page of the log to return.
+inline constexpr std::size_t kMaxAuditIdsPerEntry = 256;
+inline constexpr std::size_t kMaxAuditIdBytes = 8192;
+
 struct AuditEntry {
   std::int64_t sequence = 0;
   std::string at;  // UTC, ISO 8601 with milliseconds.
@@ -295,11 +306,24 @@ class Store {
                               std::span<const std::string> object_ids,
                               std::string_view outcome) = 0;
 
+  // Records what a caller was given: the ids of the people's data a read
+  // returned to it (a referral, a page of a list, an agenda's cases), as
+  // one `disclose` entry (several past kMaxAuditIdsPerEntry), so that the
+  // log can say who has seen an object. The actor must state a purpose.
+  virtual Status AuditDisclosure(const Actor& actor,
+                                 std::string_view object_type,
+                                 std::span<const std::string> object_ids) = 0;
+
   // The audit log from `after` (a sequence number) on, at most `limit`
   // entries. Reading it is itself audited.
   virtual Result<std::vector<AuditEntry>> Audit(const Actor& actor,
                                                 std::int64_t after,
                                                 std::size_t limit) = 0;
+  // The same, only the entries that name `object_id` (who has seen,
+  // changed or been refused it). The read is audited naming the object.
+  virtual Result<std::vector<AuditEntry>> AuditMentioning(
+      const Actor& actor, std::string_view object_id, std::int64_t after,
+      std::size_t limit) = 0;
 
   // Recomputes the audit log's hash chain from the first entry: an entry
   // altered, removed, inserted or reordered breaks it. With `anchor` (a
