@@ -451,6 +451,42 @@ Result<Agenda> BuildAgenda(const AgendaMeeting& meeting,
   return agenda;
 }
 
+namespace {
+
+std::size_t DeferredCount(const Agenda& a) {
+  return a.counted ? a.counted->deferred : a.deferred.size();
+}
+std::size_t NotEligibleCount(const Agenda& a) {
+  return a.counted ? a.counted->not_eligible : a.not_eligible.size();
+}
+
+// What a counted agenda says in place of its deferred and not-eligible
+// lists.
+std::string CountedNote(const Agenda& a) {
+  const Agenda::Counted& c = *a.counted;
+  return "Deferred beyond capacity: " + std::to_string(c.deferred) +
+         " cases (" + std::to_string(c.interim_safety_plans) +
+         " need an interim safety plan until heard); not eligible: " +
+         std::to_string(c.not_eligible) +
+         " referrals. The coordinator holds both lists.";
+}
+
+}  // namespace
+
+Agenda CountedOnly(Agenda agenda) {
+  if (agenda.counted) return agenda;
+  Agenda::Counted c;
+  c.deferred = agenda.deferred.size();
+  c.not_eligible = agenda.not_eligible.size();
+  for (const DeferredCase& d : agenda.deferred) {
+    c.interim_safety_plans += d.interim_safety_plan;
+  }
+  agenda.deferred.clear();
+  agenda.not_eligible.clear();
+  agenda.counted = c;
+  return agenda;
+}
+
 std::string AgendaJson(const Agenda& a, AgendaView view,
                        const PriorityPolicy& policy) {
   const Shown shown = ShownIn(view, policy);
@@ -465,22 +501,29 @@ std::string AgendaJson(const Agenda& a, AgendaView view,
   nlohmann::ordered_json listed = nlohmann::ordered_json::array();
   for (const RankedCase& r : a.listed) listed.push_back(CaseJson(r, a, shown));
   j["cases"] = std::move(listed);
-  nlohmann::ordered_json deferred = nlohmann::ordered_json::array();
-  for (const DeferredCase& d : a.deferred) {
-    nlohmann::ordered_json c = CaseJson(d.ranked, a, shown);
-    c["deferred_reason"] = d.reason;
-    c["interim_safety_plan"] = d.interim_safety_plan;
-    deferred.push_back(std::move(c));
+  if (!a.counted) {
+    nlohmann::ordered_json deferred = nlohmann::ordered_json::array();
+    for (const DeferredCase& d : a.deferred) {
+      nlohmann::ordered_json c = CaseJson(d.ranked, a, shown);
+      c["deferred_reason"] = d.reason;
+      c["interim_safety_plan"] = d.interim_safety_plan;
+      deferred.push_back(std::move(c));
+    }
+    j["deferred"] = std::move(deferred);
+    nlohmann::ordered_json left = nlohmann::ordered_json::array();
+    for (const LeftOut& l : a.not_eligible) {
+      left.push_back({{"referral_id", l.referral_id}, {"reason", l.reason}});
+    }
+    j["not_eligible"] = std::move(left);
   }
-  j["deferred"] = std::move(deferred);
-  nlohmann::ordered_json left = nlohmann::ordered_json::array();
-  for (const LeftOut& l : a.not_eligible) {
-    left.push_back({{"referral_id", l.referral_id}, {"reason", l.reason}});
-  }
-  j["not_eligible"] = std::move(left);
   j["summary"] = {{"listed", a.listed.size()},
-                  {"deferred", a.deferred.size()},
-                  {"not_eligible", a.not_eligible.size()}};
+                  {"deferred", DeferredCount(a)},
+                  {"not_eligible", NotEligibleCount(a)}};
+  if (a.counted) {
+    // The lists are not in this document: say so, and what they hold.
+    j["summary"]["interim_safety_plans"] = a.counted->interim_safety_plans;
+    j["summary"]["deferred_and_not_eligible_listed_separately"] = true;
+  }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -500,8 +543,8 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
         "; capacity " + std::to_string(a.capacity) +
         " cases; priority policy " + a.policy_version + ".\n\n";
   md += std::to_string(a.listed.size()) + " cases listed, " +
-        std::to_string(a.deferred.size()) + " deferred beyond capacity, " +
-        std::to_string(a.not_eligible.size()) + " referrals not eligible.\n\n";
+        std::to_string(DeferredCount(a)) + " deferred beyond capacity, " +
+        std::to_string(NotEligibleCount(a)) + " referrals not eligible.\n\n";
   const auto table = [&](const std::vector<const RankedCase*>& rows,
                          const std::vector<std::string>& notes) {
     std::string out =
@@ -528,6 +571,7 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
   std::vector<const RankedCase*> listed;
   for (const RankedCase& r : a.listed) listed.push_back(&r);
   md += "## Cases\n\n" + (listed.empty() ? "None.\n" : table(listed, {}));
+  if (a.counted) md += "\n" + CountedNote(a) + "\n";
   if (!a.deferred.empty()) {
     std::vector<const RankedCase*> rows;
     std::vector<std::string> notes;
@@ -575,8 +619,8 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
   h += "<p>Referral cut-off " + a.meeting.referral_cutoff.ToString() +
        "; capacity " + std::to_string(a.capacity) + " cases; priority policy " +
        HtmlEscape(a.policy_version) + ". " + std::to_string(a.listed.size()) +
-       " listed, " + std::to_string(a.deferred.size()) + " deferred, " +
-       std::to_string(a.not_eligible.size()) + " not eligible.</p>\n";
+       " listed, " + std::to_string(DeferredCount(a)) + " deferred, " +
+       std::to_string(NotEligibleCount(a)) + " not eligible.</p>\n";
   const auto rows = [&](const RankedCase& r, const std::string& note) {
     const std::string victim = VictimText(r, shown);
     std::string out =
@@ -597,6 +641,7 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
   h += "<h2>Cases</h2>\n<table>\n" + head + "</tr>\n";
   for (const RankedCase& r : a.listed) h += rows(r, "");
   h += "</table>\n";
+  if (a.counted) h += "<p>" + HtmlEscape(CountedNote(a)) + "</p>\n";
   if (!a.deferred.empty()) {
     h += "<h2>Deferred: beyond capacity</h2>\n<table>\n" + head +
          "<th>Deferred</th></tr>\n";

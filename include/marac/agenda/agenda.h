@@ -135,7 +135,21 @@ struct Agenda {
   std::vector<RankedCase> listed;
   std::vector<DeferredCase> deferred;
   std::vector<LeftOut> not_eligible;  // With the reason each.
+  // Set by CountedOnly: the deferred and not-eligible lists are held
+  // elsewhere (a service answers them a page at a time), and the
+  // renderings count them instead of listing them.
+  struct Counted {
+    std::size_t deferred = 0;
+    std::size_t not_eligible = 0;
+    std::size_t interim_safety_plans = 0;  // Deferred cases needing one.
+  };
+  std::optional<Counted> counted;
 };
+
+// The agenda with its deferred and not-eligible lists counted, not listed:
+// what a service answers and saves, so that its size follows the meeting's
+// capacity and never the area's backlog.
+Agenda CountedOnly(Agenda agenda);
 
 // Ranks `cases` for `meeting`. Eligible: in the meeting's area (any when it
 // has none), referred on or before the cut-off, and meeting a referral
