@@ -416,4 +416,66 @@ int RunAuditVerify(const AuditVerifyCommandOptions& options, std::ostream& out,
   return kExitOk;
 }
 
+int RunAuditWhoSaw(const AuditWhoSawCommandOptions& options, std::ostream& out,
+                   std::ostream& err) {
+  const auto fail = [&](const Status& s) {
+    return Fail(err, "audit who-saw", s);
+  };
+  if (options.object.empty()) {
+    return fail(InvalidArgument("--object", "required: the id to look for"));
+  }
+  const std::string purpose = "who has seen " + options.object;
+  std::vector<AuditEntry> entries;
+  if (options.remote != nullptr) {
+    Result<std::vector<AuditEntry>> got =
+        options.remote->AuditMentioning(options.object, purpose);
+    if (!got.ok()) return fail(got.status());
+    entries = *std::move(got);
+  } else {
+    if (options.store.empty()) {
+      return fail(InvalidArgument("--store", "required (or --server)"));
+    }
+    Result<std::unique_ptr<Store>> store =
+        OpenSqliteStore(options.store, {.create = false});
+    if (!store.ok()) return fail(store.status());
+    const Actor actor = CliActor(options.user, "auditor", purpose);
+    // A page at a time, as a server would: the log may be long.
+    constexpr std::size_t kPage = 1000;
+    std::int64_t after = 0;
+    for (;;) {
+      Result<std::vector<AuditEntry>> page =
+          (*store)->AuditMentioning(actor, options.object, after, kPage);
+      if (!page.ok()) return fail(page.status());
+      if (page->empty()) break;
+      after = page->back().sequence;
+      const bool last = page->size() < kPage;
+      entries.insert(entries.end(), std::make_move_iterator(page->begin()),
+                     std::make_move_iterator(page->end()));
+      if (last) break;
+    }
+  }
+  const auto saw = [](const AuditEntry& e) {
+    return e.action == "disclose" && e.outcome == "ok";
+  };
+  std::set<std::string> users;
+  std::size_t shown = 0;
+  for (const AuditEntry& e : entries) {
+    if (saw(e)) users.insert(e.user);
+  }
+  out << "marac audit who-saw " << options.object << ": " << users.size()
+      << (users.size() == 1 ? " caller has" : " callers have") << " seen it; "
+      << entries.size() << " audit entries name it\n";
+  for (const AuditEntry& e : entries) {
+    if (!options.all && !saw(e)) continue;
+    if (shown++ == 0) {
+      out << "sequence\tat\tuser\trole\tagency\taction\toutcome\t"
+             "request_id\tpurpose\n";
+    }
+    out << e.sequence << "\t" << e.at << "\t" << e.user << "\t" << e.role
+        << "\t" << e.agency << "\t" << e.action << "\t" << e.outcome << "\t"
+        << e.request_id << "\t" << e.purpose << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace marac

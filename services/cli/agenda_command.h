@@ -53,6 +53,14 @@ struct AuditVerifyCommandOptions {
   std::string user;         // --user (audit); default $USER
 };
 
+struct AuditWhoSawCommandOptions {
+  std::string store;               // --store FILE (must exist)
+  RemoteClient* remote = nullptr;  // --server: ask it (as an auditor)
+  std::string object;              // --object ID (a referral, record, agenda)
+  bool all = false;                // --all: every entry naming it
+  std::string user;                // --user (audit); default $USER
+};
+
 struct ImportCommandOptions {
   std::string store;  // --store FILE (created when absent)
   // --server: records are resolved and referrals submitted through it
@@ -80,6 +88,14 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
 // entries checked and the head (sequence:hash) to record for the next
 // check; exit 3 naming the first broken entry when it fails.
 int RunAuditVerify(const AuditVerifyCommandOptions& options, std::ostream& out,
+                   std::ostream& err);
+
+// `marac audit who-saw`: who has seen an object. Reads the audit entries
+// naming it (the read is itself audited) and prints those that disclosed
+// it to a caller, oldest first, with who, when, in which role and agency,
+// and why; with `all`, every entry naming it (reads by the server, writes,
+// refusals). Exit 0 also when nobody has seen it.
+int RunAuditWhoSaw(const AuditWhoSawCommandOptions& options, std::ostream& out,
                    std::ostream& err);
 
 // `marac report`: the statistics returns over a period, from the store.

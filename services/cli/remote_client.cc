@@ -16,6 +16,7 @@
 #include "google/rpc/status.pb.h"
 #include "marac/v1/agenda.grpc.pb.h"
 #include "marac/v1/assessment.grpc.pb.h"
+#include "marac/v1/audit.grpc.pb.h"
 #include "marac/v1/linkage.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
 #include "marac/v1/statistics.grpc.pb.h"
@@ -177,6 +178,7 @@ struct RemoteClient::Impl {
   std::unique_ptr<v1::ReferralService::Stub> referrals;
   std::unique_ptr<v1::AgendaService::Stub> agendas;
   std::unique_ptr<v1::StatisticsService::Stub> statistics;
+  std::unique_ptr<v1::AuditService::Stub> audit;
 
   // One call with a prepared context, its answer as the library's Status
   // (`strip`: the request's own prefix on field paths).
@@ -254,6 +256,7 @@ Result<std::unique_ptr<RemoteClient>> RemoteClient::Connect(
   impl->referrals = v1::ReferralService::NewStub(impl->channel);
   impl->agendas = v1::AgendaService::NewStub(impl->channel);
   impl->statistics = v1::StatisticsService::NewStub(impl->channel);
+  impl->audit = v1::AuditService::NewStub(impl->channel);
   return std::unique_ptr<RemoteClient>(new RemoteClient(std::move(impl)));
 }
 
@@ -450,6 +453,40 @@ Result<std::string> RemoteClient::Report(Date from, Date to,
   return response.rendered();
 }
 
+Result<std::vector<AuditEntry>> RemoteClient::AuditMentioning(
+    std::string_view object_id, std::string_view purpose) {
+  std::vector<AuditEntry> out;
+  v1::ListAuditEntriesRequest request;
+  request.set_purpose(std::string(purpose));
+  request.set_object_id(std::string(object_id));
+  do {
+    v1::ListAuditEntriesResponse response;
+    MARAC_RETURN_IF_ERROR(impl_->Call(
+        [&](grpc::ClientContext* context) {
+          return impl_->audit->ListAuditEntries(context, request, &response);
+        },
+        ""));
+    for (const v1::AuditEntry& e : response.entries()) {
+      out.push_back({e.sequence(),
+                     e.at(),
+                     e.user(),
+                     e.role(),
+                     e.agency(),
+                     e.purpose(),
+                     e.action(),
+                     e.object_type(),
+                     {e.object_ids().begin(), e.object_ids().end()},
+                     e.outcome(),
+                     e.request_id(),
+                     e.peer(),
+                     e.prev_hash(),
+                     e.row_hash()});
+    }
+    request.set_after_sequence(response.next_after_sequence());
+  } while (request.after_sequence() != 0);
+  return out;
+}
+
 }  // namespace marac
 
 #else  // A build without gRPC: every call says so.
@@ -484,6 +521,10 @@ Result<std::string> RemoteClient::Agenda(std::string_view, Date,
 }
 Result<std::string> RemoteClient::Report(Date, Date, std::int64_t,
                                          std::string_view, std::string_view) {
+  return Internal("no gRPC client");
+}
+Result<std::vector<AuditEntry>> RemoteClient::AuditMentioning(
+    std::string_view, std::string_view) {
   return Internal("no gRPC client");
 }
 

@@ -97,6 +97,10 @@ class RemoteClient {
   // The statistics returns for the period, rendered as `format`.
   Result<std::string> Report(Date from, Date to, std::int64_t adult_women,
                              std::string_view format, std::string_view purpose);
+  // Every audit entry naming `object_id` (AuditService.ListAuditEntries
+  // with object_id, every page): for an auditor.
+  Result<std::vector<AuditEntry>> AuditMentioning(std::string_view object_id,
+                                                  std::string_view purpose);
 
  private:
   struct Impl;

@@ -282,6 +282,21 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       "SEQUENCE:HASH printed by an earlier verify: the log must still hold it");
   audit_verify->add_option("--user", audit_options.user,
                            "Who verifies, for the audit log (default $USER)");
+  AuditWhoSawCommandOptions who_saw_options;
+  CLI::App* audit_who_saw = audit->add_subcommand(
+      "who-saw",
+      "Who has seen an object: the callers its ids were disclosed to");
+  audit_who_saw->add_option("--store", who_saw_options.store,
+                            "The store (SQLite file); or --server (auditor)");
+  audit_who_saw
+      ->add_option("--object", who_saw_options.object,
+                   "The id to look for: a referral, record or agenda id")
+      ->required();
+  audit_who_saw->add_flag(
+      "--all", who_saw_options.all,
+      "Every entry naming it: reads, writes and refusals too");
+  audit_who_saw->add_option("--user", who_saw_options.user,
+                            "Who asks, for the audit log (default $USER)");
 
   LinkCommandOptions link_options;
   std::string link_format = "marac";
@@ -349,7 +364,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   std::unique_ptr<RemoteClient> remote;
   if (!server_address.empty()) {
     std::string local_only;
-    for (CLI::App* local : {demo, link, audit, list, policy_cmd}) {
+    for (CLI::App* local : {demo, link, audit_verify, list, policy_cmd}) {
       if (local->parsed()) local_only = local->get_name();
     }
     if (!local_only.empty()) {
@@ -386,6 +401,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     agenda_options.remote = remote.get();
     report_options.remote = remote.get();
     import_options.remote = remote.get();
+    who_saw_options.remote = remote.get();
   } else if (!remote_options.role.empty() || !token_file.empty() ||
              !remote_options.ca_file.empty() ||
              !remote_options.client_certificate_file.empty() ||
@@ -400,6 +416,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   if (report->parsed()) return RunReport(report_options, out, err);
   if (audit_verify->parsed()) {
     return RunAuditVerify(audit_options, out, err);
+  }
+  if (audit_who_saw->parsed()) {
+    return RunAuditWhoSaw(who_saw_options, out, err);
   }
   if (import->parsed()) return RunImport(import_options, out, err);
   if (link->parsed()) {

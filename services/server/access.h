@@ -31,6 +31,7 @@ enum class Method {
   kGenerateAgenda,
   kGetAgenda,
   kListMeetings,
+  kListAgendaCases,
   kGetStatistics,
   kVerifyAudit,
   kListAuditEntries,
@@ -41,8 +42,9 @@ inline constexpr Method kAllMethods[] = {
     Method::kListReferrals,   Method::kResolveRecord,
     Method::kExplainMatch,    Method::kRecordReviewDecision,
     Method::kGenerateAgenda,  Method::kGetAgenda,
-    Method::kListMeetings,    Method::kGetStatistics,
-    Method::kVerifyAudit,     Method::kListAuditEntries};
+    Method::kListMeetings,    Method::kListAgendaCases,
+    Method::kGetStatistics,   Method::kVerifyAudit,
+    Method::kListAuditEntries};
 
 // "ReferralService.GetReferral".
 std::string_view MethodName(Method method);

@@ -275,6 +275,13 @@ void CheckPurpose(std::string_view purpose, std::string_view field,
     return;
   }
   CheckText(purpose, field, limits, violations);
+  // Beyond the store's limit too (when the string limit is set higher).
+  if (purpose.size() > kMaxPurposeBytes &&
+      purpose.size() <= limits.max_string_bytes) {
+    violations.Add(std::string(field), "longer than " +
+                                           std::to_string(kMaxPurposeBytes) +
+                                           " bytes (the purpose limit)");
+  }
 }
 
 std::optional<Date> DateFromWire(const v1::Date& date, std::string_view field,
@@ -724,16 +731,31 @@ void AgendaToWire(const Agenda& agenda, v1::Agenda* out) {
     AgendaCaseToWire(c, m, out->add_listed());
   }
   for (const DeferredCase& d : agenda.deferred) {
-    v1::DeferredCase* w = out->add_deferred();
-    AgendaCaseToWire(d.ranked, m, w->mutable_agenda_case());
-    w->set_reason(d.reason);
-    w->set_interim_safety_plan(d.interim_safety_plan);
+    DeferredCaseToWire(d, m, out->add_deferred());
   }
   for (const LeftOut& l : agenda.not_eligible) {
-    v1::NotEligible* w = out->add_not_eligible();
-    w->set_referral_id(l.referral_id);
-    w->set_reason(l.reason);
+    NotEligibleToWire(l, out->add_not_eligible());
   }
+  std::size_t plans = 0;
+  for (const DeferredCase& d : agenda.deferred) plans += d.interim_safety_plan;
+  const Agenda::Counted counted = agenda.counted.value_or(Agenda::Counted{
+      agenda.deferred.size(), agenda.not_eligible.size(), plans});
+  out->set_deferred_count(static_cast<std::int32_t>(counted.deferred));
+  out->set_not_eligible_count(static_cast<std::int32_t>(counted.not_eligible));
+  out->set_interim_safety_plans(
+      static_cast<std::int32_t>(counted.interim_safety_plans));
+}
+
+void DeferredCaseToWire(const DeferredCase& d, const AgendaMeeting& meeting,
+                        v1::DeferredCase* out) {
+  AgendaCaseToWire(d.ranked, meeting, out->mutable_agenda_case());
+  out->set_reason(d.reason);
+  out->set_interim_safety_plan(d.interim_safety_plan);
+}
+
+void NotEligibleToWire(const LeftOut& l, v1::NotEligible* out) {
+  out->set_referral_id(l.referral_id);
+  out->set_reason(l.reason);
 }
 
 void StatisticsToWire(const Statistics& s, v1::Statistics* out) {

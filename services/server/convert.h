@@ -107,6 +107,9 @@ void WeightTermToWire(const WeightTerm& term, v1::WeightTerm* out);
 void MeetingToWire(const Meeting& meeting, v1::Meeting* out);
 // The circulated view: no names, dates of birth, addresses or phones.
 void AgendaToWire(const Agenda& agenda, v1::Agenda* out);
+void DeferredCaseToWire(const DeferredCase& d, const AgendaMeeting& meeting,
+                        v1::DeferredCase* out);
+void NotEligibleToWire(const LeftOut& l, v1::NotEligible* out);
 
 void StatisticsToWire(const Statistics& statistics, v1::Statistics* out);
 

@@ -10,6 +10,7 @@
 #include <future>
 #include <limits>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
@@ -128,6 +129,73 @@ void CheckPaging(int page_size, const std::string& token,
       violations.Add("page_token", "not a page token from this service");
     }
   }
+}
+
+// A page of a list-shaped answer, bounded by count and by bytes: at most
+// `size` items, and no more than three quarters of the message limit, so
+// that however large the items (a 4 KiB purpose on every audit entry) no
+// answer outgrows the limit. The rest of the answer (a token) and gRPC's
+// framing fit in the quarter left.
+class PageBudget {
+ public:
+  PageBudget(std::size_t size, const ServerLimits& limits)
+      : size_(size),
+        bytes_(static_cast<std::size_t>(limits.max_message_bytes) / 4 * 3) {}
+
+  // Whether an item whose encoding is `bytes` long still fits (then it is
+  // counted); false once the page is full.
+  bool Take(std::size_t bytes) {
+    const std::size_t framed = bytes + 6;  // Its tag and length.
+    if (count_ == size_ || used_ + framed > bytes_) return false;
+    ++count_;
+    used_ += framed;
+    return true;
+  }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::size_t size_;
+  std::size_t bytes_;
+  std::size_t count_ = 0;
+  std::size_t used_ = 0;
+};
+
+// Adds `item` to `list` when `page` has room; false (and `list` unchanged)
+// otherwise.
+template <typename Item>
+bool AddWithin(PageBudget& page, google::protobuf::RepeatedPtrField<Item>* list,
+               Item item) {
+  if (!page.Take(item.ByteSizeLong())) return false;
+  *list->Add() = std::move(item);
+  return true;
+}
+
+// The referral ids of the cases a stored agenda document lists (its
+// "cases"; a whole one's "deferred" and "not_eligible" too).
+std::vector<std::string> AgendaReferralIds(const std::string& json) {
+  std::vector<std::string> ids;
+  const nlohmann::json doc = nlohmann::json::parse(json, nullptr, false);
+  if (!doc.is_object()) return ids;
+  for (const char* list : {"cases", "deferred", "not_eligible"}) {
+    const auto it = doc.find(list);
+    if (it == doc.end() || !it->is_array()) continue;
+    for (const nlohmann::json& c : *it) {
+      const auto id = c.find("referral_id");
+      if (id != c.end() && id->is_string()) {
+        ids.push_back(id->get<std::string>());
+      }
+    }
+  }
+  return ids;
+}
+
+// One item larger than a whole page: only under a message limit too small
+// for the store's bounded items.
+grpc::Status ItemTooLarge(std::string_view what) {
+  return Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+              std::string(what) +
+                  " is larger than a page may be under limits."
+                  "max_message_bytes; raise it");
 }
 
 // Waits for the writer's commits, in the order they were queued (the
@@ -329,6 +397,30 @@ class Core {
         ids, "permission_denied");
     if (!audited.ok()) return ToGrpcStatus(audited);
     return Code(grpc::StatusCode::PERMISSION_DENIED, message);
+  }
+
+  // Records what the call is about to return (people's data: referrals,
+  // agenda cases, records) as disclosed to the caller. An empty list needs
+  // no entry. When the entry cannot be written, the call fails with the
+  // store's error and returns nothing.
+  grpc::Status Disclose(const Principal& p, const std::string& purpose,
+                        std::string_view object_type,
+                        const std::vector<std::string>& ids) {
+    if (ids.empty()) return grpc::Status::OK;
+    const Status audited =
+        store_.AuditDisclosure(ActorFor(p, purpose), object_type, ids);
+    return audited.ok() ? grpc::Status::OK : ToGrpcStatus(audited);
+  }
+
+  // The answer of a write that has committed: `answer`, unless a test
+  // loses it (ServiceOptions::lose_answer_after_commit).
+  grpc::Status AfterCommit(Method method, grpc::Status answer) const {
+    if (answer.ok() && options_.lose_answer_after_commit &&
+        options_.lose_answer_after_commit(MethodName(method))) {
+      return Code(grpc::StatusCode::UNAVAILABLE,
+                  "the answer was lost after the commit");
+    }
+    return answer;
   }
 
   // The method-level refusal: a role the principal does not hold, or one
@@ -758,7 +850,9 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
               [this, p, finish, response,
                submitted = *referral](Result<SubmitOutcome> outcome) {
                 try {
-                  finish(Acknowledge(p, submitted, outcome, response));
+                  finish(core_.AfterCommit(
+                      Method::kSubmitReferral,
+                      Acknowledge(p, submitted, outcome, response)));
                 } catch (const std::exception&) {
                   finish(Code(grpc::StatusCode::INTERNAL, "the server failed"));
                 }
@@ -791,6 +885,11 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
                               HiddenObject("referral_id", "referral"));
           }
           if (!found.ok()) return ToGrpcStatus(found.status());
+          if (const grpc::Status disclosed = core_.Disclose(
+                  p, request->purpose(), "referral", {found->referral_id});
+              !disclosed.ok()) {
+            return disclosed;
+          }
           ReferralToWire(*found, response->mutable_referral());
           return grpc::Status::OK;
         });
@@ -825,27 +924,32 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
               core_.store().Referrals(ActorFor(p, request->purpose(), deadline),
                                       request->area(), until);
           if (!all.ok()) return ToGrpcStatus(all.status());
-          const std::size_t size =
-              PageSize(request->page_size(), core_.limits());
+          PageBudget page(PageSize(request->page_size(), core_.limits()),
+                          core_.limits());
           const StoredReferral* last = nullptr;
           bool more = false;
+          std::vector<std::string> shown;
           for (const StoredReferral& r : *all) {  // In (date, id) order.
             if (!MayReadReferral(p, r)) continue;
             if (after && !(PageKey{r.referred_on, r.referral_id} > *after)) {
               continue;
             }
-            if (static_cast<std::size_t>(response->referrals_size()) == size) {
+            v1::Referral wire;
+            ReferralToWire(r, &wire);
+            if (!AddWithin(page, response->mutable_referrals(),
+                           std::move(wire))) {
+              if (page.count() == 0) return ItemTooLarge("a referral");
               more = true;
               break;
             }
-            ReferralToWire(r, response->add_referrals());
+            shown.push_back(r.referral_id);
             last = &r;
           }
           if (more && last != nullptr) {
             response->set_next_page_token(
                 EncodeToken(last->referred_on, last->referral_id));
           }
-          return grpc::Status::OK;
+          return core_.Disclose(p, request->purpose(), "referral", shown);
         });
   }
 
@@ -1000,6 +1104,28 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
             return late;
           }
 
+          // The answer, and its disclosure, before anything is written: a
+          // call that has stored the record then fails at nothing.
+          const std::string& person = resolution->person_of[self];
+          response->set_person_id(person);
+          response->set_new_person(std::count(resolution->person_of.begin(),
+                                              resolution->person_of.end(),
+                                              person) == 1);
+          std::vector<std::string> shown;
+          for (const ScoredPair& pair : resolution->review) {
+            if (pair.a != self && pair.b != self) continue;
+            v1::MatchCandidate* c = response->add_review();
+            c->set_record_id(all[pair.a == self ? pair.b : pair.a].record_id);
+            c->set_probability(pair.probability);
+            shown.push_back(c->record_id());
+          }
+          if (const grpc::Status disclosed =
+                  core_.Disclose(p, request->purpose(), "record", shown);
+              !disclosed.ok()) {
+            response->Clear();
+            return disclosed;
+          }
+
           const Status put = store.PutRecords(actor, {&*record, 1});
           if (!put.ok()) return ToGrpcStatus(put, "record");
           std::vector<std::pair<std::string, std::string>> record_person;
@@ -1010,19 +1136,7 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           const Status saved =
               store.SavePeople(actor, record_person, resolution->events);
           if (!saved.ok()) return ToGrpcStatus(saved);
-
-          const std::string& person = resolution->person_of[self];
-          response->set_person_id(person);
-          response->set_new_person(std::count(resolution->person_of.begin(),
-                                              resolution->person_of.end(),
-                                              person) == 1);
-          for (const ScoredPair& pair : resolution->review) {
-            if (pair.a != self && pair.b != self) continue;
-            v1::MatchCandidate* c = response->add_review();
-            c->set_record_id(all[pair.a == self ? pair.b : pair.a].record_id);
-            c->set_probability(pair.probability);
-          }
-          return grpc::Status::OK;
+          return core_.AfterCommit(Method::kResolveRecord, grpc::Status::OK);
         });
   }
 
@@ -1057,7 +1171,9 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           for (const WeightTerm& t : model.Explain(ra, rb)) {
             WeightTermToWire(t, response->add_terms());
           }
-          return grpc::Status::OK;
+          return core_.Disclose(
+              p, request->purpose(), "record",
+              {request->record_id_a(), request->record_id_b()});
         });
   }
 
@@ -1103,7 +1219,8 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
               core_.store().PutReviewDecisions(actor, {&decision, 1});
           if (!put.ok()) return ToGrpcStatus(put);
           response->set_decided_by(p.user);
-          return grpc::Status::OK;
+          return core_.AfterCommit(Method::kRecordReviewDecision,
+                                   grpc::Status::OK);
         });
   }
 
@@ -1141,40 +1258,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckLabel(request->area(), "area", false, violations);
-          std::optional<Date> date;
-          if (!request->has_meeting_date()) {
-            violations.Add("meeting_date", "required");
-          } else {
-            date = DateFromWire(request->meeting_date(), "meeting_date",
-                                violations);
-            // Not a MARAC meeting, and its default cut-off a week before
-            // could fall outside the calendar (the RPC fuzzer's finding).
-            if (date && *date < core_.wire_limits().earliest) {
-              violations.Add(
-                  "meeting_date",
-                  "before " + core_.wire_limits().earliest.ToString());
-              date.reset();
-            }
-          }
-          std::optional<Date> cutoff;
-          if (request->has_referral_cutoff()) {
-            cutoff = DateFromWire(request->referral_cutoff(), "referral_cutoff",
-                                  violations);
-            if (cutoff && date && *cutoff > *date) {
-              violations.Add("referral_cutoff", "after the meeting date");
-            }
-          } else if (date) {
-            cutoff = date->AddDays(-7);
-          }
-          const int cases = request->capacity_cases();
-          const int minutes = request->capacity_minutes();
-          if (cases < 0) violations.Add("capacity_cases", "negative");
-          if (minutes < 0) violations.Add("capacity_minutes", "negative");
-          if (cases == 0 && minutes == 0) {
-            violations.Add("capacity_cases",
-                           "a meeting needs a capacity in cases or minutes");
-          }
+          const std::optional<AgendaMeeting> meeting =
+              MeetingOf(*request, violations);
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
           if (!violations.empty()) return violations.ToStatus();
@@ -1185,26 +1270,16 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
 
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           const PriorityPolicy& policy = core_.options().priority;
-          const std::string meeting_id =
-              "M-" + date->ToString() + "-" + request->area();
-          const AgendaMeeting meeting{meeting_id, request->area(), *date,
-                                      *cutoff,    cases,           minutes};
-          const Result<Agenda> agenda =
-              AgendaFromStore(core_.store(), actor, meeting, policy);
-          if (!agenda.ok()) return ToGrpcStatus(agenda.status());
+          const Result<Agenda> ranked =
+              AgendaFromStore(core_.store(), actor, *meeting, policy);
+          if (!ranked.ok()) return ToGrpcStatus(ranked.status());
+          // The deferred and not-eligible cases are counted here and listed
+          // by ListAgendaCases: the answer follows the meeting's capacity,
+          // never the area's backlog.
+          const Agenda agenda = CountedOnly(*ranked);
           const std::string json =
-              AgendaJson(*agenda, AgendaView::kCirculated, policy);
-          if (request->save()) {
-            if (const grpc::Status late =
-                    Late(deadline, "before the agenda was saved");
-                !late.ok()) {
-              return late;
-            }
-            const grpc::Status saved = Save(actor, meeting, policy, json);
-            if (!saved.ok()) return saved;
-            response->set_agenda_id(meeting_id);
-          }
-          AgendaToWire(*agenda, response->mutable_agenda());
+              AgendaJson(agenda, AgendaView::kCirculated, policy);
+          AgendaToWire(agenda, response->mutable_agenda());
           response->set_circulated_json(json);
           switch (request->format()) {
             case v1::OUTPUT_FORMAT_JSON:
@@ -1212,16 +1287,137 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
               break;
             case v1::OUTPUT_FORMAT_MARKDOWN:
               response->set_rendered(
-                  AgendaMarkdown(*agenda, AgendaView::kCirculated, policy));
+                  AgendaMarkdown(agenda, AgendaView::kCirculated, policy));
               break;
             case v1::OUTPUT_FORMAT_HTML:
               response->set_rendered(
-                  AgendaHtml(*agenda, AgendaView::kCirculated, policy));
+                  AgendaHtml(agenda, AgendaView::kCirculated, policy));
               break;
             default:
               break;
           }
-          return grpc::Status::OK;
+          if (request->save()) response->set_agenda_id(meeting->meeting_id);
+          // What will be sent is known before anything is saved: an answer
+          // too large to send is refused before the commit, never after.
+          if (response->ByteSizeLong() >
+              static_cast<std::size_t>(core_.limits().max_message_bytes) / 4 *
+                  3) {
+            response->Clear();
+            return Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "the listed cases are larger than an answer may be "
+                        "under limits.max_message_bytes: ask without a "
+                        "format, for fewer cases, or raise the limit; "
+                        "nothing was saved");
+          }
+          std::vector<std::string> shown;
+          for (const RankedCase& c : agenda.listed) {
+            shown.push_back(c.item.referral_id);
+          }
+          if (!request->save()) {
+            return core_.Disclose(p, request->purpose(), "referral", shown);
+          }
+          if (const grpc::Status late =
+                  Late(deadline, "before the agenda was saved");
+              !late.ok()) {
+            return late;
+          }
+          // Recorded before the save, so that nothing can fail once it has
+          // committed (a save that then fails leaves a disclosure of cases
+          // the caller did not get: the safe side of the log).
+          if (const grpc::Status disclosed =
+                  core_.Disclose(p, request->purpose(), "referral", shown);
+              !disclosed.ok()) {
+            return disclosed;
+          }
+          return core_.AfterCommit(Method::kGenerateAgenda,
+                                   Save(actor, *meeting, policy, json));
+        });
+  }
+
+  grpc::ServerUnaryReactor* ListAgendaCases(
+      grpc::CallbackServerContext* context,
+      const v1::ListAgendaCasesRequest* request,
+      v1::ListAgendaCasesResponse* response) override {
+    return core_.Unary(
+        context, Method::kListAgendaCases,
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
+          FieldViolations violations;
+          const std::optional<AgendaMeeting> meeting =
+              MeetingOf(*request, violations);
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          const v1::AgendaCaseList which = request->which();
+          if (which != v1::AGENDA_CASE_LIST_DEFERRED &&
+              which != v1::AGENDA_CASE_LIST_NOT_ELIGIBLE) {
+            violations.Add("which", which == v1::AGENDA_CASE_LIST_UNSPECIFIED
+                                        ? "required"
+                                        : "not an AgendaCaseList value");
+          }
+          std::optional<PageKey> after;
+          CheckPaging(request->page_size(), request->page_token(), after,
+                      violations);
+          if (!violations.empty()) return violations.ToStatus();
+          if (!MayGenerateAgendaFor(p, request->area())) {
+            return core_.Deny(p, Method::kListAgendaCases, "", {},
+                              "area: you are not a coordinator of this area");
+          }
+          const PriorityPolicy& policy = core_.options().priority;
+          const Result<Agenda> agenda = AgendaFromStore(
+              core_.store(), ActorFor(p, request->purpose(), deadline),
+              *meeting, policy);
+          if (!agenda.ok()) return ToGrpcStatus(agenda.status());
+          // The token is the last id sent; the page resumes after it.
+          std::vector<std::string> ids;
+          if (which == v1::AGENDA_CASE_LIST_DEFERRED) {
+            for (const DeferredCase& d : agenda->deferred) {
+              ids.push_back(d.ranked.item.referral_id);
+            }
+          } else {
+            for (const LeftOut& l : agenda->not_eligible) {
+              ids.push_back(l.referral_id);
+            }
+          }
+          std::size_t first = 0;
+          if (after) {
+            const auto at = std::find(ids.begin(), ids.end(), after->id);
+            if (at == ids.end()) {
+              return Code(grpc::StatusCode::FAILED_PRECONDITION,
+                          "page_token: the agenda has changed since the "
+                          "previous page (its last case is no longer on "
+                          "this list); start again from the first page");
+            }
+            first = static_cast<std::size_t>(at - ids.begin()) + 1;
+          }
+          PageBudget page(PageSize(request->page_size(), core_.limits()),
+                          core_.limits());
+          std::vector<std::string> shown;
+          bool more = false;
+          for (std::size_t i = first; i < ids.size(); ++i) {
+            bool added = false;
+            if (which == v1::AGENDA_CASE_LIST_DEFERRED) {
+              v1::DeferredCase wire;
+              DeferredCaseToWire(agenda->deferred[i], agenda->meeting, &wire);
+              added = AddWithin(page, response->mutable_deferred(),
+                                std::move(wire));
+            } else {
+              v1::NotEligible wire;
+              NotEligibleToWire(agenda->not_eligible[i], &wire);
+              added = AddWithin(page, response->mutable_not_eligible(),
+                                std::move(wire));
+            }
+            if (!added) {
+              if (page.count() == 0) return ItemTooLarge("a case");
+              more = true;
+              break;
+            }
+            shown.push_back(ids[i]);
+          }
+          if (more) {
+            response->set_next_page_token(
+                EncodeToken(agenda->meeting.date, shown.back()));
+          }
+          return core_.Disclose(p, request->purpose(), "referral", shown);
         });
   }
 
@@ -1271,7 +1467,24 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           response->set_meeting_id(agenda->meeting_id);
           response->set_policy_version(agenda->policy_version);
           response->set_circulated_json(agenda->json);
-          return grpc::Status::OK;
+          if (response->ByteSizeLong() >
+              static_cast<std::size_t>(core_.limits().max_message_bytes) / 4 *
+                  3) {
+            // Saved whole by an earlier version or the command line, with
+            // a long deferred list: the service saves counted agendas.
+            response->Clear();
+            return Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "agenda_id: this saved agenda is larger than an "
+                        "answer may be under limits.max_message_bytes; "
+                        "raise the limit to read it");
+          }
+          // Every case the agenda lists (and, for a chair, names) is now
+          // disclosed to the caller, as is the agenda.
+          std::vector<std::string> shown{agenda->agenda_id};
+          for (const std::string& referral : AgendaReferralIds(agenda->json)) {
+            shown.push_back(referral);
+          }
+          return core_.Disclose(p, request->purpose(), "agenda", shown);
         });
   }
 
@@ -1299,18 +1512,21 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           const Result<std::vector<Meeting>> all = core_.store().Meetings(
               ActorFor(p, request->purpose(), deadline), request->area());
           if (!all.ok()) return ToGrpcStatus(all.status());
-          const std::size_t size =
-              PageSize(request->page_size(), core_.limits());
+          PageBudget page(PageSize(request->page_size(), core_.limits()),
+                          core_.limits());
           const Meeting* last = nullptr;
           bool more = false;
           for (const Meeting& m : *all) {  // In (date, id) order.
             if (!MayReadAgendasOf(p, m.area)) continue;
             if (after && !(PageKey{m.date, m.meeting_id} > *after)) continue;
-            if (static_cast<std::size_t>(response->meetings_size()) == size) {
+            v1::Meeting wire;
+            MeetingToWire(m, &wire);
+            if (!AddWithin(page, response->mutable_meetings(),
+                           std::move(wire))) {
+              if (page.count() == 0) return ItemTooLarge("a meeting");
               more = true;
               break;
             }
-            MeetingToWire(m, response->add_meetings());
             last = &m;
           }
           if (more && last != nullptr) {
@@ -1342,11 +1558,66 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
     const Result<Agenda> agenda =
         AgendaFromStore(core_.store(), actor, meeting, policy);
     if (!agenda.ok()) return ToGrpcStatus(agenda.status());
-    if (AgendaJson(*agenda, AgendaView::kCirculated, policy) != saved.json) {
+    // Saved by this service (counted) or by the command line (whole).
+    const Agenda counted = CountedOnly(*agenda);
+    const bool whole =
+        AgendaJson(*agenda, AgendaView::kCirculated, policy) == saved.json;
+    if (!whole &&
+        AgendaJson(counted, AgendaView::kCirculated, policy) != saved.json) {
       return Changed();
     }
-    response->set_chair_json(AgendaJson(*agenda, AgendaView::kChair, policy));
+    response->set_chair_json(
+        AgendaJson(whole ? *agenda : counted, AgendaView::kChair, policy));
     return grpc::Status::OK;
+  }
+
+  // The meeting a GenerateAgenda or ListAgendaCases request describes;
+  // nullopt with its violations added when it describes none.
+  template <typename Request>
+  std::optional<AgendaMeeting> MeetingOf(const Request& request,
+                                         FieldViolations& violations) const {
+    const std::size_t before = violations.all().size();
+    CheckLabel(request.area(), "area", false, violations);
+    std::optional<Date> date;
+    if (!request.has_meeting_date()) {
+      violations.Add("meeting_date", "required");
+    } else {
+      date = DateFromWire(request.meeting_date(), "meeting_date", violations);
+      // Not a MARAC meeting, and its default cut-off a week before could
+      // fall outside the calendar (the RPC fuzzer's finding).
+      if (date && *date < core_.wire_limits().earliest) {
+        violations.Add("meeting_date",
+                       "before " + core_.wire_limits().earliest.ToString());
+        date.reset();
+      }
+    }
+    std::optional<Date> cutoff;
+    if (request.has_referral_cutoff()) {
+      cutoff = DateFromWire(request.referral_cutoff(), "referral_cutoff",
+                            violations);
+      if (cutoff && date && *cutoff > *date) {
+        violations.Add("referral_cutoff", "after the meeting date");
+      }
+    } else if (date) {
+      cutoff = date->AddDays(-7);
+    }
+    const int cases = request.capacity_cases();
+    const int minutes = request.capacity_minutes();
+    if (cases < 0) violations.Add("capacity_cases", "negative");
+    if (minutes < 0) violations.Add("capacity_minutes", "negative");
+    if (cases == 0 && minutes == 0) {
+      violations.Add("capacity_cases",
+                     "a meeting needs a capacity in cases or minutes");
+    }
+    if (violations.all().size() != before || !date || !cutoff) {
+      return std::nullopt;
+    }
+    return AgendaMeeting{"M-" + date->ToString() + "-" + request.area(),
+                         request.area(),
+                         *date,
+                         *cutoff,
+                         cases,
+                         minutes};
   }
 
   static grpc::Status Changed() {
@@ -1536,19 +1807,33 @@ class AuditHandler final : public v1::AuditService::CallbackService {
             violations.Add("after_sequence", "negative");
           }
           if (request->page_size() < 0) violations.Add("page_size", "negative");
+          if (!request->object_id().empty()) {
+            CheckId(request->object_id(), "object_id", false, violations);
+          }
           if (!violations.empty()) return violations.ToStatus();
           const std::size_t size =
               PageSize(request->page_size(), core_.limits());
           // One more than a page, to know whether another follows.
+          const Actor actor = ActorFor(p, request->purpose(), deadline);
           const Result<std::vector<AuditEntry>> entries =
-              core_.store().Audit(ActorFor(p, request->purpose(), deadline),
-                                  request->after_sequence(), size + 1);
+              request->object_id().empty()
+                  ? core_.store().Audit(actor, request->after_sequence(),
+                                        size + 1)
+                  : core_.store().AuditMentioning(actor, request->object_id(),
+                                                  request->after_sequence(),
+                                                  size + 1);
           if (!entries.ok()) return ToGrpcStatus(entries.status());
-          for (std::size_t i = 0; i < entries->size() && i < size; ++i) {
-            AuditEntryToWire((*entries)[i], response->add_entries());
-          }
-          if (entries->size() > size) {
-            response->set_next_after_sequence((*entries)[size - 1].sequence);
+          PageBudget page(size, core_.limits());
+          for (const AuditEntry& e : *entries) {
+            v1::AuditEntry wire;
+            AuditEntryToWire(e, &wire);
+            if (!AddWithin(page, response->mutable_entries(),
+                           std::move(wire))) {
+              if (page.count() == 0) return ItemTooLarge("an audit entry");
+              response->set_next_after_sequence(
+                  response->entries(response->entries_size() - 1).sequence());
+              break;
+            }
           }
           return grpc::Status::OK;
         });

@@ -88,6 +88,11 @@ struct ServiceOptions {
   // Registered on the same server beside marac.v1 (not owned; must
   // outlive it): a benchmark's baseline service, for one.
   std::vector<grpc::Service*> extra_services = {};
+  // For tests of lost answers: asked, with the method's name
+  // ("AgendaService.GenerateAgenda"), once a write has committed; true
+  // replaces the call's answer with UNAVAILABLE, as a connection dropped
+  // after the commit would. Empty: never.
+  std::function<bool(std::string_view method)> lose_answer_after_commit = {};
 };
 
 class MaracService {

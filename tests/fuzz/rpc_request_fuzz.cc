@@ -336,6 +336,36 @@ std::optional<marac::Date> OptionalDate(bool present,
 
 }  // namespace
 
+// What GenerateAgenda and ListAgendaCases check of the meeting they name.
+template <typename Request>
+void CheckMeeting(const Request& r, const marac::WireLimits& limits,
+                  marac::FieldViolations& violations) {
+  marac::CheckLabel(r.area(), "area", false, violations);
+  if (!r.has_meeting_date()) violations.Add("meeting_date", "required");
+  std::optional<marac::Date> date = OptionalDate(
+      r.has_meeting_date(), r.meeting_date(), "meeting_date", violations);
+  if (date && *date < limits.earliest) {
+    violations.Add("meeting_date", "before " + limits.earliest.ToString());
+    date.reset();
+  }
+  const std::optional<marac::Date> cutoff =
+      OptionalDate(r.has_referral_cutoff(), r.referral_cutoff(),
+                   "referral_cutoff", violations);
+  if (date && cutoff && *cutoff > *date) {
+    violations.Add("referral_cutoff", "after the meeting date");
+  }
+  // Without a cut-off the handler takes the week before the meeting,
+  // which must be a date too: it is stored and read back.
+  if (date && !r.has_referral_cutoff()) {
+    Check(date->AddDays(-7).IsValid());
+  }
+  if (r.capacity_cases() < 0) violations.Add("capacity_cases", "negative");
+  if (r.capacity_minutes() < 0) {
+    violations.Add("capacity_minutes", "negative");
+  }
+  marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+}
+
 // An empty request of kind `kind` (the selector's low four bits); nullptr
 // for a kind the target does not read.
 std::unique_ptr<Message> NewRequest(int kind) {
@@ -368,6 +398,8 @@ std::unique_ptr<Message> NewRequest(int kind) {
       return std::make_unique<marac::v1::VerifyAuditRequest>();
     case 13:
       return std::make_unique<marac::v1::ListAuditEntriesRequest>();
+    case 14:
+      return std::make_unique<marac::v1::ListAgendaCasesRequest>();
     default:
       return nullptr;
   }
@@ -448,33 +480,20 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       }
       break;
     }
-    case 8: {
+    case 8:
+      CheckMeeting(
+          static_cast<const marac::v1::GenerateAgendaRequest&>(request), limits,
+          violations);
+      break;
+    case 14: {
       const auto& r =
-          static_cast<const marac::v1::GenerateAgendaRequest&>(request);
-      marac::CheckLabel(r.area(), "area", false, violations);
-      if (!r.has_meeting_date()) violations.Add("meeting_date", "required");
-      std::optional<marac::Date> date = OptionalDate(
-          r.has_meeting_date(), r.meeting_date(), "meeting_date", violations);
-      if (date && *date < limits.earliest) {
-        violations.Add("meeting_date", "before " + limits.earliest.ToString());
-        date.reset();
+          static_cast<const marac::v1::ListAgendaCasesRequest&>(request);
+      CheckMeeting(r, limits, violations);
+      if (r.which() != marac::v1::AGENDA_CASE_LIST_DEFERRED &&
+          r.which() != marac::v1::AGENDA_CASE_LIST_NOT_ELIGIBLE) {
+        violations.Add("which", "required");
       }
-      const std::optional<marac::Date> cutoff =
-          OptionalDate(r.has_referral_cutoff(), r.referral_cutoff(),
-                       "referral_cutoff", violations);
-      if (date && cutoff && *cutoff > *date) {
-        violations.Add("referral_cutoff", "after the meeting date");
-      }
-      // Without a cut-off the handler takes the week before the meeting,
-      // which must be a date too: it is stored and read back.
-      if (date && !r.has_referral_cutoff()) {
-        Check(date->AddDays(-7).IsValid());
-      }
-      if (r.capacity_cases() < 0) violations.Add("capacity_cases", "negative");
-      if (r.capacity_minutes() < 0) {
-        violations.Add("capacity_minutes", "negative");
-      }
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+      if (r.page_size() < 0) violations.Add("page_size", "negative");
       break;
     }
     case 9: {

@@ -3,10 +3,13 @@
 // object out of scope answered exactly as an absent one; every refusal in
 // the audit log; and no token anywhere in the store. People are invented.
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <future>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "marac/v1/agenda.grpc.pb.h"
@@ -233,6 +236,18 @@ class AccessTest : public ::testing::Test {
         return v1::AgendaService::NewStub(ch)->ListMeetings(&context, request,
                                                             &response);
       }
+      case Method::kListAgendaCases: {
+        const v1::GenerateAgendaRequest agenda = AgendaRequest();
+        v1::ListAgendaCasesRequest request;
+        request.set_area(agenda.area());
+        *request.mutable_meeting_date() = agenda.meeting_date();
+        request.set_capacity_cases(agenda.capacity_cases());
+        request.set_purpose("interim safety planning");
+        request.set_which(v1::AGENDA_CASE_LIST_DEFERRED);
+        v1::ListAgendaCasesResponse response;
+        return v1::AgendaService::NewStub(ch)->ListAgendaCases(
+            &context, request, &response);
+      }
       case Method::kGetStatistics: {
         v1::GetStatisticsRequest request;
         Date(request.mutable_period_start(), 2026, 1, 1);
@@ -265,17 +280,28 @@ class AccessTest : public ::testing::Test {
     return grpc::Status(Code::INTERNAL, "no such method");
   }
 
-  // Every audit entry, read as the auditor.
+  // Every audit entry, read as the auditor a page at a time (a page is
+  // bounded by bytes as well as by count).
   std::vector<v1::AuditEntry> AuditLog() {
-    grpc::ClientContext context;
-    AsCaller(context, "marac-north", "auditor");
-    v1::ListAuditEntriesRequest request;
-    request.set_purpose("audit check");
-    v1::ListAuditEntriesResponse response;
-    EXPECT_TRUE(v1::AuditService::NewStub(channel())
-                    ->ListAuditEntries(&context, request, &response)
-                    .ok());
-    return {response.entries().begin(), response.entries().end()};
+    std::vector<v1::AuditEntry> entries;
+    std::int64_t after = 0;
+    do {
+      grpc::ClientContext context;
+      AsCaller(context, "marac-north", "auditor");
+      v1::ListAuditEntriesRequest request;
+      request.set_purpose("audit check");
+      request.set_after_sequence(after);
+      v1::ListAuditEntriesResponse response;
+      const grpc::Status status =
+          v1::AuditService::NewStub(channel())->ListAuditEntries(
+              &context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      entries.insert(entries.end(), response.entries().begin(),
+                     response.entries().end());
+      after = response.next_after_sequence();
+    } while (after != 0);
+    return entries;
   }
 
   std::unique_ptr<TestServer> server_;
@@ -310,6 +336,7 @@ Want Expected(Method method, const std::string& role, Scope scope) {
     case Method::kRecordReviewDecision:
       return when(coordinator);
     case Method::kGenerateAgenda:
+    case Method::kListAgendaCases:
     case Method::kGetStatistics:
       return when(coordinator && own);
     case Method::kGetAgenda:
@@ -533,6 +560,208 @@ TEST_F(AccessTest, NoTokenReachesTheStore) {
   ASSERT_GT(bytes.str().size(), 0u);
   EXPECT_EQ(bytes.str().find("tok-"), std::string::npos);
   EXPECT_EQ(bytes.str().find("Bearer"), std::string::npos);
+}
+
+// ---- The RPC table of docs/server.md --------------------------------------
+
+// One row of the table: the status codes the RPC may answer (beyond those
+// every RPC may), and the audit entries ("object_type action") a call that
+// succeeds writes.
+struct RpcRow {
+  std::set<std::string> codes;
+  std::set<std::string> audit;
+};
+
+std::vector<std::string> Cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  std::string cell;
+  std::getline(in, cell, '|');  // Before the first bar.
+  while (std::getline(in, cell, '|')) {
+    cell.erase(0, cell.find_first_not_of(" `"));
+    cell.erase(cell.find_last_not_of(" `") + 1);
+    cells.push_back(cell);
+  }
+  return cells;
+}
+
+std::set<std::string> CommaList(const std::string& cell) {
+  std::set<std::string> out;
+  if (cell == "none") return out;
+  std::stringstream in(cell);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(0, item.find_first_not_of(" `"));
+    item.erase(item.find_last_not_of(" `") + 1);
+    if (!item.empty()) out.insert(item);
+  }
+  return out;
+}
+
+// The table after the `<!-- rpc-table -->` marker, by "Service.Method".
+std::map<std::string, RpcRow> RpcTable() {
+  std::ifstream in(MARAC_SERVER_MD);
+  std::map<std::string, RpcRow> rows;
+  std::string line;
+  bool in_table = false;
+  while (std::getline(in, line)) {
+    if (line.find("<!-- rpc-table -->") != std::string::npos) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table) continue;
+    if (line.empty() || line[0] != '|') {
+      if (!rows.empty()) break;
+      continue;
+    }
+    const std::vector<std::string> cells = Cells(line);
+    if (cells.size() < 3 || cells[0] == "RPC" || cells[0].starts_with("-")) {
+      continue;
+    }
+    rows[cells[0]] = {CommaList(cells[1]), CommaList(cells[2])};
+  }
+  return rows;
+}
+
+std::string CodeName(Code code) {
+  static const std::map<Code, std::string> kNames = {
+      {Code::OK, "OK"},
+      {Code::CANCELLED, "CANCELLED"},
+      {Code::INVALID_ARGUMENT, "INVALID_ARGUMENT"},
+      {Code::DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"},
+      {Code::NOT_FOUND, "NOT_FOUND"},
+      {Code::ALREADY_EXISTS, "ALREADY_EXISTS"},
+      {Code::PERMISSION_DENIED, "PERMISSION_DENIED"},
+      {Code::RESOURCE_EXHAUSTED, "RESOURCE_EXHAUSTED"},
+      {Code::FAILED_PRECONDITION, "FAILED_PRECONDITION"},
+      {Code::ABORTED, "ABORTED"},
+      {Code::UNIMPLEMENTED, "UNIMPLEMENTED"},
+      {Code::INTERNAL, "INTERNAL"},
+      {Code::UNAVAILABLE, "UNAVAILABLE"},
+      {Code::UNAUTHENTICATED, "UNAUTHENTICATED"}};
+  const auto it = kNames.find(code);
+  return it == kNames.end() ? "code " + std::to_string(code) : it->second;
+}
+
+// "/marac.v1.ReferralService/GetReferral" for "ReferralService.GetReferral".
+std::string MethodPath(std::string_view name) {
+  const std::size_t dot = name.find('.');
+  return "/marac.v1." + std::string(name.substr(0, dot)) + "/" +
+         std::string(name.substr(dot + 1));
+}
+
+// Calls a unary RPC with an empty request, as `role` of `agency` (no
+// caller at all when `agency` is empty).
+grpc::Status CallEmpty(const std::shared_ptr<grpc::Channel>& channel,
+                       std::string_view method, const std::string& agency,
+                       const std::string& role) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  if (agency.empty()) {
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+  } else {
+    AsCaller(context, agency, role);
+  }
+  // An empty message: one empty slice (a buffer with none is no message).
+  const grpc::Slice empty(std::string{});
+  const grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, MethodPath(method), grpc::StubOptions(), &request,
+                 &response,
+                 [&done](grpc::Status status) { done.set_value(status); });
+  return done.get_future().get();
+}
+
+TEST_F(AccessTest, TheRpcTableOfServerMdIsWhatTheServerDoes) {
+  const std::map<std::string, RpcRow> table = RpcTable();
+  ASSERT_EQ(table.size(), std::size(kAllMethods))
+      << "docs/server.md: one row per RPC after <!-- rpc-table -->";
+  // What the calls of `user` since `after` wrote to the log.
+  const auto written = [&](const std::string& user, std::int64_t after) {
+    std::vector<v1::AuditEntry> out;
+    for (const v1::AuditEntry& e : AuditLog()) {
+      if (e.sequence() > after && e.user() == user) out.push_back(e);
+    }
+    return out;
+  };
+  const auto head = [&] {
+    const std::vector<v1::AuditEntry> log = AuditLog();
+    return log.empty() ? std::int64_t{0} : log.back().sequence();
+  };
+  for (const Method method : kAllMethods) {
+    const std::string name(MethodName(method));
+    SCOPED_TRACE(name);
+    const auto row = table.find(name);
+    ASSERT_NE(row, table.end()) << "no row for " << name;
+    const RpcRow& want = row->second;
+    const auto listed = [&](Code code) {
+      EXPECT_TRUE(want.codes.contains(CodeName(code)))
+          << name << " answered " << CodeName(code)
+          << ", which its row does not list";
+    };
+
+    // A caller allowed to call it, naming its own objects.
+    const char* allowed = nullptr;
+    const char* denied = nullptr;
+    for (const char* role : kRoles) {
+      const bool may = Expected(method, role, Scope::kOwn) != Want::kDenied;
+      if (may && allowed == nullptr) allowed = role;
+      if (!may && denied == nullptr) denied = role;
+    }
+    ASSERT_NE(allowed, nullptr);
+    ASSERT_NE(denied, nullptr);
+    const std::string agency = AgencyOf(allowed, Scope::kOwn);
+    const std::string user = "u-" + std::string(allowed) + "-" + agency;
+
+    // A call that succeeds writes exactly the entries the row lists.
+    std::int64_t before = head();
+    const grpc::Status ok = Call(method, agency, allowed);
+    listed(ok.error_code());
+    if (ok.ok()) {
+      std::set<std::string> seen;
+      for (const v1::AuditEntry& e : written(user, before)) {
+        EXPECT_EQ(e.outcome(), "ok");
+        seen.insert(e.object_type() + " " + e.action());
+      }
+      // Entries marked * are written when there is something to name (a
+      // disclosure of an empty page is not written).
+      for (const std::string& entry : want.audit) {
+        if (entry.ends_with("*")) {
+          seen.erase(entry.substr(0, entry.size() - 1));
+        } else {
+          EXPECT_TRUE(seen.erase(entry) == 1)
+              << "a call that succeeds did not write " << entry;
+        }
+      }
+      for (const std::string& extra : seen) {
+        ADD_FAILURE() << "a call that succeeds wrote " << extra
+                      << ", which its row does not list";
+      }
+    }
+
+    // A role that may not call it: PERMISSION_DENIED and one refusal entry.
+    const std::string denied_agency = AgencyOf(denied, Scope::kOwn);
+    before = head();
+    const grpc::Status refused = Call(method, denied_agency, denied);
+    EXPECT_EQ(refused.error_code(), Code::PERMISSION_DENIED);
+    listed(refused.error_code());
+    const std::vector<v1::AuditEntry> refusal =
+        written("u-" + std::string(denied) + "-" + denied_agency, before);
+    ASSERT_EQ(refusal.size(), 1u);
+    EXPECT_EQ(refusal[0].object_type(), "method");
+    EXPECT_EQ(refusal[0].action(), "consult");
+    EXPECT_EQ(refusal[0].outcome(), "permission_denied");
+    EXPECT_EQ(refusal[0].purpose(), "permission_denied " + name);
+
+    if (method == Method::kStreamScoreAssessments) continue;  // Not unary.
+    // An empty request, and no caller at all.
+    listed(CallEmpty(channel(), name, agency, allowed).error_code());
+    const grpc::Status anonymous = CallEmpty(channel(), name, "", "");
+    EXPECT_EQ(anonymous.error_code(), Code::UNAUTHENTICATED);
+    listed(anonymous.error_code());
+  }
 }
 
 }  // namespace

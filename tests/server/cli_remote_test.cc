@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "lib/synthetic/synthetic_assessments.h"
@@ -44,11 +45,18 @@ class CliRemoteTest : public ::testing::Test {
                                                     {"coordinator"},
                                                     {"Eastbrook"},
                                                     "tok-cli-coordinator",
+                                                    ""},
+                                                   {"cli-auditor",
+                                                    "marac-eastbrook",
+                                                    {"auditor"},
+                                                    {},
+                                                    "tok-cli-auditor",
                                                     ""}};
     ASSERT_TRUE(WriteTextFile((*dir_ / "principals.json").string(),
                               PrincipalsJson(principals)));
     ASSERT_TRUE(WriteTextFile(ReferrerToken(), "tok-cli-referrer\n"));
     ASSERT_TRUE(WriteTextFile(CoordinatorToken(), "tok-cli-coordinator\n"));
+    ASSERT_TRUE(WriteTextFile(AuditorToken(), "tok-cli-auditor\n"));
     ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.store = Store();
@@ -69,6 +77,9 @@ class CliRemoteTest : public ::testing::Test {
   }
   static std::string CoordinatorToken() {
     return (*dir_ / "coordinator.token").string();
+  }
+  static std::string AuditorToken() {
+    return (*dir_ / "auditor.token").string();
   }
   static std::string Address() {
     return "127.0.0.1:" + std::to_string(server_->port());
@@ -102,6 +113,18 @@ TEST_F(CliRemoteTest, ScoreLinesAreTheSameBytesAsLocally) {
   EXPECT_THAT(remote.out, HasSubstr("\"line\":201"));
 }
 
+// The part of an agenda document that lists the heard cases, and its
+// summary counts: what a server's agenda (which counts the deferred and
+// not-eligible cases rather than listing them) shares with a local one.
+std::string CasesAndCounts(const std::string& json) {
+  const nlohmann::json doc = nlohmann::json::parse(json, nullptr, false);
+  if (!doc.is_object()) return "not a JSON document";
+  return doc.value("cases", nlohmann::json()).dump() + " " +
+         std::to_string(doc["summary"].value("listed", -1)) + " " +
+         std::to_string(doc["summary"].value("deferred", -1)) + " " +
+         std::to_string(doc["summary"].value("not_eligible", -1));
+}
+
 TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
   for (const char* format : {"json", "md", "html"}) {
     SCOPED_TRACE(format);
@@ -114,7 +137,14 @@ TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
                 "16", "--area", "Eastbrook", "--format", format});
     ASSERT_EQ(local.status, 0) << local.err;
     ASSERT_EQ(remote.status, 0) << remote.err;
-    EXPECT_EQ(remote.out, local.out);
+    if (std::string_view(format) == "json") {
+      // The same cases, ranked and explained alike, and the same counts.
+      EXPECT_EQ(CasesAndCounts(remote.out), CasesAndCounts(local.out));
+    } else {
+      // The same opening: meeting, view, counts.
+      EXPECT_EQ(remote.out.substr(0, remote.out.find("Rank")),
+                local.out.substr(0, local.out.find("Rank")));
+    }
   }
   const CliRun local =
       RunCli({"report", "--store", Store(), "--from", "2025-11-01", "--to",
@@ -155,6 +185,49 @@ TEST_F(CliRemoteTest, ImportSubmitsReferralsOnceAndRefusesWhatHasNoRpc) {
               ReferrerToken(), "--incidents", incidents});
   EXPECT_EQ(refused.status, kExitBadInput);
   EXPECT_THAT(refused.err, HasSubstr("--incidents: not with --server"));
+}
+
+TEST_F(CliRemoteTest, AuditorsAskWhoHasSeenACaseLocallyOrOverTheServer) {
+  // A coordinator's agenda discloses its listed cases.
+  const CliRun agenda =
+      RunCli({"agenda", "--server", Address(), "--plaintext", "--token-file",
+              CoordinatorToken(), "--meeting", "2026-10-30", "--capacity", "16",
+              "--area", "Eastbrook", "--format", "json"});
+  ASSERT_EQ(agenda.status, 0) << agenda.err;
+  const nlohmann::json doc = nlohmann::json::parse(agenda.out);
+  ASSERT_FALSE(doc["cases"].empty());
+  const std::string heard = doc["cases"][0]["referral_id"];
+
+  const CliRun remote =
+      RunCli({"audit", "who-saw", "--server", Address(), "--plaintext",
+              "--token-file", AuditorToken(), "--object", heard});
+  ASSERT_EQ(remote.status, 0) << remote.err;
+  EXPECT_THAT(remote.out, HasSubstr("who-saw " + heard + ": 1 caller has"));
+  EXPECT_THAT(remote.out, HasSubstr("\tcli-coordinator\tcoordinator\t"
+                                    "marac-eastbrook\tdisclose\tok\t"));
+  // The same answer from the store itself.
+  const CliRun local = RunCli({"audit", "who-saw", "--store", Store(),
+                               "--object", heard, "--user", "ig-officer"});
+  ASSERT_EQ(local.status, 0) << local.err;
+  EXPECT_THAT(local.out, HasSubstr("1 caller has seen it"));
+  EXPECT_THAT(local.out, HasSubstr("\tcli-coordinator\t"));
+  // --all lists the reads behind it and the auditors' own look-ups too.
+  const CliRun all = RunCli({"audit", "who-saw", "--store", Store(), "--object",
+                             heard, "--all", "--user", "ig-officer"});
+  ASSERT_EQ(all.status, 0) << all.err;
+  EXPECT_THAT(all.out, HasSubstr("\tcli-auditor\tauditor\t"));
+  // Nobody but an auditor may ask the server.
+  const CliRun refused =
+      RunCli({"audit", "who-saw", "--server", Address(), "--plaintext",
+              "--token-file", CoordinatorToken(), "--object", heard});
+  EXPECT_NE(refused.status, 0);
+  EXPECT_THAT(refused.err, HasSubstr("may not call"));
+  // A referral nobody was shown.
+  const CliRun unseen =
+      RunCli({"audit", "who-saw", "--store", Store(), "--object",
+              "R-never-listed", "--user", "ig-officer"});
+  ASSERT_EQ(unseen.status, 0) << unseen.err;
+  EXPECT_THAT(unseen.out, HasSubstr("0 callers have seen it"));
 }
 
 TEST_F(CliRemoteTest, TheTokenComesFromTheEnvironmentToo) {

@@ -142,12 +142,14 @@ class TestServer {
   // Seeds the store with `seed` (before the server opens it), then starts
   // in development plaintext on loopback, with `principals` as callers and
   // `steady_now` as the clock call deadlines are kept on (empty: the steady
-  // clock).
+  // clock), and `lose_answer_after_commit` to lose answers
+  // (ServiceOptions).
   explicit TestServer(
       const std::function<void(Store&)>& seed = {},
       ServerLimits limits = TestLimits(),
       const std::vector<TestPrincipal>& principals = DefaultPrincipals(),
-      std::function<std::chrono::steady_clock::time_point()> steady_now = {}) {
+      std::function<std::chrono::steady_clock::time_point()> steady_now = {},
+      std::function<bool(std::string_view)> lose_answer_after_commit = {}) {
     char pattern[] = "/tmp/marac-server-test-XXXXXX";
     const char* made = mkdtemp(pattern);
     dir_ = made != nullptr ? made : "";
@@ -166,6 +168,7 @@ class TestServer {
     ServiceOptions options;
     options.today = [] { return kToday; };
     options.steady_now = std::move(steady_now);
+    options.lose_answer_after_commit = std::move(lose_answer_after_commit);
     Result<std::unique_ptr<MaracServer>> started =
         MaracServer::Start(config_, options);
     if (started.ok()) {
