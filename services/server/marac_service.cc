@@ -1260,8 +1260,6 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           FieldViolations violations;
           const std::optional<AgendaMeeting> meeting =
               MeetingOf(*request, violations);
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
           if (!violations.empty()) return violations.ToStatus();
           if (!MayGenerateAgendaFor(p, request->area())) {
             return core_.Deny(p, Method::kGenerateAgenda, "", {},
@@ -1345,8 +1343,6 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           FieldViolations violations;
           const std::optional<AgendaMeeting> meeting =
               MeetingOf(*request, violations);
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
           const v1::AgendaCaseList which = request->which();
           if (which != v1::AGENDA_CASE_LIST_DEFERRED &&
               which != v1::AGENDA_CASE_LIST_NOT_ELIGIBLE) {
@@ -1572,7 +1568,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   }
 
   // The meeting a GenerateAgenda or ListAgendaCases request describes;
-  // nullopt with its violations added when it describes none.
+  // nullopt with its violations added when it describes none. Checks the
+  // request's purpose too.
   template <typename Request>
   std::optional<AgendaMeeting> MeetingOf(const Request& request,
                                          FieldViolations& violations) const {
@@ -1609,6 +1606,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
       violations.Add("capacity_cases",
                      "a meeting needs a capacity in cases or minutes");
     }
+    CheckPurpose(request.purpose(), "purpose", core_.wire_limits(), violations);
     if (violations.all().size() != before || !date || !cutoff) {
       return std::nullopt;
     }
