@@ -464,11 +464,21 @@ std::size_t NotEligibleCount(const Agenda& a) {
 // lists.
 std::string CountedNote(const Agenda& a) {
   const Agenda::Counted& c = *a.counted;
-  return "Deferred beyond capacity: " + std::to_string(c.deferred) +
-         " cases (" + std::to_string(c.interim_safety_plans) +
-         " need an interim safety plan until heard); not eligible: " +
-         std::to_string(c.not_eligible) +
-         " referrals. The coordinator holds both lists.";
+  const auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  return "Deferred beyond capacity: " +
+         count(c.deferred, "eligible case", "eligible cases") +
+         " could not be listed within the capacity of " +
+         count(static_cast<std::size_t>(a.capacity), "case", "cases") + "; " +
+         count(c.interim_safety_plans, "needs", "need") +
+         " an interim safety plan until heard. Not eligible for this "
+         "meeting: " +
+         count(c.not_eligible, "referral", "referrals") +
+         " (referred after the cut-off, for the next meeting, or meeting no "
+         "referral criterion). The coordinator and the chair can list both "
+         "(AgendaService.ListAgendaCases); they are ranked again from the "
+         "store when asked.";
 }
 
 }  // namespace

@@ -791,6 +791,41 @@ class SqliteStore final : public Store {
 
   Status PutMeeting(const Actor& actor, const Meeting& m) override {
     MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    MARAC_RETURN_IF_ERROR(CheckMeeting(m));
+    return Write(actor, AuditAction::kAlter, "meeting", {m.meeting_id},
+                 [&]() -> Status { return UpsertMeeting(m); });
+  }
+
+  Status SaveMeetingAgenda(const Actor& actor, const Meeting& m,
+                           const StoredAgenda& a) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    MARAC_RETURN_IF_ERROR(CheckMeeting(m));
+    MARAC_RETURN_IF_ERROR(Required("agenda.agenda_id", a.agenda_id));
+    if (a.meeting_id != m.meeting_id) {
+      return InvalidArgument("agenda.meeting_id", "not the meeting's id");
+    }
+    return Write(
+        actor, AuditAction::kAlter, "agenda", {a.agenda_id}, [&]() -> Status {
+          // A meeting that already has an agenda is final: neither it nor
+          // its agenda changes.
+          MARAC_ASSIGN_OR_RETURN(
+              Statement saved,
+              db_.Prepare("SELECT 1 FROM agendas WHERE meeting_id = ?1 OR "
+                          "agenda_id = ?2"));
+          saved.Bind(1, m.meeting_id).Bind(2, a.agenda_id);
+          MARAC_ASSIGN_OR_RETURN(const bool exists, saved.Step());
+          if (exists) {
+            return Status(StatusCode::kAlreadyExists,
+                          "agenda.agenda_id: an agenda is already saved for "
+                          "this meeting");
+          }
+          MARAC_RETURN_IF_ERROR(UpsertMeeting(m));
+          return InsertAgenda(a);
+        });
+  }
+
+  // The rules every stored meeting keeps.
+  static Status CheckMeeting(const Meeting& m) {
     MARAC_RETURN_IF_ERROR(Required("meeting.meeting_id", m.meeting_id));
     MARAC_RETURN_IF_ERROR(RealDate("meeting.date", m.date));
     MARAC_RETURN_IF_ERROR(
@@ -807,23 +842,37 @@ class SqliteStore final : public Store {
       return InvalidArgument("meeting.referral_cutoff",
                              "after the meeting date");
     }
-    return Write(actor, AuditAction::kAlter, "meeting", {m.meeting_id},
-                 [&]() -> Status {
-                   MARAC_ASSIGN_OR_RETURN(
-                       Statement put,
-                       db_.Prepare("INSERT INTO meetings VALUES (?1, ?2, ?3, "
-                                   "?4, ?5, ?6) ON CONFLICT(meeting_id) DO "
-                                   "UPDATE SET area = ?2, date = ?3, "
-                                   "referral_cutoff = ?4, capacity_cases = "
-                                   "?5, capacity_minutes = ?6"));
-                   put.Bind(1, m.meeting_id)
-                       .Bind(2, m.area)
-                       .Bind(3, m.date.ToString())
-                       .Bind(4, m.referral_cutoff.ToString())
-                       .Bind(5, std::int64_t{m.capacity_cases})
-                       .Bind(6, std::int64_t{m.capacity_minutes});
-                   return put.Run();
-                 });
+    return Status::Ok();
+  }
+
+  // Inside a write transaction.
+  Status UpsertMeeting(const Meeting& m) {
+    MARAC_ASSIGN_OR_RETURN(
+        Statement put,
+        db_.Prepare("INSERT INTO meetings VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON "
+                    "CONFLICT(meeting_id) DO UPDATE SET area = ?2, date = ?3, "
+                    "referral_cutoff = ?4, capacity_cases = ?5, "
+                    "capacity_minutes = ?6"));
+    put.Bind(1, m.meeting_id)
+        .Bind(2, m.area)
+        .Bind(3, m.date.ToString())
+        .Bind(4, m.referral_cutoff.ToString())
+        .Bind(5, std::int64_t{m.capacity_cases})
+        .Bind(6, std::int64_t{m.capacity_minutes});
+    return put.Run();
+  }
+
+  // Inside a write transaction.
+  Status InsertAgenda(const StoredAgenda& a) {
+    MARAC_ASSIGN_OR_RETURN(
+        Statement put,
+        db_.Prepare("INSERT INTO agendas VALUES (?1, ?2, ?3, ?4, ?5)"));
+    put.Bind(1, a.agenda_id)
+        .Bind(2, a.meeting_id)
+        .Bind(3, a.policy_version)
+        .Bind(4, a.json)
+        .Bind(5, NowUtc());
+    return Duplicate(put.Run(), "agenda.agenda_id", a.agenda_id);
   }
 
   Result<std::vector<Meeting>> Meetings(const Actor& actor,
@@ -869,15 +918,7 @@ class SqliteStore final : public Store {
             return InvalidArgument("agenda.meeting_id",
                                    "no meeting '" + a.meeting_id + "'");
           }
-          MARAC_ASSIGN_OR_RETURN(
-              Statement put,
-              db_.Prepare("INSERT INTO agendas VALUES (?1, ?2, ?3, ?4, ?5)"));
-          put.Bind(1, a.agenda_id)
-              .Bind(2, a.meeting_id)
-              .Bind(3, a.policy_version)
-              .Bind(4, a.json)
-              .Bind(5, NowUtc());
-          return Duplicate(put.Run(), "agenda.agenda_id", a.agenda_id);
+          return InsertAgenda(a);
         });
   }
 
@@ -1324,7 +1365,10 @@ class SqliteStore final : public Store {
               (object_id.empty() ? "" : " AND instr(object_ids, ?2) > 0") +
               " ORDER BY sequence"));
       select.Bind(1, after);
-      if (!object_id.empty()) select.Bind(2, std::string(object_id));
+      // As stored: JSON-encoded (an id may hold a quote or a backslash).
+      if (!object_id.empty()) {
+        select.Bind(2, nlohmann::json(std::string(object_id)).dump());
+      }
       while (out.size() < limit) {
         MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
         if (!row) break;
@@ -1354,17 +1398,23 @@ class SqliteStore final : public Store {
                      std::string_view object_type,
                      const std::vector<std::string>& ids,
                      std::string_view outcome) {
+    // Bytes as stored: each id JSON-encoded, with its comma.
+    const auto stored = [](const std::string& id) {
+      return nlohmann::json(id).dump().size() + 1;
+    };
     if (ids.size() <= kMaxAuditIdsPerEntry) {
       std::size_t bytes = 0;
-      for (const std::string& id : ids) bytes += id.size() + 3;
+      for (const std::string& id : ids) bytes += stored(id);
       if (bytes <= kMaxAuditIdBytes) {
         return AppendOneAudit(actor, action, object_type, ids, outcome);
       }
     }
+    // An id longer than the bound on its own (ids are 128 bytes over the
+    // wire) goes alone in its entry, whole: ids are kept, never cut.
     std::vector<std::string> part;
     std::size_t bytes = 0;
     for (const std::string& id : ids) {
-      const std::size_t size = std::min(id.size(), kMaxAuditIdBytes) + 3;
+      const std::size_t size = stored(id);
       if (!part.empty() && (part.size() == kMaxAuditIdsPerEntry ||
                             bytes + size > kMaxAuditIdBytes)) {
         MARAC_RETURN_IF_ERROR(
@@ -1372,7 +1422,7 @@ class SqliteStore final : public Store {
         part.clear();
         bytes = 0;
       }
-      part.push_back(id.substr(0, kMaxAuditIdBytes));
+      part.push_back(id);
       bytes += size;
     }
     return AppendOneAudit(actor, action, object_type, part, outcome);

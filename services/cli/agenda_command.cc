@@ -1,5 +1,6 @@
 #include "services/cli/agenda_command.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -416,6 +417,36 @@ int RunAuditVerify(const AuditVerifyCommandOptions& options, std::ostream& out,
   return kExitOk;
 }
 
+namespace {
+
+// A field of a who-saw line: a tab, line break or other control character
+// in it (a caller's purpose may hold any) is written as an escape, so that
+// no field can forge a line or a column.
+std::string Field(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (u < 0x20 || u == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 int RunAuditWhoSaw(const AuditWhoSawCommandOptions& options, std::ostream& out,
                    std::ostream& err) {
   const auto fail = [&](const Status& s) {
@@ -471,9 +502,10 @@ int RunAuditWhoSaw(const AuditWhoSawCommandOptions& options, std::ostream& out,
       out << "sequence\tat\tuser\trole\tagency\taction\toutcome\t"
              "request_id\tpurpose\n";
     }
-    out << e.sequence << "\t" << e.at << "\t" << e.user << "\t" << e.role
-        << "\t" << e.agency << "\t" << e.action << "\t" << e.outcome << "\t"
-        << e.request_id << "\t" << e.purpose << "\n";
+    out << e.sequence << "\t" << Field(e.at) << "\t" << Field(e.user) << "\t"
+        << Field(e.role) << "\t" << Field(e.agency) << "\t" << Field(e.action)
+        << "\t" << Field(e.outcome) << "\t" << Field(e.request_id) << "\t"
+        << Field(e.purpose) << "\n";
   }
   return kExitOk;
 }

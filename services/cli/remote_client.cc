@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <span>
 #include <sstream>
 
@@ -459,14 +460,26 @@ Result<std::vector<AuditEntry>> RemoteClient::AuditMentioning(
   v1::ListAuditEntriesRequest request;
   request.set_purpose(std::string(purpose));
   request.set_object_id(std::string(object_id));
+  // Each page's look-up is itself an entry naming the object, written after
+  // the page: reaching one of our own look-ups is reaching the end of the
+  // log as it stood (else a page size of one would never end).
+  std::set<std::string> ours;
   do {
     v1::ListAuditEntriesResponse response;
     MARAC_RETURN_IF_ERROR(impl_->Call(
         [&](grpc::ClientContext* context) {
-          return impl_->audit->ListAuditEntries(context, request, &response);
+          const grpc::Status status =
+              impl_->audit->ListAuditEntries(context, request, &response);
+          const auto& metadata = context->GetServerInitialMetadata();
+          const auto id = metadata.find("x-marac-request-id");
+          if (id != metadata.end()) {
+            ours.emplace(id->second.data(), id->second.size());
+          }
+          return status;
         },
         ""));
     for (const v1::AuditEntry& e : response.entries()) {
+      if (ours.contains(e.request_id())) return out;
       out.push_back({e.sequence(),
                      e.at(),
                      e.user(),

@@ -41,7 +41,7 @@ const Rule kRules[] = {
      {"coordinator", "chair"}},
     {Method::kListAgendaCases,
      "AgendaService.ListAgendaCases",
-     {"coordinator"}},
+     {"coordinator", "chair"}},
     {Method::kGetStatistics,
      "StatisticsService.GetStatistics",
      {"coordinator"}},

@@ -189,6 +189,41 @@ std::vector<std::string> AgendaReferralIds(const std::string& json) {
   return ids;
 }
 
+// A fingerprint of a list of ids and which list it is (FNV-1a, 64 bits,
+// hex): the same on every server and run.
+std::string ListFingerprint(int which, const std::vector<std::string>& ids) {
+  std::uint64_t h = 14695981039346656037ULL;
+  const auto mix = [&h](std::string_view bytes) {
+    for (const char c : bytes) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;  // A separator no id holds.
+    h *= 1099511628211ULL;
+  };
+  mix(std::to_string(which));
+  for (const std::string& id : ids) mix(id);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+// Whether two circulated agenda documents list the same meeting and cases,
+// ranked and explained alike, under the same policy: the counts beside them
+// move as referrals arrive for later meetings, the agenda does not.
+bool SameListing(const std::string& a, const std::string& b) {
+  const nlohmann::json x = nlohmann::json::parse(a, nullptr, false);
+  const nlohmann::json y = nlohmann::json::parse(b, nullptr, false);
+  if (!x.is_object() || !y.is_object()) return false;
+  for (const char* key : {"meeting_id", "area", "date", "referral_cutoff",
+                          "view", "policy_version", "capacity", "cases"}) {
+    if (x.value(key, nlohmann::json()) != y.value(key, nlohmann::json())) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // One item larger than a whole page: only under a message limit too small
 // for the store's bounded items.
 grpc::Status ItemTooLarge(std::string_view what) {
@@ -982,6 +1017,13 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
                   "request_id: already used for a different referral; use a "
                   "new request_id for a new referral");
     }
+    // The stored referral goes back to the caller: disclosed.
+    if (const grpc::Status disclosed =
+            core_.Disclose(p, "idempotent retry of a referral submission",
+                           "referral", {stored->referral_id});
+        !disclosed.ok()) {
+      return disclosed;
+    }
     ReferralToWire(*stored, response->mutable_referral());
     response->set_replayed(true);
     return grpc::Status::OK;
@@ -1314,10 +1356,19 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           if (!request->save()) {
             return core_.Disclose(p, request->purpose(), "referral", shown);
           }
-          if (const grpc::Status late =
-                  Late(deadline, "before the agenda was saved");
-              !late.ok()) {
-            return late;
+          // Saved already: a retry is answered from the stored document,
+          // another agenda is final.
+          Saved existing = Existing(actor, meeting->meeting_id, json);
+          if (!existing.status.ok()) {
+            response->Clear();
+            return existing.status;
+          }
+          if (!existing.json) {
+            if (const grpc::Status late =
+                    Late(deadline, "before the agenda was saved");
+                !late.ok()) {
+              return late;
+            }
           }
           // Recorded before the save, so that nothing can fail once it has
           // committed (a save that then fails leaves a disclosure of cases
@@ -1327,8 +1378,24 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
               !disclosed.ok()) {
             return disclosed;
           }
-          return core_.AfterCommit(Method::kGenerateAgenda,
-                                   Save(actor, *meeting, policy, json));
+          if (existing.json) {
+            response->set_circulated_json(*existing.json);
+            if (request->format() == v1::OUTPUT_FORMAT_JSON) {
+              response->set_rendered(*existing.json);
+            }
+            return grpc::Status::OK;
+          }
+          const grpc::Status saved = Save(actor, *meeting, policy, json);
+          if (saved.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+            // Another call saved first: the same agenda (a retry racing
+            // its original) or a different one.
+            existing = Existing(actor, meeting->meeting_id, json);
+            if (existing.status.ok() && existing.json) {
+              response->set_circulated_json(*existing.json);
+              return grpc::Status::OK;
+            }
+          }
+          return core_.AfterCommit(Method::kGenerateAgenda, saved);
         });
   }
 
@@ -1354,16 +1421,19 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           CheckPaging(request->page_size(), request->page_token(), after,
                       violations);
           if (!violations.empty()) return violations.ToStatus();
-          if (!MayGenerateAgendaFor(p, request->area())) {
+          if (!MayReadAgendasOf(p, request->area())) {
             return core_.Deny(p, Method::kListAgendaCases, "", {},
-                              "area: you are not a coordinator of this area");
+                              "area: not one of your areas");
           }
           const PriorityPolicy& policy = core_.options().priority;
           const Result<Agenda> agenda = AgendaFromStore(
               core_.store(), ActorFor(p, request->purpose(), deadline),
               *meeting, policy);
           if (!agenda.ok()) return ToGrpcStatus(agenda.status());
-          // The token is the last id sent; the page resumes after it.
+          // The token is the list's fingerprint and the last id sent: the
+          // page resumes after it on the same list, and a list that has
+          // changed (a case ranked in or out) is refused, never paged
+          // through with a case skipped or repeated.
           std::vector<std::string> ids;
           if (which == v1::AGENDA_CASE_LIST_DEFERRED) {
             for (const DeferredCase& d : agenda->deferred) {
@@ -1374,14 +1444,21 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
               ids.push_back(l.referral_id);
             }
           }
+          const std::string print =
+              ListFingerprint(static_cast<int>(which), ids);
           std::size_t first = 0;
           if (after) {
-            const auto at = std::find(ids.begin(), ids.end(), after->id);
-            if (at == ids.end()) {
+            const std::size_t bar = after->id.find('|');
+            const auto at = bar == std::string::npos
+                                ? ids.end()
+                                : std::find(ids.begin(), ids.end(),
+                                            after->id.substr(bar + 1));
+            if (after->date != meeting->date || bar == std::string::npos ||
+                after->id.substr(0, bar) != print || at == ids.end()) {
               return Code(grpc::StatusCode::FAILED_PRECONDITION,
-                          "page_token: the agenda has changed since the "
-                          "previous page (its last case is no longer on "
-                          "this list); start again from the first page");
+                          "page_token: this list has changed since the "
+                          "previous page (or the token is for another "
+                          "list); start again from the first page");
             }
             first = static_cast<std::size_t>(at - ids.begin()) + 1;
           }
@@ -1411,7 +1488,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           }
           if (more) {
             response->set_next_page_token(
-                EncodeToken(agenda->meeting.date, shown.back()));
+                EncodeToken(agenda->meeting.date, print + "|" + shown.back()));
           }
           return core_.Disclose(p, request->purpose(), "referral", shown);
         });
@@ -1554,16 +1631,17 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
     const Result<Agenda> agenda =
         AgendaFromStore(core_.store(), actor, meeting, policy);
     if (!agenda.ok()) return ToGrpcStatus(agenda.status());
-    // Saved by this service (counted) or by the command line (whole).
-    const Agenda counted = CountedOnly(*agenda);
-    const bool whole =
-        AgendaJson(*agenda, AgendaView::kCirculated, policy) == saved.json;
-    if (!whole &&
-        AgendaJson(counted, AgendaView::kCirculated, policy) != saved.json) {
+    // The same cases as circulated (the counts beside them may have moved);
+    // rendered as it was saved: counted by this service, whole by the
+    // command line.
+    if (!SameListing(saved.json,
+                     AgendaJson(*agenda, AgendaView::kCirculated, policy))) {
       return Changed();
     }
-    response->set_chair_json(
-        AgendaJson(whole ? *agenda : counted, AgendaView::kChair, policy));
+    const bool counted =
+        !nlohmann::json::parse(saved.json, nullptr, false).contains("deferred");
+    response->set_chair_json(AgendaJson(
+        counted ? CountedOnly(*agenda) : *agenda, AgendaView::kChair, policy));
     return grpc::Status::OK;
   }
 
@@ -1625,27 +1703,37 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   }
 
   // Stores the meeting and its agenda; the same agenda again is a retry.
+  // The agenda saved for `meeting`, when there is one: a retry of this
+  // save (the same meeting, policy and listed cases) answers from it; any
+  // other agenda is final (FAILED_PRECONDITION).
+  struct Saved {
+    grpc::Status status;
+    std::optional<std::string> json;  // The stored document, on a retry.
+  };
+  Saved Existing(const Actor& actor, const std::string& meeting_id,
+                 const std::string& json) {
+    const Result<StoredAgenda> existing =
+        core_.store().GetAgenda(actor, meeting_id);
+    if (!existing.ok()) {
+      if (existing.status().code() == StatusCode::kNotFound) return {};
+      return {ToGrpcStatus(existing.status()), std::nullopt};
+    }
+    if (!SameListing(existing->json, json)) return {AlreadyFinal(), {}};
+    return {grpc::Status::OK, existing->json};
+  }
+
+  // Stores the meeting and its agenda in one transaction: saved whole, or
+  // not at all.
   grpc::Status Save(const Actor& actor, const AgendaMeeting& meeting,
                     const PriorityPolicy& policy, const std::string& json) {
-    Store& store = core_.store();
-    const Result<StoredAgenda> existing =
-        store.GetAgenda(actor, meeting.meeting_id);
-    if (existing.ok()) {
-      if (existing->json == json) return grpc::Status::OK;
-      return AlreadyFinal();
-    }
-    if (existing.status().code() != StatusCode::kNotFound) {
-      return ToGrpcStatus(existing.status());
-    }
-    const Status put = store.PutMeeting(
-        actor, {meeting.meeting_id, meeting.area, meeting.date,
-                meeting.referral_cutoff, meeting.capacity_cases,
-                meeting.capacity_minutes});
-    if (!put.ok()) return ToGrpcStatus(put, "meeting");
-    const Status saved = store.SaveAgenda(
-        actor, {meeting.meeting_id, meeting.meeting_id, policy.version, json});
+    const Status saved = core_.store().SaveMeetingAgenda(
+        actor,
+        {meeting.meeting_id, meeting.area, meeting.date,
+         meeting.referral_cutoff, meeting.capacity_cases,
+         meeting.capacity_minutes},
+        {meeting.meeting_id, meeting.meeting_id, policy.version, json});
     if (saved.code() == StatusCode::kAlreadyExists) return AlreadyFinal();
-    return ToGrpcStatus(saved);
+    return ToGrpcStatus(saved, "meeting");
   }
 
   static grpc::Status AlreadyFinal() {

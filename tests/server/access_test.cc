@@ -336,11 +336,11 @@ Want Expected(Method method, const std::string& role, Scope scope) {
     case Method::kRecordReviewDecision:
       return when(coordinator);
     case Method::kGenerateAgenda:
-    case Method::kListAgendaCases:
     case Method::kGetStatistics:
       return when(coordinator && own);
     case Method::kGetAgenda:
     case Method::kListMeetings:
+    case Method::kListAgendaCases:
       return when((coordinator || chair) && own);
     case Method::kVerifyAudit:
     case Method::kListAuditEntries:

@@ -316,6 +316,55 @@ TEST(BoundedTest, AnAgendaCountsItsBacklogAndListsItAPageAtATime) {
   EXPECT_TRUE(std::is_sorted(ranks.begin(), ranks.end()));
 }
 
+TEST(BoundedTest, AListThatChangesBetweenPagesIsRefusedNotSkipped) {
+  TestServer t(SeedReferrals(40), ScaleLimits());
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AgendaService::NewStub(t.channel());
+  v1::ListAgendaCasesRequest request;
+  request.set_area("north");
+  SetDate(request.mutable_meeting_date(), 2026, 3, 20);
+  request.set_capacity_cases(5);
+  request.set_purpose("interim safety planning");
+  request.set_which(v1::AGENDA_CASE_LIST_DEFERRED);
+  request.set_page_size(10);
+  v1::ListAgendaCasesResponse first;
+  {
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", "chair");  // Chairs may list them too.
+    ASSERT_TRUE(stub->ListAgendaCases(&context, request, &first).ok());
+  }
+  ASSERT_EQ(first.deferred_size(), 10);
+  ASSERT_FALSE(first.next_page_token().empty());
+  // A new eligible referral ranks into the list.
+  {
+    Result<std::unique_ptr<Store>> other = OpenSqliteStore(t.store_path());
+    ASSERT_TRUE(other.ok());
+    StoredReferral r;
+    r.referral_id = "R-NEW";
+    r.submission_id = "new-1";
+    r.area = "north";
+    r.agency = "police-north";
+    r.source = ReferralSource::kPolice;
+    r.referred_on = Date{2026, 2, 1};
+    r.victim_record_id = "V0";
+    r.criteria = {"visible_high_risk"};
+    ASSERT_TRUE((*other)->SubmitReferrals(Seeder(), {&r, 1}).ok());
+  }
+  request.set_page_token(first.next_page_token());
+  grpc::ClientContext context;
+  AsCaller(context, "marac-north", "chair");
+  v1::ListAgendaCasesResponse second;
+  const grpc::Status status = stub->ListAgendaCases(&context, request, &second);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("start again"));
+  // A token for the other list is refused alike.
+  request.set_which(v1::AGENDA_CASE_LIST_NOT_ELIGIBLE);
+  grpc::ClientContext again;
+  AsCaller(again, "marac-north", "coordinator");
+  EXPECT_EQ(stub->ListAgendaCases(&again, request, &second).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 TEST(BoundedTest, AnAgendaTooLargeToSendIsRefusedBeforeItIsSaved) {
   // 400 cases listed whole, rendered in HTML too: far past 64 KiB.
   TestServer t(SeedReferrals(400), ScaleLimits());
@@ -355,6 +404,22 @@ TEST(BoundedTest, ASavedAgendaWhoseAnswerWasLostIsAnsweredByItsRetry) {
   v1::GenerateAgendaResponse lost;
   const grpc::Status first = CallGenerate(t.channel(), Generate(true), &lost);
   ASSERT_EQ(first.error_code(), grpc::StatusCode::UNAVAILABLE);
+  // Meanwhile a referral arrives for a later meeting: the agenda's counts
+  // move, its cases do not, and the retry is still the same save.
+  {
+    Result<std::unique_ptr<Store>> other = OpenSqliteStore(t.store_path());
+    ASSERT_TRUE(other.ok());
+    StoredReferral late;
+    late.referral_id = "R-LATE";
+    late.submission_id = "late-1";
+    late.area = "north";
+    late.agency = "police-north";
+    late.source = ReferralSource::kPolice;
+    late.referred_on = Date{2026, 3, 18};  // After the cut-off.
+    late.victim_record_id = "V0";
+    late.criteria = {"visible_high_risk"};
+    ASSERT_TRUE((*other)->SubmitReferrals(Seeder(), {&late, 1}).ok());
+  }
   // It was committed all the same; the retry answers it.
   v1::GenerateAgendaResponse retried;
   const grpc::Status second =
@@ -371,6 +436,8 @@ TEST(BoundedTest, ASavedAgendaWhoseAnswerWasLostIsAnsweredByItsRetry) {
   // Written once: one meeting, one agenda, one save on the log.
   EXPECT_EQ((*store)->Meetings(Seeder("check"), "north")->size(), 1u);
   EXPECT_EQ((*store)->Agendas(Seeder("check"))->size(), 1u);
+  EXPECT_THAT(retried.circulated_json(),
+              ::testing::HasSubstr("\"not_eligible\": 0"));  // As saved.
   int saves = 0;
   const Result<std::vector<AuditEntry>> log =
       (*store)->Audit(Seeder("check"), 0, 100000);

@@ -21,6 +21,7 @@ namespace marac {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class CliRemoteTest : public ::testing::Test {
  protected:
@@ -125,6 +126,14 @@ std::string CasesAndCounts(const std::string& json) {
          std::to_string(doc["summary"].value("not_eligible", -1));
 }
 
+// `text` up to the first of `markers` found (all of it when none is).
+std::string UpTo(const std::string& text,
+                 const std::vector<std::string>& markers) {
+  std::size_t end = text.size();
+  for (const std::string& m : markers) end = std::min(end, text.find(m));
+  return text.substr(0, end);
+}
+
 TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
   for (const char* format : {"json", "md", "html"}) {
     SCOPED_TRACE(format);
@@ -141,9 +150,17 @@ TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
       // The same cases, ranked and explained alike, and the same counts.
       EXPECT_EQ(CasesAndCounts(remote.out), CasesAndCounts(local.out));
     } else {
-      // The same opening: meeting, view, counts.
-      EXPECT_EQ(remote.out.substr(0, remote.out.find("Rank")),
-                local.out.substr(0, local.out.find("Rank")));
+      // The same document up to the end of the listed cases: the server's
+      // then counts what the local one lists.
+      const bool md = std::string_view(format) == "md";
+      EXPECT_EQ(UpTo(remote.out, {md ? "\nDeferred beyond capacity: "
+                                     : "<p>Deferred beyond capacity: "}),
+                UpTo(local.out,
+                     md ? std::vector<std::string>{"\n## Deferred",
+                                                   "\n## Not eligible"}
+                        : std::vector<std::string>{
+                              "<h2>Deferred", "<h2>Not eligible", "</body>"}));
+      EXPECT_THAT(remote.out, HasSubstr("Deferred beyond capacity: "));
     }
   }
   const CliRun local =
@@ -222,6 +239,20 @@ TEST_F(CliRemoteTest, AuditorsAskWhoHasSeenACaseLocallyOrOverTheServer) {
               "--token-file", CoordinatorToken(), "--object", heard});
   EXPECT_NE(refused.status, 0);
   EXPECT_THAT(refused.err, HasSubstr("may not call"));
+  // A purpose that tries to forge a line of the report is escaped.
+  {
+    Result<std::unique_ptr<marac::Store>> store = OpenSqliteStore(Store());
+    ASSERT_TRUE(store.ok());
+    Actor forger{"forger", "referrer", "police-north",
+                 "casework\n999\t2026-01-01\tinnocent\treferrer"};
+    const std::vector<std::string> ids = {heard};
+    ASSERT_TRUE((*store)->AuditDisclosure(forger, "referral", ids).ok());
+  }
+  const CliRun escaped = RunCli({"audit", "who-saw", "--store", Store(),
+                                 "--object", heard, "--user", "ig-officer"});
+  ASSERT_EQ(escaped.status, 0) << escaped.err;
+  EXPECT_THAT(escaped.out, HasSubstr("casework\\n999\\t2026-01-01"));
+  EXPECT_THAT(escaped.out, Not(HasSubstr("\n999\t")));
   // A referral nobody was shown.
   const CliRun unseen =
       RunCli({"audit", "who-saw", "--store", Store(), "--object",

@@ -176,9 +176,11 @@ std::string_view AuditActionName(AuditAction action);
 // document (kInvalidArgument naming actor.purpose beyond it).
 inline constexpr std::size_t kMaxPurposeBytes = 4096;
 // An audit entry names at most this many objects, in at most this many
-// bytes of ids: a call that touches more (a bulk import) is recorded as
-// several entries, each id kept, so that every entry stays small enough
-// for a page of the log to return.
+// bytes of ids (as stored, JSON-encoded): a call that touches more (a bulk
+// import) is recorded as several entries, each id kept whole, so that
+// every entry stays small enough for a page of the log to return. (One id
+// longer than the byte bound, which the service never accepts, is an entry
+// of its own.)
 inline constexpr std::size_t kMaxAuditIdsPerEntry = 256;
 inline constexpr std::size_t kMaxAuditIdBytes = 8192;
 
@@ -287,6 +289,11 @@ class Store {
   virtual Result<std::vector<Meeting>> Meetings(const Actor& actor,
                                                 std::string_view area) = 0;
   virtual Status SaveAgenda(const Actor& actor, const StoredAgenda& agenda) = 0;
+  // The meeting and its agenda in one transaction, so that a save is
+  // either whole or absent: kAlreadyExists (nothing written) when the
+  // meeting already has an agenda, whose meeting then stays as it was.
+  virtual Status SaveMeetingAgenda(const Actor& actor, const Meeting& meeting,
+                                   const StoredAgenda& agenda) = 0;
   virtual Result<StoredAgenda> GetAgenda(const Actor& actor,
                                          std::string_view agenda_id) = 0;
   // Every stored agenda, in the order of their meetings' dates.
