@@ -461,24 +461,26 @@ std::size_t NotEligibleCount(const Agenda& a) {
 }
 
 // What a counted agenda says in place of its deferred and not-eligible
-// lists.
-std::string CountedNote(const Agenda& a) {
+// lists: a heading and a sentence for each, then who holds the lists.
+struct CountedText {
+  std::string deferred;
+  std::string not_eligible;
+  std::string lists;
+};
+CountedText CountedNote(const Agenda& a) {
   const Agenda::Counted& c = *a.counted;
   const auto count = [](std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
-  return "Deferred beyond capacity: " +
-         count(c.deferred, "eligible case", "eligible cases") +
-         " could not be listed within the capacity of " +
-         count(static_cast<std::size_t>(a.capacity), "case", "cases") + "; " +
-         count(c.interim_safety_plans, "needs", "need") +
-         " an interim safety plan until heard. Not eligible for this "
-         "meeting: " +
-         count(c.not_eligible, "referral", "referrals") +
-         " (referred after the cut-off, for the next meeting, or meeting no "
-         "referral criterion). The coordinator and the chair can list both "
-         "(AgendaService.ListAgendaCases); they are ranked again from the "
-         "store when asked.";
+  return {count(c.deferred, "eligible case", "eligible cases") +
+              " could not be listed within the capacity of " +
+              count(static_cast<std::size_t>(a.capacity), "case", "cases") +
+              "; " + count(c.interim_safety_plans, "needs", "need") +
+              " an interim safety plan until heard.",
+          count(c.not_eligible, "referral", "referrals") +
+              " (referred after the cut-off, for the next meeting, or "
+              "meeting no referral criterion).",
+          "The MARAC coordinator can list both, case by case."};
 }
 
 }  // namespace
@@ -581,7 +583,12 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
   std::vector<const RankedCase*> listed;
   for (const RankedCase& r : a.listed) listed.push_back(&r);
   md += "## Cases\n\n" + (listed.empty() ? "None.\n" : table(listed, {}));
-  if (a.counted) md += "\n" + CountedNote(a) + "\n";
+  if (a.counted) {
+    const CountedText note = CountedNote(a);
+    md += "\n## Deferred: beyond capacity\n\n" + note.deferred +
+          "\n\n## Not eligible for this meeting\n\n" + note.not_eligible +
+          "\n\n" + note.lists + "\n";
+  }
   if (!a.deferred.empty()) {
     std::vector<const RankedCase*> rows;
     std::vector<std::string> notes;
@@ -651,7 +658,13 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
   h += "<h2>Cases</h2>\n<table>\n" + head + "</tr>\n";
   for (const RankedCase& r : a.listed) h += rows(r, "");
   h += "</table>\n";
-  if (a.counted) h += "<p>" + HtmlEscape(CountedNote(a)) + "</p>\n";
+  if (a.counted) {
+    const CountedText note = CountedNote(a);
+    h += "<h2>Deferred: beyond capacity</h2>\n<p>" + HtmlEscape(note.deferred) +
+         "</p>\n<h2>Not eligible for this meeting</h2>\n<p>" +
+         HtmlEscape(note.not_eligible) + "</p>\n<p>" + HtmlEscape(note.lists) +
+         "</p>\n";
+  }
   if (!a.deferred.empty()) {
     h += "<h2>Deferred: beyond capacity</h2>\n<table>\n" + head +
          "<th>Deferred</th></tr>\n";
