@@ -1,0 +1,111 @@
+// marac.v1.StatisticsService: the returns' figures for one area and period.
+#include <memory>
+
+#include "marac/report/statistics.h"
+#include "marac/v1/statistics.grpc.pb.h"
+#include "services/cli/agenda_command.h"
+#include "services/server/handlers.h"
+#include "services/server/paging.h"
+
+namespace marac::server {
+namespace {
+
+// Keeps what belongs to `area`: its referrals, incidents and meetings, the
+// agendas of those meetings and the IDVA allocations of those referrals.
+void KeepArea(const std::string& area, StatisticsInput& input) {
+  std::erase_if(input.referrals,
+                [&](const StoredReferral& r) { return r.area != area; });
+  std::erase_if(input.incidents,
+                [&](const StoredIncident& i) { return i.area != area; });
+  std::erase_if(input.meetings,
+                [&](const Meeting& m) { return m.area != area; });
+  std::set<std::string> meetings;
+  for (const Meeting& m : input.meetings) meetings.insert(m.meeting_id);
+  std::erase_if(input.agendas, [&](const StoredAgenda& a) {
+    return !meetings.contains(a.meeting_id);
+  });
+  std::set<std::string> referrals;
+  for (const StoredReferral& r : input.referrals) {
+    referrals.insert(r.referral_id);
+  }
+  std::erase_if(input.idva, [&](const IdvaSupport& s) {
+    return !referrals.contains(s.referral_id);
+  });
+}
+
+class StatisticsHandler final : public v1::StatisticsService::CallbackService {
+ public:
+  explicit StatisticsHandler(Core& core) : core_(core) {}
+
+  grpc::ServerUnaryReactor* GetStatistics(
+      grpc::CallbackServerContext* context,
+      const v1::GetStatisticsRequest* request,
+      v1::GetStatisticsResponse* response) override {
+    return core_.Unary(
+        context, Method::kGetStatistics,
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
+          FieldViolations violations;
+          CheckLabel(request->area(), "area", false, violations);
+          std::optional<Date> from;
+          std::optional<Date> to;
+          if (!request->has_period_start()) {
+            violations.Add("period_start", "required");
+          } else {
+            from = DateFromWire(request->period_start(), "period_start",
+                                violations);
+          }
+          if (!request->has_period_end()) {
+            violations.Add("period_end", "required");
+          } else {
+            to = DateFromWire(request->period_end(), "period_end", violations);
+          }
+          if (from && to && *to < *from) {
+            violations.Add("period_end", "before period_start");
+          }
+          if (request->adult_women() < 0) {
+            violations.Add("adult_women", "negative");
+          }
+          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
+                       violations);
+          if (!violations.empty()) return violations.ToStatus();
+          if (!MayReadStatisticsOf(p, request->area())) {
+            return core_.Deny(p, Method::kGetStatistics, "", {},
+                              "area: you are not a coordinator of this area");
+          }
+          Result<StatisticsInput> input = StatisticsInputFromStore(
+              core_.store(), ActorFor(p, request->purpose(), deadline));
+          if (!input.ok()) return ToGrpcStatus(input.status());
+          KeepArea(request->area(), *input);
+          const Result<Statistics> statistics = ComputeStatistics(
+              *input, *from, *to, {.adult_women = request->adult_women()});
+          if (!statistics.ok()) return ToGrpcStatus(statistics.status());
+          StatisticsToWire(*statistics, response->mutable_statistics());
+          switch (request->format()) {
+            case v1::OUTPUT_FORMAT_JSON:
+              response->set_rendered(StatisticsJson(*statistics));
+              break;
+            case v1::OUTPUT_FORMAT_MARKDOWN:
+              response->set_rendered(StatisticsMarkdown(*statistics));
+              break;
+            case v1::OUTPUT_FORMAT_HTML:
+              response->set_rendered(StatisticsHtml(*statistics));
+              break;
+            default:
+              break;
+          }
+          return grpc::Status::OK;
+        });
+  }
+
+ private:
+  Core& core_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> NewStatisticsService(Core& core) {
+  return std::make_unique<StatisticsHandler>(core);
+}
+
+}  // namespace marac::server
