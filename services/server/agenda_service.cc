@@ -8,6 +8,7 @@
 #include "services/cli/agenda_command.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
+#include "services/server/requests.h"
 
 namespace marac::server {
 namespace {
@@ -61,7 +62,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
                                   const Deadline& deadline) {
           FieldViolations violations;
           const std::optional<AgendaMeeting> meeting =
-              MeetingOf(*request, violations);
+              CheckGenerateAgenda(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           if (!MayGenerateAgendaFor(p, request->area())) {
             return core_.Deny(p, Method::kGenerateAgenda, "", {},
@@ -168,19 +169,10 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          const std::optional<AgendaMeeting> meeting =
-              MeetingOf(*request, violations);
-          const v1::AgendaCaseList which = request->which();
-          if (which != v1::AGENDA_CASE_LIST_DEFERRED &&
-              which != v1::AGENDA_CASE_LIST_NOT_ELIGIBLE) {
-            violations.Add("which", which == v1::AGENDA_CASE_LIST_UNSPECIFIED
-                                        ? "required"
-                                        : "not an AgendaCaseList value");
-          }
-          std::optional<PageKey> after;
-          CheckPaging(request->page_size(), request->page_token(), after,
-                      violations);
+          const auto [meeting, after] =
+              CheckListAgendaCases(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
+          const v1::AgendaCaseList which = request->which();
           if (!MayReadAgendasOf(p, request->area())) {
             return core_.Deny(p, Method::kListAgendaCases, "", {},
                               "area: not one of your areas");
@@ -262,14 +254,9 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckId(request->agenda_id(), "agenda_id", false, violations);
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
-          const v1::AgendaView view = request->view();
-          if (!v1::AgendaView_IsValid(view)) {
-            violations.Add("view", "not an AgendaView value");
-          }
+          CheckGetAgenda(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
+          const v1::AgendaView view = request->view();
           const std::string& id = request->agenda_id();
           const bool chair_view = view == v1::AGENDA_VIEW_CHAIR;
           if (chair_view && !MayReadChairView(p)) {
@@ -330,12 +317,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckLabel(request->area(), "area", true, violations);
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
-          std::optional<PageKey> after;
-          CheckPaging(request->page_size(), request->page_token(), after,
-                      violations);
+          const std::optional<PageKey> after =
+              CheckListMeetings(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           if (!request->area().empty() &&
               !MayReadAgendasOf(p, request->area())) {
@@ -403,57 +386,6 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
     response->set_chair_json(AgendaJson(
         counted ? CountedOnly(*agenda) : *agenda, AgendaView::kChair, policy));
     return grpc::Status::OK;
-  }
-
-  // The meeting a GenerateAgenda or ListAgendaCases request describes;
-  // nullopt with its violations added when it describes none. Checks the
-  // request's purpose too.
-  template <typename Request>
-  std::optional<AgendaMeeting> MeetingOf(const Request& request,
-                                         FieldViolations& violations) const {
-    const std::size_t before = violations.all().size();
-    CheckLabel(request.area(), "area", false, violations);
-    std::optional<Date> date;
-    if (!request.has_meeting_date()) {
-      violations.Add("meeting_date", "required");
-    } else {
-      date = DateFromWire(request.meeting_date(), "meeting_date", violations);
-      // Not a MARAC meeting, and its default cut-off a week before could
-      // fall outside the calendar (the RPC fuzzer's finding).
-      if (date && *date < core_.wire_limits().earliest) {
-        violations.Add("meeting_date",
-                       "before " + core_.wire_limits().earliest.ToString());
-        date.reset();
-      }
-    }
-    std::optional<Date> cutoff;
-    if (request.has_referral_cutoff()) {
-      cutoff = DateFromWire(request.referral_cutoff(), "referral_cutoff",
-                            violations);
-      if (cutoff && date && *cutoff > *date) {
-        violations.Add("referral_cutoff", "after the meeting date");
-      }
-    } else if (date) {
-      cutoff = date->AddDays(-7);
-    }
-    const int cases = request.capacity_cases();
-    const int minutes = request.capacity_minutes();
-    if (cases < 0) violations.Add("capacity_cases", "negative");
-    if (minutes < 0) violations.Add("capacity_minutes", "negative");
-    if (cases == 0 && minutes == 0) {
-      violations.Add("capacity_cases",
-                     "a meeting needs a capacity in cases or minutes");
-    }
-    CheckPurpose(request.purpose(), "purpose", core_.wire_limits(), violations);
-    if (violations.all().size() != before || !date || !cutoff) {
-      return std::nullopt;
-    }
-    return AgendaMeeting{"M-" + date->ToString() + "-" + request.area(),
-                         request.area(),
-                         *date,
-                         *cutoff,
-                         cases,
-                         minutes};
   }
 
   static grpc::Status Changed() {

@@ -5,6 +5,7 @@
 #include "marac/v1/audit.grpc.pb.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
+#include "services/server/requests.h"
 
 namespace marac::server {
 namespace {
@@ -22,23 +23,9 @@ class AuditHandler final : public v1::AuditService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
-          const std::string& hash = request->anchor_hash();
-          if (request->anchor_sequence() < 0) {
-            violations.Add("anchor_sequence", "negative");
-          } else if ((request->anchor_sequence() == 0) != hash.empty()) {
-            violations.Add(hash.empty() ? "anchor_hash" : "anchor_sequence",
-                           "an anchor needs both a sequence and a hash");
-          }
-          if (!hash.empty() && (hash.size() != 64 ||
-                                hash.find_first_not_of("0123456789abcdef") !=
-                                    std::string::npos)) {
-            violations.Add("anchor_hash", "not 64 lowercase hex digits");
-          }
+          const std::optional<std::pair<std::int64_t, std::string>> anchor =
+              CheckVerifyAudit(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
-          std::optional<std::pair<std::int64_t, std::string>> anchor;
-          if (!hash.empty()) anchor.emplace(request->anchor_sequence(), hash);
           const Result<AuditVerification> verified = core_.store().VerifyAudit(
               ActorFor(p, request->purpose(), deadline), anchor);
           if (!verified.ok()) return ToGrpcStatus(verified.status());
@@ -56,15 +43,7 @@ class AuditHandler final : public v1::AuditService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
-          if (request->after_sequence() < 0) {
-            violations.Add("after_sequence", "negative");
-          }
-          if (request->page_size() < 0) violations.Add("page_size", "negative");
-          if (!request->object_id().empty()) {
-            CheckId(request->object_id(), "object_id", false, violations);
-          }
+          CheckListAuditEntries(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           const std::size_t size =
               PageSize(request->page_size(), core_.limits());

@@ -7,6 +7,7 @@
 #include "marac/v1/linkage.grpc.pb.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
+#include "services/server/requests.h"
 
 namespace marac::server {
 namespace {
@@ -168,8 +169,8 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckPair(request->record_id_a(), request->record_id_b(),
-                    request->purpose(), violations);
+          CheckRecordPair(request->record_id_a(), request->record_id_b(),
+                          request->purpose(), core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           Result<StoredPeople> people = LoadPeople(core_.store(), actor);
@@ -205,16 +206,9 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckPair(request->record_id_a(), request->record_id_b(),
-                    request->purpose(), violations);
-          const v1::ReviewVerdict verdict = request->verdict();
-          if (verdict != v1::REVIEW_VERDICT_SAME &&
-              verdict != v1::REVIEW_VERDICT_NOT_SAME) {
-            violations.Add("verdict", verdict == v1::REVIEW_VERDICT_UNSPECIFIED
-                                          ? "required"
-                                          : "not a ReviewVerdict value");
-          }
+          CheckReviewDecision(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
+          const v1::ReviewVerdict verdict = request->verdict();
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           const Result<std::vector<PersonRecord>> records =
               core_.store().Records(actor);
@@ -244,16 +238,6 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
   }
 
  private:
-  void CheckPair(const std::string& a, const std::string& b,
-                 const std::string& purpose, FieldViolations& violations) {
-    CheckId(a, "record_id_a", false, violations);
-    CheckId(b, "record_id_b", false, violations);
-    if (!a.empty() && a == b) {
-      violations.Add("record_id_b", "the same record as record_id_a");
-    }
-    CheckPurpose(purpose, "purpose", core_.wire_limits(), violations);
-  }
-
   static grpc::Status NotStored(const std::string& field) {
     return Code(grpc::StatusCode::NOT_FOUND,
                 field + ": no record with this id is stored");

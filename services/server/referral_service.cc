@@ -6,6 +6,7 @@
 #include "marac/v1/referral.grpc.pb.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
+#include "services/server/requests.h"
 
 namespace marac::server {
 namespace {
@@ -91,9 +92,7 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckId(request->referral_id(), "referral_id", false, violations);
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
+          CheckGetReferral(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           const Result<StoredReferral> found = core_.store().GetReferral(
               ActorFor(p, request->purpose(), deadline),
@@ -126,17 +125,8 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
-          CheckLabel(request->area(), "area", true, violations);
-          std::optional<Date> until;
-          if (request->has_referred_until()) {
-            until = DateFromWire(request->referred_until(), "referred_until",
-                                 violations);
-          }
-          std::optional<PageKey> after;
-          CheckPaging(request->page_size(), request->page_token(), after,
-                      violations);
+          const auto [until, after] =
+              CheckListReferrals(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           if (!MayListReferralsOf(p, request->area())) {
             return core_.Deny(p, Method::kListReferrals, "", {},

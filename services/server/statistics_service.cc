@@ -6,6 +6,7 @@
 #include "services/cli/agenda_command.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
+#include "services/server/requests.h"
 
 namespace marac::server {
 namespace {
@@ -46,29 +47,11 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
         [this, request, response](const Principal& p,
                                   const Deadline& deadline) {
           FieldViolations violations;
-          CheckLabel(request->area(), "area", false, violations);
-          std::optional<Date> from;
-          std::optional<Date> to;
-          if (!request->has_period_start()) {
-            violations.Add("period_start", "required");
-          } else {
-            from = DateFromWire(request->period_start(), "period_start",
-                                violations);
-          }
-          if (!request->has_period_end()) {
-            violations.Add("period_end", "required");
-          } else {
-            to = DateFromWire(request->period_end(), "period_end", violations);
-          }
-          if (from && to && *to < *from) {
-            violations.Add("period_end", "before period_start");
-          }
-          if (request->adult_women() < 0) {
-            violations.Add("adult_women", "negative");
-          }
-          CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
-                       violations);
+          const std::optional<std::pair<Date, Date>> period =
+              CheckGetStatistics(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
+          const Date from = period->first;
+          const Date to = period->second;
           if (!MayReadStatisticsOf(p, request->area())) {
             return core_.Deny(p, Method::kGetStatistics, "", {},
                               "area: you are not a coordinator of this area");
@@ -78,7 +61,7 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
           if (!input.ok()) return ToGrpcStatus(input.status());
           KeepArea(request->area(), *input);
           const Result<Statistics> statistics = ComputeStatistics(
-              *input, *from, *to, {.adult_women = request->adult_women()});
+              *input, from, to, {.adult_women = request->adult_women()});
           if (!statistics.ok()) return ToGrpcStatus(statistics.status());
           StatisticsToWire(*statistics, response->mutable_statistics());
           switch (request->format()) {

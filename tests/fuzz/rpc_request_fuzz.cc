@@ -47,6 +47,7 @@
 #include "marac/v1/referral.pb.h"
 #include "marac/v1/statistics.pb.h"
 #include "services/server/convert.h"
+#include "services/server/requests.h"
 #include "services/server/rpc_status.h"
 
 namespace {
@@ -320,51 +321,7 @@ void ResolveRecord(const marac::v1::ResolveRecordRequest& request,
   marac::CheckPurpose(request.purpose(), "purpose", limits, violations);
 }
 
-// A date field as the handlers read one: absent, or a real date.
-std::optional<marac::Date> OptionalDate(bool present,
-                                        const marac::v1::Date& date,
-                                        std::string_view field,
-                                        marac::FieldViolations& violations) {
-  if (!present) return std::nullopt;
-  const std::size_t before = violations.all().size();
-  const std::optional<marac::Date> d =
-      marac::DateFromWire(date, field, violations);
-  CheckFrom(d, violations, before);
-  if (d) Check(d->IsValid());
-  return d;
-}
-
 }  // namespace
-
-// What GenerateAgenda and ListAgendaCases check of the meeting they name.
-template <typename Request>
-void CheckMeeting(const Request& r, const marac::WireLimits& limits,
-                  marac::FieldViolations& violations) {
-  marac::CheckLabel(r.area(), "area", false, violations);
-  if (!r.has_meeting_date()) violations.Add("meeting_date", "required");
-  std::optional<marac::Date> date = OptionalDate(
-      r.has_meeting_date(), r.meeting_date(), "meeting_date", violations);
-  if (date && *date < limits.earliest) {
-    violations.Add("meeting_date", "before " + limits.earliest.ToString());
-    date.reset();
-  }
-  const std::optional<marac::Date> cutoff =
-      OptionalDate(r.has_referral_cutoff(), r.referral_cutoff(),
-                   "referral_cutoff", violations);
-  if (date && cutoff && *cutoff > *date) {
-    violations.Add("referral_cutoff", "after the meeting date");
-  }
-  // Without a cut-off the handler takes the week before the meeting,
-  // which must be a date too: it is stored and read back.
-  if (date && !r.has_referral_cutoff()) {
-    Check(date->AddDays(-7).IsValid());
-  }
-  if (r.capacity_cases() < 0) violations.Add("capacity_cases", "negative");
-  if (r.capacity_minutes() < 0) {
-    violations.Add("capacity_minutes", "negative");
-  }
-  marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
-}
 
 // An empty request of kind `kind` (the selector's low four bits); nullptr
 // for a kind the target does not read.
@@ -406,7 +363,8 @@ std::unique_ptr<Message> NewRequest(int kind) {
 }
 
 // What the handler of request kind `kind` checks and converts before it
-// reads or writes anything.
+// reads or writes anything: the same functions (services/server/requests.h,
+// convert.h) the handlers call.
 void Handle(int kind, const Message& request, const marac::WireLimits& limits,
             marac::FieldViolations& violations) {
   switch (kind) {
@@ -438,22 +396,16 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       SubmitReferral(r, limits, violations);
       break;
     }
-    case 3: {
-      const auto& r =
-          static_cast<const marac::v1::GetReferralRequest&>(request);
-      marac::CheckId(r.referral_id(), "referral_id", false, violations);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+    case 3:
+      marac::server::CheckGetReferral(
+          static_cast<const marac::v1::GetReferralRequest&>(request), limits,
+          violations);
       break;
-    }
-    case 4: {
-      const auto& r =
-          static_cast<const marac::v1::ListReferralsRequest&>(request);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
-      marac::CheckLabel(r.area(), "area", true, violations);
-      (void)OptionalDate(r.has_referred_until(), r.referred_until(),
-                         "referred_until", violations);
+    case 4:
+      (void)marac::server::CheckListReferrals(
+          static_cast<const marac::v1::ListReferralsRequest&>(request), limits,
+          violations);
       break;
-    }
     case 5: {
       const auto& r =
           static_cast<const marac::v1::ResolveRecordRequest&>(request);
@@ -463,95 +415,66 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
     case 6: {
       const auto& r =
           static_cast<const marac::v1::ExplainMatchRequest&>(request);
-      marac::CheckId(r.record_id_a(), "record_id_a", false, violations);
-      marac::CheckId(r.record_id_b(), "record_id_b", false, violations);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+      marac::server::CheckRecordPair(r.record_id_a(), r.record_id_b(),
+                                     r.purpose(), limits, violations);
       break;
     }
-    case 7: {
-      const auto& r =
-          static_cast<const marac::v1::RecordReviewDecisionRequest&>(request);
-      marac::CheckId(r.record_id_a(), "record_id_a", false, violations);
-      marac::CheckId(r.record_id_b(), "record_id_b", false, violations);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
-      if (r.verdict() != marac::v1::REVIEW_VERDICT_SAME &&
-          r.verdict() != marac::v1::REVIEW_VERDICT_NOT_SAME) {
-        violations.Add("verdict", "required");
+    case 7:
+      marac::server::CheckReviewDecision(
+          static_cast<const marac::v1::RecordReviewDecisionRequest&>(request),
+          limits, violations);
+      break;
+    case 8: {
+      const std::size_t before = violations.all().size();
+      const std::optional<marac::AgendaMeeting> meeting =
+          marac::server::CheckGenerateAgenda(
+              static_cast<const marac::v1::GenerateAgendaRequest&>(request),
+              limits, violations);
+      CheckFrom(meeting, violations, before);
+      // The meeting (its cut-off a week before, when none was given) is
+      // stored and read back: real dates.
+      if (meeting) {
+        Check(meeting->date.IsValid() && meeting->referral_cutoff.IsValid());
       }
       break;
     }
-    case 8:
-      CheckMeeting(
-          static_cast<const marac::v1::GenerateAgendaRequest&>(request), limits,
+    case 9:
+      marac::server::CheckGetAgenda(
+          static_cast<const marac::v1::GetAgendaRequest&>(request), limits,
           violations);
       break;
-    case 14: {
-      const auto& r =
-          static_cast<const marac::v1::ListAgendaCasesRequest&>(request);
-      CheckMeeting(r, limits, violations);
-      if (r.which() != marac::v1::AGENDA_CASE_LIST_DEFERRED &&
-          r.which() != marac::v1::AGENDA_CASE_LIST_NOT_ELIGIBLE) {
-        violations.Add("which", "required");
-      }
-      if (r.page_size() < 0) violations.Add("page_size", "negative");
+    case 10:
+      (void)marac::server::CheckListMeetings(
+          static_cast<const marac::v1::ListMeetingsRequest&>(request), limits,
+          violations);
       break;
-    }
-    case 9: {
-      const auto& r = static_cast<const marac::v1::GetAgendaRequest&>(request);
-      marac::CheckId(r.agenda_id(), "agenda_id", false, violations);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
-      break;
-    }
-    case 10: {
-      const auto& r =
-          static_cast<const marac::v1::ListMeetingsRequest&>(request);
-      marac::CheckLabel(r.area(), "area", true, violations);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
-      break;
-    }
     case 11: {
-      const auto& r =
-          static_cast<const marac::v1::GetStatisticsRequest&>(request);
-      if (!r.has_period_start()) violations.Add("period_start", "required");
-      if (!r.has_period_end()) violations.Add("period_end", "required");
-      const std::optional<marac::Date> from = OptionalDate(
-          r.has_period_start(), r.period_start(), "period_start", violations);
-      const std::optional<marac::Date> to = OptionalDate(
-          r.has_period_end(), r.period_end(), "period_end", violations);
-      if (from && to && *to < *from) {
-        violations.Add("period_end", "before period_start");
-      }
-      if (r.adult_women() < 0) violations.Add("adult_women", "negative");
-      marac::CheckLabel(r.area(), "area", false, violations);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
+      const std::size_t before = violations.all().size();
+      const auto period = marac::server::CheckGetStatistics(
+          static_cast<const marac::v1::GetStatisticsRequest&>(request), limits,
+          violations);
+      CheckFrom(period, violations, before);
+      if (period) Check(!(period->second < period->first));
       break;
     }
     case 12: {
-      const auto& r =
-          static_cast<const marac::v1::VerifyAuditRequest&>(request);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
-      const std::string& hash = r.anchor_hash();
-      if (r.anchor_sequence() < 0) {
-        violations.Add("anchor_sequence", "negative");
-      } else if ((r.anchor_sequence() == 0) != hash.empty()) {
-        violations.Add(hash.empty() ? "anchor_hash" : "anchor_sequence",
-                       "an anchor needs both a sequence and a hash");
-      }
-      if (!hash.empty() &&
-          (hash.size() != 64 ||
-           hash.find_first_not_of("0123456789abcdef") != std::string::npos)) {
-        violations.Add("anchor_hash", "not 64 lowercase hex digits");
-      }
+      const auto anchor = marac::server::CheckVerifyAudit(
+          static_cast<const marac::v1::VerifyAuditRequest&>(request), limits,
+          violations);
       // An accepted anchor is what the store is handed: in range.
-      if (violations.empty() && !hash.empty()) Check(r.anchor_sequence() > 0);
+      if (anchor) Check(anchor->first > 0 && anchor->second.size() == 64);
       break;
     }
-    case 13: {
-      const auto& r =
-          static_cast<const marac::v1::ListAuditEntriesRequest&>(request);
-      marac::CheckPurpose(r.purpose(), "purpose", limits, violations);
-      if (r.after_sequence() < 0) violations.Add("after_sequence", "negative");
-      if (r.page_size() < 0) violations.Add("page_size", "negative");
+    case 13:
+      marac::server::CheckListAuditEntries(
+          static_cast<const marac::v1::ListAuditEntriesRequest&>(request),
+          limits, violations);
+      break;
+    case 14: {
+      const auto query = marac::server::CheckListAgendaCases(
+          static_cast<const marac::v1::ListAgendaCasesRequest&>(request),
+          limits, violations);
+      if (query.meeting) Check(query.meeting->referral_cutoff.IsValid());
       break;
     }
     default:
