@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "marac/v1/agenda.grpc.pb.h"
-#include "services/cli/agenda_command.h"
+#include "services/casework/casework.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
 #include "services/server/requests.h"

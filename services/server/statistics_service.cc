@@ -3,7 +3,7 @@
 
 #include "marac/report/statistics.h"
 #include "marac/v1/statistics.grpc.pb.h"
-#include "services/cli/agenda_command.h"
+#include "services/casework/casework.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
 #include "services/server/requests.h"
