@@ -21,43 +21,10 @@
 #include "marac/v1/linkage.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
 #include "marac/v1/statistics.grpc.pb.h"
+#include "services/wire/convert.h"
 
 namespace marac {
 namespace {
-
-void ToWire(const Date& date, v1::Date* out) {
-  out->set_year(date.year);
-  out->set_month(date.month);
-  out->set_day(date.day);
-}
-
-v1::Answer AnswerToWire(Answer answer) {
-  switch (answer) {
-    case Answer::kYes:
-      return v1::ANSWER_YES;
-    case Answer::kNo:
-      return v1::ANSWER_NO;
-    case Answer::kNotKnown:
-      return v1::ANSWER_NOT_KNOWN;
-    default:
-      return v1::ANSWER_UNSPECIFIED;
-  }
-}
-
-// The checklist's answers as `answers_in_order`: element k answers question
-// k+1, ANSWER_UNSPECIFIED marks one not asked, and the list ends at the last
-// question asked. Ending there keeps it within any form the map's numbers
-// fit, so a server whose instrument has fewer questions than the local
-// definition (--instrument) refuses the list only where it would refuse the
-// map.
-void AnswersInOrderToWire(const Checklist& checklist, v1::Assessment* wire) {
-  const std::span<const Answer> answers = checklist.answers();
-  std::size_t length = answers.size();
-  while (length > 0 && answers[length - 1] == Answer::kNotAsked) --length;
-  auto* list = wire->mutable_answers_in_order();
-  list->Reserve(static_cast<int>(length));
-  for (std::size_t k = 0; k < length; ++k) list->Add(AnswerToWire(answers[k]));
-}
 
 // The same answers moved to the map `answers`, keyed by question number.
 void AnswersInOrderToMap(v1::Assessment* wire) {
@@ -266,23 +233,24 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
   v1::Assessment* wire = request.mutable_assessment();
   wire->set_assessment_id(a.assessment_id);
   wire->set_instrument(a.checklist.instrument().id());
-  ToWire(a.completed_on, wire->mutable_completed_on());
+  DateToWire(a.completed_on, wire->mutable_completed_on());
   AnswersInOrderToWire(a.checklist, wire);
   const CaseHistory& h = a.history;
   if (h.incident_on || h.incidents_last_12_months ||
       !h.incident_dates.empty() || h.last_marac_referral_on ||
       h.professional_judgement != ProfessionalJudgement::kNone) {
     v1::CaseHistory* history = wire->mutable_history();
-    if (h.incident_on) ToWire(*h.incident_on, history->mutable_incident_on());
+    if (h.incident_on)
+      DateToWire(*h.incident_on, history->mutable_incident_on());
     if (h.incidents_last_12_months) {
       history->set_incidents_last_12_months(*h.incidents_last_12_months);
     }
     for (const Date& d : h.incident_dates) {
-      ToWire(d, history->add_incident_dates());
+      DateToWire(d, history->add_incident_dates());
     }
     if (h.last_marac_referral_on) {
-      ToWire(*h.last_marac_referral_on,
-             history->mutable_last_marac_referral_on());
+      DateToWire(*h.last_marac_referral_on,
+                 history->mutable_last_marac_referral_on());
     }
     if (h.professional_judgement == ProfessionalJudgement::kRefer) {
       history->set_professional_judgement(v1::PROFESSIONAL_JUDGEMENT_REFER);
@@ -336,31 +304,7 @@ Result<std::string> RemoteClient::ResolveRecord(const PersonRecord& r,
                                                 std::string_view purpose) {
   v1::ResolveRecordRequest request;
   request.set_purpose(std::string(purpose));
-  v1::PersonRecord* w = request.mutable_record();
-  w->set_record_id(r.record_id);
-  w->set_source(r.source);
-  w->set_given_name(r.given_name);
-  w->set_middle_name(r.middle_name);
-  w->set_family_name(r.family_name);
-  for (const std::string& n : r.previous_family_names) {
-    w->add_previous_family_names(n);
-  }
-  if (!r.dob.empty()) {
-    const Result<Date> dob = Date::Parse("dob", r.dob);
-    if (!dob.ok()) return dob.status();
-    ToWire(*dob, w->mutable_date_of_birth());
-  }
-  w->set_gender(r.gender);
-  w->set_postcode(r.postcode);
-  w->set_address_line(r.address_line);
-  w->set_town(r.town);
-  w->set_email(r.email);
-  w->set_other_id(r.other_id);
-  w->set_role(r.role == Role::kVictim        ? v1::PERSON_ROLE_VICTIM
-              : r.role == Role::kPerpetrator ? v1::PERSON_ROLE_PERPETRATOR
-                                             : v1::PERSON_ROLE_UNSPECIFIED);
-  w->set_incident_id(r.incident_id);
-  w->set_trusted_id(r.trusted_id);
+  MARAC_RETURN_IF_ERROR(PersonRecordToWire(r, request.mutable_record()));
   v1::ResolveRecordResponse response;
   MARAC_RETURN_IF_ERROR(impl_->Call(
       [&](grpc::ClientContext* context) {
@@ -374,34 +318,21 @@ Result<RemoteSubmitted> RemoteClient::SubmitReferral(const StoredReferral& r) {
   v1::SubmitReferralRequest request;
   request.set_request_id(r.submission_id);
   v1::Referral* w = request.mutable_referral();
-  w->set_area(r.area);
-  const std::string_view source = ReferralSourceName(r.source);
-  v1::ReferralSource wire_source = v1::REFERRAL_SOURCE_OTHER;
-  for (int s = v1::REFERRAL_SOURCE_POLICE; s <= v1::REFERRAL_SOURCE_OTHER;
-       ++s) {
-    std::string name = v1::ReferralSource_Name(s);  // REFERRAL_SOURCE_POLICE
-    name = name.substr(std::string_view("REFERRAL_SOURCE_").size());
-    for (char& c : name) c = static_cast<char>(std::tolower(c));
-    if (name == source) wire_source = static_cast<v1::ReferralSource>(s);
-  }
-  w->set_source(wire_source);
-  ToWire(r.referred_on, w->mutable_referred_on());
-  w->set_victim_record_id(r.victim_record_id);
-  for (const std::string& p : r.perpetrator_record_ids) {
-    w->add_perpetrator_record_ids(p);
-  }
-  w->set_incident_id(r.incident_id);
-  w->set_assessment_id(r.assessment_id);
-  for (const std::string& c : r.criteria) {
-    std::string name = "CRITERION_" + c;
-    for (char& ch : name) ch = static_cast<char>(std::toupper(ch));
-    v1::Criterion criterion = v1::CRITERION_UNSPECIFIED;
-    if (!v1::Criterion_Parse(name, &criterion)) {
-      return InvalidArgument("criteria", "'" + c + "' is not a criterion");
+  ReferralToWire(r, w);
+  // The server sets the id and the agency; a criterion the wire has no
+  // value for is refused here rather than dropped.
+  w->clear_referral_id();
+  w->clear_agency();
+  if (static_cast<std::size_t>(w->criteria_size()) != r.criteria.size()) {
+    for (const std::string& c : r.criteria) {
+      std::string name = "CRITERION_" + c;
+      for (char& ch : name) ch = static_cast<char>(std::toupper(ch));
+      v1::Criterion criterion = v1::CRITERION_UNSPECIFIED;
+      if (!v1::Criterion_Parse(name, &criterion)) {
+        return InvalidArgument("criteria", "'" + c + "' is not a criterion");
+      }
     }
-    w->add_criteria(criterion);
   }
-  w->set_children_in_household(r.children_in_household);
   v1::SubmitReferralResponse response;
   MARAC_RETURN_IF_ERROR(impl_->Call(
       [&](grpc::ClientContext* context) {
@@ -419,8 +350,8 @@ Result<std::string> RemoteClient::Agenda(std::string_view area, Date meeting,
                                          std::string_view purpose) {
   v1::GenerateAgendaRequest request;
   request.set_area(std::string(area));
-  ToWire(meeting, request.mutable_meeting_date());
-  if (cutoff) ToWire(*cutoff, request.mutable_referral_cutoff());
+  DateToWire(meeting, request.mutable_meeting_date());
+  if (cutoff) DateToWire(*cutoff, request.mutable_referral_cutoff());
   request.set_capacity_cases(capacity_cases);
   request.set_save(save);
   request.set_purpose(std::string(purpose));
@@ -439,8 +370,8 @@ Result<std::string> RemoteClient::Report(Date from, Date to,
                                          std::string_view format,
                                          std::string_view purpose) {
   v1::GetStatisticsRequest request;
-  ToWire(from, request.mutable_period_start());
-  ToWire(to, request.mutable_period_end());
+  DateToWire(from, request.mutable_period_start());
+  DateToWire(to, request.mutable_period_end());
   request.set_adult_women(adult_women);
   request.set_purpose(std::string(purpose));
   request.set_area(impl_->options.area);
@@ -480,20 +411,7 @@ Result<std::vector<AuditEntry>> RemoteClient::AuditMentioning(
         ""));
     for (const v1::AuditEntry& e : response.entries()) {
       if (ours.contains(e.request_id())) return out;
-      out.push_back({e.sequence(),
-                     e.at(),
-                     e.user(),
-                     e.role(),
-                     e.agency(),
-                     e.purpose(),
-                     e.action(),
-                     e.object_type(),
-                     {e.object_ids().begin(), e.object_ids().end()},
-                     e.outcome(),
-                     e.request_id(),
-                     e.peer(),
-                     e.prev_hash(),
-                     e.row_hash()});
+      out.push_back(AuditEntryFromWire(e));
     }
     request.set_after_sequence(response.next_after_sequence());
   } while (request.after_sequence() != 0);

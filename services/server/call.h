@@ -26,10 +26,10 @@
 
 #include "marac/v1/assessment.pb.h"
 #include "services/server/access.h"
-#include "services/server/convert.h"
 #include "services/server/marac_service.h"
-#include "services/server/rpc_status.h"
 #include "services/server/work_queue.h"
+#include "services/wire/convert.h"
+#include "services/wire/rpc_status.h"
 
 namespace marac::server {
 

@@ -42,7 +42,7 @@
 #include "services/server/access.h"
 #include "services/server/config.h"
 #include "services/server/principals.h"
-#include "services/server/rpc_status.h"
+#include "services/wire/rpc_status.h"
 
 namespace marac {
 

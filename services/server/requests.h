@@ -24,9 +24,9 @@
 #include "marac/v1/linkage.pb.h"
 #include "marac/v1/referral.pb.h"
 #include "marac/v1/statistics.pb.h"
-#include "services/server/convert.h"
 #include "services/server/paging.h"
-#include "services/server/rpc_status.h"
+#include "services/wire/convert.h"
+#include "services/wire/rpc_status.h"
 
 namespace marac::server {
 

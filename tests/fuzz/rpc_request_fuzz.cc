@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes as a marac.v1 request, through the checks and
 // conversions marac-server makes at its edge before it touches the store
-// (services/server/convert.h, rpc_status.h), and on to the scorer for an
+// (services/wire/convert.h, rpc_status.h), and on to the scorer for an
 // assessment that converts. The first byte picks the request type (low
 // four bits) and the limits (bit 4: the server's defaults, or tiny ones so
 // that every limit is reachable); the rest is the serialized message, as
@@ -46,9 +46,9 @@
 #include "marac/v1/linkage.pb.h"
 #include "marac/v1/referral.pb.h"
 #include "marac/v1/statistics.pb.h"
-#include "services/server/convert.h"
 #include "services/server/requests.h"
-#include "services/server/rpc_status.h"
+#include "services/wire/convert.h"
+#include "services/wire/rpc_status.h"
 
 namespace {
 

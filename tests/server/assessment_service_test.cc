@@ -12,7 +12,7 @@
 #include "marac/assess/score.h"
 #include "marac/store/store.h"
 #include "marac/v1/assessment.grpc.pb.h"
-#include "services/server/convert.h"
+#include "services/wire/convert.h"
 #include "tests/server/test_server.h"
 
 namespace marac {

@@ -21,7 +21,7 @@
 #include "marac/v1/linkage.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
 #include "marac/v1/statistics.grpc.pb.h"
-#include "services/server/rpc_status.h"
+#include "services/wire/rpc_status.h"
 #include "tests/common/late_caller.h"
 #include "tests/server/test_server.h"
 

@@ -7,7 +7,7 @@
 
 #include "marac/store/referral_writer.h"
 #include "marac/v1/referral.grpc.pb.h"
-#include "services/server/rpc_status.h"
+#include "services/wire/rpc_status.h"
 #include "tests/server/test_server.h"
 
 namespace marac {

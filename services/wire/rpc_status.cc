@@ -1,4 +1,4 @@
-#include "services/server/rpc_status.h"
+#include "services/wire/rpc_status.h"
 
 #include "google/rpc/error_details.pb.h"
 

@@ -8,8 +8,8 @@
 //   return ToGrpcStatus(store.PutMeeting(actor, meeting));
 //
 // Messages name fields and rules, never the values sent.
-#ifndef MARAC_SERVICES_SERVER_RPC_STATUS_H_
-#define MARAC_SERVICES_SERVER_RPC_STATUS_H_
+#ifndef MARAC_SERVICES_WIRE_RPC_STATUS_H_
+#define MARAC_SERVICES_WIRE_RPC_STATUS_H_
 
 #include <grpcpp/support/status.h>
 
@@ -85,4 +85,4 @@ class [[nodiscard]] RpcResult {
 
 }  // namespace marac
 
-#endif  // MARAC_SERVICES_SERVER_RPC_STATUS_H_
+#endif  // MARAC_SERVICES_WIRE_RPC_STATUS_H_

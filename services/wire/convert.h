@@ -11,8 +11,8 @@
 //
 // A From* function returns nullopt exactly when it added a violation.
 // Messages name the rule broken, never the value sent.
-#ifndef MARAC_SERVICES_SERVER_CONVERT_H_
-#define MARAC_SERVICES_SERVER_CONVERT_H_
+#ifndef MARAC_SERVICES_WIRE_CONVERT_H_
+#define MARAC_SERVICES_WIRE_CONVERT_H_
 
 #include <optional>
 #include <string>
@@ -35,7 +35,7 @@
 #include "marac/v1/linkage.pb.h"
 #include "marac/v1/referral.pb.h"
 #include "marac/v1/statistics.pb.h"
-#include "services/server/rpc_status.h"
+#include "services/wire/rpc_status.h"
 
 namespace marac {
 
@@ -114,6 +114,16 @@ void NotEligibleToWire(const LeftOut& l, v1::NotEligible* out);
 void StatisticsToWire(const Statistics& statistics, v1::Statistics* out);
 
 void AuditEntryToWire(const AuditEntry& entry, v1::AuditEntry* out);
+AuditEntry AuditEntryFromWire(const v1::AuditEntry& entry);
+
+// The client's direction (`marac --server`): a record as sent to
+// ResolveRecord (its date of birth must be a date: kInvalidArgument naming
+// dob otherwise), and a checklist's answers as `answers_in_order` (element
+// k answers question k+1, ANSWER_UNSPECIFIED one not asked, ending at the
+// last question asked).
+Status PersonRecordToWire(const PersonRecord& record, v1::PersonRecord* out);
+v1::Answer AnswerToWire(Answer answer);
+void AnswersInOrderToWire(const Checklist& checklist, v1::Assessment* out);
 void AuditVerificationToWire(const AuditVerification& verification,
                              v1::VerifyAuditResponse* out);
 
@@ -122,4 +132,4 @@ v1::Grade GradeToWire(std::string_view grade);
 
 }  // namespace marac
 
-#endif  // MARAC_SERVICES_SERVER_CONVERT_H_
+#endif  // MARAC_SERVICES_WIRE_CONVERT_H_

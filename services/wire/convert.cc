@@ -1,9 +1,10 @@
-#include "services/server/convert.h"
+#include "services/wire/convert.h"
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <set>
+#include <span>
 
 namespace marac {
 namespace {
@@ -813,6 +814,76 @@ void AuditVerificationToWire(const AuditVerification& v,
   out->set_head_hash(v.head_hash);
   out->set_broken_at(v.broken_at);
   out->set_problem(v.problem);
+}
+
+AuditEntry AuditEntryFromWire(const v1::AuditEntry& e) {
+  return {e.sequence(),
+          e.at(),
+          e.user(),
+          e.role(),
+          e.agency(),
+          e.purpose(),
+          e.action(),
+          e.object_type(),
+          {e.object_ids().begin(), e.object_ids().end()},
+          e.outcome(),
+          e.request_id(),
+          e.peer(),
+          e.prev_hash(),
+          e.row_hash()};
+}
+
+Status PersonRecordToWire(const PersonRecord& r, v1::PersonRecord* out) {
+  out->set_record_id(r.record_id);
+  out->set_source(r.source);
+  out->set_given_name(r.given_name);
+  out->set_middle_name(r.middle_name);
+  out->set_family_name(r.family_name);
+  for (const std::string& n : r.previous_family_names) {
+    out->add_previous_family_names(n);
+  }
+  if (!r.dob.empty()) {
+    const Result<Date> dob = Date::Parse("dob", r.dob);
+    if (!dob.ok()) return dob.status();
+    DateToWire(*dob, out->mutable_date_of_birth());
+  }
+  out->set_gender(r.gender);
+  out->set_postcode(r.postcode);
+  out->set_address_line(r.address_line);
+  out->set_town(r.town);
+  out->set_email(r.email);
+  out->set_other_id(r.other_id);
+  out->set_role(r.role == Role::kVictim        ? v1::PERSON_ROLE_VICTIM
+                : r.role == Role::kPerpetrator ? v1::PERSON_ROLE_PERPETRATOR
+                                               : v1::PERSON_ROLE_UNSPECIFIED);
+  out->set_incident_id(r.incident_id);
+  out->set_trusted_id(r.trusted_id);
+  return Status::Ok();
+}
+
+v1::Answer AnswerToWire(Answer answer) {
+  switch (answer) {
+    case Answer::kYes:
+      return v1::ANSWER_YES;
+    case Answer::kNo:
+      return v1::ANSWER_NO;
+    case Answer::kNotKnown:
+      return v1::ANSWER_NOT_KNOWN;
+    default:
+      return v1::ANSWER_UNSPECIFIED;
+  }
+}
+
+// Ending at the last question asked keeps the list within any form the
+// map's numbers fit, so a server whose instrument has fewer questions than
+// the local definition refuses the list only where it would refuse the map.
+void AnswersInOrderToWire(const Checklist& checklist, v1::Assessment* out) {
+  const std::span<const Answer> answers = checklist.answers();
+  std::size_t length = answers.size();
+  while (length > 0 && answers[length - 1] == Answer::kNotAsked) --length;
+  auto* list = out->mutable_answers_in_order();
+  list->Reserve(static_cast<int>(length));
+  for (std::size_t k = 0; k < length; ++k) list->Add(AnswerToWire(answers[k]));
 }
 
 }  // namespace marac
