@@ -39,6 +39,30 @@ Actor Seeder(std::string purpose = "seed the store") {
   return actor;
 }
 
+// A referral of `victim` in "north" by police-north on `on`, for visible
+// high risk.
+StoredReferral NorthReferral(const std::string& id, Date on,
+                             const std::string& victim) {
+  StoredReferral r;
+  r.referral_id = id;
+  r.submission_id = "seed-" + id;
+  r.area = "north";
+  r.agency = "police-north";
+  r.source = ReferralSource::kPolice;
+  r.referred_on = on;
+  r.victim_record_id = victim;
+  r.criteria = {"visible_high_risk"};
+  return r;
+}
+
+// Writes `r` to the store at `path` beside the running server, as another
+// server or an import would.
+void AddBeside(const std::string& path, const StoredReferral& r) {
+  Result<std::unique_ptr<Store>> other = OpenSqliteStore(path);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->SubmitReferrals(Seeder(), {&r, 1}).ok());
+}
+
 // `n` victims V0..V(n-1), each referred once in "north" by police-north in
 // February 2026, with five long perpetrator ids so that a referral is a few
 // hundred bytes on the wire.
@@ -61,16 +85,10 @@ std::function<void(Store&)> SeedReferrals(int n) {
     ASSERT_TRUE(store.PutRecords(Seeder(), records).ok());
     std::vector<StoredReferral> referrals;
     for (int i = 0; i < n; ++i) {
-      StoredReferral r;
-      r.referral_id = "R-" + std::to_string(100000 + i);
-      r.submission_id = "seed-" + std::to_string(i);
-      r.area = "north";
-      r.agency = "police-north";
-      r.source = ReferralSource::kPolice;
-      r.referred_on = Date{2026, 2, 1 + i % 27};
-      r.victim_record_id = "V" + std::to_string(i);
+      StoredReferral r =
+          NorthReferral("R-" + std::to_string(100000 + i),
+                        Date{2026, 2, 1 + i % 27}, "V" + std::to_string(i));
       r.perpetrator_record_ids = perpetrators;
-      r.criteria = {"visible_high_risk"};
       referrals.push_back(std::move(r));
     }
     ASSERT_TRUE(store.SubmitReferrals(Seeder(), referrals).ok());
@@ -336,20 +354,7 @@ TEST(BoundedTest, AListThatChangesBetweenPagesIsRefusedNotSkipped) {
   ASSERT_EQ(first.deferred_size(), 10);
   ASSERT_FALSE(first.next_page_token().empty());
   // A new eligible referral ranks into the list.
-  {
-    Result<std::unique_ptr<Store>> other = OpenSqliteStore(t.store_path());
-    ASSERT_TRUE(other.ok());
-    StoredReferral r;
-    r.referral_id = "R-NEW";
-    r.submission_id = "new-1";
-    r.area = "north";
-    r.agency = "police-north";
-    r.source = ReferralSource::kPolice;
-    r.referred_on = Date{2026, 2, 1};
-    r.victim_record_id = "V0";
-    r.criteria = {"visible_high_risk"};
-    ASSERT_TRUE((*other)->SubmitReferrals(Seeder(), {&r, 1}).ok());
-  }
+  AddBeside(t.store_path(), NorthReferral("R-NEW", Date{2026, 2, 1}, "V0"));
   request.set_page_token(first.next_page_token());
   grpc::ClientContext context;
   AsCaller(context, "marac-north", "chair");
@@ -406,20 +411,8 @@ TEST(BoundedTest, ASavedAgendaWhoseAnswerWasLostIsAnsweredByItsRetry) {
   ASSERT_EQ(first.error_code(), grpc::StatusCode::UNAVAILABLE);
   // Meanwhile a referral arrives for a later meeting: the agenda's counts
   // move, its cases do not, and the retry is still the same save.
-  {
-    Result<std::unique_ptr<Store>> other = OpenSqliteStore(t.store_path());
-    ASSERT_TRUE(other.ok());
-    StoredReferral late;
-    late.referral_id = "R-LATE";
-    late.submission_id = "late-1";
-    late.area = "north";
-    late.agency = "police-north";
-    late.source = ReferralSource::kPolice;
-    late.referred_on = Date{2026, 3, 18};  // After the cut-off.
-    late.victim_record_id = "V0";
-    late.criteria = {"visible_high_risk"};
-    ASSERT_TRUE((*other)->SubmitReferrals(Seeder(), {&late, 1}).ok());
-  }
+  // Referred after the cut-off.
+  AddBeside(t.store_path(), NorthReferral("R-LATE", Date{2026, 3, 18}, "V0"));
   // It was committed all the same; the retry answers it.
   v1::GenerateAgendaResponse retried;
   const grpc::Status second =
