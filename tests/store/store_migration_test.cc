@@ -1,0 +1,125 @@
+// The SQLite store. Migrations: from an empty file and from each earlier
+// schema, keeping what was stored.
+#include "tests/store/store_fixture.h"
+
+namespace marac::store_test {
+namespace {
+
+TEST_F(StoreTest, MigratesFromEmptyAndFromThePreviousSchema) {
+  {
+    // A file at version 1, with data in it.
+    std::unique_ptr<Store> old = Open({.schema_version = 1});
+    ASSERT_NE(old, nullptr);
+    EXPECT_EQ(old->SchemaVersion(), 1);
+    const std::vector<PersonRecord> records = {
+        Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+        Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+    const std::vector<ReviewDecision> decisions = {{"V1", "X1", false, "", ""}};
+    EXPECT_EQ(old->PutReviewDecisions(kCoordinator, decisions).code(),
+              StatusCode::kFailedPrecondition);
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(store->Records(kCoordinator)->size(), 2u) << "data kept";
+  const std::vector<ReviewDecision> decisions = {{"X1", "V1", false, "", ""}};
+  ASSERT_TRUE(store->PutReviewDecisions(kCoordinator, decisions).ok());
+  const Result<std::vector<ReviewDecision>> back =
+      store->ReviewDecisions(kCoordinator);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ((*back)[0].record_id_l, "V1") << "pairs stored in order";
+  EXPECT_EQ((*back)[0].decided_by, "u-017");
+  // And from nothing, a second file.
+  Result<std::unique_ptr<Store>> fresh = OpenSqliteStore(Path("fresh.db"));
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ((*fresh)->SchemaVersion(), LatestSchemaVersion());
+}
+
+StoredAssessment Assessment(std::string id, std::string instrument_version) {
+  StoredAssessment a;
+  a.assessment_id = std::move(id);
+  a.victim_record_id = "V1";
+  a.instrument = "safelives-ric";
+  a.instrument_version = std::move(instrument_version);
+  a.policy_version = "marac-default-2026.1";
+  a.completed_on = *Date::Parse("d", "2026-03-01");
+  a.score = 15;
+  a.grade = "high";
+  a.marac_referral = true;
+  a.criteria = {"visible_high_risk"};
+  a.result_json = "{}";
+  return a;
+}
+
+TEST_F(StoreTest, MigratesFromVersionTwoKeepingAssessmentsAndAddingIdva) {
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 2});
+    ASSERT_NE(old, nullptr);
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+    const std::vector<StoredAssessment> before = {Assessment("A1", "")};
+    ASSERT_TRUE(old->PutAssessments(kCoordinator, before).ok());
+    const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1")};
+    ASSERT_TRUE(old->SubmitReferrals(kCoordinator, referrals).ok());
+    const std::vector<IdvaSupport> support = {
+        {"R1", "IDVA-North", *Date::Parse("d", "2026-03-03"),
+         IdvaEngagement::kEngaged, std::nullopt}};
+    EXPECT_EQ(old->PutIdvaSupport(kCoordinator, support).code(),
+              StatusCode::kFailedPrecondition);
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
+  const Result<std::vector<StoredAssessment>> kept =
+      store->Assessments(kCoordinator);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].instrument_version, "") << "not known before v3";
+  EXPECT_EQ((*kept)[0].score, 15);
+  // From version 3 on, the instrument version is required and kept.
+  const std::vector<StoredAssessment> unversioned = {Assessment("A2", "")};
+  const Status refused = store->PutAssessments(kCoordinator, unversioned);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(),
+              HasSubstr("assessments[0].instrument_version"));
+  const std::vector<StoredAssessment> versioned = {Assessment("A2", "2025.1")};
+  ASSERT_TRUE(store->PutAssessments(kCoordinator, versioned).ok());
+  EXPECT_EQ(store->Assessments(kCoordinator)->back().instrument_version,
+            "2025.1");
+}
+
+TEST_F(StoreTest, MigrationToVersionFourChainsTheEntriesAlreadyThere) {
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 3});
+    ASSERT_NE(old, nullptr);
+    const std::vector<PersonRecord> records = {
+        Person("V1", "Elspeth", "Marlowe", Role::kVictim)};
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+    ASSERT_TRUE(old->Records(kCoordinator).ok());
+    const Actor auditor{"u-900", "auditor", "IG", "chain check"};
+    EXPECT_EQ(old->VerifyAudit(auditor, {}).status().code(),
+              StatusCode::kFailedPrecondition);
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), 4);
+  const Actor auditor{"u-900", "auditor", "IG", "chain check"};
+  const Result<AuditVerification> v = store->VerifyAudit(auditor, {});
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->intact) << v->problem;
+  EXPECT_EQ(v->entries, 2) << "both written at version 3";
+  // Still append-only after the migration lifted and restored the trigger.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET user = 'x'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace marac::store_test
