@@ -1,5 +1,6 @@
-// The SQLite store: schema and migrations, and every Store call as one
-// BEGIN IMMEDIATE transaction holding the change and its audit row.
+// The SQLite store: every Store call as one BEGIN IMMEDIATE transaction
+// holding the change and its audit row (the schema and its migrations are
+// schema.cc; the audit chain's canonical form is audit_chain.cc).
 #include <openssl/evp.h>
 
 #include <chrono>
@@ -8,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "lib/store/audit_chain.h"
+#include "lib/store/schema.h"
 #include "lib/store/sha256.h"
 #include "lib/store/sqlite_db.h"
 #include "marac/store/store.h"
@@ -18,149 +21,6 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
-
-// Schema migrations, in order: migration k takes the file from version k
-// to k + 1. Never edit a released one; add the next.
-constexpr const char* kMigrations[] = {
-    // 1: the case data and the audit log.
-    R"sql(
-CREATE TABLE records (
-  record_id TEXT PRIMARY KEY,
-  source TEXT NOT NULL,
-  given_name TEXT NOT NULL,
-  middle_name TEXT NOT NULL,
-  family_name TEXT NOT NULL,
-  previous_family_names TEXT NOT NULL,  -- JSON array
-  dob TEXT NOT NULL,
-  gender TEXT NOT NULL,
-  postcode TEXT NOT NULL,
-  address_line TEXT NOT NULL,
-  town TEXT NOT NULL,
-  email TEXT NOT NULL,
-  other_id TEXT NOT NULL,
-  role TEXT NOT NULL,
-  incident_id TEXT NOT NULL,
-  trusted_id TEXT NOT NULL
-) STRICT;
-CREATE TABLE record_person (
-  record_id TEXT PRIMARY KEY REFERENCES records(record_id),
-  person_id TEXT NOT NULL
-) STRICT;
-CREATE INDEX record_person_by_person ON record_person(person_id);
-CREATE TABLE person_events (
-  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-  event TEXT NOT NULL CHECK (event IN ('merge', 'split')),
-  person_id TEXT NOT NULL,
-  other_person_id TEXT NOT NULL,
-  at TEXT NOT NULL
-) STRICT;
-CREATE TABLE incidents (
-  incident_id TEXT PRIMARY KEY,
-  occurred_on TEXT NOT NULL,
-  area TEXT NOT NULL,
-  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
-  perpetrator_record_ids TEXT NOT NULL,  -- JSON array
-  reported_by TEXT NOT NULL
-) STRICT;
-CREATE TABLE assessments (
-  assessment_id TEXT PRIMARY KEY,
-  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
-  incident_id TEXT,
-  instrument TEXT NOT NULL,
-  policy_version TEXT NOT NULL,
-  completed_on TEXT NOT NULL,
-  score INTEGER NOT NULL,
-  grade TEXT NOT NULL,
-  marac_referral INTEGER NOT NULL,
-  criteria TEXT NOT NULL,              -- JSON array
-  high_harm_indicators TEXT NOT NULL,  -- JSON array
-  result_json TEXT NOT NULL
-) STRICT;
-CREATE TABLE referrals (
-  referral_id TEXT PRIMARY KEY,
-  submission_id TEXT NOT NULL UNIQUE,
-  area TEXT NOT NULL,
-  agency TEXT NOT NULL,
-  source TEXT NOT NULL,
-  referred_on TEXT NOT NULL,
-  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
-  perpetrator_record_ids TEXT NOT NULL,  -- JSON array
-  incident_id TEXT,
-  assessment_id TEXT REFERENCES assessments(assessment_id),
-  criteria TEXT NOT NULL,  -- JSON array
-  children_in_household INTEGER NOT NULL,
-  stored_at TEXT NOT NULL
-) STRICT;
-CREATE TABLE meetings (
-  meeting_id TEXT PRIMARY KEY,
-  area TEXT NOT NULL,
-  date TEXT NOT NULL,
-  referral_cutoff TEXT NOT NULL,
-  capacity_cases INTEGER NOT NULL,
-  capacity_minutes INTEGER NOT NULL
-) STRICT;
-CREATE TABLE agendas (
-  agenda_id TEXT PRIMARY KEY,
-  meeting_id TEXT NOT NULL REFERENCES meetings(meeting_id),
-  policy_version TEXT NOT NULL,
-  json TEXT NOT NULL,
-  generated_at TEXT NOT NULL
-) STRICT;
-CREATE TABLE audit_log (
-  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-  at TEXT NOT NULL,
-  user TEXT NOT NULL,
-  role TEXT NOT NULL,
-  agency TEXT NOT NULL,
-  purpose TEXT NOT NULL,
-  action TEXT NOT NULL,
-  object_type TEXT NOT NULL,
-  object_ids TEXT NOT NULL,  -- JSON array
-  outcome TEXT NOT NULL
-) STRICT;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-)sql",
-    // 2: review decisions, and referrals found by area and date.
-    R"sql(
-CREATE TABLE review_decisions (
-  record_id_l TEXT NOT NULL REFERENCES records(record_id),
-  record_id_r TEXT NOT NULL REFERENCES records(record_id),
-  same INTEGER NOT NULL,
-  decided_by TEXT NOT NULL,
-  decided_at TEXT NOT NULL,
-  PRIMARY KEY (record_id_l, record_id_r),
-  CHECK (record_id_l < record_id_r)
-) STRICT;
-CREATE INDEX referrals_by_area_date ON referrals(area, referred_on);
-)sql",
-    // 3: the instrument version an assessment was scored on, and the IDVA
-    // allocated to each MARAC case with the victim's engagement.
-    R"sql(
-ALTER TABLE assessments ADD COLUMN instrument_version TEXT NOT NULL
-  DEFAULT '';
-CREATE TABLE idva_support (
-  referral_id TEXT PRIMARY KEY REFERENCES referrals(referral_id),
-  idva_service TEXT NOT NULL,
-  allocated_on TEXT NOT NULL,
-  engagement TEXT NOT NULL CHECK (engagement IN
-    ('not_known', 'engaged', 'declined', 'not_contactable')),
-  closed_on TEXT
-) STRICT;
-)sql",
-    // 4: a hash chain over the audit log (the rows already there are
-    // chained by ChainExistingAudit in the same transaction), and the
-    // call's request id and peer.
-    R"sql(
-ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE audit_log ADD COLUMN peer TEXT NOT NULL DEFAULT '';
-ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
-ALTER TABLE audit_log ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
-)sql",
-};
-constexpr int kLatest = static_cast<int>(std::size(kMigrations));
 
 std::string NowUtc() {
   const auto now = std::chrono::system_clock::now();
@@ -176,22 +36,6 @@ std::string NowUtc() {
                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
                 utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   return text;
-}
-
-// The chain's start: the prev_hash of the first entry.
-constexpr std::string_view kChainStart =
-    "0000000000000000000000000000000000000000000000000000000000000000";
-
-// The canonical form of an audit entry that its row_hash covers: a JSON
-// array of every column in order, object ids as stored, then prev_hash.
-std::string CanonicalAudit(std::int64_t sequence, const AuditEntry& e,
-                           std::string_view object_ids_json,
-                           std::string_view prev_hash) {
-  nlohmann::json row = nlohmann::json::array(
-      {sequence, e.at, e.user, e.role, e.agency, e.purpose, e.action,
-       e.object_type, std::string(object_ids_json), e.outcome, e.request_id,
-       e.peer, std::string(prev_hash)});
-  return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string JsonList(const std::vector<std::string>& items) {
@@ -1605,55 +1449,6 @@ class SqliteStore final : public Store {
   Status refusal_;
 };
 
-// Migration 4's second half: the entries written before the chain get
-// their hashes, in order (the update trigger is lifted for this alone,
-// inside the migration's transaction).
-Status ChainExistingAudit(Connection& db) {
-  MARAC_RETURN_IF_ERROR(db.Exec("DROP TRIGGER audit_log_no_update"));
-  MARAC_ASSIGN_OR_RETURN(
-      Statement select,
-      db.Prepare("SELECT sequence, at, user, role, agency, purpose, action, "
-                 "object_type, object_ids, outcome FROM audit_log ORDER BY "
-                 "sequence"));
-  MARAC_ASSIGN_OR_RETURN(
-      Statement update,
-      db.Prepare("UPDATE audit_log SET prev_hash = ?2, row_hash = ?3 WHERE "
-                 "sequence = ?1"));
-  // Sequences run from 1 without gaps: rows were never deleted, and a
-  // rolled-back insert rolls its AUTOINCREMENT back too.
-  std::string prev(kChainStart);
-  for (;;) {
-    MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-    if (!row) break;
-    const std::int64_t sequence = select.Int(0);
-    AuditEntry e;
-    e.at = select.Text(1);
-    e.user = select.Text(2);
-    e.role = select.Text(3);
-    e.agency = select.Text(4);
-    e.purpose = select.Text(5);
-    e.action = select.Text(6);
-    e.object_type = select.Text(7);
-    e.outcome = select.Text(9);
-    MARAC_ASSIGN_OR_RETURN(
-        const std::string hash,
-        Sha256Hex(CanonicalAudit(sequence, e, select.Text(8), prev)));
-    update.Bind(1, sequence).Bind(2, prev).Bind(3, hash);
-    MARAC_RETURN_IF_ERROR(update.Run());
-    prev = hash;
-  }
-  return db.Exec(
-      "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN "
-      "SELECT RAISE(ABORT, 'the audit log is append-only'); END;");
-}
-
-Result<int> UserVersion(Connection& db) {
-  MARAC_ASSIGN_OR_RETURN(Statement s, db.Prepare("PRAGMA user_version"));
-  MARAC_ASSIGN_OR_RETURN(const bool row, s.Step());
-  if (!row) return Internal("store: PRAGMA user_version returned nothing");
-  return static_cast<int>(s.Int(0));
-}
-
 }  // namespace
 
 int GradeSeverity(std::string_view grade) {
@@ -1738,15 +1533,15 @@ std::string_view AuditActionName(AuditAction action) {
   return "erase";
 }
 
-int LatestSchemaVersion() { return kLatest; }
+int LatestSchemaVersion() { return kLatestSchema; }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const StoreOptions& options) {
   const int target =
-      options.schema_version > 0 ? options.schema_version : kLatest;
-  if (target > kLatest) {
-    return InvalidArgument("schema_version",
-                           "this build knows up to " + std::to_string(kLatest));
+      options.schema_version > 0 ? options.schema_version : kLatestSchema;
+  if (target > kLatestSchema) {
+    return InvalidArgument("schema_version", "this build knows up to " +
+                                                 std::to_string(kLatestSchema));
   }
   MARAC_ASSIGN_OR_RETURN(Connection db, Connection::Open(path, options.create));
   const std::string prefix = "store " + path + ": ";
@@ -1779,25 +1574,18 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   }
   Result<int> version = UserVersion(db);
   if (!version.ok()) return named(version.status());
-  if (*version > kLatest) {
+  if (*version > kLatestSchema) {
     return FailedPrecondition(
         prefix + "schema version " + std::to_string(*version) +
-        " is newer than this build's " + std::to_string(kLatest));
+        " is newer than this build's " + std::to_string(kLatestSchema));
   }
   if (*version < target) {
     // Every step in one transaction: a failed upgrade leaves the file as
     // it was.
     Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
     if (!tx.ok()) return named(tx.status());
-    for (int v = *version; v < target; ++v) {
-      Status step = db.Exec(kMigrations[v]);
-      if (step.ok() && v + 1 == 4) step = ChainExistingAudit(db);
-      if (!step.ok()) {
-        return Status(step.code(), prefix + "migration to version " +
-                                       std::to_string(v + 1) +
-                                       " failed: " + step.message());
-      }
-    }
+    const Status migrated = MigrateSchema(db, *version, target);
+    if (!migrated.ok()) return named(migrated);
     const Status set =
         db.Exec("PRAGMA user_version = " + std::to_string(target));
     if (!set.ok()) return named(set);

@@ -1,0 +1,32 @@
+// The audit log's hash chain: what a row_hash covers, where the chain
+// starts, and chaining the rows written before the chain existed. Internal
+// to lib/store.
+#ifndef MARAC_LIB_STORE_AUDIT_CHAIN_H_
+#define MARAC_LIB_STORE_AUDIT_CHAIN_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lib/store/sqlite_db.h"
+#include "marac/common/status.h"
+#include "marac/store/store.h"
+
+namespace marac {
+
+// The chain's start: the prev_hash of the first entry.
+inline constexpr std::string_view kChainStart =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// The canonical form of an audit entry that its row_hash covers: a JSON
+// array of every column in order, object ids as stored, then prev_hash.
+std::string CanonicalAudit(std::int64_t sequence, const AuditEntry& e,
+                           std::string_view object_ids_json,
+                           std::string_view prev_hash);
+
+// Migration 4's second half (see schema.cc).
+Status ChainExistingAudit(sqlite::Connection& db);
+
+}  // namespace marac
+
+#endif  // MARAC_LIB_STORE_AUDIT_CHAIN_H_

@@ -1,0 +1,178 @@
+#include "lib/store/schema.h"
+
+#include <iterator>
+#include <string>
+
+#include "lib/store/audit_chain.h"
+
+namespace marac {
+namespace {
+
+// Schema migrations, in order: migration k takes the file from version k
+// to k + 1. Never edit a released one; add the next.
+constexpr const char* kMigrations[] = {
+    // 1: the case data and the audit log.
+    R"sql(
+CREATE TABLE records (
+  record_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  given_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  previous_family_names TEXT NOT NULL,  -- JSON array
+  dob TEXT NOT NULL,
+  gender TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  address_line TEXT NOT NULL,
+  town TEXT NOT NULL,
+  email TEXT NOT NULL,
+  other_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  incident_id TEXT NOT NULL,
+  trusted_id TEXT NOT NULL
+) STRICT;
+CREATE TABLE record_person (
+  record_id TEXT PRIMARY KEY REFERENCES records(record_id),
+  person_id TEXT NOT NULL
+) STRICT;
+CREATE INDEX record_person_by_person ON record_person(person_id);
+CREATE TABLE person_events (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  event TEXT NOT NULL CHECK (event IN ('merge', 'split')),
+  person_id TEXT NOT NULL,
+  other_person_id TEXT NOT NULL,
+  at TEXT NOT NULL
+) STRICT;
+CREATE TABLE incidents (
+  incident_id TEXT PRIMARY KEY,
+  occurred_on TEXT NOT NULL,
+  area TEXT NOT NULL,
+  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
+  perpetrator_record_ids TEXT NOT NULL,  -- JSON array
+  reported_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE assessments (
+  assessment_id TEXT PRIMARY KEY,
+  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
+  incident_id TEXT,
+  instrument TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  completed_on TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  grade TEXT NOT NULL,
+  marac_referral INTEGER NOT NULL,
+  criteria TEXT NOT NULL,              -- JSON array
+  high_harm_indicators TEXT NOT NULL,  -- JSON array
+  result_json TEXT NOT NULL
+) STRICT;
+CREATE TABLE referrals (
+  referral_id TEXT PRIMARY KEY,
+  submission_id TEXT NOT NULL UNIQUE,
+  area TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  source TEXT NOT NULL,
+  referred_on TEXT NOT NULL,
+  victim_record_id TEXT NOT NULL REFERENCES records(record_id),
+  perpetrator_record_ids TEXT NOT NULL,  -- JSON array
+  incident_id TEXT,
+  assessment_id TEXT REFERENCES assessments(assessment_id),
+  criteria TEXT NOT NULL,  -- JSON array
+  children_in_household INTEGER NOT NULL,
+  stored_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE meetings (
+  meeting_id TEXT PRIMARY KEY,
+  area TEXT NOT NULL,
+  date TEXT NOT NULL,
+  referral_cutoff TEXT NOT NULL,
+  capacity_cases INTEGER NOT NULL,
+  capacity_minutes INTEGER NOT NULL
+) STRICT;
+CREATE TABLE agendas (
+  agenda_id TEXT PRIMARY KEY,
+  meeting_id TEXT NOT NULL REFERENCES meetings(meeting_id),
+  policy_version TEXT NOT NULL,
+  json TEXT NOT NULL,
+  generated_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE audit_log (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  role TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_ids TEXT NOT NULL,  -- JSON array
+  outcome TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+    // 2: review decisions, and referrals found by area and date.
+    R"sql(
+CREATE TABLE review_decisions (
+  record_id_l TEXT NOT NULL REFERENCES records(record_id),
+  record_id_r TEXT NOT NULL REFERENCES records(record_id),
+  same INTEGER NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  PRIMARY KEY (record_id_l, record_id_r),
+  CHECK (record_id_l < record_id_r)
+) STRICT;
+CREATE INDEX referrals_by_area_date ON referrals(area, referred_on);
+)sql",
+    // 3: the instrument version an assessment was scored on, and the IDVA
+    // allocated to each MARAC case with the victim's engagement.
+    R"sql(
+ALTER TABLE assessments ADD COLUMN instrument_version TEXT NOT NULL
+  DEFAULT '';
+CREATE TABLE idva_support (
+  referral_id TEXT PRIMARY KEY REFERENCES referrals(referral_id),
+  idva_service TEXT NOT NULL,
+  allocated_on TEXT NOT NULL,
+  engagement TEXT NOT NULL CHECK (engagement IN
+    ('not_known', 'engaged', 'declined', 'not_contactable')),
+  closed_on TEXT
+) STRICT;
+)sql",
+    // 4: a hash chain over the audit log (the rows already there are
+    // chained by ChainExistingAudit in the same transaction), and the
+    // call's request id and peer.
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN peer TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
+)sql",
+};
+
+}  // namespace
+
+const int kLatestSchema = static_cast<int>(std::size(kMigrations));
+
+Result<int> UserVersion(sqlite::Connection& db) {
+  MARAC_ASSIGN_OR_RETURN(sqlite::Statement s,
+                         db.Prepare("PRAGMA user_version"));
+  MARAC_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return Internal("store: PRAGMA user_version returned nothing");
+  return static_cast<int>(s.Int(0));
+}
+
+Status MigrateSchema(sqlite::Connection& db, int from, int to) {
+  for (int v = from; v < to; ++v) {
+    Status step = db.Exec(kMigrations[v]);
+    if (step.ok() && v + 1 == 4) step = ChainExistingAudit(db);
+    if (!step.ok()) {
+      return Status(step.code(), "migration to version " +
+                                     std::to_string(v + 1) +
+                                     " failed: " + step.message());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace marac
