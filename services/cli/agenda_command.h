@@ -1,6 +1,8 @@
-// The store commands: `marac agenda` (the next meeting's agenda; the
+// The store commands, one file each: `marac agenda` (agenda_command.cc; the
 // pipeline behind it is services/casework, shared with `marac demo` and
-// the server), `marac report`, `marac import` and `marac audit verify`.
+// the server), `marac report` (report_command.cc), `marac import`
+// (import_command.cc), `marac audit verify` and `who-saw`
+// (audit_command.cc); what they share is store_command.h.
 #ifndef MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
 #define MARAC_SERVICES_CLI_AGENDA_COMMAND_H_
 

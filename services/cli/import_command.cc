@@ -1,0 +1,219 @@
+// `marac import`: a coordinator's files into the store, or through a server.
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "marac/identity/resolver.h"
+#include "marac/report/statistics.h"
+#include "services/cli/agenda_command.h"
+#include "services/cli/commands.h"
+#include "services/cli/input_file.h"
+#include "services/cli/progress.h"
+#include "services/cli/record_csv.h"
+#include "services/cli/remote_client.h"
+#include "services/cli/store_command.h"
+
+namespace marac {
+
+using cli::CliActor;
+using cli::Fail;
+
+int RunImport(const ImportCommandOptions& options, std::ostream& out,
+              std::ostream& err) {
+  const auto fail = [&](const Status& s) { return Fail(err, "import", s); };
+  ProgressLines progress(err, "marac import", options.progress);
+  std::size_t files_read = 0;
+  const std::size_t file_count =
+      options.records.size() + !options.incidents.empty() +
+      !options.assessments.empty() + !options.referrals.empty() +
+      !options.idva.empty();
+  // Read and check everything first.
+  std::vector<PersonRecord> records;
+  for (const std::string& path : options.records) {
+    progress.Update("reading files", files_read++, file_count);
+    const Result<std::string> text = ReadInputFile(path, "--records");
+    if (!text.ok()) return fail(text.status());
+    const Status read =
+        ReadRecordCsv(*text, path, RecordFormat::kMarac, records);
+    if (!read.ok()) return fail(read);
+  }
+  std::vector<StoredIncident> incidents;
+  std::vector<StoredAssessment> assessments;
+  std::vector<StoredReferral> referrals;
+  std::vector<IdvaSupport> idva;
+  const struct {
+    const std::string& path;
+    const char* option;
+    std::function<Status(const std::string&)> read;
+  } files[] = {
+      {options.incidents, "--incidents",
+       [&](const std::string& t) {
+         return ReadIncidentCsv(t, options.incidents, incidents);
+       }},
+      {options.assessments, "--assessments",
+       [&](const std::string& t) {
+         return ReadAssessmentCsv(t, options.assessments, assessments);
+       }},
+      {options.referrals, "--referrals",
+       [&](const std::string& t) {
+         return ReadReferralCsv(t, options.referrals, referrals);
+       }},
+      {options.idva, "--idva",
+       [&](const std::string& t) {
+         return ReadIdvaSupportCsv(t, options.idva, idva);
+       }},
+  };
+  for (const auto& f : files) {
+    if (f.path.empty()) continue;
+    progress.Update("reading files", files_read++, file_count);
+    const Result<std::string> text = ReadInputFile(f.path, f.option);
+    if (!text.ok()) return fail(text.status());
+    const Status read = f.read(*text);
+    if (!read.ok()) return fail(read);
+  }
+  if (options.remote != nullptr) {
+    if (!incidents.empty() || !assessments.empty() || !idva.empty() ||
+        options.link) {
+      return fail(InvalidArgument(
+          !incidents.empty()     ? "--incidents"
+          : !assessments.empty() ? "--assessments"
+          : !idva.empty()        ? "--idva"
+                                 : "--link",
+          "not with --server: the service takes records (resolved as each "
+          "arrives) and referrals; import the rest into its store"));
+    }
+    for (std::size_t k = 0; k < records.size(); ++k) {
+      // One call each: minutes for a large file.
+      progress.Update("resolving records on the server", k, records.size());
+      const PersonRecord& r = records[k];
+      const Result<std::string> person = options.remote->ResolveRecord(
+          r, "identity resolution of an imported record");
+      if (!person.ok()) {
+        return fail(
+            Status(person.status().code(),
+                   "record " + r.record_id + ": " + person.status().message()));
+      }
+    }
+    std::size_t replayed = 0;
+    for (std::size_t k = 0; k < referrals.size(); ++k) {
+      progress.Update("submitting referrals", k, referrals.size());
+      const StoredReferral& r = referrals[k];
+      const Result<RemoteSubmitted> sent = options.remote->SubmitReferral(r);
+      if (!sent.ok()) {
+        return fail(Status(
+            sent.status().code(),
+            "referral " + r.submission_id + ": " + sent.status().message()));
+      }
+      replayed += sent->replayed;
+    }
+    out << "marac import: " << records.size() << " records resolved, "
+        << referrals.size() - replayed << " referrals submitted";
+    if (replayed > 0) {
+      out << " (" << replayed << " already stored, not repeated)";
+    }
+    out << "\n";
+    return kExitOk;
+  }
+  if (options.store.empty()) {
+    return fail(InvalidArgument("--store", "required (or --server)"));
+  }
+  Result<std::unique_ptr<Store>> opened = OpenSqliteStore(options.store);
+  if (!opened.ok()) return fail(opened.status());
+  Store& store = **opened;
+  Actor actor = CliActor(options.user, "coordinator", "import into the store");
+  // Each file is one transaction: the count moves a file at a time.
+  const std::size_t rows = records.size() + incidents.size() +
+                           assessments.size() + referrals.size() + idva.size();
+  std::size_t stored = 0;
+  if (!records.empty()) {
+    progress.Update("storing rows", stored, rows);
+    const Status s = store.PutRecords(actor, records);
+    if (!s.ok()) return fail(s);
+    stored += records.size();
+  }
+  if (!incidents.empty()) {
+    progress.Update("storing rows", stored, rows);
+    const Status s = store.PutIncidents(actor, incidents);
+    if (!s.ok()) return fail(s);
+    stored += incidents.size();
+  }
+  if (!assessments.empty()) {
+    progress.Update("storing rows", stored, rows);
+    const Status s = store.PutAssessments(actor, assessments);
+    if (!s.ok()) return fail(s);
+    stored += assessments.size();
+  }
+  std::size_t duplicates = 0;
+  if (!referrals.empty()) {
+    progress.Update("storing rows", stored, rows);
+    const Result<std::vector<SubmitOutcome>> s =
+        store.SubmitReferrals(actor, referrals);
+    if (!s.ok()) return fail(s.status());
+    for (const SubmitOutcome& o : *s) duplicates += o.duplicate;
+    stored += referrals.size();
+  }
+  if (!idva.empty()) {
+    progress.Update("storing rows", stored, rows);
+    const Status s = store.PutIdvaSupport(actor, idva);
+    if (!s.ok()) return fail(s);
+  }
+  out << "marac import: " << records.size() << " records, " << incidents.size()
+      << " incidents, " << assessments.size() << " assessments, "
+      << referrals.size() - duplicates << " referrals stored";
+  if (duplicates > 0) {
+    out << " (" << duplicates << " already stored, not repeated)";
+  }
+  if (!idva.empty()) out << "; " << idva.size() << " IDVA allocations stored";
+  out << "\n";
+  if (!options.link) return kExitOk;
+
+  // Resolve every stored record, keeping earlier ids and decisions.
+  actor.purpose = "identity resolution of the stored records";
+  progress.Update("reading the stored records", 0, 0);
+  const Result<std::vector<PersonRecord>> all = store.Records(actor);
+  if (!all.ok()) return fail(all.status());
+  const auto people = store.People(actor);
+  if (!people.ok()) return fail(people.status());
+  const Result<std::vector<ReviewDecision>> decisions =
+      store.ReviewDecisions(actor);
+  if (!decisions.ok()) return fail(decisions.status());
+  ResolveOptions resolve;
+  for (const auto& [record, person] : *people) {
+    resolve.earlier_person_of.emplace(record, person);
+  }
+  std::unordered_map<std::string, std::uint32_t> index;
+  for (std::uint32_t i = 0; i < all->size(); ++i) {
+    index.emplace((*all)[i].record_id, i);
+  }
+  for (const ReviewDecision& d : *decisions) {
+    const auto l = index.find(d.record_id_l);
+    const auto r = index.find(d.record_id_r);
+    if (l != index.end() && r != index.end()) {
+      resolve.decisions.push_back({l->second, r->second, d.same});
+    }
+  }
+  resolve.progress = progress.Callback();
+  const Result<Resolution> resolution = Resolve(*all, resolve);
+  if (!resolution.ok()) return fail(resolution.status());
+  std::vector<std::pair<std::string, std::string>> record_person;
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    record_person.emplace_back((*all)[i].record_id, resolution->person_of[i]);
+  }
+  progress.Update("storing people", 0, 0);
+  const Status saved =
+      store.SavePeople(actor, record_person, resolution->events);
+  if (!saved.ok()) return fail(saved);
+  const std::set<std::string> distinct(resolution->person_of.begin(),
+                                       resolution->person_of.end());
+  out << "marac import: " << all->size() << " stored records are "
+      << distinct.size() << " people; " << resolution->events.size()
+      << " merges or splits recorded; " << resolution->review.size()
+      << " pairs for review\n";
+  return kExitOk;
+}
+
+}  // namespace marac

@@ -1,0 +1,35 @@
+// What the store commands (agenda, report, import, audit) share: how a
+// failure is printed and exits, and who the caller is for the audit log.
+#ifndef MARAC_SERVICES_CLI_STORE_COMMAND_H_
+#define MARAC_SERVICES_CLI_STORE_COMMAND_H_
+
+#include <cstdlib>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "marac/common/status.h"
+#include "marac/store/store.h"
+#include "services/cli/commands.h"
+
+namespace marac::cli {
+
+// Prints `status` for `command` and gives its exit code.
+inline int Fail(std::ostream& err, std::string_view command,
+                const Status& status) {
+  err << "marac " << command << ": " << status.message() << "\n";
+  return status.code() == StatusCode::kInvalidArgument ? kExitBadInput
+                                                       : kExitFailure;
+}
+
+// Who runs a store command, for the audit log: --user, else $USER.
+inline Actor CliActor(const std::string& user, std::string role,
+                      std::string purpose) {
+  const char* env_user = std::getenv("USER");
+  return {!user.empty() ? user : (env_user != nullptr ? env_user : "cli"),
+          std::move(role), "", std::move(purpose)};
+}
+
+}  // namespace marac::cli
+
+#endif  // MARAC_SERVICES_CLI_STORE_COMMAND_H_
