@@ -18,16 +18,35 @@ std::string CanonicalAudit(std::int64_t sequence, const AuditEntry& e,
   return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+AuditRow ReadAuditRow(const sqlite::Statement& select) {
+  AuditRow r;
+  AuditEntry& e = r.entry;
+  e.sequence = select.Int(0);
+  e.at = select.Text(1);
+  e.user = select.Text(2);
+  e.role = select.Text(3);
+  e.agency = select.Text(4);
+  e.purpose = select.Text(5);
+  e.action = select.Text(6);
+  e.object_type = select.Text(7);
+  r.object_ids_json = select.Text(8);
+  e.object_ids = sqlite::ParseList(r.object_ids_json);
+  e.outcome = select.Text(9);
+  e.request_id = select.Text(10);
+  e.peer = select.Text(11);
+  e.prev_hash = select.Text(12);
+  e.row_hash = select.Text(13);
+  return r;
+}
+
 // Migration 4's second half: the entries written before the chain get
 // their hashes, in order (the update trigger is lifted for this alone,
 // inside the migration's transaction).
 Status ChainExistingAudit(sqlite::Connection& db) {
   MARAC_RETURN_IF_ERROR(db.Exec("DROP TRIGGER audit_log_no_update"));
-  MARAC_ASSIGN_OR_RETURN(
-      sqlite::Statement select,
-      db.Prepare("SELECT sequence, at, user, role, agency, purpose, action, "
-                 "object_type, object_ids, outcome FROM audit_log ORDER BY "
-                 "sequence"));
+  MARAC_ASSIGN_OR_RETURN(sqlite::Statement select,
+                         db.Prepare("SELECT " + std::string(kAuditColumns) +
+                                    " FROM audit_log ORDER BY sequence"));
   MARAC_ASSIGN_OR_RETURN(
       sqlite::Statement update,
       db.Prepare("UPDATE audit_log SET prev_hash = ?2, row_hash = ?3 WHERE "
@@ -38,20 +57,11 @@ Status ChainExistingAudit(sqlite::Connection& db) {
   for (;;) {
     MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
     if (!row) break;
-    const std::int64_t sequence = select.Int(0);
-    AuditEntry e;
-    e.at = select.Text(1);
-    e.user = select.Text(2);
-    e.role = select.Text(3);
-    e.agency = select.Text(4);
-    e.purpose = select.Text(5);
-    e.action = select.Text(6);
-    e.object_type = select.Text(7);
-    e.outcome = select.Text(9);
-    MARAC_ASSIGN_OR_RETURN(
-        const std::string hash,
-        Sha256Hex(CanonicalAudit(sequence, e, select.Text(8), prev)));
-    update.Bind(1, sequence).Bind(2, prev).Bind(3, hash);
+    const AuditRow r = ReadAuditRow(select);
+    MARAC_ASSIGN_OR_RETURN(const std::string hash,
+                           Sha256Hex(CanonicalAudit(r.entry.sequence, r.entry,
+                                                    r.object_ids_json, prev)));
+    update.Bind(1, r.entry.sequence).Bind(2, prev).Bind(3, hash);
     MARAC_RETURN_IF_ERROR(update.Run());
     prev = hash;
   }

@@ -24,6 +24,19 @@ std::string CanonicalAudit(std::int64_t sequence, const AuditEntry& e,
                            std::string_view object_ids_json,
                            std::string_view prev_hash);
 
+// The audit_log columns, in the order ReadAuditRow reads them.
+inline constexpr std::string_view kAuditColumns =
+    "sequence, at, user, role, agency, purpose, action, object_type, "
+    "object_ids, outcome, request_id, peer, prev_hash, row_hash";
+
+// One audit_log row selected as kAuditColumns: the entry (its object ids
+// parsed), and the object ids as stored, which the row_hash covers.
+struct AuditRow {
+  AuditEntry entry;
+  std::string object_ids_json;
+};
+AuditRow ReadAuditRow(const sqlite::Statement& select);
+
 // Migration 4's second half (see schema.cc).
 Status ChainExistingAudit(sqlite::Connection& db);
 

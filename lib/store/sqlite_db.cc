@@ -1,5 +1,6 @@
 #include "lib/store/sqlite_db.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace marac::sqlite {
@@ -233,6 +234,20 @@ int InterruptAt::OnProgress(void* self) {
   if (checked.ok()) return 0;
   interrupt->stopped_ = std::move(checked);
   return 1;
+}
+
+std::string JsonList(const std::vector<std::string>& items) {
+  return nlohmann::json(items).dump();
+}
+
+std::vector<std::string> ParseList(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& item : j) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
 }
 
 }  // namespace marac::sqlite

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "marac/common/deadline.h"
 #include "marac/common/result.h"
@@ -114,6 +115,11 @@ class InterruptAt {
   std::string_view what_;
   Status stopped_;
 };
+
+// A list column: the items as a JSON array of strings, and back (anything
+// but an array of strings reads as the strings it holds, or none).
+std::string JsonList(const std::vector<std::string>& items);
+std::vector<std::string> ParseList(const std::string& text);
 
 }  // namespace marac::sqlite
 

@@ -38,19 +38,8 @@ std::string NowUtc() {
   return text;
 }
 
-std::string JsonList(const std::vector<std::string>& items) {
-  return nlohmann::json(items).dump();
-}
-
-std::vector<std::string> ParseList(const std::string& text) {
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
+using sqlite::JsonList;
+using sqlite::ParseList;
 
 std::string_view RoleName(Role role) {
   switch (role) {
@@ -909,11 +898,8 @@ class SqliteStore final : public Store {
     AuditVerification out;
     MARAC_RETURN_IF_ERROR(Read(actor, "audit_log", {}, [&]() -> Status {
       MARAC_ASSIGN_OR_RETURN(
-          Statement select,
-          db_.Prepare("SELECT sequence, at, user, role, agency, purpose, "
-                      "action, object_type, object_ids, outcome, request_id, "
-                      "peer, prev_hash, row_hash FROM audit_log ORDER BY "
-                      "sequence"));
+          Statement select, db_.Prepare("SELECT " + std::string(kAuditColumns) +
+                                        " FROM audit_log ORDER BY sequence"));
       std::string prev(kChainStart);
       std::int64_t expected = 1;
       bool anchor_seen = false;
@@ -926,21 +912,12 @@ class SqliteStore final : public Store {
       for (;;) {
         MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
         if (!row) break;
-        const std::int64_t sequence = select.Int(0);
-        AuditEntry e;
-        e.at = select.Text(1);
-        e.user = select.Text(2);
-        e.role = select.Text(3);
-        e.agency = select.Text(4);
-        e.purpose = select.Text(5);
-        e.action = select.Text(6);
-        e.object_type = select.Text(7);
-        const std::string object_ids = select.Text(8);
-        e.outcome = select.Text(9);
-        e.request_id = select.Text(10);
-        e.peer = select.Text(11);
-        const std::string stored_prev = select.Text(12);
-        const std::string stored_hash = select.Text(13);
+        const AuditRow r = ReadAuditRow(select);
+        const AuditEntry& e = r.entry;
+        const std::int64_t sequence = e.sequence;
+        const std::string& object_ids = r.object_ids_json;
+        const std::string& stored_prev = e.prev_hash;
+        const std::string& stored_hash = e.row_hash;
         ++out.entries;
         const std::string n = "entry " + std::to_string(sequence);
         if (sequence != expected) {
@@ -1200,11 +1177,11 @@ class SqliteStore final : public Store {
       MARAC_ASSIGN_OR_RETURN(
           Statement select,
           db_.Prepare(
-              std::string("SELECT sequence, at, user, role, agency, "
-                          "purpose, action, object_type, object_ids, "
-                          "outcome") +
-              (version_ >= 4 ? ", request_id, peer, prev_hash, row_hash"
-                             : ", '', '', '', ''") +
+              std::string("SELECT ") +
+              (version_ >= 4 ? std::string(kAuditColumns)
+                             : "sequence, at, user, role, agency, purpose, "
+                               "action, object_type, object_ids, outcome, "
+                               "'', '', '', ''") +
               " FROM audit_log WHERE sequence > ?1" +
               (object_id.empty() ? "" : " AND instr(object_ids, ?2) > 0") +
               " ORDER BY sequence"));
@@ -1216,12 +1193,7 @@ class SqliteStore final : public Store {
       while (out.size() < limit) {
         MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
         if (!row) break;
-        AuditEntry e{
-            select.Int(0),   select.Text(1),  select.Text(2),
-            select.Text(3),  select.Text(4),  select.Text(5),
-            select.Text(6),  select.Text(7),  ParseList(select.Text(8)),
-            select.Text(9),  select.Text(10), select.Text(11),
-            select.Text(12), select.Text(13)};
+        AuditEntry e = ReadAuditRow(select).entry;
         if (!object_id.empty() &&
             std::find(e.object_ids.begin(), e.object_ids.end(), object_id) ==
                 e.object_ids.end()) {
