@@ -25,7 +25,8 @@ const std::vector<AgendaCase>& Cases() {
     const std::size_t n = BenchCount(1'000'000) / 10;  // 100,000
     SplitMix64 rng(kBenchSeed);
     const Date start = *Date::Parse("start", "2026-01-01");
-    static constexpr const char* kGrades[] = {"standard", "medium", "high"};
+    static constexpr Grade kGrades[] = {Grade::kStandard, Grade::kMedium,
+                                        Grade::kHigh};
     static constexpr const char* kHarms[] = {
         "strangulation", "threat_to_kill", "weapon", "separation", "stalking"};
     for (std::size_t k = 0; k < n; ++k) {

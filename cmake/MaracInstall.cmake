@@ -4,8 +4,9 @@
 include(CMakePackageConfigHelpers)
 
 set_target_properties(marac_common PROPERTIES EXPORT_NAME common)
+set_target_properties(marac_grade PROPERTIES EXPORT_NAME grade)
 set_target_properties(marac_assess PROPERTIES EXPORT_NAME assess)
-install(TARGETS marac_common marac_assess marac_library
+install(TARGETS marac_common marac_grade marac_assess marac_library
   EXPORT maracTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -10,6 +10,10 @@
 #include "lib/common/strict_json.h"
 
 namespace marac {
+std::string_view GradeText(const AgendaCase& c) {
+  return c.grade ? GradeName(*c.grade) : std::string_view();
+}
+
 namespace {
 
 std::string Points(double p) {
@@ -69,8 +73,10 @@ RankedCase Rank(const AgendaCase& c, const AgendaMeeting& meeting,
           "high-harm indicator present: " + h);
     }
   }
-  if (c.grade == "high") add("grade", p.grade_high, "graded high risk");
-  if (c.grade == "medium") add("grade", p.grade_medium, "graded medium risk");
+  if (c.grade == Grade::kHigh) add("grade", p.grade_high, "graded high risk");
+  if (c.grade == Grade::kMedium) {
+    add("grade", p.grade_medium, "graded medium risk");
+  }
   add("score", p.per_score_point * c.score,
       std::to_string(c.score) + " yes answers");
   if (c.repeat) add("repeat", p.repeat, c.repeat_reason);
@@ -191,7 +197,7 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
     j["postcode"] = r.item.postcode;
   }
   if (shown.phones) j["phone"] = r.item.phone;
-  j["grade"] = r.item.grade;
+  j["grade"] = GradeText(r.item);
   j["score"] = r.item.score;
   j["criteria"] = r.item.criteria;
   j["high_harm_indicators"] = r.item.high_harm_indicators;
@@ -571,8 +577,8 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
       const std::string victim = VictimText(r, shown);
       out += "| " + std::to_string(r.rank) + " | " +
              Cell(r.item.case_reference) + " | " + Cell(victim) + " | " +
-             AgeText(r, a.meeting.date) + " | " + Cell(r.item.grade) + " (" +
-             std::to_string(r.item.score) + ") | " +
+             AgeText(r, a.meeting.date) + " | " + Cell(GradeText(r.item)) +
+             " (" + std::to_string(r.item.score) + ") | " +
              Cell(CriteriaText(r.item.criteria)) + " | " + Cell(Flags(r)) +
              " | " + Cell(Explanation(r)) + " |";
       if (!notes.empty()) out += " " + Cell(notes[k]) + " |";
@@ -644,7 +650,7 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
         "<tr><td>" + std::to_string(r.rank) + "</td><td>" +
         HtmlEscape(r.item.case_reference) + "</td><td>" + HtmlEscape(victim) +
         "</td><td>" + AgeText(r, a.meeting.date) + "</td><td>" +
-        HtmlEscape(r.item.grade) + " (" + std::to_string(r.item.score) +
+        HtmlEscape(GradeText(r.item)) + " (" + std::to_string(r.item.score) +
         ")</td><td>" + HtmlEscape(CriteriaText(r.item.criteria)) +
         "</td><td class=\"flag\">" + HtmlEscape(Flags(r)) + "</td><td>" +
         HtmlEscape(Explanation(r)) + "</td>";

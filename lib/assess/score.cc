@@ -156,20 +156,6 @@ Status CheckValidDate(std::string_view field, const Date& date) {
 
 }  // namespace
 
-std::string_view GradeName(Grade grade) {
-  switch (grade) {
-    case Grade::kStandard:
-      return "standard";
-    case Grade::kMedium:
-      return "medium";
-    case Grade::kHigh:
-      return "high";
-    case Grade::kNotGraded:
-      return "not_graded";
-  }
-  return "not_graded";
-}
-
 std::string_view CriterionName(Criterion criterion) {
   switch (criterion) {
     case Criterion::kVisibleHighRisk:

@@ -159,16 +159,10 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
   std::map<std::string, Date> meeting_date;
   for (const Meeting& m : in.meetings) meeting_date[m.meeting_id] = m.date;
   std::set<std::string> heard;
-  for (const StoredAgenda& a : in.agendas) {
+  for (const AgendaListing& a : in.listings) {
     const auto when = meeting_date.find(a.meeting_id);
     if (when == meeting_date.end() || !Within(when->second, from, to)) continue;
-    const nlohmann::json j = nlohmann::json::parse(a.json, nullptr, false);
-    if (!j.is_object() || !j.contains("cases")) continue;
-    for (const auto& c : j["cases"]) {
-      if (c.contains("referral_id") && c["referral_id"].is_string()) {
-        heard.insert(c["referral_id"].get<std::string>());
-      }
-    }
+    heard.insert(a.referral_ids.begin(), a.referral_ids.end());
   }
 
   const double days = static_cast<double>(DaysBetween(from, to) + 1);

@@ -148,6 +148,23 @@ ALTER TABLE audit_log ADD COLUMN peer TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_log ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: which referrals each saved agenda listed, as rows, back-filled
+    // from the agendas already saved (their "cases", in rank order), so
+    // that "heard at a meeting" is read as facts, not from a rendering.
+    R"sql(
+CREATE TABLE agenda_cases (
+  agenda_id TEXT NOT NULL REFERENCES agendas(agenda_id),
+  position INTEGER NOT NULL,
+  referral_id TEXT NOT NULL,
+  PRIMARY KEY (agenda_id, position)
+) STRICT;
+CREATE INDEX agenda_cases_by_referral ON agenda_cases(referral_id);
+INSERT INTO agenda_cases (agenda_id, position, referral_id)
+  SELECT a.agenda_id, c.key, json_extract(c.value, '$.referral_id')
+  FROM agendas a, json_each(a.json, '$.cases') c
+  WHERE json_valid(a.json) AND json_type(a.json, '$.cases') = 'array'
+    AND json_type(c.value, '$.referral_id') = 'text';
+)sql",
 };
 
 }  // namespace

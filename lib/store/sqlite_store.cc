@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -334,12 +335,6 @@ class SqliteStore final : public Store {
         MARAC_RETURN_IF_ERROR(
             Required(field + ".instrument_version", a.instrument_version));
       }
-      if (a.grade != "standard" && a.grade != "medium" && a.grade != "high" &&
-          a.grade != "not_graded") {
-        return InvalidArgument(
-            field + ".grade",
-            "'" + a.grade + "' is not standard, medium, high or not_graded");
-      }
       ids.push_back(a.assessment_id);
     }
     return Write(
@@ -373,7 +368,7 @@ class SqliteStore final : public Store {
                 .Bind(5, a.policy_version)
                 .Bind(6, a.completed_on.ToString())
                 .Bind(7, std::int64_t{a.score})
-                .Bind(8, a.grade)
+                .Bind(8, GradeName(a.grade))
                 .Bind(9, std::int64_t{a.marac_referral ? 1 : 0})
                 .Bind(10, JsonList(a.criteria))
                 .Bind(11, JsonList(a.high_harm_indicators))
@@ -408,7 +403,8 @@ class SqliteStore final : public Store {
             MARAC_ASSIGN_OR_RETURN(a.completed_on,
                                    Date::Parse("completed_on", select.Text(5)));
             a.score = static_cast<int>(select.Int(6));
-            a.grade = select.Text(7);
+            MARAC_ASSIGN_OR_RETURN(a.grade,
+                                   ParseGrade("grade", select.Text(7)));
             a.marac_referral = select.Int(8) != 0;
             a.criteria = ParseList(select.Text(9));
             a.high_harm_indicators = ParseList(select.Text(10));
@@ -705,7 +701,46 @@ class SqliteStore final : public Store {
         .Bind(3, a.policy_version)
         .Bind(4, a.json)
         .Bind(5, NowUtc());
-    return Duplicate(put.Run(), "agenda.agenda_id", a.agenda_id);
+    MARAC_RETURN_IF_ERROR(
+        Duplicate(put.Run(), "agenda.agenda_id", a.agenda_id));
+    if (version_ < 5) {
+      if (a.listed_referral_ids.empty()) return Status::Ok();
+      return FailedPrecondition(
+          "agenda.listed_referral_ids: need schema version 5");
+    }
+    MARAC_ASSIGN_OR_RETURN(
+        Statement listed,
+        db_.Prepare("INSERT INTO agenda_cases VALUES (?1, ?2, ?3)"));
+    for (std::size_t i = 0; i < a.listed_referral_ids.size(); ++i) {
+      const std::string& id = a.listed_referral_ids[i];
+      MARAC_RETURN_IF_ERROR(Required(
+          "agenda.listed_referral_ids[" + std::to_string(i) + "]", id));
+      listed.Reset();
+      listed.Bind(1, a.agenda_id)
+          .Bind(2, static_cast<std::int64_t>(i))
+          .Bind(3, id);
+      MARAC_RETURN_IF_ERROR(listed.Run());
+    }
+    return Status::Ok();
+  }
+
+  // The referrals each agenda listed, by agenda id, in rank order (none
+  // before schema version 5). Inside a read transaction.
+  Result<std::map<std::string, std::vector<std::string>>> ListedReferrals(
+      std::string_view agenda_id) {
+    std::map<std::string, std::vector<std::string>> out;
+    if (version_ < 5) return out;
+    MARAC_ASSIGN_OR_RETURN(
+        Statement select,
+        db_.Prepare("SELECT agenda_id, referral_id FROM agenda_cases WHERE "
+                    "?1 = '' OR agenda_id = ?1 ORDER BY agenda_id, position"));
+    select.Bind(1, agenda_id);
+    for (;;) {
+      MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+      if (!row) break;
+      out[select.Text(0)].push_back(select.Text(1));
+    }
+    return out;
   }
 
   Result<std::vector<Meeting>> Meetings(const Actor& actor,
@@ -766,10 +801,11 @@ class SqliteStore final : public Store {
                           "FROM agendas WHERE agenda_id = ?1"));
           select.Bind(1, agenda_id);
           MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
-          if (row) {
-            found = StoredAgenda{select.Text(0), select.Text(1), select.Text(2),
-                                 select.Text(3)};
-          }
+          if (!row) return Status::Ok();
+          found = StoredAgenda{select.Text(0), select.Text(1), select.Text(2),
+                               select.Text(3)};
+          MARAC_ASSIGN_OR_RETURN(auto listed, ListedReferrals(agenda_id));
+          found->listed_referral_ids = std::move(listed[found->agenda_id]);
           return Status::Ok();
         }));
     if (!found) return NotFound("agenda '" + std::string(agenda_id) + "'");
@@ -779,13 +815,34 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredAgenda>> Agendas(const Actor& actor) override {
     std::vector<StoredAgenda> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "agenda", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(auto listed, ListedReferrals(""));
       return EachRow(
           "SELECT a.agenda_id, a.meeting_id, a.policy_version, "
           "a.json FROM agendas a JOIN meetings m USING "
           "(meeting_id) ORDER BY m.date, a.agenda_id",
           [&](const Statement& select) -> Status {
             out.push_back({select.Text(0), select.Text(1), select.Text(2),
-                           select.Text(3)});
+                           select.Text(3), std::move(listed[select.Text(0)])});
+            return Status::Ok();
+          });
+    }));
+    return out;
+  }
+
+  Result<std::vector<AgendaListing>> AgendaListings(
+      const Actor& actor) override {
+    std::vector<AgendaListing> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "agenda", {}, [&]() -> Status {
+      if (version_ < 5) {
+        return FailedPrecondition("agenda listings need schema version 5");
+      }
+      MARAC_ASSIGN_OR_RETURN(auto listed, ListedReferrals(""));
+      return EachRow(
+          "SELECT a.agenda_id, a.meeting_id FROM agendas a JOIN meetings m "
+          "USING (meeting_id) ORDER BY m.date, a.agenda_id",
+          [&](const Statement& select) -> Status {
+            out.push_back({select.Text(0), select.Text(1),
+                           std::move(listed[select.Text(0)])});
             return Status::Ok();
           });
     }));
@@ -1422,70 +1479,6 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
-
-int GradeSeverity(std::string_view grade) {
-  if (grade == "high") return 3;
-  if (grade == "medium") return 2;
-  if (grade == "standard") return 1;
-  return 0;
-}
-
-std::string_view ReferralSourceName(ReferralSource source) {
-  switch (source) {
-    case ReferralSource::kPolice:
-      return "police";
-    case ReferralSource::kIdva:
-      return "idva";
-    case ReferralSource::kHealth:
-      return "health";
-    case ReferralSource::kHousing:
-      return "housing";
-    case ReferralSource::kChildrensServices:
-      return "childrens_services";
-    case ReferralSource::kOneStopShop:
-      return "one_stop_shop";
-    case ReferralSource::kOther:
-      break;
-  }
-  return "other";
-}
-
-Result<ReferralSource> ParseReferralSource(std::string_view name) {
-  for (const ReferralSource s :
-       {ReferralSource::kPolice, ReferralSource::kIdva, ReferralSource::kHealth,
-        ReferralSource::kHousing, ReferralSource::kChildrensServices,
-        ReferralSource::kOneStopShop, ReferralSource::kOther}) {
-    if (ReferralSourceName(s) == name) return s;
-  }
-  return InvalidArgument(
-      "source", "'" + std::string(name) + "' is not a referral source");
-}
-
-std::string_view IdvaEngagementName(IdvaEngagement engagement) {
-  switch (engagement) {
-    case IdvaEngagement::kEngaged:
-      return "engaged";
-    case IdvaEngagement::kDeclined:
-      return "declined";
-    case IdvaEngagement::kNotContactable:
-      return "not_contactable";
-    case IdvaEngagement::kNotKnown:
-      break;
-  }
-  return "not_known";
-}
-
-Result<IdvaEngagement> ParseIdvaEngagement(std::string_view field,
-                                           std::string_view name) {
-  for (const IdvaEngagement e :
-       {IdvaEngagement::kNotKnown, IdvaEngagement::kEngaged,
-        IdvaEngagement::kDeclined, IdvaEngagement::kNotContactable}) {
-    if (IdvaEngagementName(e) == name) return e;
-  }
-  return InvalidArgument(field, "'" + std::string(name) +
-                                    "' is not not_known, engaged, declined "
-                                    "or not_contactable");
-}
 
 std::string_view AuditActionName(AuditAction action) {
   switch (action) {

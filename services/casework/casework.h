@@ -1,30 +1,33 @@
-// Case work over a store: the open referrals of a meeting ranked into an
-// agenda (repeats, serial perpetrators, hearings and assessments from the
-// case graph built from the stored people), and the input of the
-// statistics returns. Shared by `marac` and marac-server; every read is
-// audited under the caller's Actor.
+// Case work over a store: the case file an actor may read, loaded from the
+// store (every read audited under the caller's Actor), and the agenda of a
+// meeting ranked from it. Shared by `marac` and marac-server; what is done
+// with a case file once loaded is the library's (lib/agenda, lib/report).
 //
+//   MARAC_ASSIGN_OR_RETURN(CaseFile f, LoadCaseFile(store, actor, "north"));
 //   MARAC_ASSIGN_OR_RETURN(Agenda a, AgendaFromStore(store, actor, meeting));
 #ifndef MARAC_SERVICES_CASEWORK_CASEWORK_H_
 #define MARAC_SERVICES_CASEWORK_CASEWORK_H_
 
-#include "marac/agenda/agenda.h"
+#include <string_view>
+
+#include "marac/agenda/case_file_agenda.h"
+#include "marac/casefile/case_file.h"
 #include "marac/common/result.h"
-#include "marac/report/statistics.h"
 #include "marac/store/store.h"
 
 namespace marac {
 
-// Open referrals (not heard at an earlier meeting) ranked for `meeting`.
-// kDataLoss when a stored agenda is not an agenda's JSON; the store's
-// errors otherwise.
+// The store's case file: every record, person, incident, assessment,
+// meeting, agenda listing and IDVA allocation, and the referrals of `area`
+// (every area when empty). The store's errors.
+Result<CaseFile> LoadCaseFile(Store& store, const Actor& actor,
+                              std::string_view area);
+
+// Open referrals (not heard at an earlier meeting) of the meeting's area
+// ranked for `meeting` (AgendaFromCaseFile over LoadCaseFile).
 Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
                                const AgendaMeeting& meeting,
                                const PriorityPolicy& policy = {});
-
-// Everything the statistics returns are computed from, read from the store.
-Result<StatisticsInput> StatisticsInputFromStore(Store& store,
-                                                 const Actor& actor);
 
 }  // namespace marac
 

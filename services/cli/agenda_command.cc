@@ -74,14 +74,12 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
   const Actor actor =
       CliActor(options.user, options.view == "chair" ? "chair" : "coordinator",
                "MARAC agenda for " + date->ToString());
-  const AgendaMeeting meeting{
-      "M-" + date->ToString() +
-          (options.area.empty() ? "" : "-" + options.area),
-      options.area,
-      *date,
-      cutoff,
-      options.capacity,
-      0};
+  const AgendaMeeting meeting{MeetingId(*date, options.area),
+                              options.area,
+                              *date,
+                              cutoff,
+                              options.capacity,
+                              0};
   PriorityPolicy policy;
   if (!options.policy_file.empty()) {
     const Result<std::string> text =
@@ -105,9 +103,8 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
         {meeting.meeting_id, options.area.empty() ? "all" : options.area,
          meeting.date, meeting.referral_cutoff, meeting.capacity_cases, 0});
     if (!m.ok()) return fail(m);
-    const Status saved = (*store)->SaveAgenda(
-        actor, {meeting.meeting_id, meeting.meeting_id, policy.version,
-                AgendaJson(*agenda, AgendaView::kCirculated, policy)});
+    const Status saved =
+        (*store)->SaveAgenda(actor, AgendaToStore(*agenda, policy));
     if (!saved.ok()) return fail(saved);
   }
   if (options.format == "json") {

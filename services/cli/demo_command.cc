@@ -261,7 +261,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     a.policy_version = scorer.policy().version;
     a.completed_on = i.occurred_on;
     a.score = score->score;
-    a.grade = std::string(GradeName(score->grade));
+    a.grade = score->grade;
     a.marac_referral = score->marac_referral;
     nlohmann::ordered_json result;
     result["criteria"] = nlohmann::ordered_json::array();
@@ -273,7 +273,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       a.high_harm_indicators.push_back(f.id);
     }
     result["score"] = a.score;
-    result["grade"] = a.grade;
+    result["grade"] = GradeName(a.grade);
     a.result_json = result.dump();
     assessments.push_back(a);
     if (score->marac_referral) {
@@ -355,7 +355,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   int meetings_held = 0;
   for (;; meeting = meeting.AddDays(28)) {
     const bool next = last_day < meeting.AddDays(28 - 7);
-    const AgendaMeeting m{"M-" + meeting.ToString(),
+    const AgendaMeeting m{MeetingId(meeting, ""),
                           borough.area,
                           meeting,
                           meeting.AddDays(-7),
@@ -374,10 +374,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
                              {m.meeting_id, m.area, m.date, m.referral_cutoff,
                               m.capacity_cases, m.capacity_minutes}),
             "meeting") ||
-        !check(store.SaveAgenda(
-                   coordinator,
-                   {m.meeting_id, m.meeting_id, PriorityPolicy{}.version,
-                    AgendaJson(*agenda, AgendaView::kCirculated)}),
+        !check(store.SaveAgenda(coordinator, AgendaToStore(*agenda, {})),
                "agenda")) {
       return kExitFailure;
     }
@@ -436,7 +433,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     const RankedCase& c = agenda->listed[k];
     out << "  " << c.rank << ". " << c.item.case_reference << " "
         << Initials(c.item.given_name, c.item.family_name) << " grade "
-        << c.item.grade << " (" << c.item.score << ")"
+        << GradeText(c.item) << " (" << c.item.score << ")"
         << (c.item.repeat ? ", repeat" : "")
         << (c.item.serial_perpetrator ? ", serial perpetrator" : "")
         << (c.escalated ? ", ESCALATED (waited " +

@@ -549,7 +549,8 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
         a.completed_on, Date::Parse(Where(source, line, "completed_on"), f[5]));
     MARAC_ASSIGN_OR_RETURN(a.score,
                            Count(f[6], Where(source, line, "score"), 100));
-    a.grade = f[7];
+    MARAC_ASSIGN_OR_RETURN(a.grade,
+                           ParseGrade(Where(source, line, "grade"), f[7]));
     if (f[8] != "true" && f[8] != "false") {
       return InvalidArgument(
           Where(source, line, "marac_referral"),

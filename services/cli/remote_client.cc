@@ -36,19 +36,6 @@ void AnswersInOrderToMap(v1::Assessment* wire) {
   wire->clear_answers_in_order();
 }
 
-std::string_view GradeText(v1::Grade grade) {
-  switch (grade) {
-    case v1::GRADE_STANDARD:
-      return "standard";
-    case v1::GRADE_MEDIUM:
-      return "medium";
-    case v1::GRADE_HIGH:
-      return "high";
-    default:
-      return "not_graded";
-  }
-}
-
 std::vector<Finding> FindingsFromWire(
     const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
   std::vector<Finding> out;
@@ -288,7 +275,7 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
   if (s.has_ric_equivalent_score()) {
     v.ric_equivalent_score = s.ric_equivalent_score();
   }
-  v.grade = GradeText(s.grade());
+  v.grade = GradeName(GradeFromWire(s.grade()).value_or(Grade::kNotGraded));
   v.incomplete = s.incomplete();
   v.could_be_high = s.could_be_high();
   v.marac_referral = s.marac_referral();

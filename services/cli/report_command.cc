@@ -54,8 +54,7 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
       OpenSqliteStore(options.store, {.create = false});
   if (!store.ok()) return fail(store.status());
   const Actor actor = CliActor(options.user, "coordinator", purpose);
-  const Result<StatisticsInput> input =
-      StatisticsInputFromStore(**store, actor);
+  const Result<StatisticsInput> input = LoadCaseFile(**store, actor, "");
   if (!input.ok()) return fail(input.status());
   const Result<Statistics> statistics = ComputeStatistics(
       *input, *from, *to, {.adult_women = options.adult_women});

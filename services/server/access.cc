@@ -122,14 +122,4 @@ bool MayReadChairView(const Principal& principal) {
   return principal.role == "chair";
 }
 
-std::string_view AgendaIdArea(std::string_view agenda_id) {
-  // "M-" + YYYY-MM-DD + "-" + area.
-  constexpr std::size_t kPrefix = 2 + 10 + 1;
-  if (agenda_id.size() <= kPrefix || !agenda_id.starts_with("M-") ||
-      agenda_id[kPrefix - 1] != '-') {
-    return {};
-  }
-  return agenda_id.substr(kPrefix);
-}
-
 }  // namespace marac

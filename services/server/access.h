@@ -83,10 +83,6 @@ bool MayReadStatisticsOf(const Principal& principal, std::string_view area);
 // chairs only, on top of MayReadAgendasOf.
 bool MayReadChairView(const Principal& principal);
 
-// The area named by an agenda id this server makes ("M-<date>-<area>");
-// empty for any other id.
-std::string_view AgendaIdArea(std::string_view agenda_id);
-
 }  // namespace marac
 
 #endif  // MARAC_SERVICES_SERVER_ACCESS_H_

@@ -146,7 +146,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             }
             return grpc::Status::OK;
           }
-          const grpc::Status saved = Save(actor, *meeting, policy, json);
+          const grpc::Status saved =
+              Save(actor, *meeting, AgendaToStore(agenda, policy));
           if (saved.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
             // Another call saved first: the same agenda (a retry racing
             // its original) or a different one.
@@ -269,7 +270,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
           };
           // The area is in the id: checked before the store is asked, so an
           // agenda of another area is refused without looking it up.
-          if (!MayReadAgendasOf(p, AgendaIdArea(id))) return hidden();
+          if (!MayReadAgendasOf(p, MeetingIdArea(id))) return hidden();
           const Result<StoredAgenda> agenda = core_.store().GetAgenda(
               ActorFor(p, request->purpose(), deadline), id);
           if (!agenda.ok()) {
@@ -359,7 +360,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   // see other cases than the agencies did).
   grpc::Status ChairView(const Actor& actor, const StoredAgenda& saved,
                          v1::GetAgendaResponse* response) {
-    const std::string area(AgendaIdArea(saved.meeting_id));
+    const std::string area(MeetingIdArea(saved.meeting_id));
     const Result<std::vector<Meeting>> meetings =
         core_.store().Meetings(actor, area);
     if (!meetings.ok()) return ToGrpcStatus(meetings.status());
@@ -417,13 +418,13 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   // Stores the meeting and its agenda in one transaction: saved whole, or
   // not at all.
   grpc::Status Save(const Actor& actor, const AgendaMeeting& meeting,
-                    const PriorityPolicy& policy, const std::string& json) {
+                    const StoredAgenda& agenda) {
     const Status saved = core_.store().SaveMeetingAgenda(
         actor,
         {meeting.meeting_id, meeting.area, meeting.date,
          meeting.referral_cutoff, meeting.capacity_cases,
          meeting.capacity_minutes},
-        {meeting.meeting_id, meeting.meeting_id, policy.version, json});
+        agenda);
     if (saved.code() == StatusCode::kAlreadyExists) return AlreadyFinal();
     return ToGrpcStatus(saved, "meeting");
   }

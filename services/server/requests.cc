@@ -47,7 +47,7 @@ std::optional<AgendaMeeting> MeetingOf(const Request& request,
   if (violations.all().size() != before || !date || !cutoff) {
     return std::nullopt;
   }
-  return AgendaMeeting{"M-" + date->ToString() + "-" + request.area(),
+  return AgendaMeeting{MeetingId(*date, request.area()),
                        request.area(),
                        *date,
                        *cutoff,

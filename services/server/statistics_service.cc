@@ -11,29 +11,6 @@
 namespace marac::server {
 namespace {
 
-// Keeps what belongs to `area`: its referrals, incidents and meetings, the
-// agendas of those meetings and the IDVA allocations of those referrals.
-void KeepArea(const std::string& area, StatisticsInput& input) {
-  std::erase_if(input.referrals,
-                [&](const StoredReferral& r) { return r.area != area; });
-  std::erase_if(input.incidents,
-                [&](const StoredIncident& i) { return i.area != area; });
-  std::erase_if(input.meetings,
-                [&](const Meeting& m) { return m.area != area; });
-  std::set<std::string> meetings;
-  for (const Meeting& m : input.meetings) meetings.insert(m.meeting_id);
-  std::erase_if(input.agendas, [&](const StoredAgenda& a) {
-    return !meetings.contains(a.meeting_id);
-  });
-  std::set<std::string> referrals;
-  for (const StoredReferral& r : input.referrals) {
-    referrals.insert(r.referral_id);
-  }
-  std::erase_if(input.idva, [&](const IdvaSupport& s) {
-    return !referrals.contains(s.referral_id);
-  });
-}
-
 class StatisticsHandler final : public v1::StatisticsService::CallbackService {
  public:
   explicit StatisticsHandler(Core& core) : core_(core) {}
@@ -56,8 +33,8 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
             return core_.Deny(p, Method::kGetStatistics, "", {},
                               "area: you are not a coordinator of this area");
           }
-          Result<StatisticsInput> input = StatisticsInputFromStore(
-              core_.store(), ActorFor(p, request->purpose(), deadline));
+          Result<StatisticsInput> input = LoadCaseFile(
+              core_.store(), ActorFor(p, request->purpose(), deadline), "");
           if (!input.ok()) return ToGrpcStatus(input.status());
           KeepArea(request->area(), *input);
           const Result<Statistics> statistics = ComputeStatistics(

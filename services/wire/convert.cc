@@ -178,20 +178,6 @@ void AddItems(std::uint64_t mask,
   for (; mask != 0; mask &= mask - 1) out->Add(std::countr_zero(mask) + 1);
 }
 
-v1::Grade GradeEnum(Grade grade) {
-  switch (grade) {
-    case Grade::kStandard:
-      return v1::GRADE_STANDARD;
-    case Grade::kMedium:
-      return v1::GRADE_MEDIUM;
-    case Grade::kHigh:
-      return v1::GRADE_HIGH;
-    case Grade::kNotGraded:
-      return v1::GRADE_NOT_GRADED;
-  }
-  return v1::GRADE_UNSPECIFIED;
-}
-
 constexpr struct {
   v1::Criterion wire;
   Criterion core;
@@ -510,7 +496,7 @@ void RiskScoreToWire(std::string_view assessment_id, const RiskScore& s,
   if (s.ric_equivalent_score) {
     out->set_ric_equivalent_score(*s.ric_equivalent_score);
   }
-  out->set_grade(GradeEnum(s.grade));
+  out->set_grade(GradeToWire(s.grade));
   out->set_incomplete(s.incomplete);
   out->set_could_be_high(s.could_be_high);
   out->set_marac_referral(s.marac_referral);
@@ -781,12 +767,34 @@ void StatisticsToWire(const Statistics& s, v1::Statistics* out) {
   }
 }
 
-v1::Grade GradeToWire(std::string_view grade) {
-  if (grade == "standard") return v1::GRADE_STANDARD;
-  if (grade == "medium") return v1::GRADE_MEDIUM;
-  if (grade == "high") return v1::GRADE_HIGH;
-  if (grade == "not_graded") return v1::GRADE_NOT_GRADED;
-  return v1::GRADE_UNSPECIFIED;
+v1::Grade GradeToWire(std::optional<Grade> grade) {
+  if (!grade) return v1::GRADE_UNSPECIFIED;
+  switch (*grade) {
+    case Grade::kStandard:
+      return v1::GRADE_STANDARD;
+    case Grade::kMedium:
+      return v1::GRADE_MEDIUM;
+    case Grade::kHigh:
+      return v1::GRADE_HIGH;
+    case Grade::kNotGraded:
+      break;
+  }
+  return v1::GRADE_NOT_GRADED;
+}
+
+std::optional<Grade> GradeFromWire(v1::Grade grade) {
+  switch (grade) {
+    case v1::GRADE_STANDARD:
+      return Grade::kStandard;
+    case v1::GRADE_MEDIUM:
+      return Grade::kMedium;
+    case v1::GRADE_HIGH:
+      return Grade::kHigh;
+    case v1::GRADE_NOT_GRADED:
+      return Grade::kNotGraded;
+    default:
+      return std::nullopt;
+  }
 }
 
 void AuditEntryToWire(const AuditEntry& e, v1::AuditEntry* out) {

@@ -127,8 +127,11 @@ void AnswersInOrderToWire(const Checklist& checklist, v1::Assessment* out);
 void AuditVerificationToWire(const AuditVerification& verification,
                              v1::VerifyAuditResponse* out);
 
-// Grade by its library name ("high"); GRADE_UNSPECIFIED for "" or others.
-v1::Grade GradeToWire(std::string_view grade);
+// A grade on the wire; GRADE_UNSPECIFIED for none (a case not assessed).
+v1::Grade GradeToWire(std::optional<Grade> grade);
+// The grade a wire value names; none for GRADE_UNSPECIFIED or a value
+// this build does not know.
+std::optional<Grade> GradeFromWire(v1::Grade grade);
 
 }  // namespace marac
 

@@ -34,7 +34,7 @@ AgendaCase Case(std::string id, const char* referred_on, std::string grade,
   c.address = "1 Quay Row";
   c.postcode = "LS6 2AB";
   c.phone = "07700 900123";
-  c.grade = std::move(grade);
+  c.grade = *ParseGrade("grade", grade);
   c.score = score;
   c.criteria = {"visible_high_risk"};
   return c;

@@ -212,7 +212,7 @@ void FuzzImports(std::string_view text) {
       text, ReadAssessmentCsv, [](const StoredAssessment& x) {
         Check(!x.assessment_id.empty() && !x.victim_record_id.empty() &&
               !x.instrument.empty() && !x.policy_version.empty() &&
-              !x.grade.empty() && !x.instrument_version.empty());
+              !x.instrument_version.empty());
         Check(x.score >= 0 && x.score <= 100);
         CheckList(x.criteria);
         CheckList(x.high_harm_indicators);

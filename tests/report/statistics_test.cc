@@ -48,7 +48,7 @@ StatisticsInput Year() {
     a.victim_record_id = victim;
     a.completed_on = D(on);
     a.score = score;
-    a.grade = grade;
+    a.grade = *ParseGrade("grade", grade);
     in.assessments.push_back(a);
   };
   assessment("A1", "V1a", "2026-01-10", 16, "high");
@@ -71,7 +71,7 @@ StatisticsInput Year() {
   referral("R3", "V2", "2026-03-02", ReferralSource::kIdva, 0);
   referral("R0", "V3", "2025-12-02", ReferralSource::kPolice, 1);  // Before.
   in.meetings = {{"M1", "A", D("2026-02-01"), D("2026-01-25"), 16, 0}};
-  in.agendas = {{"M1", "M1", "v", R"({"cases":[{"referral_id":"R1"}]})"}};
+  in.listings = {{"M1", "M1", {"R1"}}};
   return in;
 }
 

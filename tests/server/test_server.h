@@ -269,7 +269,7 @@ inline void SeedCase(Store& store) {
   }(a);
   a.completed_on = Date{2026, 2, 1};
   a.score = 15;
-  a.grade = "high";
+  a.grade = Grade::kHigh;
   a.marac_referral = true;
   a.criteria = {"visible_high_risk"};
   a.result_json = "{}";

@@ -46,7 +46,7 @@ StoredAssessment Assessment(std::string id, std::string instrument_version) {
   a.policy_version = "marac-default-2026.1";
   a.completed_on = *Date::Parse("d", "2026-03-01");
   a.score = 15;
-  a.grade = "high";
+  a.grade = Grade::kHigh;
   a.marac_referral = true;
   a.criteria = {"visible_high_risk"};
   a.result_json = "{}";
@@ -104,7 +104,7 @@ TEST_F(StoreTest, MigrationToVersionFourChainsTheEntriesAlreadyThere) {
     EXPECT_EQ(old->VerifyAudit(auditor, {}).status().code(),
               StatusCode::kFailedPrecondition);
   }
-  std::unique_ptr<Store> store = Open();
+  std::unique_ptr<Store> store = Open({.schema_version = 4});
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), 4);
   const Actor auditor{"u-900", "auditor", "IG", "chain check"};
@@ -119,6 +119,62 @@ TEST_F(StoreTest, MigrationToVersionFourChainsTheEntriesAlreadyThere) {
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
+}
+
+Meeting NorthMeeting(const char* id, const char* date) {
+  const Date d = *Date::Parse("d", date);
+  return {id, "North", d, d.AddDays(-7), 10, 0};
+}
+
+TEST_F(StoreTest, MigrationToVersionFiveListsWhatEachSavedAgendaListed) {
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 4});
+    ASSERT_NE(old, nullptr);
+    ASSERT_TRUE(PutVictimAndPerpetrator(*old).ok());
+    const std::vector<StoredReferral> referrals = {Referral("R1", "s-1"),
+                                                   Referral("R2", "s-2")};
+    ASSERT_TRUE(old->SubmitReferrals(kCoordinator, referrals).ok());
+    // Saved before agendas' listings were rows: only the document says.
+    ASSERT_TRUE(
+        old->SaveMeetingAgenda(kCoordinator, NorthMeeting("M1", "2026-03-12"),
+                               {"M1", "M1", "v",
+                                R"({"cases":[{"referral_id":"R2"},)"
+                                R"({"referral_id":"R1"}],"deferred":[]})"})
+            .ok());
+    ASSERT_TRUE(old->SaveMeetingAgenda(kCoordinator,
+                                       NorthMeeting("M2", "2026-04-09"),
+                                       {"M2", "M2", "v", R"({"cases":[]})"})
+                    .ok());
+    // Nothing the back-fill can read: no rows, and the file still opens.
+    ASSERT_TRUE(old->SaveMeetingAgenda(kCoordinator,
+                                       NorthMeeting("M3", "2026-05-07"),
+                                       {"M3", "M3", "v", "not json"})
+                    .ok());
+    EXPECT_EQ(old->AgendaListings(kCoordinator).status().code(),
+              StatusCode::kFailedPrecondition);
+    StoredAgenda listed{"M4", "M4", "v", R"({"cases":[]})", {"R1"}};
+    EXPECT_EQ(old->SaveMeetingAgenda(kCoordinator,
+                                     NorthMeeting("M4", "2026-06-04"), listed)
+                  .code(),
+              StatusCode::kFailedPrecondition)
+        << "listings cannot be kept before version 5";
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), 5);
+  const Result<std::vector<AgendaListing>> listings =
+      store->AgendaListings(kCoordinator);
+  ASSERT_TRUE(listings.ok()) << listings.status();
+  ASSERT_EQ(listings->size(), 3u) << "M4 was never saved";
+  EXPECT_EQ((*listings)[0].agenda_id, "M1");
+  EXPECT_EQ((*listings)[0].referral_ids, (std::vector<std::string>{"R2", "R1"}))
+      << "back-filled in rank order";
+  EXPECT_TRUE((*listings)[1].referral_ids.empty());
+  EXPECT_TRUE((*listings)[2].referral_ids.empty());
+  const Result<StoredAgenda> m1 = store->GetAgenda(kCoordinator, "M1");
+  ASSERT_TRUE(m1.ok()) << m1.status();
+  EXPECT_EQ(m1->listed_referral_ids, (std::vector<std::string>{"R2", "R1"}));
+  ExpectAuditIntact(*store);
 }
 
 }  // namespace

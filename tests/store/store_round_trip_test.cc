@@ -173,6 +173,49 @@ TEST_F(StoreTest, IdvaSupportRoundTripsReplacesAndRefusesWhatCannotBe) {
             StatusCode::kInvalidArgument);
 }
 
+TEST_F(StoreTest, AnAgendaKeepsWhatItListedInRankOrder) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
+  const std::vector<StoredReferral> referrals = {
+      Referral("R1", "s-1"), Referral("R2", "s-2"), Referral("R3", "s-3")};
+  ASSERT_TRUE(store->SubmitReferrals(kCoordinator, referrals).ok());
+  const Date day = *Date::Parse("d", "2026-04-09");
+  const Meeting april{"M-2026-04-09-North", "North", day,
+                      day.AddDays(-7),      2,       0};
+  const StoredAgenda agenda{
+      april.meeting_id, april.meeting_id, "v", "{}", {"R3", "R1"}};
+  ASSERT_TRUE(store->SaveMeetingAgenda(kCoordinator, april, agenda).ok());
+
+  const Result<StoredAgenda> back =
+      store->GetAgenda(kCoordinator, "M-2026-04-09-North");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->listed_referral_ids, (std::vector<std::string>{"R3", "R1"}));
+  const Result<std::vector<StoredAgenda>> all = store->Agendas(kCoordinator);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].listed_referral_ids,
+            (std::vector<std::string>{"R3", "R1"}));
+  const Result<std::vector<AgendaListing>> listings =
+      store->AgendaListings(kCoordinator);
+  ASSERT_TRUE(listings.ok()) << listings.status();
+  ASSERT_EQ(listings->size(), 1u);
+  EXPECT_EQ((*listings)[0].meeting_id, april.meeting_id);
+  EXPECT_EQ((*listings)[0].referral_ids,
+            (std::vector<std::string>{"R3", "R1"}));
+
+  // A listing with an empty id is refused whole: no meeting, no agenda.
+  const Meeting may{"M-2026-05-07-North", "North", day.AddDays(28),
+                    day.AddDays(21),      2,       0};
+  const StoredAgenda bad{may.meeting_id, may.meeting_id, "v", "{}", {"R2", ""}};
+  const Status refused = store->SaveMeetingAgenda(kCoordinator, may, bad);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(), HasSubstr("agenda.listed_referral_ids[1]"));
+  EXPECT_EQ(store->Meetings(kCoordinator, "North")->size(), 1u);
+  EXPECT_EQ(store->AgendaListings(kCoordinator)->size(), 1u);
+  ExpectAuditIntact(*store);
+}
+
 TEST_F(StoreTest, AMissingReferentIsNotADuplicate) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);

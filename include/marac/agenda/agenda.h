@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marac/casefile/grade.h"
 #include "marac/common/date.h"
 #include "marac/common/result.h"
 
@@ -72,7 +73,7 @@ struct AgendaCase {
   std::string postcode;
   std::string phone;
   // The assessment.
-  std::string grade;  // standard | medium | high | empty when not assessed
+  std::optional<Grade> grade;  // Absent when not assessed.
   int score = 0;
   std::vector<std::string> criteria;  // Referral criteria met.
   std::vector<std::string> high_harm_indicators;
@@ -91,6 +92,9 @@ struct AgendaCase {
   // is allocated.
   std::string idva_engagement;
 };
+
+// The case's grade by name ("high"); empty when it was not assessed.
+std::string_view GradeText(const AgendaCase& c);
 
 struct Contribution {
   std::string factor;  // "grade", "high_harm:strangulation", ...

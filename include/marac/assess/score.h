@@ -23,14 +23,11 @@
 #include "marac/assess/checklist.h"
 #include "marac/assess/instrument.h"
 #include "marac/assess/policy.h"
+#include "marac/casefile/grade.h"
 #include "marac/common/date.h"
 #include "marac/common/result.h"
 
 namespace marac {
-
-enum class Grade : std::uint8_t { kStandard, kMedium, kHigh, kNotGraded };
-// "standard" | "medium" | "high" | "not_graded".
-std::string_view GradeName(Grade grade);
 
 enum class ProfessionalJudgement : std::uint8_t { kNone, kRefer };
 

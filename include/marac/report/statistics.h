@@ -14,23 +14,15 @@
 #include <utility>
 #include <vector>
 
+#include "marac/casefile/case_file.h"
 #include "marac/common/date.h"
 #include "marac/common/result.h"
-#include "marac/store/store.h"
 
 namespace marac {
 
-// What the statistics are computed from (as the store holds it).
-struct StatisticsInput {
-  std::vector<PersonRecord> records;
-  std::vector<std::pair<std::string, std::string>> people;  // record, person
-  std::vector<StoredIncident> incidents;
-  std::vector<StoredAssessment> assessments;
-  std::vector<StoredReferral> referrals;
-  std::vector<Meeting> meetings;
-  std::vector<StoredAgenda> agendas;
-  std::vector<IdvaSupport> idva;  // IDVA allocations, by referral.
-};
+// What the statistics are computed from: a case file (the listings say
+// which referrals each meeting heard).
+using StatisticsInput = CaseFile;
 
 struct StatisticsOptions {
   // Women aged 16 and over in the area, for cases per 10,000 (0: omitted).

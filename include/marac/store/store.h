@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "marac/casefile/case_file.h"
 #include "marac/common/date.h"
 #include "marac/common/deadline.h"
 #include "marac/common/result.h"
@@ -50,107 +51,6 @@ struct Actor {
   // cut short, so check the deadline before calling one. Its Cancellation
   // must outlive the reads made with this Actor.
   Deadline deadline = {};
-};
-
-struct StoredIncident {
-  std::string incident_id;
-  Date occurred_on;
-  std::string area;
-  std::string victim_record_id;
-  std::vector<std::string> perpetrator_record_ids;
-  std::string reported_by;  // The agency that heard of it.
-};
-
-struct StoredAssessment {
-  std::string assessment_id;
-  std::string victim_record_id;
-  std::string incident_id;  // May be empty.
-  std::string instrument;   // e.g. "safelives-ric"
-  // The instrument definition's version (Instrument::version()), so a
-  // result can be read against the questions it was scored on. Empty only
-  // for assessments stored before schema version 3.
-  std::string instrument_version;
-  std::string policy_version;
-  Date completed_on;
-  int score = 0;
-  std::string grade;  // standard | medium | high | not_graded
-  bool marac_referral = false;
-  std::vector<std::string> criteria;              // Criterion ids met.
-  std::vector<std::string> high_harm_indicators;  // e.g. "strangulation"
-  std::string result_json;  // The full explained result, as scored.
-};
-
-// A stored grade's severity: 3 high, 2 medium, 1 standard, 0 not graded
-// (or anything else).
-int GradeSeverity(std::string_view grade);
-
-// Where a referral came from, for the statistics returns.
-enum class ReferralSource {
-  kPolice,
-  kIdva,
-  kHealth,
-  kHousing,
-  kChildrensServices,
-  kOneStopShop,
-  kOther,
-};
-std::string_view ReferralSourceName(ReferralSource source);
-Result<ReferralSource> ParseReferralSource(std::string_view name);
-
-struct StoredReferral {
-  std::string referral_id;
-  // The submitter's idempotency key: a second submission with the same key
-  // is the same referral (SubmitReferrals reports it, writes nothing).
-  std::string submission_id;
-  std::string area;
-  std::string agency;
-  ReferralSource source = ReferralSource::kOther;
-  Date referred_on;
-  std::string victim_record_id;
-  std::vector<std::string> perpetrator_record_ids;
-  std::string incident_id;    // May be empty.
-  std::string assessment_id;  // May be empty.
-  std::vector<std::string> criteria;
-  int children_in_household = 0;
-};
-
-// How a victim has engaged with the IDVA allocated to the case.
-enum class IdvaEngagement {
-  kNotKnown,        // Allocated; contact not yet made or not recorded.
-  kEngaged,         // Accepted support.
-  kDeclined,        // Contacted and declined support.
-  kNotContactable,  // Safe contact could not be made.
-};
-std::string_view IdvaEngagementName(IdvaEngagement engagement);
-// "not_known" | "engaged" | "declined" | "not_contactable"; kInvalidArgument
-// naming `field` otherwise.
-Result<IdvaEngagement> ParseIdvaEngagement(std::string_view field,
-                                           std::string_view name);
-
-// An IDVA allocated to a MARAC case (one per referral; a later Put with
-// the same referral replaces it, as engagement changes).
-struct IdvaSupport {
-  std::string referral_id;
-  std::string idva_service;  // The IDVA service (agency) allocated.
-  Date allocated_on;
-  IdvaEngagement engagement = IdvaEngagement::kNotKnown;
-  std::optional<Date> closed_on;  // When support ended; absent: open.
-};
-
-struct Meeting {
-  std::string meeting_id;
-  std::string area;
-  Date date;
-  Date referral_cutoff;  // Referrals on or before it are eligible.
-  int capacity_cases = 0;
-  int capacity_minutes = 0;  // 0: capacity in cases only.
-};
-
-struct StoredAgenda {
-  std::string agenda_id;
-  std::string meeting_id;
-  std::string policy_version;
-  std::string json;  // The agenda as generated (the coordinator's view).
 };
 
 struct ReviewDecision {
@@ -288,6 +188,8 @@ class Store {
   virtual Status PutMeeting(const Actor& actor, const Meeting& meeting) = 0;
   virtual Result<std::vector<Meeting>> Meetings(const Actor& actor,
                                                 std::string_view area) = 0;
+  // Saves an agenda of a stored meeting with the referrals it listed
+  // (agenda.listed_referral_ids, kept as rows: see AgendaListings).
   virtual Status SaveAgenda(const Actor& actor, const StoredAgenda& agenda) = 0;
   // The meeting and its agenda in one transaction, so that a save is
   // either whole or absent: kAlreadyExists (nothing written) when the
@@ -298,6 +200,11 @@ class Store {
                                          std::string_view agenda_id) = 0;
   // Every stored agenda, in the order of their meetings' dates.
   virtual Result<std::vector<StoredAgenda>> Agendas(const Actor& actor) = 0;
+  // Which referrals each stored agenda listed, in the same order, without
+  // the documents: what "heard at a meeting" is read from.
+  // kFailedPrecondition before schema version 5.
+  virtual Result<std::vector<AgendaListing>> AgendaListings(
+      const Actor& actor) = 0;
 
   virtual Status PutReviewDecisions(
       const Actor& actor, std::span<const ReviewDecision> decisions) = 0;

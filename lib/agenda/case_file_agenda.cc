@@ -1,0 +1,160 @@
+// The case file read into agenda cases through the case graph: the step
+// between loading (services/casework) and ranking (agenda.cc).
+#include "marac/agenda/case_file_agenda.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "marac/graph/case_graph.h"
+
+namespace marac {
+
+Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
+    const CaseFile& file, const AgendaMeeting& meeting) {
+  std::vector<const StoredReferral*> referrals;
+  for (const StoredReferral& r : file.referrals) {
+    if (meeting.area.empty() || r.area == meeting.area) referrals.push_back(&r);
+  }
+  std::unordered_map<std::string, const PersonRecord*> record_of;
+  for (const PersonRecord& r : file.records) record_of.emplace(r.record_id, &r);
+  // A record without a resolved person stands for itself.
+  std::unordered_map<std::string, std::string> person_of;
+  for (const auto& [record, person] : file.people) {
+    person_of.emplace(record, person);
+  }
+  const auto person = [&](const std::string& record) {
+    const auto it = person_of.find(record);
+    return it == person_of.end() ? "record:" + record : it->second;
+  };
+  std::unordered_map<std::string, const StoredAssessment*> assessment_of;
+  for (const StoredAssessment& a : file.assessments) {
+    assessment_of.emplace(a.assessment_id, &a);
+  }
+  std::unordered_map<std::string, const StoredIncident*> incident_of;
+
+  // The graph: incidents, then the assessments of them (their grade is the
+  // incident's gravity), referrals, meetings and what each meeting heard.
+  CaseGraph graph;
+  for (const StoredIncident& i : file.incidents) {
+    incident_of.emplace(i.incident_id, &i);
+    GraphIncident g{
+        i.incident_id, i.occurred_on, person(i.victim_record_id), {}, 0};
+    for (const std::string& p : i.perpetrator_record_ids) {
+      const std::string pid = person(p);
+      if (pid != g.victim) g.perpetrators.push_back(pid);
+    }
+    MARAC_RETURN_IF_ERROR(graph.AddIncident(g));
+  }
+  for (const StoredAssessment& a : file.assessments) {
+    MARAC_RETURN_IF_ERROR(graph.AddAssessment(
+        {a.assessment_id, person(a.victim_record_id),
+         incident_of.contains(a.incident_id) ? a.incident_id : "",
+         a.completed_on, GradeSeverity(a.grade), a.score}));
+  }
+  std::set<std::string> referral_ids;
+  for (const StoredReferral* r : referrals) {
+    MARAC_RETURN_IF_ERROR(graph.AddReferral(
+        {r->referral_id, person(r->victim_record_id), r->referred_on}));
+    referral_ids.insert(r->referral_id);
+  }
+  // Heard: listed on the saved agenda of a meeting.
+  for (const Meeting& m : file.meetings) {
+    MARAC_RETURN_IF_ERROR(graph.AddMeeting({m.meeting_id, m.area, m.date}));
+  }
+  for (const AgendaListing& a : file.listings) {
+    for (const std::string& id : a.referral_ids) {
+      // Referrals of other areas are not in this graph.
+      if (!referral_ids.contains(id)) continue;
+      MARAC_RETURN_IF_ERROR(graph.AddHearing(id, a.meeting_id));
+    }
+  }
+  std::unordered_map<std::string, const IdvaSupport*> idva_of;
+  for (const IdvaSupport& x : file.idva) idva_of.emplace(x.referral_id, &x);
+
+  std::vector<AgendaCase> cases;
+  for (const StoredReferral* referral : referrals) {
+    const StoredReferral& r = *referral;
+    if (graph.HeardBefore(r.referral_id, meeting.date)) continue;
+    AgendaCase c;
+    c.referral_id = r.referral_id;
+    c.case_reference = r.referral_id;
+    c.area = r.area;
+    c.agency = r.agency;
+    c.referred_on = r.referred_on;
+    c.criteria = r.criteria;
+    c.children = r.children_in_household;
+    const auto rec = record_of.find(r.victim_record_id);
+    if (rec != record_of.end()) {
+      const PersonRecord& v = *rec->second;
+      c.given_name = v.given_name;
+      c.family_name = v.family_name;
+      const Result<Date> dob = Date::Parse("dob", v.dob);
+      if (dob.ok()) c.date_of_birth = *dob;
+      c.address = v.address_line;
+      c.postcode = v.postcode;
+    }
+    const auto a = assessment_of.find(r.assessment_id);
+    if (a != assessment_of.end()) {
+      c.grade = a->second->grade;
+      c.score = a->second->score;
+      c.high_harm_indicators = a->second->high_harm_indicators;
+    }
+    Date incident_on = r.referred_on;
+    const auto i = incident_of.find(r.incident_id);
+    if (i != incident_of.end()) incident_on = i->second->occurred_on;
+    const RepeatAnswer repeat =
+        graph.RepeatVictim(person(r.victim_record_id), incident_on);
+    c.repeat = repeat.repeat;
+    c.repeat_reason = repeat.reason;
+    c.last_referral_on = repeat.last_referral;
+    for (const std::string& id :
+         graph.IncidentsOf(person(r.victim_record_id))) {
+      const auto prior = incident_of.find(id);
+      if (prior != incident_of.end() &&
+          prior->second->occurred_on < incident_on) {
+        ++c.prior_incidents;
+      }
+    }
+    for (const std::string& p : r.perpetrator_record_ids) {
+      const SerialAnswer serial =
+          graph.SerialPerpetrator(person(p), meeting.date);
+      c.perpetrator_victims = std::max(c.perpetrator_victims,
+                                       static_cast<int>(serial.victims.size()));
+      if (serial.serial && !c.serial_perpetrator) {
+        c.serial_perpetrator = true;
+        c.serial_reason = serial.reason;
+      }
+    }
+    const auto support = idva_of.find(r.referral_id);
+    if (support != idva_of.end() &&
+        !(meeting.date < support->second->allocated_on)) {
+      c.idva_allocated = true;
+      c.idva_engagement =
+          std::string(IdvaEngagementName(support->second->engagement));
+    }
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+Result<Agenda> AgendaFromCaseFile(const CaseFile& file,
+                                  const AgendaMeeting& meeting,
+                                  const PriorityPolicy& policy) {
+  MARAC_ASSIGN_OR_RETURN(const std::vector<AgendaCase> cases,
+                         AgendaCasesFromCaseFile(file, meeting));
+  return BuildAgenda(meeting, cases, policy);
+}
+
+StoredAgenda AgendaToStore(const Agenda& agenda, const PriorityPolicy& policy) {
+  StoredAgenda stored{agenda.meeting.meeting_id, agenda.meeting.meeting_id,
+                      policy.version,
+                      AgendaJson(agenda, AgendaView::kCirculated, policy)};
+  for (const RankedCase& r : agenda.listed) {
+    stored.listed_referral_ids.push_back(r.item.referral_id);
+  }
+  return stored;
+}
+
+}  // namespace marac

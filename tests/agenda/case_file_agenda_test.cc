@@ -1,0 +1,232 @@
+// From a case file to agenda cases (and back to what the store keeps): which
+// referrals a meeting sees, and the facts the case graph adds to each.
+// People here are invented.
+#include "marac/agenda/case_file_agenda.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace marac {
+namespace {
+
+Date D(const char* text) { return *Date::Parse("date", text); }
+
+PersonRecord Record(const char* id, const char* given, const char* family,
+                    const char* dob, Role role) {
+  PersonRecord r;
+  r.record_id = id;
+  r.source = "police";
+  r.given_name = given;
+  r.family_name = family;
+  r.dob = dob;
+  r.address_line = "4 Wren Yard";
+  r.postcode = "LS6 2AB";
+  r.role = role;
+  return r;
+}
+
+StoredReferral Referral(const char* id, const char* area, const char* on,
+                        const char* victim, const char* incident,
+                        const char* assessment) {
+  StoredReferral r;
+  r.referral_id = id;
+  r.submission_id = std::string("s-") + id;
+  r.area = area;
+  r.agency = "police";
+  r.source = ReferralSource::kPolice;
+  r.referred_on = D(on);
+  r.victim_record_id = victim;
+  r.perpetrator_record_ids = {"X1"};
+  r.incident_id = incident;
+  r.assessment_id = assessment;
+  r.criteria = {"visible_high_risk"};
+  r.children_in_household = 2;
+  return r;
+}
+
+// Victim P1 under two records (V1, V1b), referred in September (R0, heard
+// at M0) and again in March (R1); victim P2 (V2) referred in March (R2);
+// both harmed by X1. R9 is of another area.
+CaseFile File() {
+  CaseFile f;
+  f.records = {
+      Record("V1", "Elspeth", "Marlowe", "1990-07-03", Role::kVictim),
+      Record("V1b", "Elspeth", "Marlow", "1990-07-03", Role::kVictim),
+      Record("V2", "Tamsin", "Oakes", "1985-11-20", Role::kVictim),
+      Record("V9", "Ines", "Farrow", "1979-02-14", Role::kVictim),
+      Record("X1", "Corin", "Ashby", "1984-01-09", Role::kPerpetrator)};
+  f.people = {
+      {"V1", "P1"}, {"V1b", "P1"}, {"V2", "P2"}, {"V9", "P9"}, {"X1", "P3"}};
+  f.incidents = {{"I0", D("2025-08-30"), "north", "V1b", {"X1"}, "police"},
+                 {"I1", D("2026-03-01"), "north", "V1", {"X1"}, "police"},
+                 {"I2", D("2026-03-03"), "north", "V2", {"X1"}, "police"},
+                 {"I9", D("2026-03-04"), "south", "V9", {}, "police"}};
+  StoredAssessment a;
+  a.assessment_id = "A1";
+  a.victim_record_id = "V1";
+  a.incident_id = "I1";
+  a.instrument = "safelives-ric";
+  a.policy_version = "p";
+  a.completed_on = D("2026-03-01");
+  a.score = 16;
+  a.grade = Grade::kHigh;
+  a.high_harm_indicators = {"strangulation"};
+  f.assessments = {a};
+  f.referrals = {Referral("R0", "north", "2025-09-01", "V1b", "I0", ""),
+                 Referral("R1", "north", "2026-03-02", "V1", "I1", "A1"),
+                 Referral("R2", "north", "2026-03-04", "V2", "I2", ""),
+                 Referral("R9", "south", "2026-03-05", "V9", "I9", "")};
+  f.meetings = {{"M0", "north", D("2025-09-20"), D("2025-09-13"), 10, 0}};
+  f.listings = {{"M0", "M0", {"R0"}}};
+  f.idva = {{"R1", "IDVA North", D("2026-03-10"), IdvaEngagement::kNotKnown,
+             std::nullopt}};
+  return f;
+}
+
+AgendaMeeting Meeting(const char* area, const char* on) {
+  return {MeetingId(D(on), area), area, D(on), D(on).AddDays(-7), 10, 0};
+}
+
+std::vector<std::string> Ids(const std::vector<AgendaCase>& cases) {
+  std::vector<std::string> ids;
+  for (const AgendaCase& c : cases) ids.push_back(c.referral_id);
+  return ids;
+}
+
+const AgendaCase* Find(const std::vector<AgendaCase>& cases, const char* id) {
+  for (const AgendaCase& c : cases) {
+    if (c.referral_id == id) return &c;
+  }
+  return nullptr;
+}
+
+TEST(CaseFileAgendaTest, AMeetingSeesItsAreasReferralsNotHeardBeforeIt) {
+  const struct {
+    const char* label;
+    const char* area;
+    const char* date;
+    std::vector<std::string> want;
+  } kCases[] = {
+      {"AfterTheFirstHearing", "north", "2026-04-01", {"R1", "R2"}},
+      {"BeforeTheFirstHearing", "north", "2025-09-15", {"R0", "R1", "R2"}},
+      {"OnTheDayOfTheFirstHearing", "north", "2025-09-20", {"R0", "R1", "R2"}},
+      {"AnotherArea", "south", "2026-04-01", {"R9"}},
+      {"EveryArea", "", "2026-04-01", {"R1", "R2", "R9"}},
+      {"AnAreaWithNoReferrals", "east", "2026-04-01", {}},
+  };
+  const CaseFile file = File();
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.label);
+    const Result<std::vector<AgendaCase>> cases =
+        AgendaCasesFromCaseFile(file, Meeting(c.area, c.date));
+    ASSERT_TRUE(cases.ok()) << cases.status();
+    EXPECT_EQ(Ids(*cases), c.want);
+  }
+}
+
+TEST(CaseFileAgendaTest, ACaseCarriesTheVictimAssessmentAndGraphFacts) {
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(File(), Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  const AgendaCase* r1 = Find(*cases, "R1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ(r1->given_name, "Elspeth");
+  EXPECT_EQ(r1->family_name, "Marlowe");
+  EXPECT_EQ(r1->date_of_birth, D("1990-07-03"));
+  EXPECT_EQ(r1->postcode, "LS6 2AB");
+  EXPECT_EQ(r1->grade, Grade::kHigh);
+  EXPECT_EQ(r1->score, 16);
+  EXPECT_EQ(r1->high_harm_indicators,
+            std::vector<std::string>{"strangulation"});
+  EXPECT_EQ(r1->children, 2);
+  EXPECT_TRUE(r1->repeat) << "referred in September under another record";
+  EXPECT_EQ(r1->last_referral_on, D("2025-09-01"));
+  EXPECT_EQ(r1->prior_incidents, 1);
+  EXPECT_TRUE(r1->serial_perpetrator) << "X1 harmed P1 and P2";
+  EXPECT_EQ(r1->perpetrator_victims, 2);
+  EXPECT_TRUE(r1->idva_allocated);
+  EXPECT_EQ(r1->idva_engagement, "not_known");
+
+  const AgendaCase* r2 = Find(*cases, "R2");
+  ASSERT_NE(r2, nullptr);
+  EXPECT_FALSE(r2->grade.has_value()) << "no assessment: no grade";
+  EXPECT_FALSE(r2->repeat);
+  EXPECT_FALSE(r2->idva_allocated);
+  EXPECT_EQ(r2->idva_engagement, "");
+}
+
+TEST(CaseFileAgendaTest, AnIdvaAllocatedAfterTheMeetingIsNotShown) {
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(File(), Meeting("north", "2026-03-08"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  const AgendaCase* r1 = Find(*cases, "R1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_FALSE(r1->idva_allocated);
+}
+
+TEST(CaseFileAgendaTest, ARecordWithoutAPersonStandsForItself) {
+  CaseFile file = File();
+  file.people.clear();
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  const AgendaCase* r1 = Find(*cases, "R1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_FALSE(r1->repeat) << "V1 and V1b are not known to be one person";
+  EXPECT_EQ(r1->prior_incidents, 0);
+  EXPECT_TRUE(r1->serial_perpetrator) << "X1 still harmed V1 and V2";
+}
+
+TEST(CaseFileAgendaTest, AHearingOfAnotherAreasMeetingIsNotThisAreas) {
+  CaseFile file = File();
+  // R9 (south) listed on the north meeting's agenda: not this graph's.
+  file.listings[0].referral_ids.push_back("R9");
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  EXPECT_EQ(Ids(*cases), (std::vector<std::string>{"R1", "R2"}));
+}
+
+TEST(CaseFileAgendaTest, TheStoredAgendaListsTheListedReferralsInRankOrder) {
+  const AgendaMeeting meeting = Meeting("north", "2026-04-01");
+  AgendaMeeting one_place = meeting;
+  one_place.capacity_cases = 1;
+  const Result<Agenda> agenda = AgendaFromCaseFile(File(), one_place);
+  ASSERT_TRUE(agenda.ok()) << agenda.status();
+  ASSERT_EQ(agenda->listed.size(), 1u);
+  ASSERT_EQ(agenda->deferred.size(), 1u);
+  const StoredAgenda stored = AgendaToStore(*agenda, {});
+  EXPECT_EQ(stored.agenda_id, "M-2026-04-01-north");
+  EXPECT_EQ(stored.meeting_id, stored.agenda_id);
+  EXPECT_EQ(stored.policy_version, PriorityPolicy{}.version);
+  EXPECT_EQ(stored.listed_referral_ids,
+            std::vector<std::string>{agenda->listed[0].item.referral_id})
+      << "the deferred case is not listed";
+  EXPECT_EQ(stored.json, AgendaJson(*agenda, AgendaView::kCirculated));
+}
+
+TEST(CaseFileAgendaTest, RanksWhatBuildAgendaRanks) {
+  const AgendaMeeting meeting = Meeting("north", "2026-04-01");
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(File(), meeting);
+  ASSERT_TRUE(cases.ok());
+  const Result<Agenda> direct = BuildAgenda(meeting, *cases);
+  const Result<Agenda> agenda = AgendaFromCaseFile(File(), meeting);
+  ASSERT_TRUE(direct.ok() && agenda.ok());
+  EXPECT_EQ(AgendaJson(*agenda, AgendaView::kChair),
+            AgendaJson(*direct, AgendaView::kChair));
+}
+
+TEST(CaseFileAgendaTest, AGraphRefusalIsAnError) {
+  CaseFile file = File();
+  file.referrals.push_back(file.referrals[1]);  // R1 twice.
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_FALSE(cases.ok());
+  EXPECT_EQ(cases.status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace marac
