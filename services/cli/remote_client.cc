@@ -26,82 +26,6 @@
 namespace marac {
 namespace {
 
-// The same answers moved to the map `answers`, keyed by question number.
-void AnswersInOrderToMap(v1::Assessment* wire) {
-  auto& map = *wire->mutable_answers();
-  for (int k = 0; k < wire->answers_in_order_size(); ++k) {
-    const v1::Answer answer = wire->answers_in_order(k);
-    if (answer != v1::ANSWER_UNSPECIFIED) map[k + 1] = answer;
-  }
-  wire->clear_answers_in_order();
-}
-
-std::vector<Finding> FindingsFromWire(
-    const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
-  std::vector<Finding> out;
-  out.reserve(static_cast<std::size_t>(findings.size()));
-  for (const v1::Finding& f : findings) {
-    out.push_back({f.id(), f.reason(), {f.items().begin(), f.items().end()}});
-  }
-  return out;
-}
-
-// Calls `visit` with each field violation of the google.rpc.BadRequest an
-// INVALID_ARGUMENT carries in its details, in order.
-template <typename Visit>
-void ForEachViolation(const grpc::Status& status, const Visit& visit) {
-  if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) return;
-  google::rpc::Status detail;
-  if (!detail.ParseFromString(status.error_details())) return;
-  google::rpc::BadRequest bad;
-  for (const google::protobuf::Any& any : detail.details()) {
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& v : bad.field_violations()) visit(v);
-  }
-}
-
-// Whether the server refused an element of, or the whole, answers_in_order.
-bool RefusesAnswersInOrder(const grpc::Status& status) {
-  constexpr std::string_view kField = "assessment.answers_in_order";
-  bool refused = false;
-  ForEachViolation(
-      status, [&](const google::rpc::BadRequest::FieldViolation& v) {
-        const std::string_view field = v.field();
-        refused = refused || field == kField ||
-                  (field.starts_with(kField) && field[kField.size()] == '[');
-      });
-  return refused;
-}
-
-// The server's answer as the library's Status: the code is kept; an
-// INVALID_ARGUMENT lists its field violations, with the request's own
-// prefix ("assessment.") dropped so paths read as the local commands'.
-Status FromGrpc(const grpc::Status& status, std::string_view address,
-                std::string_view strip_prefix) {
-  if (status.ok()) return Status::Ok();
-  const auto code = static_cast<StatusCode>(status.error_code());
-  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-    std::string message;
-    ForEachViolation(
-        status, [&](const google::rpc::BadRequest::FieldViolation& v) {
-          std::string_view field = v.field();
-          if (!strip_prefix.empty() && field.starts_with(strip_prefix)) {
-            field.remove_prefix(strip_prefix.size());
-          }
-          if (!message.empty()) message += "; ";
-          message += std::string(field) + ": " + v.description();
-        });
-    if (message.empty()) message = status.error_message();
-    return Status(code, message);
-  }
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return Status(
-        code, "server " + std::string(address) + ": " + status.error_message());
-  }
-  return Status(code, status.error_message());
-}
-
 // A PEM file's text; kInvalidArgument naming `option` otherwise.
 Result<std::string> ReadPem(const std::string& path, std::string_view option) {
   std::ifstream in(path, std::ios::binary);
@@ -115,12 +39,6 @@ Result<std::string> ReadPem(const std::string& path, std::string_view option) {
     return InvalidArgument(option, "not a PEM file: " + path);
   }
   return pem;
-}
-
-v1::OutputFormat FormatToWire(std::string_view format) {
-  if (format == "md") return v1::OUTPUT_FORMAT_MARKDOWN;
-  if (format == "html") return v1::OUTPUT_FORMAT_HTML;
-  return v1::OUTPUT_FORMAT_JSON;
 }
 
 }  // namespace
@@ -139,7 +57,7 @@ struct RemoteClient::Impl {
   // (`strip`: the request's own prefix on field paths).
   template <typename Rpc>
   Status Call(const Rpc& rpc, std::string_view strip) const {
-    return FromGrpc(Send(rpc), options.address, strip);
+    return StatusFromGrpc(Send(rpc), options.address, strip);
   }
 
   // One call with a prepared context, its answer as gRPC gave it.
@@ -250,7 +168,7 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
     return impl_->assessments->ScoreAssessment(context, request, &response);
   };
   grpc::Status status = impl_->Send(score);
-  if (RefusesAnswersInOrder(status)) {
+  if (RefusesField("assessment.answers_in_order", status)) {
     // The server's form has fewer questions than the local definition. The
     // list's violations name positions ("answers_in_order[25]"), unasked
     // ones included; the map's name each question asked by its number, as
@@ -260,7 +178,7 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
     status = impl_->Send(score);
   }
   MARAC_RETURN_IF_ERROR(
-      FromGrpc(status, impl_->options.address, "assessment."));
+      StatusFromGrpc(status, impl_->options.address, "assessment."));
   const v1::RiskScore& s = response.score();
   ResultView v;
   v.assessment_id = s.assessment_id();
@@ -342,7 +260,7 @@ Result<std::string> RemoteClient::Agenda(std::string_view area, Date meeting,
   request.set_capacity_cases(capacity_cases);
   request.set_save(save);
   request.set_purpose(std::string(purpose));
-  request.set_format(FormatToWire(format));
+  request.set_format(OutputFormatToWire(format));
   v1::GenerateAgendaResponse response;
   MARAC_RETURN_IF_ERROR(impl_->Call(
       [&](grpc::ClientContext* context) {
@@ -362,7 +280,7 @@ Result<std::string> RemoteClient::Report(Date from, Date to,
   request.set_adult_women(adult_women);
   request.set_purpose(std::string(purpose));
   request.set_area(impl_->options.area);
-  request.set_format(FormatToWire(format));
+  request.set_format(OutputFormatToWire(format));
   v1::GetStatisticsResponse response;
   MARAC_RETURN_IF_ERROR(impl_->Call(
       [&](grpc::ClientContext* context) {

@@ -11,6 +11,20 @@ std::string Join(std::string_view prefix, std::string_view field) {
   return std::string(prefix) + "." + std::string(field);
 }
 
+// Calls `visit` with each field violation of the google.rpc.BadRequest an
+// INVALID_ARGUMENT carries in its details, in order.
+template <typename Visit>
+void ForEachViolation(const grpc::Status& status, const Visit& visit) {
+  if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) return;
+  google::rpc::Status detail;
+  if (!detail.ParseFromString(status.error_details())) return;
+  google::rpc::BadRequest bad;
+  for (const google::protobuf::Any& any : detail.details()) {
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) visit(v);
+  }
+}
+
 }  // namespace
 
 void FieldViolations::AddStatus(std::string_view prefix, const Status& status) {
@@ -75,6 +89,44 @@ grpc::Status ToGrpcStatus(const Status& status, std::string_view prefix) {
       return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                           status.message());
   }
+}
+
+bool RefusesField(std::string_view field, const grpc::Status& status) {
+  bool refused = false;
+  ForEachViolation(
+      status, [&](const google::rpc::BadRequest::FieldViolation& v) {
+        const std::string_view named = v.field();
+        refused = refused || named == field ||
+                  (named.starts_with(field) && named.size() > field.size() &&
+                   named[field.size()] == '[');
+      });
+  return refused;
+}
+
+Status StatusFromGrpc(const grpc::Status& status, std::string_view address,
+                      std::string_view strip_prefix) {
+  if (status.ok()) return Status::Ok();
+  const auto code = static_cast<StatusCode>(status.error_code());
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+    std::string message;
+    ForEachViolation(
+        status, [&](const google::rpc::BadRequest::FieldViolation& v) {
+          std::string_view field = v.field();
+          if (!strip_prefix.empty() && field.starts_with(strip_prefix)) {
+            field.remove_prefix(strip_prefix.size());
+          }
+          if (!message.empty()) message += "; ";
+          message += std::string(field) + ": " + v.description();
+        });
+    if (message.empty()) message = status.error_message();
+    return Status(code, message);
+  }
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return Status(
+        code, "server " + std::string(address) + ": " + status.error_message());
+  }
+  return Status(code, status.error_message());
 }
 
 }  // namespace marac

@@ -62,6 +62,18 @@ class FieldViolations {
 // failed.
 grpc::Status ToGrpcStatus(const Status& status, std::string_view prefix = "");
 
+// The client's direction (`marac --server`): the server's answer as the
+// library's Status. The code is kept; an INVALID_ARGUMENT lists its field
+// violations ("field: rule; ..."), with the request's own prefix
+// (`strip_prefix`, e.g. "assessment.") dropped so that paths read as the
+// local commands' do; UNAVAILABLE and DEADLINE_EXCEEDED name the server
+// at `address`.
+Status StatusFromGrpc(const grpc::Status& status, std::string_view address,
+                      std::string_view strip_prefix);
+// Whether an INVALID_ARGUMENT names `field` or an element of it
+// ("field[3]") among its violations.
+bool RefusesField(std::string_view field, const grpc::Status& status);
+
 // A T, or the gRPC status refusing the call: Result<T> for the codes the
 // library has no use for (UNAUTHENTICATED, RESOURCE_EXHAUSTED, ...).
 template <typename T>

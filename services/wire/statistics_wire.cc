@@ -1,0 +1,27 @@
+#include "services/wire/statistics_wire.h"
+
+namespace marac {
+
+void StatisticsToWire(const Statistics& s, v1::Statistics* out) {
+  DateToWire(s.from, out->mutable_period_start());
+  DateToWire(s.to, out->mutable_period_end());
+  for (const Figure& f : s.figures) {
+    v1::Figure* w = out->add_figures();
+    w->set_id(f.id);
+    w->set_label(f.label);
+    if (f.value) w->set_value(*f.value);
+    if (f.national) w->set_national(*f.national);
+    w->set_note(f.note);
+  }
+  for (const auto& [k, v] : s.referrals_by_agency) {
+    (*out->mutable_referrals_by_agency())[k] = v;
+  }
+  for (const auto& [k, v] : s.referrals_by_source) {
+    (*out->mutable_referrals_by_source())[k] = v;
+  }
+  for (const auto& [k, v] : s.idva_referrals_by_quarter) {
+    (*out->mutable_idva_referrals_by_quarter())[k] = v;
+  }
+}
+
+}  // namespace marac
