@@ -11,6 +11,7 @@
 #include <set>
 
 #include "lib/store/audit_chain.h"
+#include "lib/store/rows.h"
 #include "lib/store/schema.h"
 #include "lib/store/sha256.h"
 #include "lib/store/sqlite_db.h"
@@ -22,6 +23,18 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
+
+using rows::AgendaCaseRow;
+using rows::AgendaRow;
+using rows::AssessmentRow;
+using rows::IdvaSupportRow;
+using rows::IncidentRow;
+using rows::InsertSql;
+using rows::MeetingRow;
+using rows::RecordRow;
+using rows::ReferralRow;
+using rows::ReviewDecisionRow;
+using rows::SelectSql;
 
 std::string NowUtc() {
   const auto now = std::chrono::system_clock::now();
@@ -41,23 +54,6 @@ std::string NowUtc() {
 
 using sqlite::JsonList;
 using sqlite::ParseList;
-
-std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kVictim:
-      return "victim";
-    case Role::kPerpetrator:
-      return "perpetrator";
-    default:
-      return "";
-  }
-}
-
-Role ParseRole(std::string_view name) {
-  if (name == "victim") return Role::kVictim;
-  if (name == "perpetrator") return Role::kPerpetrator;
-  return Role::kUnknown;
-}
 
 Status CheckActor(const Actor& actor, bool read) {
   if (actor.user.empty()) return InvalidArgument("actor.user", "empty");
@@ -106,71 +102,27 @@ class SqliteStore final : public Store {
                                "'" + records[i].record_id + "' repeated");
       }
     }
-    return Write(actor, AuditAction::kCollect, "record", Ids(records),
-                 [&]() -> Status {
-                   MARAC_ASSIGN_OR_RETURN(
-                       Statement insert,
-                       db_.Prepare("INSERT INTO records VALUES (?1, ?2, ?3, "
-                                   "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                                   "?13, ?14, ?15, ?16) ON CONFLICT(record_id) "
-                                   "DO UPDATE SET source = ?2, given_name = "
-                                   "?3, middle_name = ?4, family_name = ?5, "
-                                   "previous_family_names = ?6, dob = ?7, "
-                                   "gender = ?8, postcode = ?9, address_line "
-                                   "= ?10, town = ?11, email = ?12, other_id "
-                                   "= ?13, role = ?14, incident_id = ?15, "
-                                   "trusted_id = ?16"));
-                   for (const PersonRecord& r : records) {
-                     insert.Bind(1, r.record_id)
-                         .Bind(2, r.source)
-                         .Bind(3, r.given_name)
-                         .Bind(4, r.middle_name)
-                         .Bind(5, r.family_name)
-                         .Bind(6, JsonList(r.previous_family_names))
-                         .Bind(7, r.dob)
-                         .Bind(8, r.gender)
-                         .Bind(9, r.postcode)
-                         .Bind(10, r.address_line)
-                         .Bind(11, r.town)
-                         .Bind(12, r.email)
-                         .Bind(13, r.other_id)
-                         .Bind(14, RoleName(r.role))
-                         .Bind(15, r.incident_id)
-                         .Bind(16, r.trusted_id);
-                     MARAC_RETURN_IF_ERROR(insert.Run());
-                   }
-                   return Status::Ok();
-                 });
+    return Write(
+        actor, AuditAction::kCollect, "record", Ids(records), [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement insert,
+              db_.Prepare(InsertSql(RecordRow::kTable, RecordRow::kColumns,
+                                    RecordRow::kKey)));
+          for (const PersonRecord& r : records) {
+            RecordRow::Bind(insert, r);
+            MARAC_RETURN_IF_ERROR(insert.Run());
+          }
+          return Status::Ok();
+        });
   }
 
   Result<std::vector<PersonRecord>> Records(const Actor& actor) override {
     std::vector<PersonRecord> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "record", {}, [&]() -> Status {
       return EachRow(
-          "SELECT record_id, source, given_name, middle_name, "
-          "family_name, previous_family_names, dob, gender, "
-          "postcode, address_line, town, email, other_id, "
-          "role, incident_id, trusted_id FROM records ORDER "
-          "BY rowid",
+          SelectSql(RecordRow::kColumns, "FROM records ORDER BY rowid"),
           [&](const Statement& select) -> Status {
-            PersonRecord r;
-            r.record_id = select.Text(0);
-            r.source = select.Text(1);
-            r.given_name = select.Text(2);
-            r.middle_name = select.Text(3);
-            r.family_name = select.Text(4);
-            r.previous_family_names = ParseList(select.Text(5));
-            r.dob = select.Text(6);
-            r.gender = select.Text(7);
-            r.postcode = select.Text(8);
-            r.address_line = select.Text(9);
-            r.town = select.Text(10);
-            r.email = select.Text(11);
-            r.other_id = select.Text(12);
-            r.role = ParseRole(select.Text(13));
-            r.incident_id = select.Text(14);
-            r.trusted_id = select.Text(15);
-            out.push_back(std::move(r));
+            out.push_back(RecordRow::Read(select));
             return Status::Ok();
           });
     }));
@@ -266,51 +218,38 @@ class SqliteStore final : public Store {
           Required(field + ".victim_record_id", x.victim_record_id));
       ids.push_back(x.incident_id);
     }
-    return Write(actor, AuditAction::kCollect, "incident", ids,
-                 [&]() -> Status {
-                   for (std::size_t i = 0; i < incidents.size(); ++i) {
-                     MARAC_RETURN_IF_ERROR(
-                         KnownRecords("incidents[" + std::to_string(i) + "]",
-                                      incidents[i].victim_record_id,
-                                      incidents[i].perpetrator_record_ids));
-                   }
-                   MARAC_ASSIGN_OR_RETURN(
-                       Statement insert,
-                       db_.Prepare("INSERT INTO incidents VALUES (?1, ?2, ?3, "
-                                   "?4, ?5, ?6)"));
-                   for (const StoredIncident& x : incidents) {
-                     insert.Bind(1, x.incident_id)
-                         .Bind(2, x.occurred_on.ToString())
-                         .Bind(3, x.area)
-                         .Bind(4, x.victim_record_id)
-                         .Bind(5, JsonList(x.perpetrator_record_ids))
-                         .Bind(6, x.reported_by);
-                     MARAC_RETURN_IF_ERROR(
-                         Duplicate(insert.Run(), "incident_id", x.incident_id));
-                   }
-                   return Status::Ok();
-                 });
+    return Write(
+        actor, AuditAction::kCollect, "incident", ids, [&]() -> Status {
+          for (std::size_t i = 0; i < incidents.size(); ++i) {
+            MARAC_RETURN_IF_ERROR(
+                KnownRecords("incidents[" + std::to_string(i) + "]",
+                             incidents[i].victim_record_id,
+                             incidents[i].perpetrator_record_ids));
+          }
+          MARAC_ASSIGN_OR_RETURN(Statement insert,
+                                 db_.Prepare(InsertSql(IncidentRow::kTable,
+                                                       IncidentRow::kColumns)));
+          for (const StoredIncident& x : incidents) {
+            IncidentRow::Bind(insert, x);
+            MARAC_RETURN_IF_ERROR(
+                Duplicate(insert.Run(), "incident_id", x.incident_id));
+          }
+          return Status::Ok();
+        });
   }
 
   Result<std::vector<StoredIncident>> Incidents(const Actor& actor) override {
     std::vector<StoredIncident> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "incident", {}, [&]() -> Status {
-      return EachRow(
-          "SELECT incident_id, occurred_on, area, "
-          "victim_record_id, perpetrator_record_ids, reported_by "
-          "FROM incidents ORDER BY occurred_on, incident_id",
-          [&](const Statement& select) -> Status {
-            StoredIncident x;
-            x.incident_id = select.Text(0);
-            MARAC_ASSIGN_OR_RETURN(x.occurred_on,
-                                   Date::Parse("occurred_on", select.Text(1)));
-            x.area = select.Text(2);
-            x.victim_record_id = select.Text(3);
-            x.perpetrator_record_ids = ParseList(select.Text(4));
-            x.reported_by = select.Text(5);
-            out.push_back(std::move(x));
-            return Status::Ok();
-          });
+      return EachRow(SelectSql(IncidentRow::kColumns,
+                               "FROM incidents ORDER BY occurred_on, "
+                               "incident_id"),
+                     [&](const Statement& select) -> Status {
+                       MARAC_ASSIGN_OR_RETURN(StoredIncident x,
+                                              IncidentRow::Read(select));
+                       out.push_back(std::move(x));
+                       return Status::Ok();
+                     });
     }));
     return out;
   }
@@ -344,36 +283,12 @@ class SqliteStore final : public Store {
                 KnownRecords("assessments[" + std::to_string(i) + "]",
                              assessments[i].victim_record_id, {}));
           }
-          // Files before version 3 have no instrument_version column.
           MARAC_ASSIGN_OR_RETURN(
               Statement insert,
-              db_.Prepare(std::string("INSERT INTO assessments (assessment_id, "
-                                      "victim_record_id, incident_id, "
-                                      "instrument, policy_version, "
-                                      "completed_on, score, grade, "
-                                      "marac_referral, criteria, "
-                                      "high_harm_indicators, result_json") +
-                          (version_ >= 3 ? ", instrument_version" : "") +
-                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                          "?10, ?11, ?12" +
-                          (version_ >= 3 ? ", ?13" : "") + ")"));
+              db_.Prepare(InsertSql(AssessmentRow::kTable,
+                                    AssessmentRow::Columns(version_))));
           for (const StoredAssessment& a : assessments) {
-            insert.Bind(1, a.assessment_id).Bind(2, a.victim_record_id);
-            if (a.incident_id.empty()) {
-              insert.BindNull(3);
-            } else {
-              insert.Bind(3, a.incident_id);
-            }
-            insert.Bind(4, a.instrument)
-                .Bind(5, a.policy_version)
-                .Bind(6, a.completed_on.ToString())
-                .Bind(7, std::int64_t{a.score})
-                .Bind(8, GradeName(a.grade))
-                .Bind(9, std::int64_t{a.marac_referral ? 1 : 0})
-                .Bind(10, JsonList(a.criteria))
-                .Bind(11, JsonList(a.high_harm_indicators))
-                .Bind(12, a.result_json);
-            if (version_ >= 3) insert.Bind(13, a.instrument_version);
+            AssessmentRow::Bind(insert, a, version_);
             MARAC_RETURN_IF_ERROR(
                 Duplicate(insert.Run(), "assessment_id", a.assessment_id));
           }
@@ -385,34 +300,15 @@ class SqliteStore final : public Store {
       const Actor& actor) override {
     std::vector<StoredAssessment> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "assessment", {}, [&]() -> Status {
-      return EachRow(
-          "SELECT assessment_id, victim_record_id, incident_id, "
-          "instrument, policy_version, completed_on, score, grade, "
-          "marac_referral, criteria, high_harm_indicators, "
-          "result_json" +
-              std::string(version_ >= 3 ? ", instrument_version" : ", ''") +
-              " FROM assessments ORDER BY completed_on, "
-              "assessment_id",
-          [&](const Statement& select) -> Status {
-            StoredAssessment a;
-            a.assessment_id = select.Text(0);
-            a.victim_record_id = select.Text(1);
-            a.incident_id = select.Text(2);
-            a.instrument = select.Text(3);
-            a.policy_version = select.Text(4);
-            MARAC_ASSIGN_OR_RETURN(a.completed_on,
-                                   Date::Parse("completed_on", select.Text(5)));
-            a.score = static_cast<int>(select.Int(6));
-            MARAC_ASSIGN_OR_RETURN(a.grade,
-                                   ParseGrade("grade", select.Text(7)));
-            a.marac_referral = select.Int(8) != 0;
-            a.criteria = ParseList(select.Text(9));
-            a.high_harm_indicators = ParseList(select.Text(10));
-            a.result_json = select.Text(11);
-            a.instrument_version = select.Text(12);
-            out.push_back(std::move(a));
-            return Status::Ok();
-          });
+      return EachRow(SelectSql(AssessmentRow::SelectColumns(version_),
+                               "FROM assessments ORDER BY completed_on, "
+                               "assessment_id"),
+                     [&](const Statement& select) -> Status {
+                       MARAC_ASSIGN_OR_RETURN(StoredAssessment a,
+                                              AssessmentRow::Read(select));
+                       out.push_back(std::move(a));
+                       return Status::Ok();
+                     });
     }));
     return out;
   }
@@ -548,12 +444,10 @@ class SqliteStore final : public Store {
               Statement referred,
               db_.Prepare("SELECT referred_on FROM referrals WHERE "
                           "referral_id = ?1"));
-          MARAC_ASSIGN_OR_RETURN(
-              Statement put,
-              db_.Prepare("INSERT INTO idva_support VALUES (?1, ?2, ?3, ?4, "
-                          "?5) ON CONFLICT(referral_id) DO UPDATE SET "
-                          "idva_service = ?2, allocated_on = ?3, engagement "
-                          "= ?4, closed_on = ?5"));
+          MARAC_ASSIGN_OR_RETURN(Statement put,
+                                 db_.Prepare(InsertSql(IdvaSupportRow::kTable,
+                                                       IdvaSupportRow::kColumns,
+                                                       IdvaSupportRow::kKey)));
           for (std::size_t i = 0; i < support.size(); ++i) {
             const IdvaSupport& x = support[i];
             const std::string field = "idva_support[" + std::to_string(i) + "]";
@@ -573,15 +467,7 @@ class SqliteStore final : public Store {
                   field + ".allocated_on",
                   "before the referral on " + referred_on.ToString());
             }
-            put.Bind(1, x.referral_id)
-                .Bind(2, x.idva_service)
-                .Bind(3, x.allocated_on.ToString())
-                .Bind(4, IdvaEngagementName(x.engagement));
-            if (x.closed_on) {
-              put.Bind(5, x.closed_on->ToString());
-            } else {
-              put.BindNull(5);
-            }
+            IdvaSupportRow::Bind(put, x);
             MARAC_RETURN_IF_ERROR(put.Run());
           }
           return Status::Ok();
@@ -594,26 +480,14 @@ class SqliteStore final : public Store {
     }
     std::vector<IdvaSupport> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "idva_support", {}, [&]() -> Status {
-      return EachRow(
-          "SELECT referral_id, idva_service, allocated_on, "
-          "engagement, closed_on FROM idva_support ORDER BY "
-          "referral_id",
-          [&](const Statement& select) -> Status {
-            IdvaSupport x;
-            x.referral_id = select.Text(0);
-            x.idva_service = select.Text(1);
-            MARAC_ASSIGN_OR_RETURN(x.allocated_on,
-                                   Date::Parse("allocated_on", select.Text(2)));
-            MARAC_ASSIGN_OR_RETURN(
-                x.engagement,
-                ParseIdvaEngagement("engagement", select.Text(3)));
-            if (!select.IsNull(4)) {
-              MARAC_ASSIGN_OR_RETURN(x.closed_on,
-                                     Date::Parse("closed_on", select.Text(4)));
-            }
-            out.push_back(std::move(x));
-            return Status::Ok();
-          });
+      return EachRow(SelectSql(IdvaSupportRow::kColumns,
+                               "FROM idva_support ORDER BY referral_id"),
+                     [&](const Statement& select) -> Status {
+                       MARAC_ASSIGN_OR_RETURN(IdvaSupport x,
+                                              IdvaSupportRow::Read(select));
+                       out.push_back(std::move(x));
+                       return Status::Ok();
+                     });
     }));
     return out;
   }
@@ -678,16 +552,9 @@ class SqliteStore final : public Store {
   Status UpsertMeeting(const Meeting& m) {
     MARAC_ASSIGN_OR_RETURN(
         Statement put,
-        db_.Prepare("INSERT INTO meetings VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON "
-                    "CONFLICT(meeting_id) DO UPDATE SET area = ?2, date = ?3, "
-                    "referral_cutoff = ?4, capacity_cases = ?5, "
-                    "capacity_minutes = ?6"));
-    put.Bind(1, m.meeting_id)
-        .Bind(2, m.area)
-        .Bind(3, m.date.ToString())
-        .Bind(4, m.referral_cutoff.ToString())
-        .Bind(5, std::int64_t{m.capacity_cases})
-        .Bind(6, std::int64_t{m.capacity_minutes});
+        db_.Prepare(InsertSql(MeetingRow::kTable, MeetingRow::kColumns,
+                              MeetingRow::kKey)));
+    MeetingRow::Bind(put, m);
     return put.Run();
   }
 
@@ -695,12 +562,8 @@ class SqliteStore final : public Store {
   Status InsertAgenda(const StoredAgenda& a) {
     MARAC_ASSIGN_OR_RETURN(
         Statement put,
-        db_.Prepare("INSERT INTO agendas VALUES (?1, ?2, ?3, ?4, ?5)"));
-    put.Bind(1, a.agenda_id)
-        .Bind(2, a.meeting_id)
-        .Bind(3, a.policy_version)
-        .Bind(4, a.json)
-        .Bind(5, NowUtc());
+        db_.Prepare(InsertSql(AgendaRow::kTable, AgendaRow::kStoredColumns)));
+    AgendaRow::Bind(put, a, NowUtc());
     MARAC_RETURN_IF_ERROR(
         Duplicate(put.Run(), "agenda.agenda_id", a.agenda_id));
     if (version_ < 5) {
@@ -710,7 +573,7 @@ class SqliteStore final : public Store {
     }
     MARAC_ASSIGN_OR_RETURN(
         Statement listed,
-        db_.Prepare("INSERT INTO agenda_cases VALUES (?1, ?2, ?3)"));
+        db_.Prepare(InsertSql(AgendaCaseRow::kTable, AgendaCaseRow::kColumns)));
     for (std::size_t i = 0; i < a.listed_referral_ids.size(); ++i) {
       const std::string& id = a.listed_referral_ids[i];
       MARAC_RETURN_IF_ERROR(Required(
@@ -749,21 +612,14 @@ class SqliteStore final : public Store {
     MARAC_RETURN_IF_ERROR(Read(actor, "meeting", {}, [&]() -> Status {
       MARAC_ASSIGN_OR_RETURN(
           Statement select,
-          db_.Prepare("SELECT meeting_id, area, date, referral_cutoff, "
-                      "capacity_cases, capacity_minutes FROM meetings WHERE "
-                      "?1 = '' OR area = ?1 ORDER BY date, meeting_id"));
+          db_.Prepare(SelectSql(MeetingRow::kColumns,
+                                "FROM meetings WHERE ?1 = '' OR area = ?1 "
+                                "ORDER BY date, meeting_id")));
       select.Bind(1, area);
       for (;;) {
         MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
         if (!row) break;
-        Meeting m;
-        m.meeting_id = select.Text(0);
-        m.area = select.Text(1);
-        MARAC_ASSIGN_OR_RETURN(m.date, Date::Parse("date", select.Text(2)));
-        MARAC_ASSIGN_OR_RETURN(m.referral_cutoff,
-                               Date::Parse("referral_cutoff", select.Text(3)));
-        m.capacity_cases = static_cast<int>(select.Int(4));
-        m.capacity_minutes = static_cast<int>(select.Int(5));
+        MARAC_ASSIGN_OR_RETURN(Meeting m, MeetingRow::Read(select));
         out.push_back(std::move(m));
       }
       return Status::Ok();
@@ -797,13 +653,12 @@ class SqliteStore final : public Store {
         Read(actor, "agenda", {std::string(agenda_id)}, [&]() -> Status {
           MARAC_ASSIGN_OR_RETURN(
               Statement select,
-              db_.Prepare("SELECT agenda_id, meeting_id, policy_version, json "
-                          "FROM agendas WHERE agenda_id = ?1"));
+              db_.Prepare(SelectSql(AgendaRow::kColumns,
+                                    "FROM agendas WHERE agenda_id = ?1")));
           select.Bind(1, agenda_id);
           MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
           if (!row) return Status::Ok();
-          found = StoredAgenda{select.Text(0), select.Text(1), select.Text(2),
-                               select.Text(3)};
+          found = AgendaRow::Read(select);
           MARAC_ASSIGN_OR_RETURN(auto listed, ListedReferrals(agenda_id));
           found->listed_referral_ids = std::move(listed[found->agenda_id]);
           return Status::Ok();
@@ -816,15 +671,15 @@ class SqliteStore final : public Store {
     std::vector<StoredAgenda> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "agenda", {}, [&]() -> Status {
       MARAC_ASSIGN_OR_RETURN(auto listed, ListedReferrals(""));
-      return EachRow(
-          "SELECT a.agenda_id, a.meeting_id, a.policy_version, "
-          "a.json FROM agendas a JOIN meetings m USING "
-          "(meeting_id) ORDER BY m.date, a.agenda_id",
-          [&](const Statement& select) -> Status {
-            out.push_back({select.Text(0), select.Text(1), select.Text(2),
-                           select.Text(3), std::move(listed[select.Text(0)])});
-            return Status::Ok();
-          });
+      return EachRow(SelectSql(AgendaRow::kColumns,
+                               "FROM agendas JOIN meetings USING (meeting_id) "
+                               "ORDER BY date, agenda_id"),
+                     [&](const Statement& select) -> Status {
+                       out.push_back(AgendaRow::Read(select));
+                       out.back().listed_referral_ids =
+                           std::move(listed[out.back().agenda_id]);
+                       return Status::Ok();
+                     });
     }));
     return out;
   }
@@ -871,11 +726,9 @@ class SqliteStore final : public Store {
     return Write(
         actor, AuditAction::kCombine, "review_decision", ids, [&]() -> Status {
           MARAC_ASSIGN_OR_RETURN(
-              Statement put,
-              db_.Prepare("INSERT INTO review_decisions VALUES (?1, ?2, ?3, "
-                          "?4, ?5) ON CONFLICT(record_id_l, record_id_r) DO "
-                          "UPDATE SET same = ?3, decided_by = ?4, decided_at "
-                          "= ?5"));
+              Statement put, db_.Prepare(InsertSql(ReviewDecisionRow::kTable,
+                                                   ReviewDecisionRow::kColumns,
+                                                   ReviewDecisionRow::kKey)));
           const std::string now = NowUtc();
           for (std::size_t i = 0; i < decisions.size(); ++i) {
             const ReviewDecision& d = decisions[i];
@@ -883,11 +736,7 @@ class SqliteStore final : public Store {
             MARAC_RETURN_IF_ERROR(KnownRecords(field, d.record_id_l, {}));
             MARAC_RETURN_IF_ERROR(KnownRecords(field, d.record_id_r, {}));
             const auto [l, r] = std::minmax(d.record_id_l, d.record_id_r);
-            put.Bind(1, l)
-                .Bind(2, r)
-                .Bind(3, std::int64_t{d.same ? 1 : 0})
-                .Bind(4, actor.user)
-                .Bind(5, now);
+            ReviewDecisionRow::Bind(put, {l, r, d.same, actor.user, now});
             MARAC_RETURN_IF_ERROR(put.Run());
           }
           return Status::Ok();
@@ -901,15 +750,13 @@ class SqliteStore final : public Store {
     }
     std::vector<ReviewDecision> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "review_decision", {}, [&]() -> Status {
-      return EachRow(
-          "SELECT record_id_l, record_id_r, same, decided_by, "
-          "decided_at FROM review_decisions ORDER BY record_id_l, "
-          "record_id_r",
-          [&](const Statement& select) -> Status {
-            out.push_back({select.Text(0), select.Text(1), select.Int(2) != 0,
-                           select.Text(3), select.Text(4)});
-            return Status::Ok();
-          });
+      return EachRow(SelectSql(ReviewDecisionRow::kColumns,
+                               "FROM review_decisions ORDER BY record_id_l, "
+                               "record_id_r"),
+                     [&](const Statement& select) -> Status {
+                       out.push_back(ReviewDecisionRow::Read(select));
+                       return Status::Ok();
+                     });
     }));
     return out;
   }
@@ -1046,8 +893,8 @@ class SqliteStore final : public Store {
                       "submission_id = ?1"));
       MARAC_ASSIGN_OR_RETURN(
           Statement insert,
-          db_.Prepare("INSERT INTO referrals VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                      "?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+          db_.Prepare(
+              InsertSql(ReferralRow::kTable, ReferralRow::kStoredColumns)));
       existing_ = std::move(existing);
       insert_referral_ = std::move(insert);
     }
@@ -1084,27 +931,7 @@ class SqliteStore final : public Store {
             "no assessment '" + r.assessment_id + "' in the store");
       }
     }
-    insert.Bind(1, r.referral_id)
-        .Bind(2, r.submission_id)
-        .Bind(3, r.area)
-        .Bind(4, r.agency)
-        .Bind(5, ReferralSourceName(r.source))
-        .Bind(6, r.referred_on.ToString())
-        .Bind(7, r.victim_record_id)
-        .Bind(8, JsonList(r.perpetrator_record_ids));
-    if (r.incident_id.empty()) {
-      insert.BindNull(9);
-    } else {
-      insert.Bind(9, r.incident_id);
-    }
-    if (r.assessment_id.empty()) {
-      insert.BindNull(10);
-    } else {
-      insert.Bind(10, r.assessment_id);
-    }
-    insert.Bind(11, JsonList(r.criteria))
-        .Bind(12, std::int64_t{r.children_in_household})
-        .Bind(13, NowUtc());
+    ReferralRow::Bind(insert, r, NowUtc());
     const Status ran = insert.Run();
     MARAC_RETURN_IF_ERROR(
         Duplicate(ran, field + ".referral_id", r.referral_id));
@@ -1173,33 +1000,18 @@ class SqliteStore final : public Store {
   Status SelectReferrals(const std::string& where,
                          const std::vector<std::string>& params,
                          std::vector<StoredReferral>& out) {
-    MARAC_ASSIGN_OR_RETURN(
-        Statement select,
-        db_.Prepare("SELECT referral_id, submission_id, area, agency, source, "
-                    "referred_on, victim_record_id, perpetrator_record_ids, "
-                    "incident_id, assessment_id, criteria, "
-                    "children_in_household FROM referrals " +
-                    where + " ORDER BY referred_on, referral_id"));
+    MARAC_ASSIGN_OR_RETURN(Statement select,
+                           db_.Prepare(SelectSql(ReferralRow::kColumns,
+                                                 "FROM referrals " + where +
+                                                     " ORDER BY referred_on, "
+                                                     "referral_id")));
     for (std::size_t k = 0; k < params.size(); ++k) {
       select.Bind(static_cast<int>(k + 1), params[k]);
     }
     for (;;) {
       MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
       if (!row) break;
-      StoredReferral r;
-      r.referral_id = select.Text(0);
-      r.submission_id = select.Text(1);
-      r.area = select.Text(2);
-      r.agency = select.Text(3);
-      MARAC_ASSIGN_OR_RETURN(r.source, ParseReferralSource(select.Text(4)));
-      MARAC_ASSIGN_OR_RETURN(r.referred_on,
-                             Date::Parse("referred_on", select.Text(5)));
-      r.victim_record_id = select.Text(6);
-      r.perpetrator_record_ids = ParseList(select.Text(7));
-      r.incident_id = select.Text(8);
-      r.assessment_id = select.Text(9);
-      r.criteria = ParseList(select.Text(10));
-      r.children_in_household = static_cast<int>(select.Int(11));
+      MARAC_ASSIGN_OR_RETURN(StoredReferral r, ReferralRow::Read(select));
       out.push_back(std::move(r));
     }
     return Status::Ok();

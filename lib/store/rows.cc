@@ -1,0 +1,298 @@
+#include "lib/store/rows.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace marac::rows {
+namespace {
+
+using sqlite::JsonList;
+using sqlite::ParseList;
+using sqlite::Statement;
+
+std::vector<std::string_view> Split(std::string_view columns) {
+  std::vector<std::string_view> out;
+  while (!columns.empty()) {
+    const std::size_t comma = columns.find(',');
+    std::string_view name = columns.substr(0, comma);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    out.push_back(name);
+    if (comma == std::string_view::npos) break;
+    columns.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kVictim:
+      return "victim";
+    case Role::kPerpetrator:
+      return "perpetrator";
+    default:
+      return "";
+  }
+}
+
+Role ParseRole(std::string_view name) {
+  if (name == "victim") return Role::kVictim;
+  if (name == "perpetrator") return Role::kPerpetrator;
+  return Role::kUnknown;
+}
+
+// An optional id: NULL when empty (the column is a nullable reference).
+void BindOptional(Statement& s, int index, const std::string& id) {
+  if (id.empty()) {
+    s.BindNull(index);
+  } else {
+    s.Bind(index, id);
+  }
+}
+
+constexpr std::string_view kAssessmentColumns =
+    "assessment_id, victim_record_id, incident_id, instrument, "
+    "policy_version, completed_on, score, grade, marac_referral, criteria, "
+    "high_harm_indicators, result_json";
+
+}  // namespace
+
+std::string InsertSql(std::string_view table, std::string_view columns,
+                      std::string_view conflict_key) {
+  const std::vector<std::string_view> names = Split(columns);
+  std::string sql = "INSERT INTO " + std::string(table) + " (" +
+                    std::string(columns) + ") VALUES (";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += "?" + std::to_string(i + 1);
+  }
+  sql += ")";
+  if (conflict_key.empty()) return sql;
+  const std::vector<std::string_view> keys = Split(conflict_key);
+  sql += " ON CONFLICT(" + std::string(conflict_key) + ") DO UPDATE SET ";
+  bool first = true;
+  for (const std::string_view name : names) {
+    if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
+    if (!first) sql += ", ";
+    first = false;
+    sql += std::string(name) + " = excluded." + std::string(name);
+  }
+  return sql;
+}
+
+std::string SelectSql(std::string_view columns, std::string_view rest) {
+  return "SELECT " + std::string(columns) + " " + std::string(rest);
+}
+
+void RecordRow::Bind(Statement& s, const PersonRecord& r) {
+  s.Bind(1, r.record_id)
+      .Bind(2, r.source)
+      .Bind(3, r.given_name)
+      .Bind(4, r.middle_name)
+      .Bind(5, r.family_name)
+      .Bind(6, JsonList(r.previous_family_names))
+      .Bind(7, r.dob)
+      .Bind(8, r.gender)
+      .Bind(9, r.postcode)
+      .Bind(10, r.address_line)
+      .Bind(11, r.town)
+      .Bind(12, r.email)
+      .Bind(13, r.other_id)
+      .Bind(14, RoleName(r.role))
+      .Bind(15, r.incident_id)
+      .Bind(16, r.trusted_id);
+}
+
+PersonRecord RecordRow::Read(const Statement& s) {
+  PersonRecord r;
+  r.record_id = s.Text(0);
+  r.source = s.Text(1);
+  r.given_name = s.Text(2);
+  r.middle_name = s.Text(3);
+  r.family_name = s.Text(4);
+  r.previous_family_names = ParseList(s.Text(5));
+  r.dob = s.Text(6);
+  r.gender = s.Text(7);
+  r.postcode = s.Text(8);
+  r.address_line = s.Text(9);
+  r.town = s.Text(10);
+  r.email = s.Text(11);
+  r.other_id = s.Text(12);
+  r.role = ParseRole(s.Text(13));
+  r.incident_id = s.Text(14);
+  r.trusted_id = s.Text(15);
+  return r;
+}
+
+void IncidentRow::Bind(Statement& s, const StoredIncident& x) {
+  s.Bind(1, x.incident_id)
+      .Bind(2, x.occurred_on.ToString())
+      .Bind(3, x.area)
+      .Bind(4, x.victim_record_id)
+      .Bind(5, JsonList(x.perpetrator_record_ids))
+      .Bind(6, x.reported_by);
+}
+
+Result<StoredIncident> IncidentRow::Read(const Statement& s) {
+  StoredIncident x;
+  x.incident_id = s.Text(0);
+  MARAC_ASSIGN_OR_RETURN(x.occurred_on, Date::Parse("occurred_on", s.Text(1)));
+  x.area = s.Text(2);
+  x.victim_record_id = s.Text(3);
+  x.perpetrator_record_ids = ParseList(s.Text(4));
+  x.reported_by = s.Text(5);
+  return x;
+}
+
+std::string AssessmentRow::Columns(int version) {
+  return std::string(kAssessmentColumns) +
+         (version >= 3 ? ", instrument_version" : "");
+}
+
+std::string AssessmentRow::SelectColumns(int version) {
+  return std::string(kAssessmentColumns) +
+         (version >= 3 ? ", instrument_version" : ", ''");
+}
+
+void AssessmentRow::Bind(Statement& s, const StoredAssessment& a, int version) {
+  s.Bind(1, a.assessment_id).Bind(2, a.victim_record_id);
+  BindOptional(s, 3, a.incident_id);
+  s.Bind(4, a.instrument)
+      .Bind(5, a.policy_version)
+      .Bind(6, a.completed_on.ToString())
+      .Bind(7, std::int64_t{a.score})
+      .Bind(8, GradeName(a.grade))
+      .Bind(9, std::int64_t{a.marac_referral ? 1 : 0})
+      .Bind(10, JsonList(a.criteria))
+      .Bind(11, JsonList(a.high_harm_indicators))
+      .Bind(12, a.result_json);
+  if (version >= 3) s.Bind(13, a.instrument_version);
+}
+
+Result<StoredAssessment> AssessmentRow::Read(const Statement& s) {
+  StoredAssessment a;
+  a.assessment_id = s.Text(0);
+  a.victim_record_id = s.Text(1);
+  a.incident_id = s.Text(2);
+  a.instrument = s.Text(3);
+  a.policy_version = s.Text(4);
+  MARAC_ASSIGN_OR_RETURN(a.completed_on,
+                         Date::Parse("completed_on", s.Text(5)));
+  a.score = static_cast<int>(s.Int(6));
+  MARAC_ASSIGN_OR_RETURN(a.grade, ParseGrade("grade", s.Text(7)));
+  a.marac_referral = s.Int(8) != 0;
+  a.criteria = ParseList(s.Text(9));
+  a.high_harm_indicators = ParseList(s.Text(10));
+  a.result_json = s.Text(11);
+  a.instrument_version = s.Text(12);
+  return a;
+}
+
+void ReferralRow::Bind(Statement& s, const StoredReferral& r,
+                       std::string_view stored_at) {
+  s.Bind(1, r.referral_id)
+      .Bind(2, r.submission_id)
+      .Bind(3, r.area)
+      .Bind(4, r.agency)
+      .Bind(5, ReferralSourceName(r.source))
+      .Bind(6, r.referred_on.ToString())
+      .Bind(7, r.victim_record_id)
+      .Bind(8, JsonList(r.perpetrator_record_ids));
+  BindOptional(s, 9, r.incident_id);
+  BindOptional(s, 10, r.assessment_id);
+  s.Bind(11, JsonList(r.criteria))
+      .Bind(12, std::int64_t{r.children_in_household})
+      .Bind(13, stored_at);
+}
+
+Result<StoredReferral> ReferralRow::Read(const Statement& s) {
+  StoredReferral r;
+  r.referral_id = s.Text(0);
+  r.submission_id = s.Text(1);
+  r.area = s.Text(2);
+  r.agency = s.Text(3);
+  MARAC_ASSIGN_OR_RETURN(r.source, ParseReferralSource(s.Text(4)));
+  MARAC_ASSIGN_OR_RETURN(r.referred_on, Date::Parse("referred_on", s.Text(5)));
+  r.victim_record_id = s.Text(6);
+  r.perpetrator_record_ids = ParseList(s.Text(7));
+  r.incident_id = s.Text(8);
+  r.assessment_id = s.Text(9);
+  r.criteria = ParseList(s.Text(10));
+  r.children_in_household = static_cast<int>(s.Int(11));
+  return r;
+}
+
+void IdvaSupportRow::Bind(Statement& s, const IdvaSupport& x) {
+  s.Bind(1, x.referral_id)
+      .Bind(2, x.idva_service)
+      .Bind(3, x.allocated_on.ToString())
+      .Bind(4, IdvaEngagementName(x.engagement));
+  if (x.closed_on) {
+    s.Bind(5, x.closed_on->ToString());
+  } else {
+    s.BindNull(5);
+  }
+}
+
+Result<IdvaSupport> IdvaSupportRow::Read(const Statement& s) {
+  IdvaSupport x;
+  x.referral_id = s.Text(0);
+  x.idva_service = s.Text(1);
+  MARAC_ASSIGN_OR_RETURN(x.allocated_on,
+                         Date::Parse("allocated_on", s.Text(2)));
+  MARAC_ASSIGN_OR_RETURN(x.engagement,
+                         ParseIdvaEngagement("engagement", s.Text(3)));
+  if (!s.IsNull(4)) {
+    MARAC_ASSIGN_OR_RETURN(x.closed_on, Date::Parse("closed_on", s.Text(4)));
+  }
+  return x;
+}
+
+void MeetingRow::Bind(Statement& s, const Meeting& m) {
+  s.Bind(1, m.meeting_id)
+      .Bind(2, m.area)
+      .Bind(3, m.date.ToString())
+      .Bind(4, m.referral_cutoff.ToString())
+      .Bind(5, std::int64_t{m.capacity_cases})
+      .Bind(6, std::int64_t{m.capacity_minutes});
+}
+
+Result<Meeting> MeetingRow::Read(const Statement& s) {
+  Meeting m;
+  m.meeting_id = s.Text(0);
+  m.area = s.Text(1);
+  MARAC_ASSIGN_OR_RETURN(m.date, Date::Parse("date", s.Text(2)));
+  MARAC_ASSIGN_OR_RETURN(m.referral_cutoff,
+                         Date::Parse("referral_cutoff", s.Text(3)));
+  m.capacity_cases = static_cast<int>(s.Int(4));
+  m.capacity_minutes = static_cast<int>(s.Int(5));
+  return m;
+}
+
+void AgendaRow::Bind(Statement& s, const StoredAgenda& a,
+                     std::string_view generated_at) {
+  s.Bind(1, a.agenda_id)
+      .Bind(2, a.meeting_id)
+      .Bind(3, a.policy_version)
+      .Bind(4, a.json)
+      .Bind(5, generated_at);
+}
+
+StoredAgenda AgendaRow::Read(const Statement& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
+}
+
+void ReviewDecisionRow::Bind(Statement& s, const ReviewDecision& d) {
+  s.Bind(1, d.record_id_l)
+      .Bind(2, d.record_id_r)
+      .Bind(3, std::int64_t{d.same ? 1 : 0})
+      .Bind(4, d.decided_by)
+      .Bind(5, d.decided_at);
+}
+
+ReviewDecision ReviewDecisionRow::Read(const Statement& s) {
+  return {s.Text(0), s.Text(1), s.Int(2) != 0, s.Text(3), s.Text(4)};
+}
+
+}  // namespace marac::rows

@@ -1,0 +1,130 @@
+// One codec per table of case data: its columns written once, in the
+// order a row is bound for INSERT and read back from SELECT, so that a
+// column added to a table is added in one place. The SQL around them (which
+// rows, in what order, with what checks) stays with the Store call.
+//
+//   Statement put = db.Prepare(InsertSql(IncidentRow::kTable,
+//                                        IncidentRow::kColumns));
+//   IncidentRow::Bind(put, incident);
+//   ... db.Prepare(SelectSql(IncidentRow::kColumns, "FROM incidents ..."));
+//   MARAC_ASSIGN_OR_RETURN(StoredIncident x, IncidentRow::Read(select));
+#ifndef MARAC_LIB_STORE_ROWS_H_
+#define MARAC_LIB_STORE_ROWS_H_
+
+#include <string>
+#include <string_view>
+
+#include "lib/store/sqlite_db.h"
+#include "marac/casefile/case_file.h"
+#include "marac/common/result.h"
+#include "marac/identity/person_record.h"
+#include "marac/store/store.h"
+
+namespace marac::rows {
+
+// "INSERT INTO table (columns) VALUES (?1, .., ?n)", one parameter per
+// column in order; with `conflict_key` (one column or several, comma
+// separated), an upsert that sets every other column from the new row.
+std::string InsertSql(std::string_view table, std::string_view columns,
+                      std::string_view conflict_key = {});
+// "SELECT columns " + rest.
+std::string SelectSql(std::string_view columns, std::string_view rest);
+
+struct RecordRow {
+  static constexpr std::string_view kTable = "records";
+  static constexpr std::string_view kKey = "record_id";
+  static constexpr std::string_view kColumns =
+      "record_id, source, given_name, middle_name, family_name, "
+      "previous_family_names, dob, gender, postcode, address_line, town, "
+      "email, other_id, role, incident_id, trusted_id";
+  static void Bind(sqlite::Statement& s, const PersonRecord& r);
+  static PersonRecord Read(const sqlite::Statement& s);
+};
+
+struct IncidentRow {
+  static constexpr std::string_view kTable = "incidents";
+  static constexpr std::string_view kColumns =
+      "incident_id, occurred_on, area, victim_record_id, "
+      "perpetrator_record_ids, reported_by";
+  static void Bind(sqlite::Statement& s, const StoredIncident& x);
+  static Result<StoredIncident> Read(const sqlite::Statement& s);
+};
+
+// Files before schema version 3 have no instrument_version column: Columns
+// and Bind leave it out there, and a SELECT reads '' in its place.
+struct AssessmentRow {
+  static constexpr std::string_view kTable = "assessments";
+  static std::string Columns(int version);
+  static std::string SelectColumns(int version);
+  static void Bind(sqlite::Statement& s, const StoredAssessment& a,
+                   int version);
+  static Result<StoredAssessment> Read(const sqlite::Statement& s);
+};
+
+// Written with the time it was stored (stored_at, not read back).
+struct ReferralRow {
+  static constexpr std::string_view kTable = "referrals";
+  static constexpr std::string_view kColumns =
+      "referral_id, submission_id, area, agency, source, referred_on, "
+      "victim_record_id, perpetrator_record_ids, incident_id, assessment_id, "
+      "criteria, children_in_household";
+  static constexpr std::string_view kStoredColumns =
+      "referral_id, submission_id, area, agency, source, referred_on, "
+      "victim_record_id, perpetrator_record_ids, incident_id, assessment_id, "
+      "criteria, children_in_household, stored_at";
+  static void Bind(sqlite::Statement& s, const StoredReferral& r,
+                   std::string_view stored_at);
+  static Result<StoredReferral> Read(const sqlite::Statement& s);
+};
+
+struct IdvaSupportRow {
+  static constexpr std::string_view kTable = "idva_support";
+  static constexpr std::string_view kKey = "referral_id";
+  static constexpr std::string_view kColumns =
+      "referral_id, idva_service, allocated_on, engagement, closed_on";
+  static void Bind(sqlite::Statement& s, const IdvaSupport& x);
+  static Result<IdvaSupport> Read(const sqlite::Statement& s);
+};
+
+struct MeetingRow {
+  static constexpr std::string_view kTable = "meetings";
+  static constexpr std::string_view kKey = "meeting_id";
+  static constexpr std::string_view kColumns =
+      "meeting_id, area, date, referral_cutoff, capacity_cases, "
+      "capacity_minutes";
+  static void Bind(sqlite::Statement& s, const Meeting& m);
+  static Result<Meeting> Read(const sqlite::Statement& s);
+};
+
+// Written with the time it was generated (generated_at, not read back);
+// the listed referrals are rows of agenda_cases.
+struct AgendaRow {
+  static constexpr std::string_view kTable = "agendas";
+  static constexpr std::string_view kColumns =
+      "agenda_id, meeting_id, policy_version, json";
+  static constexpr std::string_view kStoredColumns =
+      "agenda_id, meeting_id, policy_version, json, generated_at";
+  static void Bind(sqlite::Statement& s, const StoredAgenda& a,
+                   std::string_view generated_at);
+  static StoredAgenda Read(const sqlite::Statement& s);
+};
+
+struct AgendaCaseRow {
+  static constexpr std::string_view kTable = "agenda_cases";
+  static constexpr std::string_view kColumns =
+      "agenda_id, position, referral_id";
+};
+
+// Stored with the pair in order (record_id_l < record_id_r).
+struct ReviewDecisionRow {
+  static constexpr std::string_view kTable = "review_decisions";
+  static constexpr std::string_view kKey = "record_id_l, record_id_r";
+  static constexpr std::string_view kColumns =
+      "record_id_l, record_id_r, same, decided_by, decided_at";
+  static void Bind(sqlite::Statement& s, const ReviewDecision& d);
+  static ReviewDecision Read(const sqlite::Statement& s);
+};
+
+}  // namespace marac::rows
+
+#endif  // MARAC_LIB_STORE_ROWS_H_
