@@ -1,3 +1,9 @@
+// The Fellegi-Sunter linkage model: comparison levels, EM training of m
+// and u, the household evidence and the explained weights. Longer than
+// 700 lines because its parts share one private state (the level tables
+// and the trained weights) and are read together when a weight is
+// questioned; splitting them would put that state in a header for no
+// reader's benefit.
 #include "marac/identity/linkage_model.h"
 
 #include <Eigen/Dense>

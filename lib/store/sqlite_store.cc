@@ -1,6 +1,9 @@
 // The SQLite store: every Store call as one BEGIN IMMEDIATE transaction
 // holding the change and its audit row (the schema and its migrations are
-// schema.cc; the audit chain's canonical form is audit_chain.cc).
+// schema.cc; the audit chain's canonical form is audit_chain.cc; each
+// table's columns are rows.cc). Longer than 700 lines because it is one
+// class, the Store interface's thirty calls, each short, sharing one
+// connection, its prepared statements and its lock.
 #include <openssl/evp.h>
 
 #include <chrono>

@@ -1,3 +1,7 @@
+// The household population generator: couples, families, twins, refuges
+// and the agency records each person leaves. Longer than 700 lines
+// because most of it is data (name lists, the structures' proportions),
+// kept beside the code that draws from it.
 #include "lib/synthetic/synthetic_households.h"
 
 #include <algorithm>

@@ -9,6 +9,7 @@
 
 #include "marac/identity/resolver.h"
 #include "marac/report/statistics.h"
+#include "services/casework/people.h"
 #include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
 #include "services/cli/input_file.h"
@@ -174,38 +175,16 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   // Resolve every stored record, keeping earlier ids and decisions.
   actor.purpose = "identity resolution of the stored records";
   progress.Update("reading the stored records", 0, 0);
-  const Result<std::vector<PersonRecord>> all = store.Records(actor);
-  if (!all.ok()) return fail(all.status());
-  const auto people = store.People(actor);
+  Result<StoredPeople> people = LoadPeople(store, actor);
   if (!people.ok()) return fail(people.status());
-  const Result<std::vector<ReviewDecision>> decisions =
-      store.ReviewDecisions(actor);
-  if (!decisions.ok()) return fail(decisions.status());
-  ResolveOptions resolve;
-  for (const auto& [record, person] : *people) {
-    resolve.earlier_person_of.emplace(record, person);
-  }
-  std::unordered_map<std::string, std::uint32_t> index;
-  for (std::uint32_t i = 0; i < all->size(); ++i) {
-    index.emplace((*all)[i].record_id, i);
-  }
-  for (const ReviewDecision& d : *decisions) {
-    const auto l = index.find(d.record_id_l);
-    const auto r = index.find(d.record_id_r);
-    if (l != index.end() && r != index.end()) {
-      resolve.decisions.push_back({l->second, r->second, d.same});
-    }
-  }
-  resolve.progress = progress.Callback();
-  const Result<Resolution> resolution = Resolve(*all, resolve);
+  const std::vector<PersonRecord>* all = &people->records;
+  AddDecisions(people->decisions, *all, people->options);
+  people->options.progress = progress.Callback();
+  const Result<Resolution> resolution = Resolve(*all, people->options);
   if (!resolution.ok()) return fail(resolution.status());
-  std::vector<std::pair<std::string, std::string>> record_person;
-  for (std::size_t i = 0; i < all->size(); ++i) {
-    record_person.emplace_back((*all)[i].record_id, resolution->person_of[i]);
-  }
   progress.Update("storing people", 0, 0);
-  const Status saved =
-      store.SavePeople(actor, record_person, resolution->events);
+  const Status saved = store.SavePeople(actor, RecordPerson(*all, *resolution),
+                                        resolution->events);
   if (!saved.ok()) return fail(saved);
   const std::set<std::string> distinct(resolution->person_of.begin(),
                                        resolution->person_of.end());

@@ -5,6 +5,7 @@
 
 #include "marac/identity/resolver.h"
 #include "marac/v1/linkage.grpc.pb.h"
+#include "services/casework/people.h"
 #include "services/server/handlers.h"
 #include "services/server/paging.h"
 #include "services/server/requests.h"
@@ -12,42 +13,11 @@
 namespace marac::server {
 namespace {
 
-// Everything resolution needs from the store.
-struct StoredPeople {
-  std::vector<PersonRecord> records;
-  std::vector<ReviewDecision> decisions;
-  // With earlier person ids and the actor's deadline, without decisions.
-  ResolveOptions options;
-};
-
-// Reads under the actor's deadline, which then bounds resolution too.
-Result<StoredPeople> LoadPeople(Store& store, const Actor& actor) {
-  StoredPeople out;
-  MARAC_ASSIGN_OR_RETURN(out.records, store.Records(actor));
-  MARAC_ASSIGN_OR_RETURN(const auto people, store.People(actor));
-  MARAC_ASSIGN_OR_RETURN(out.decisions, store.ReviewDecisions(actor));
-  for (const auto& [record, person] : people) {
-    out.options.earlier_person_of.emplace(record, person);
-  }
-  out.options.training.threads = 1;  // Leave the cores to other calls.
-  out.options.deadline = actor.deadline;
-  return out;
-}
-
-void AddDecisions(const std::vector<ReviewDecision>& decisions,
-                  const std::vector<PersonRecord>& records,
-                  ResolveOptions& options) {
-  std::unordered_map<std::string, std::uint32_t> index;
-  for (std::uint32_t i = 0; i < records.size(); ++i) {
-    index.emplace(records[i].record_id, i);
-  }
-  for (const ReviewDecision& d : decisions) {
-    const auto l = index.find(d.record_id_l);
-    const auto r = index.find(d.record_id_r);
-    if (l != index.end() && r != index.end()) {
-      options.decisions.push_back({l->second, r->second, d.same});
-    }
-  }
+// Leave the cores to other calls.
+Result<StoredPeople> LoadPeopleForCall(Store& store, const Actor& actor) {
+  MARAC_ASSIGN_OR_RETURN(StoredPeople people, LoadPeople(store, actor));
+  people.options.training.threads = 1;
+  return people;
 }
 
 std::optional<std::uint32_t> FindRecord(const std::vector<PersonRecord>& all,
@@ -99,7 +69,7 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           if (!violations.empty()) return violations.ToStatus();
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           Store& store = core_.store();
-          Result<StoredPeople> people = LoadPeople(store, actor);
+          Result<StoredPeople> people = LoadPeopleForCall(store, actor);
           if (!people.ok()) return ToGrpcStatus(people.status());
           // Resolve with the record in place, in memory; store only after.
           std::vector<PersonRecord>& all = people->records;
@@ -148,13 +118,8 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
 
           const Status put = store.PutRecords(actor, {&*record, 1});
           if (!put.ok()) return ToGrpcStatus(put, "record");
-          std::vector<std::pair<std::string, std::string>> record_person;
-          for (std::size_t i = 0; i < all.size(); ++i) {
-            record_person.emplace_back(all[i].record_id,
-                                       resolution->person_of[i]);
-          }
-          const Status saved =
-              store.SavePeople(actor, record_person, resolution->events);
+          const Status saved = store.SavePeople(
+              actor, RecordPerson(all, *resolution), resolution->events);
           if (!saved.ok()) return ToGrpcStatus(saved);
           return core_.AfterCommit(Method::kResolveRecord, grpc::Status::OK);
         });
@@ -173,7 +138,7 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
                           request->purpose(), core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           const Actor actor = ActorFor(p, request->purpose(), deadline);
-          Result<StoredPeople> people = LoadPeople(core_.store(), actor);
+          Result<StoredPeople> people = LoadPeopleForCall(core_.store(), actor);
           if (!people.ok()) return ToGrpcStatus(people.status());
           const auto a = FindRecord(people->records, request->record_id_a());
           const auto b = FindRecord(people->records, request->record_id_b());

@@ -3,6 +3,8 @@
 // with a message naming the field path and the problem; with --jsonl a bad
 // line becomes {"line": N, "error": "..."} in its place and the rest are
 // still scored. Every stdout line must be JSON (and so valid UTF-8).
+// Longer than 700 lines because it is the command's whole contract, case
+// by case.
 //
 // MARAC_BIN is the path of the marac program, set by tests/cli/CMakeLists.txt.
 #include <fcntl.h>

@@ -7,7 +7,9 @@
 // SIGKILL) the store must hold every acknowledged referral exactly once,
 // under the id it was acknowledged with, pass PRAGMA integrity_check, and
 // keep an intact audit chain with a row for every referral.
-// docs/durability.md describes the runs and their figures.
+// docs/durability.md describes the runs and their figures. Longer than 700
+// lines because it is one program: the child server, the clients, the
+// kills and the final checks.
 //
 //   kill_harness --server build/bin/marac-server [--kills 8] [--clients 6]
 //                [--min-acks 3000] [--seed 1] [--time-limit 600] [--keep]

@@ -2,6 +2,8 @@
 // agency and area and one of another, against the expected answer; an
 // object out of scope answered exactly as an absent one; every refusal in
 // the audit log; and no token anywhere in the store. People are invented.
+// Longer than 700 lines because most of it is the table of every RPC and
+// role, which reads best whole.
 #include <gmock/gmock.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>

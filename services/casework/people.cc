@@ -1,0 +1,46 @@
+#include "services/casework/people.h"
+
+#include <cstdint>
+#include <unordered_map>
+
+namespace marac {
+
+Result<StoredPeople> LoadPeople(Store& store, const Actor& actor) {
+  StoredPeople out;
+  MARAC_ASSIGN_OR_RETURN(out.records, store.Records(actor));
+  MARAC_ASSIGN_OR_RETURN(const auto people, store.People(actor));
+  MARAC_ASSIGN_OR_RETURN(out.decisions, store.ReviewDecisions(actor));
+  for (const auto& [record, person] : people) {
+    out.options.earlier_person_of.emplace(record, person);
+  }
+  out.options.deadline = actor.deadline;
+  return out;
+}
+
+void AddDecisions(const std::vector<ReviewDecision>& decisions,
+                  const std::vector<PersonRecord>& records,
+                  ResolveOptions& options) {
+  std::unordered_map<std::string, std::uint32_t> index;
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    index.emplace(records[i].record_id, i);
+  }
+  for (const ReviewDecision& d : decisions) {
+    const auto l = index.find(d.record_id_l);
+    const auto r = index.find(d.record_id_r);
+    if (l != index.end() && r != index.end()) {
+      options.decisions.push_back({l->second, r->second, d.same});
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> RecordPerson(
+    const std::vector<PersonRecord>& records, const Resolution& resolution) {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    out.emplace_back(records[i].record_id, resolution.person_of[i]);
+  }
+  return out;
+}
+
+}  // namespace marac
