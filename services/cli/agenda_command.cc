@@ -65,11 +65,7 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
     out << *text;
     return kExitOk;
   }
-  if (options.store.empty()) {
-    return fail(InvalidArgument("--store", "required (or --server)"));
-  }
-  Result<std::unique_ptr<Store>> store =
-      OpenSqliteStore(options.store, {.create = false});
+  Result<std::unique_ptr<Store>> store = cli::OpenCommandStore(options.store);
   if (!store.ok()) return fail(store.status());
   const Actor actor =
       CliActor(options.user, options.view == "chair" ? "chair" : "coordinator",

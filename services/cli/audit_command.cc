@@ -112,11 +112,7 @@ int RunAuditWhoSaw(const AuditWhoSawCommandOptions& options, std::ostream& out,
     if (!got.ok()) return fail(got.status());
     entries = *std::move(got);
   } else {
-    if (options.store.empty()) {
-      return fail(InvalidArgument("--store", "required (or --server)"));
-    }
-    Result<std::unique_ptr<Store>> store =
-        OpenSqliteStore(options.store, {.create = false});
+    Result<std::unique_ptr<Store>> store = cli::OpenCommandStore(options.store);
     if (!store.ok()) return fail(store.status());
     const Actor actor = CliActor(options.user, "auditor", purpose);
     // A page at a time, as a server would: the log may be long.

@@ -119,10 +119,8 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     out << "\n";
     return kExitOk;
   }
-  if (options.store.empty()) {
-    return fail(InvalidArgument("--store", "required (or --server)"));
-  }
-  Result<std::unique_ptr<Store>> opened = OpenSqliteStore(options.store);
+  Result<std::unique_ptr<Store>> opened =
+      cli::OpenCommandStore(options.store, /*create=*/true);
   if (!opened.ok()) return fail(opened.status());
   Store& store = **opened;
   Actor actor = CliActor(options.user, "coordinator", "import into the store");

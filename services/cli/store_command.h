@@ -1,9 +1,11 @@
 // What the store commands (agenda, report, import, audit) share: how a
-// failure is printed and exits, and who the caller is for the audit log.
+// failure is printed and exits, who the caller is for the audit log, and
+// opening the store --store names.
 #ifndef MARAC_SERVICES_CLI_STORE_COMMAND_H_
 #define MARAC_SERVICES_CLI_STORE_COMMAND_H_
 
 #include <cstdlib>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -28,6 +30,15 @@ inline Actor CliActor(const std::string& user, std::string role,
   const char* env_user = std::getenv("USER");
   return {!user.empty() ? user : (env_user != nullptr ? env_user : "cli"),
           std::move(role), "", std::move(purpose)};
+}
+
+// The store --store names: kInvalidArgument naming --store when none was
+// given; the store's errors (kNotFound for a file that is not there,
+// unless `create`).
+inline Result<std::unique_ptr<Store>> OpenCommandStore(const std::string& path,
+                                                       bool create = false) {
+  if (path.empty()) return InvalidArgument("--store", "required (or --server)");
+  return OpenSqliteStore(path, {.create = create});
 }
 
 }  // namespace marac::cli

@@ -33,32 +33,14 @@ std::string Refer(const std::shared_ptr<grpc::Channel>& channel,
   return status.ok() ? response.referral().referral_id() : "";
 }
 
-v1::GenerateAgendaRequest Generate(bool save) {
-  v1::GenerateAgendaRequest r;
-  r.set_area("north");
-  SetDate(r.mutable_meeting_date(), 2026, 3, 20);
-  r.set_capacity_cases(5);
-  r.set_save(save);
-  r.set_purpose("MARAC agenda for 2026-03-20");
-  return r;
-}
-
-grpc::Status CallGenerate(const std::shared_ptr<grpc::Channel>& channel,
-                          const v1::GenerateAgendaRequest& request,
-                          v1::GenerateAgendaResponse* response) {
-  auto stub = v1::AgendaService::NewStub(channel);
-  grpc::ClientContext context;
-  AsCaller(context, "marac-north", "coordinator");
-  return stub->GenerateAgenda(&context, request, response);
-}
-
 TEST(AgendaServiceTest, GeneratesSavesAndReadsBackTheCirculatedAgenda) {
   TestServer t(SeedCase);
   ASSERT_TRUE(t.ok()) << t.start_error();
   const std::string referral = Refer(t.channel(), "a-1", "V1", 3);
   ASSERT_FALSE(referral.empty());
   v1::GenerateAgendaResponse generated;
-  grpc::Status status = CallGenerate(t.channel(), Generate(true), &generated);
+  grpc::Status status =
+      CallGenerate(t.channel(), AgendaRequest(true), &generated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(generated.agenda_id(), "M-2026-03-20-north");
   ASSERT_EQ(generated.agenda().listed_size(), 1);
@@ -75,7 +57,7 @@ TEST(AgendaServiceTest, GeneratesSavesAndReadsBackTheCirculatedAgenda) {
   }
   // Saving the same agenda again is a retry.
   v1::GenerateAgendaResponse again;
-  ASSERT_TRUE(CallGenerate(t.channel(), Generate(true), &again).ok());
+  ASSERT_TRUE(CallGenerate(t.channel(), AgendaRequest(true), &again).ok());
   EXPECT_EQ(again.circulated_json(), generated.circulated_json());
 
   auto stub = v1::AgendaService::NewStub(t.channel());
@@ -122,7 +104,7 @@ TEST(AgendaServiceTest, OnlyTheChairGetsTheChairsView) {
   ASSERT_TRUE(t.ok()) << t.start_error();
   ASSERT_FALSE(Refer(t.channel(), "c-1", "V1", 3).empty());
   v1::GenerateAgendaResponse generated;
-  ASSERT_TRUE(CallGenerate(t.channel(), Generate(true), &generated).ok());
+  ASSERT_TRUE(CallGenerate(t.channel(), AgendaRequest(true), &generated).ok());
 
   v1::GetAgendaResponse chair;
   grpc::Status status =
@@ -159,12 +141,13 @@ TEST(AgendaServiceTest, SavingADifferentAgendaFailsPrecondition) {
   ASSERT_TRUE(t.ok()) << t.start_error();
   ASSERT_FALSE(Refer(t.channel(), "a-1", "V1", 3).empty());
   v1::GenerateAgendaResponse response;
-  ASSERT_TRUE(CallGenerate(t.channel(), Generate(true), &response).ok());
+  ASSERT_TRUE(CallGenerate(t.channel(), AgendaRequest(true), &response).ok());
   ASSERT_FALSE(Refer(t.channel(), "a-2", "V2", 4).empty());
-  EXPECT_EQ(CallGenerate(t.channel(), Generate(true), &response).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      CallGenerate(t.channel(), AgendaRequest(true), &response).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   // Without save it is only a preview.
-  EXPECT_TRUE(CallGenerate(t.channel(), Generate(false), &response).ok());
+  EXPECT_TRUE(CallGenerate(t.channel(), AgendaRequest(false), &response).ok());
   EXPECT_EQ(response.agenda().listed_size(), 2);
 }
 
@@ -209,7 +192,7 @@ TEST(AgendaServiceTest, GenerateRefusesEachBadField) {
   ASSERT_TRUE(t.ok()) << t.start_error();
   for (const BadAgendaCase& c : kBadAgendas) {
     SCOPED_TRACE(c.label);
-    v1::GenerateAgendaRequest request = Generate(false);
+    v1::GenerateAgendaRequest request = AgendaRequest(false);
     c.mutate(request);
     v1::GenerateAgendaResponse response;
     const grpc::Status status = CallGenerate(t.channel(), request, &response);

@@ -257,24 +257,11 @@ TEST(BoundedTest, ABulkImportIsAuditedAsBoundedEntriesKeepingEveryId) {
   EXPECT_TRUE(named.contains("IMPORTED-" + std::to_string(kRecords - 1)));
 }
 
+// As a chair's tool asks for it: rendered for the page.
 v1::GenerateAgendaRequest Generate(bool save, int capacity = 5) {
-  v1::GenerateAgendaRequest r;
-  r.set_area("north");
-  SetDate(r.mutable_meeting_date(), 2026, 3, 20);
-  r.set_capacity_cases(capacity);
-  r.set_save(save);
-  r.set_purpose("MARAC agenda for 2026-03-20");
+  v1::GenerateAgendaRequest r = AgendaRequest(save, capacity);
   r.set_format(v1::OUTPUT_FORMAT_HTML);
   return r;
-}
-
-grpc::Status CallGenerate(const std::shared_ptr<grpc::Channel>& channel,
-                          const v1::GenerateAgendaRequest& request,
-                          v1::GenerateAgendaResponse* response) {
-  auto stub = v1::AgendaService::NewStub(channel);
-  grpc::ClientContext context;
-  AsCaller(context, "marac-north", "coordinator");
-  return stub->GenerateAgenda(&context, request, response);
 }
 
 TEST(BoundedTest, AnAgendaCountsItsBacklogAndListsItAPageAtATime) {

@@ -19,6 +19,7 @@
 #include "google/rpc/status.pb.h"
 #include "lib/store/sha256.h"
 #include "marac/store/store.h"
+#include "marac/v1/agenda.grpc.pb.h"
 #include "marac/v1/assessment.pb.h"
 #include "marac/v1/common.pb.h"
 #include "services/server/principals.h"
@@ -208,6 +209,27 @@ inline void AsCaller(grpc::ClientContext& context,
   context.AddMetadata("authorization", "Bearer " + TestToken(agency, role));
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(30));
+}
+
+// North's agenda for the meeting of 2026-03-20, asked by its coordinator
+// (CallGenerate) with the purpose every read states.
+inline v1::GenerateAgendaRequest AgendaRequest(bool save, int capacity = 5) {
+  v1::GenerateAgendaRequest r;
+  r.set_area("north");
+  SetDate(r.mutable_meeting_date(), 2026, 3, 20);
+  r.set_capacity_cases(capacity);
+  r.set_save(save);
+  r.set_purpose("MARAC agenda for 2026-03-20");
+  return r;
+}
+
+inline grpc::Status CallGenerate(const std::shared_ptr<grpc::Channel>& channel,
+                                 const v1::GenerateAgendaRequest& request,
+                                 v1::GenerateAgendaResponse* response) {
+  auto stub = v1::AgendaService::NewStub(channel);
+  grpc::ClientContext context;
+  AsCaller(context, "marac-north", "coordinator");
+  return stub->GenerateAgenda(&context, request, response);
 }
 
 // The field paths of the BadRequest in `status`; empty when it has none.
