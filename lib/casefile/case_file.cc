@@ -94,6 +94,9 @@ void KeepArea(std::string_view area, CaseFile& file) {
   std::erase_if(file.listings, [&](const AgendaListing& a) {
     return !meetings.contains(a.meeting_id);
   });
+  std::erase_if(file.meeting_records, [&](const MeetingRecord& r) {
+    return !meetings.contains(r.meeting_id);
+  });
   std::set<std::string, std::less<>> referrals;
   for (const StoredReferral& r : file.referrals) {
     referrals.insert(r.referral_id);

@@ -16,6 +16,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "DEADLINE_EXCEEDED";
     case StatusCode::kNotFound:
       return "NOT_FOUND";
+    case StatusCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
     case StatusCode::kAlreadyExists:
       return "ALREADY_EXISTS";
     case StatusCode::kResourceExhausted:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace marac::rows {
@@ -55,6 +56,21 @@ constexpr std::string_view kAssessmentColumns =
     "assessment_id, victim_record_id, incident_id, instrument, "
     "policy_version, completed_on, score, grade, marac_referral, criteria, "
     "high_harm_indicators, result_json";
+
+void BindDate(Statement& s, int index, const std::optional<Date>& date) {
+  if (date) {
+    s.Bind(index, date->ToString());
+  } else {
+    s.BindNull(index);
+  }
+}
+
+Result<std::optional<Date>> ReadDate(const Statement& s, int column,
+                                     std::string_view field) {
+  if (s.IsNull(column)) return std::optional<Date>();
+  MARAC_ASSIGN_OR_RETURN(const Date d, Date::Parse(field, s.Text(column)));
+  return std::optional<Date>(d);
+}
 
 }  // namespace
 
@@ -293,6 +309,82 @@ void ReviewDecisionRow::Bind(Statement& s, const ReviewDecision& d) {
 
 ReviewDecision ReviewDecisionRow::Read(const Statement& s) {
   return {s.Text(0), s.Text(1), s.Int(2) != 0, s.Text(3), s.Text(4)};
+}
+
+void HearingRow::Bind(Statement& s, std::string_view meeting_id,
+                      std::int64_t position, const CaseHearing& c) {
+  s.Bind(1, meeting_id)
+      .Bind(2, position)
+      .Bind(3, c.referral_id)
+      .Bind(4, HearingOutcomeName(c.outcome))
+      .Bind(5, c.reason);
+}
+
+Result<CaseHearing> HearingRow::Read(const Statement& s, int first) {
+  CaseHearing c;
+  c.referral_id = s.Text(first);
+  MARAC_ASSIGN_OR_RETURN(c.outcome,
+                         ParseHearingOutcome("outcome", s.Text(first + 1)));
+  c.reason = s.Text(first + 2);
+  return c;
+}
+
+void ActionRow::Bind(Statement& s, const CaseAction& a) {
+  s.Bind(1, a.action_id)
+      .Bind(2, a.meeting_id)
+      .Bind(3, a.referral_id)
+      .Bind(4, a.agency)
+      .Bind(5, a.owner)
+      .Bind(6, a.text)
+      .Bind(7, a.due_on.ToString())
+      .Bind(8, ActionStatusName(a.status));
+  BindDate(s, 9, a.status_on);
+  s.Bind(10, a.note);
+}
+
+Result<CaseAction> ActionRow::Read(const Statement& s) {
+  CaseAction a;
+  a.action_id = s.Text(0);
+  a.meeting_id = s.Text(1);
+  a.referral_id = s.Text(2);
+  a.agency = s.Text(3);
+  a.owner = s.Text(4);
+  a.text = s.Text(5);
+  MARAC_ASSIGN_OR_RETURN(a.due_on, Date::Parse("due_on", s.Text(6)));
+  MARAC_ASSIGN_OR_RETURN(a.status, ParseActionStatus("status", s.Text(7)));
+  MARAC_ASSIGN_OR_RETURN(a.status_on, ReadDate(s, 8, "status_on"));
+  a.note = s.Text(9);
+  return a;
+}
+
+void ActionChangeRow::Bind(Statement& s, const Store::ActionChange& c) {
+  s.Bind(1, c.action_id)
+      .Bind(2, c.at)
+      .Bind(3, c.user)
+      .Bind(4, c.agency)
+      .Bind(5, ActionStatusName(c.from_status));
+  BindDate(s, 6, c.from_status_on);
+  s.Bind(7, c.from_note).Bind(8, ActionStatusName(c.to_status));
+  BindDate(s, 9, c.to_status_on);
+  s.Bind(10, c.to_note);
+}
+
+Result<Store::ActionChange> ActionChangeRow::Read(const Statement& s) {
+  Store::ActionChange c;
+  c.sequence = s.Int(0);
+  c.action_id = s.Text(1);
+  c.at = s.Text(2);
+  c.user = s.Text(3);
+  c.agency = s.Text(4);
+  MARAC_ASSIGN_OR_RETURN(c.from_status,
+                         ParseActionStatus("from_status", s.Text(5)));
+  MARAC_ASSIGN_OR_RETURN(c.from_status_on, ReadDate(s, 6, "from_status_on"));
+  c.from_note = s.Text(7);
+  MARAC_ASSIGN_OR_RETURN(c.to_status,
+                         ParseActionStatus("to_status", s.Text(8)));
+  MARAC_ASSIGN_OR_RETURN(c.to_status_on, ReadDate(s, 9, "to_status_on"));
+  c.to_note = s.Text(10);
+  return c;
 }
 
 }  // namespace marac::rows

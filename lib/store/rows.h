@@ -11,6 +11,7 @@
 #ifndef MARAC_LIB_STORE_ROWS_H_
 #define MARAC_LIB_STORE_ROWS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -123,6 +124,48 @@ struct ReviewDecisionRow {
       "record_id_l, record_id_r, same, decided_by, decided_at";
   static void Bind(sqlite::Statement& s, const ReviewDecision& d);
   static ReviewDecision Read(const sqlite::Statement& s);
+};
+
+struct MeetingRecordRow {
+  static constexpr std::string_view kTable = "meeting_records";
+  static constexpr std::string_view kColumns =
+      "meeting_id, recorded_at, recorded_by";
+};
+
+struct AttendanceRow {
+  static constexpr std::string_view kTable = "meeting_attendance";
+  static constexpr std::string_view kColumns = "meeting_id, position, agency";
+};
+
+// A case as a meeting dealt with it (its actions are ActionRows).
+struct HearingRow {
+  static constexpr std::string_view kTable = "hearings";
+  static constexpr std::string_view kColumns =
+      "meeting_id, position, referral_id, outcome, reason";
+  static void Bind(sqlite::Statement& s, std::string_view meeting_id,
+                   std::int64_t position, const CaseHearing& c);
+  // Reads the columns from referral_id on, starting at `first`.
+  static Result<CaseHearing> Read(const sqlite::Statement& s, int first);
+};
+
+struct ActionRow {
+  static constexpr std::string_view kTable = "actions";
+  static constexpr std::string_view kColumns =
+      "action_id, meeting_id, referral_id, agency, owner, text, due_on, "
+      "status, status_on, note";
+  static void Bind(sqlite::Statement& s, const CaseAction& a);
+  static Result<CaseAction> Read(const sqlite::Statement& s);
+};
+
+struct ActionChangeRow {
+  static constexpr std::string_view kTable = "action_changes";
+  // Without sequence, which the table numbers.
+  static constexpr std::string_view kColumns =
+      "action_id, at, user, agency, from_status, from_status_on, from_note, "
+      "to_status, to_status_on, to_note";
+  static void Bind(sqlite::Statement& s, const Store::ActionChange& c);
+  // sequence first, then kColumns.
+  static Result<Store::ActionChange> Read(const sqlite::Statement& s);
 };
 
 }  // namespace marac::rows

@@ -165,6 +165,61 @@ INSERT INTO agenda_cases (agenda_id, position, referral_id)
   WHERE json_valid(a.json) AND json_type(a.json, '$.cases') = 'array'
     AND json_type(c.value, '$.referral_id') = 'text';
 )sql",
+    // 6: what each meeting recorded (attendance, each case's outcome, the
+    // actions agreed) and every change to an action, with the value it
+    // replaced.
+    R"sql(
+CREATE TABLE meeting_records (
+  meeting_id TEXT PRIMARY KEY REFERENCES meetings(meeting_id),
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE meeting_attendance (
+  meeting_id TEXT NOT NULL REFERENCES meeting_records(meeting_id),
+  position INTEGER NOT NULL,
+  agency TEXT NOT NULL,
+  PRIMARY KEY (meeting_id, position),
+  UNIQUE (meeting_id, agency)
+) STRICT;
+CREATE TABLE hearings (
+  meeting_id TEXT NOT NULL REFERENCES meeting_records(meeting_id),
+  position INTEGER NOT NULL,
+  referral_id TEXT NOT NULL REFERENCES referrals(referral_id),
+  outcome TEXT NOT NULL CHECK (outcome IN
+    ('heard', 'adjourned', 'transferred_out', 'withdrawn')),
+  reason TEXT NOT NULL,
+  PRIMARY KEY (meeting_id, position),
+  UNIQUE (meeting_id, referral_id)
+) STRICT;
+CREATE INDEX hearings_by_referral ON hearings(referral_id);
+CREATE TABLE actions (
+  action_id TEXT PRIMARY KEY,
+  meeting_id TEXT NOT NULL REFERENCES meeting_records(meeting_id),
+  referral_id TEXT NOT NULL REFERENCES referrals(referral_id),
+  agency TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  text TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'done', 'cancelled')),
+  status_on TEXT,
+  note TEXT NOT NULL
+) STRICT;
+CREATE INDEX actions_by_agency ON actions(agency, status, due_on);
+CREATE TABLE action_changes (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  action_id TEXT NOT NULL REFERENCES actions(action_id),
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  from_status_on TEXT,
+  from_note TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  to_status_on TEXT,
+  to_note TEXT NOT NULL
+) STRICT;
+CREATE INDEX action_changes_by_action ON action_changes(action_id);
+)sql",
 };
 
 }  // namespace

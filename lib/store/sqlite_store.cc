@@ -27,12 +27,17 @@ using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
 
+using rows::ActionChangeRow;
+using rows::ActionRow;
 using rows::AgendaCaseRow;
 using rows::AgendaRow;
 using rows::AssessmentRow;
+using rows::AttendanceRow;
+using rows::HearingRow;
 using rows::IdvaSupportRow;
 using rows::IncidentRow;
 using rows::InsertSql;
+using rows::MeetingRecordRow;
 using rows::MeetingRow;
 using rows::RecordRow;
 using rows::ReferralRow;
@@ -707,6 +712,306 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<bool> RecordMeeting(const Actor& actor,
+                             const MeetingRecord& given) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 6) {
+      return FailedPrecondition("meeting records need schema version 6");
+    }
+    MeetingRecord record = given;
+    NumberActions(record);
+    std::vector<std::string> ids = {record.meeting_id};
+    for (const CaseHearing& c : record.cases) {
+      for (const CaseAction& a : c.actions) ids.push_back(a.action_id);
+    }
+    bool already = false;
+    const Status written = Write(
+        actor, AuditAction::kCollect, "meeting_record", ids, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement meeting,
+              db_.Prepare("SELECT date FROM meetings WHERE meeting_id = ?1"));
+          meeting.Bind(1, record.meeting_id);
+          MARAC_ASSIGN_OR_RETURN(const bool known, meeting.Step());
+          if (!known) {
+            return InvalidArgument("meeting_id",
+                                   "no meeting '" + record.meeting_id + "'");
+          }
+          MARAC_ASSIGN_OR_RETURN(const Date date,
+                                 Date::Parse("date", meeting.Text(0)));
+          MARAC_RETURN_IF_ERROR(CheckMeetingRecord(record, date));
+          MARAC_ASSIGN_OR_RETURN(std::vector<MeetingRecord> stored,
+                                 SelectMeetingRecords(record.meeting_id));
+          if (!stored.empty()) {
+            if (SameMeetingRecord(stored[0], record)) {
+              already = true;
+              return Status::Ok();
+            }
+            return Status(StatusCode::kAlreadyExists,
+                          "meeting_id: '" + record.meeting_id +
+                              "' is already recorded with other minutes; "
+                              "nothing was changed");
+          }
+          MARAC_ASSIGN_OR_RETURN(
+              Statement put_record,
+              db_.Prepare(InsertSql(MeetingRecordRow::kTable,
+                                    MeetingRecordRow::kColumns)));
+          put_record.Bind(1, record.meeting_id)
+              .Bind(2, NowUtc())
+              .Bind(3, actor.user);
+          MARAC_RETURN_IF_ERROR(put_record.Run());
+          MARAC_ASSIGN_OR_RETURN(
+              Statement attend,
+              db_.Prepare(
+                  InsertSql(AttendanceRow::kTable, AttendanceRow::kColumns)));
+          for (std::size_t i = 0; i < record.attendance.size(); ++i) {
+            attend.Reset();
+            attend.Bind(1, record.meeting_id)
+                .Bind(2, static_cast<std::int64_t>(i))
+                .Bind(3, record.attendance[i]);
+            MARAC_RETURN_IF_ERROR(attend.Run());
+          }
+          MARAC_ASSIGN_OR_RETURN(
+              Statement referral,
+              db_.Prepare("SELECT 1 FROM referrals WHERE referral_id = ?1"));
+          MARAC_ASSIGN_OR_RETURN(
+              Statement hearing,
+              db_.Prepare(InsertSql(HearingRow::kTable, HearingRow::kColumns)));
+          MARAC_ASSIGN_OR_RETURN(
+              Statement action,
+              db_.Prepare(InsertSql(ActionRow::kTable, ActionRow::kColumns)));
+          for (std::size_t i = 0; i < record.cases.size(); ++i) {
+            const CaseHearing& c = record.cases[i];
+            referral.Reset();
+            referral.Bind(1, c.referral_id);
+            MARAC_ASSIGN_OR_RETURN(const bool stored_referral, referral.Step());
+            if (!stored_referral) {
+              return InvalidArgument(
+                  "cases[" + std::to_string(i) + "].referral_id",
+                  "no referral '" + c.referral_id + "' in the store");
+            }
+            hearing.Reset();
+            HearingRow::Bind(hearing, record.meeting_id,
+                             static_cast<std::int64_t>(i), c);
+            MARAC_RETURN_IF_ERROR(hearing.Run());
+            for (const CaseAction& a : c.actions) {
+              action.Reset();
+              ActionRow::Bind(action, a);
+              MARAC_RETURN_IF_ERROR(action.Run());
+            }
+          }
+          return Status::Ok();
+        });
+    if (!written.ok()) return written;
+    return already;
+  }
+
+  Result<std::vector<MeetingRecord>> MeetingRecords(
+      const Actor& actor) override {
+    if (version_ < 6) {
+      return FailedPrecondition("meeting records need schema version 6");
+    }
+    std::vector<MeetingRecord> out;
+    const Status read = Read(actor, "meeting_record", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(out, SelectMeetingRecords(""));
+      return Status::Ok();
+    });
+    if (!read.ok()) return read;
+    return out;
+  }
+
+  // The records of `meeting_id` (every meeting when empty), by meeting
+  // date, with their actions as they stand. Inside a transaction.
+  Result<std::vector<MeetingRecord>> SelectMeetingRecords(
+      std::string_view meeting_id) {
+    std::vector<MeetingRecord> out;
+    std::map<std::string, std::size_t> at;
+    MARAC_ASSIGN_OR_RETURN(
+        Statement records,
+        db_.Prepare("SELECT meeting_id FROM meeting_records JOIN meetings "
+                    "USING (meeting_id) WHERE ?1 = '' OR meeting_id = ?1 "
+                    "ORDER BY date, meeting_id"));
+    records.Bind(1, meeting_id);
+    for (;;) {
+      MARAC_ASSIGN_OR_RETURN(const bool row, records.Step());
+      if (!row) break;
+      at.emplace(records.Text(0), out.size());
+      out.push_back({records.Text(0), {}, {}});
+    }
+    if (out.empty()) return out;
+    MARAC_ASSIGN_OR_RETURN(
+        Statement attendance,
+        db_.Prepare("SELECT meeting_id, agency FROM meeting_attendance WHERE "
+                    "?1 = '' OR meeting_id = ?1 ORDER BY meeting_id, "
+                    "position"));
+    attendance.Bind(1, meeting_id);
+    for (;;) {
+      MARAC_ASSIGN_OR_RETURN(const bool row, attendance.Step());
+      if (!row) break;
+      out[at.at(attendance.Text(0))].attendance.push_back(attendance.Text(1));
+    }
+    MARAC_ASSIGN_OR_RETURN(
+        Statement hearings,
+        db_.Prepare(SelectSql(HearingRow::kColumns,
+                              "FROM hearings WHERE ?1 = '' OR meeting_id = ?1 "
+                              "ORDER BY meeting_id, position")));
+    hearings.Bind(1, meeting_id);
+    std::map<std::pair<std::string, std::string>, CaseHearing*> hearing_of;
+    for (;;) {
+      MARAC_ASSIGN_OR_RETURN(const bool row, hearings.Step());
+      if (!row) break;
+      MARAC_ASSIGN_OR_RETURN(CaseHearing c, HearingRow::Read(hearings, 2));
+      out[at.at(hearings.Text(0))].cases.push_back(std::move(c));
+    }
+    for (MeetingRecord& r : out) {
+      for (CaseHearing& c : r.cases) {
+        hearing_of[{r.meeting_id, c.referral_id}] = &c;
+      }
+    }
+    MARAC_ASSIGN_OR_RETURN(
+        Statement actions,
+        db_.Prepare(SelectSql(ActionRow::kColumns,
+                              "FROM actions WHERE ?1 = '' OR meeting_id = ?1 "
+                              "ORDER BY rowid")));
+    actions.Bind(1, meeting_id);
+    for (;;) {
+      MARAC_ASSIGN_OR_RETURN(const bool row, actions.Step());
+      if (!row) break;
+      MARAC_ASSIGN_OR_RETURN(CaseAction a, ActionRow::Read(actions));
+      const auto c = hearing_of.find({a.meeting_id, a.referral_id});
+      if (c == hearing_of.end()) {
+        return Status(
+            StatusCode::kDataLoss,
+            "store: action '" + a.action_id + "' belongs to no recorded case");
+      }
+      c->second->actions.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  Result<std::vector<CaseAction>> Actions(const Actor& actor) override {
+    if (version_ < 6) {
+      return FailedPrecondition("actions need schema version 6");
+    }
+    std::vector<CaseAction> out;
+    const Status read = Read(actor, "action", {}, [&]() -> Status {
+      return EachRow(SelectSql(ActionRow::kColumns,
+                               "FROM actions ORDER BY due_on, action_id"),
+                     [&](const Statement& select) -> Status {
+                       MARAC_ASSIGN_OR_RETURN(CaseAction a,
+                                              ActionRow::Read(select));
+                       out.push_back(std::move(a));
+                       return Status::Ok();
+                     });
+    });
+    if (!read.ok()) return read;
+    return out;
+  }
+
+  Result<CaseAction> UpdateAction(const Actor& actor,
+                                  const ActionUpdate& update) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 6) {
+      return FailedPrecondition("actions need schema version 6");
+    }
+    MARAC_RETURN_IF_ERROR(Required("action_id", update.action_id));
+    MARAC_RETURN_IF_ERROR(RealDate("on", update.on));
+    std::optional<CaseAction> now;
+    const Status written = Write(
+        actor, AuditAction::kAlter, "action", {update.action_id},
+        [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement select,
+              db_.Prepare(SelectSql(ActionRow::kColumns,
+                                    "FROM actions WHERE action_id = ?1")));
+          select.Bind(1, update.action_id);
+          MARAC_ASSIGN_OR_RETURN(const bool found, select.Step());
+          if (!found) {
+            return NotFound("action_id: no action '" + update.action_id + "'");
+          }
+          MARAC_ASSIGN_OR_RETURN(CaseAction before, ActionRow::Read(select));
+          if ((actor.role == "referrer" || actor.role == "idva") &&
+              actor.agency != before.agency) {
+            return Status(StatusCode::kPermissionDenied,
+                          "action_id: an action of another agency ('" +
+                              before.agency + "')");
+          }
+          MARAC_ASSIGN_OR_RETURN(
+              Statement meeting,
+              db_.Prepare("SELECT date FROM meetings WHERE meeting_id = ?1"));
+          meeting.Bind(1, before.meeting_id);
+          MARAC_ASSIGN_OR_RETURN(const bool known, meeting.Step());
+          if (known) {
+            MARAC_ASSIGN_OR_RETURN(const Date agreed,
+                                   Date::Parse("date", meeting.Text(0)));
+            if (update.on < agreed) {
+              return InvalidArgument(
+                  "on", "before the meeting that agreed the action on " +
+                            agreed.ToString());
+            }
+          }
+          CaseAction after = before;
+          after.status = update.status;
+          after.status_on = update.status == ActionStatus::kOpen
+                                ? std::nullopt
+                                : std::optional<Date>(update.on);
+          after.note = update.note;
+          MARAC_ASSIGN_OR_RETURN(
+              Statement put,
+              db_.Prepare("UPDATE actions SET status = ?2, status_on = ?3, "
+                          "note = ?4 WHERE action_id = ?1"));
+          put.Bind(1, after.action_id).Bind(2, ActionStatusName(after.status));
+          if (after.status_on) {
+            put.Bind(3, after.status_on->ToString());
+          } else {
+            put.BindNull(3);
+          }
+          put.Bind(4, after.note);
+          MARAC_RETURN_IF_ERROR(put.Run());
+          MARAC_ASSIGN_OR_RETURN(
+              Statement change,
+              db_.Prepare(InsertSql(ActionChangeRow::kTable,
+                                    ActionChangeRow::kColumns)));
+          ActionChangeRow::Bind(
+              change, {0, after.action_id, NowUtc(), actor.user, actor.agency,
+                       before.status, before.status_on, before.note,
+                       after.status, after.status_on, after.note});
+          MARAC_RETURN_IF_ERROR(change.Run());
+          now = std::move(after);
+          return Status::Ok();
+        });
+    if (!written.ok()) return written;
+    return *std::move(now);
+  }
+
+  Result<std::vector<ActionChange>> ActionHistory(
+      const Actor& actor, std::string_view action_id) override {
+    if (version_ < 6) {
+      return FailedPrecondition("actions need schema version 6");
+    }
+    MARAC_RETURN_IF_ERROR(Required("action_id", action_id));
+    std::vector<ActionChange> out;
+    const Status read =
+        Read(actor, "action", {std::string(action_id)}, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement select,
+              db_.Prepare(SelectSql(
+                  "sequence, " + std::string(ActionChangeRow::kColumns),
+                  "FROM action_changes WHERE action_id = ?1 ORDER BY "
+                  "sequence")));
+          select.Bind(1, action_id);
+          for (;;) {
+            MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+            if (!row) break;
+            MARAC_ASSIGN_OR_RETURN(ActionChange c,
+                                   ActionChangeRow::Read(select));
+            out.push_back(std::move(c));
+          }
+          return Status::Ok();
+        });
+    if (!read.ok()) return read;
+    return out;
+  }
+
   Status PutReviewDecisions(
       const Actor& actor, std::span<const ReviewDecision> decisions) override {
     MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
@@ -1230,7 +1535,9 @@ class SqliteStore final : public Store {
         return tx.Commit();
       }
       if (done.code() != StatusCode::kInvalidArgument &&
-          done.code() != StatusCode::kAlreadyExists) {
+          done.code() != StatusCode::kAlreadyExists &&
+          done.code() != StatusCode::kPermissionDenied &&
+          done.code() != StatusCode::kNotFound) {
         return done;  // The store itself failed: nothing more to write.
       }
       // Rolled back when tx leaves this scope; the refusal is audited below.

@@ -19,7 +19,8 @@ Result<CaseFile> LoadCaseFile(Store& store, const Actor& actor,
         load(store.Referrals(actor, area, std::nullopt), file.referrals),
         load(store.Meetings(actor, ""), file.meetings),
         load(store.AgendaListings(actor), file.listings),
-        load(store.IdvaSupports(actor), file.idva)}) {
+        load(store.IdvaSupports(actor), file.idva),
+        load(store.MeetingRecords(actor), file.meeting_records)}) {
     MARAC_RETURN_IF_ERROR(loaded);
   }
   return file;

@@ -18,7 +18,8 @@
 namespace marac {
 
 // The store's case file: every record, person, incident, assessment,
-// meeting, agenda listing and IDVA allocation, and the referrals of `area`
+// meeting, agenda listing, IDVA allocation and meeting record (with its
+// actions as they stand), and the referrals of `area`
 // (every area when empty). The store's errors.
 Result<CaseFile> LoadCaseFile(Store& store, const Actor& actor,
                               std::string_view area);

@@ -10,6 +10,7 @@
 
 #include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
+#include "services/cli/meeting_command.h"
 #include "services/cli/remote_client.h"
 #include "services/version/version.h"
 
@@ -337,6 +338,72 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   link->add_option("--dob-placeholder", link_options.dob_placeholders,
                    "A date of birth that means 'not known'; repeatable; "
                    "replaces the defaults (1900-01-01, 1970-01-01, ...)");
+  MeetingRecordCommandOptions meeting_options;
+  CLI::App* meeting = app.add_subcommand("meeting", "A MARAC meeting's record")
+                          ->require_subcommand(1);
+  CLI::App* meeting_record = meeting->add_subcommand(
+      "record", "Record the minutes: attendance, outcomes, actions");
+  meeting_record
+      ->add_option("--store", meeting_options.store, "The store (SQLite file)")
+      ->required();
+  meeting_record
+      ->add_option("--meeting", meeting_options.meeting,
+                   "The meeting's date, YYYY-MM-DD")
+      ->required();
+  meeting_record->add_option("--area", meeting_options.area,
+                             "The meeting's area (as its agenda was made)");
+  meeting_record
+      ->add_option("--minutes", meeting_options.minutes,
+                   "The minutes as JSON (docs/meeting.md)")
+      ->required();
+  meeting_record->add_option(
+      "--user", meeting_options.user,
+      "Who records them, for the audit log (default $USER)");
+
+  CLI::App* actions = app.add_subcommand("actions", "The actions agreed")
+                          ->require_subcommand(1);
+  ActionsListCommandOptions actions_list_options;
+  CLI::App* actions_list =
+      actions->add_subcommand("list", "List actions, filtered");
+  actions_list
+      ->add_option("--store", actions_list_options.store,
+                   "The store (SQLite file)")
+      ->required();
+  actions_list->add_option("--area", actions_list_options.area,
+                           "Only the actions of this area's referrals");
+  actions_list->add_option("--agency", actions_list_options.agency,
+                           "Only this agency's actions");
+  actions_list->add_flag("--open", actions_list_options.open,
+                         "Only open actions");
+  actions_list->add_option(
+      "--overdue-on", actions_list_options.overdue_on,
+      "Only open actions due before this date, YYYY-MM-DD");
+  actions_list->add_option("--format", actions_list_options.format,
+                           "json | md | csv");
+  actions_list->add_option("--user", actions_list_options.user,
+                           "Who asks, for the audit log (default $USER)");
+  ActionsUpdateCommandOptions actions_update_options;
+  CLI::App* actions_update = actions->add_subcommand(
+      "update", "Mark an action done, cancelled or open again");
+  actions_update
+      ->add_option("--store", actions_update_options.store,
+                   "The store (SQLite file)")
+      ->required();
+  actions_update
+      ->add_option("--action", actions_update_options.action, "The action id")
+      ->required();
+  actions_update
+      ->add_option("--status", actions_update_options.status,
+                   "done | cancelled | open")
+      ->required();
+  actions_update
+      ->add_option("--on", actions_update_options.on, "When, YYYY-MM-DD")
+      ->required();
+  actions_update->add_option("--note", actions_update_options.note,
+                             "What was done, or why");
+  actions_update->add_option("--user", actions_update_options.user,
+                             "Who updates, for the audit log (default $USER)");
+
   add_progress(link, link_options.progress);
 
   CLI::App* list = app.add_subcommand(
@@ -364,7 +431,8 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   std::unique_ptr<RemoteClient> remote;
   if (!server_address.empty()) {
     std::string local_only;
-    for (CLI::App* local : {demo, link, audit_verify, list, policy_cmd}) {
+    for (CLI::App* local : {demo, link, audit_verify, list, policy_cmd,
+                            meeting_record, actions_list, actions_update}) {
       if (local->parsed()) local_only = local->get_name();
     }
     if (!local_only.empty()) {
@@ -421,6 +489,15 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     return RunAuditWhoSaw(who_saw_options, out, err);
   }
   if (import->parsed()) return RunImport(import_options, out, err);
+  if (meeting_record->parsed()) {
+    return RunMeetingRecord(meeting_options, out, err);
+  }
+  if (actions_list->parsed()) {
+    return RunActionsList(actions_list_options, out, err);
+  }
+  if (actions_update->parsed()) {
+    return RunActionsUpdate(actions_update_options, out, err);
+  }
   if (link->parsed()) {
     const Result<RecordFormat> format = ParseRecordFormat(link_format);
     if (!format.ok()) {

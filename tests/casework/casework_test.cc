@@ -96,7 +96,7 @@ TEST_F(CaseworkTest, ACaseFileHoldsTheAreasReferralsAndEverythingElse) {
       EXPECT_EQ(e.purpose, "agenda");
     }
   }
-  EXPECT_EQ(consulted, 16) << "eight reads a case file, two case files";
+  EXPECT_EQ(consulted, 18) << "nine reads a case file, two case files";
 }
 
 TEST_F(CaseworkTest, AReferralHeardAtASavedMeetingIsNotOnTheNext) {

@@ -159,7 +159,7 @@ TEST_F(StoreTest, MigrationToVersionFiveListsWhatEachSavedAgendaListed) {
               StatusCode::kFailedPrecondition)
         << "listings cannot be kept before version 5";
   }
-  std::unique_ptr<Store> store = Open();
+  std::unique_ptr<Store> store = Open({.schema_version = 5});
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), 5);
   const Result<std::vector<AgendaListing>> listings =

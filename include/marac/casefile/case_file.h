@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "marac/casefile/grade.h"
+#include "marac/casefile/meeting_record.h"
 #include "marac/common/date.h"
 #include "marac/common/result.h"
 #include "marac/identity/person_record.h"
@@ -150,10 +151,14 @@ struct CaseFile {
   std::vector<Meeting> meetings;
   std::vector<AgendaListing> listings;  // One per saved agenda.
   std::vector<IdvaSupport> idva;        // IDVA allocations, by referral.
+  // What each recorded meeting did with its cases, and the actions agreed
+  // as they stand now.
+  std::vector<MeetingRecord> meeting_records;
 };
 
 // Keeps only what belongs to `area`: its referrals and incidents, its
-// meetings and their listings, and the IDVA allocations of its referrals.
+// meetings with their listings and records, and the IDVA allocations of
+// its referrals.
 // People and records stay (a person is not of one area).
 void KeepArea(std::string_view area, CaseFile& file);
 

@@ -26,6 +26,7 @@ enum class StatusCode : int {
   kDeadlineExceeded = 4,  // The caller's deadline passed (see deadline.h).
   kNotFound = 5,
   kAlreadyExists = 6,
+  kPermissionDenied = 7,   // The caller may not do this to this object.
   kResourceExhausted = 8,  // A bounded queue or limit is full; retry later.
   kFailedPrecondition = 9,
   kOutOfRange = 11,

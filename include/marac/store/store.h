@@ -206,6 +206,51 @@ class Store {
   virtual Result<std::vector<AgendaListing>> AgendaListings(
       const Actor& actor) = 0;
 
+  // Records what a stored meeting did: attendance, each case's outcome
+  // and the actions agreed (numbered by NumberActions; any ids given are
+  // replaced). Each case must be a stored referral. The same record again
+  // is a retry: true, nothing written. A different record for a meeting
+  // already recorded is kAlreadyExists naming meeting_id (nothing
+  // written). kInvalidArgument naming the field (CheckMeetingRecord's, an
+  // unknown meeting or referral); kFailedPrecondition before schema 6.
+  virtual Result<bool> RecordMeeting(const Actor& actor,
+                                     const MeetingRecord& record) = 0;
+  // Every meeting record, by meeting date, with its actions as they stand.
+  virtual Result<std::vector<MeetingRecord>> MeetingRecords(
+      const Actor& actor) = 0;
+  // Every action, by due date then id.
+  virtual Result<std::vector<CaseAction>> Actions(const Actor& actor) = 0;
+
+  struct ActionUpdate {
+    std::string action_id;
+    ActionStatus status = ActionStatus::kOpen;
+    Date on;           // When it was done or cancelled (or reopened).
+    std::string note;  // Why, or what was done; may be empty.
+  };
+  // A change to an action's status, kept with the value it replaced
+  // (ActionHistory) and audited. A referrer or IDVA may change only their
+  // own agency's actions (kPermissionDenied, audited, nothing written).
+  // kNotFound for an unknown action; kInvalidArgument for a date before
+  // the meeting that agreed it. Returns the action as it now stands.
+  virtual Result<CaseAction> UpdateAction(const Actor& actor,
+                                          const ActionUpdate& update) = 0;
+  struct ActionChange {
+    std::int64_t sequence = 0;
+    std::string action_id;
+    std::string at;  // UTC, as the audit log writes it.
+    std::string user;
+    std::string agency;
+    ActionStatus from_status = ActionStatus::kOpen;
+    std::optional<Date> from_status_on;
+    std::string from_note;
+    ActionStatus to_status = ActionStatus::kOpen;
+    std::optional<Date> to_status_on;
+    std::string to_note;
+  };
+  // The changes to an action, oldest first.
+  virtual Result<std::vector<ActionChange>> ActionHistory(
+      const Actor& actor, std::string_view action_id) = 0;
+
   virtual Status PutReviewDecisions(
       const Actor& actor, std::span<const ReviewDecision> decisions) = 0;
   virtual Result<std::vector<ReviewDecision>> ReviewDecisions(
