@@ -61,6 +61,15 @@ bool IsBlank(std::string_view text) {
   return text.find_first_not_of(" \t") == std::string_view::npos;
 }
 
+// "the bank holidays of 2030 are not known (the calendar covers 2018 to
+// 2028)", for a date outside the years `calendar` covers.
+std::string NotKnownNote(const WorkingCalendar& calendar, Date date) {
+  return "the bank holidays of " + std::to_string(date.year) +
+         " are not known (the calendar covers " +
+         std::to_string(calendar.first().year) + " to " +
+         std::to_string(calendar.last().year) + ")";
+}
+
 }  // namespace
 
 Result<WorkingCalendar> WorkingCalendar::BuiltIn() {
@@ -194,6 +203,44 @@ Date WorkingCalendar::NextWorkingDay(Date date) const {
 Date WorkingCalendar::PreviousWorkingDay(Date date) const {
   while (!IsWorkingDay(date)) date = date.AddDays(-1);
   return date;
+}
+
+MeetingCheck CheckMeetingDate(const WorkingCalendar& calendar, Date date) {
+  MeetingCheck check;
+  const std::string shown = date.ToString();
+  if (IsWeekend(date)) {
+    check.reason = shown + " is a " + std::string(WeekdayName(WeekdayOf(date)));
+  } else if (const std::optional<std::string_view> name =
+                 calendar.HolidayName(date)) {
+    check.reason = shown + " is a bank holiday (" + std::string(*name) + ")";
+  } else {
+    check.ok = true;
+    if (!calendar.Covers(date)) {
+      check.reason = shown + " is a weekday, but " +
+                     NotKnownNote(calendar, date) +
+                     ": check it is not a bank holiday";
+    }
+    return check;
+  }
+  const Date suggested = calendar.NextWorkingDay(date);
+  check.suggested = suggested;
+  if (!calendar.Covers(suggested)) {
+    check.reason += "; " + NotKnownNote(calendar, suggested) + ", so check " +
+                    suggested.ToString() + " is not a bank holiday";
+  }
+  return check;
+}
+
+std::vector<Date> MeetingDates(const WorkingCalendar& calendar, Date first,
+                               int every_days, Date until) {
+  std::vector<Date> dates;
+  if (every_days < 1) return dates;
+  for (Date planned = first; planned <= until;
+       planned = planned.AddDays(every_days)) {
+    const Date held = calendar.NextWorkingDay(planned);
+    if (dates.empty() || dates.back() != held) dates.push_back(held);
+  }
+  return dates;
 }
 
 }  // namespace marac

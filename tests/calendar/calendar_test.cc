@@ -1,5 +1,6 @@
 // The MARAC meeting calendar: the shipped England and Wales bank holidays,
-// working days, and the errors of a bank holiday file loaded at run time.
+// working days, meeting date checks and regular schedules, and the errors
+// of a bank holiday file loaded at run time.
 #include "marac/calendar/calendar.h"
 
 #include <gmock/gmock.h>
@@ -14,6 +15,7 @@
 namespace marac {
 namespace {
 
+using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 Date D(const char* text) { return *Date::Parse("date", text); }
@@ -266,6 +268,104 @@ TEST(CalendarWorkingDayTest, NextAndPreviousWorkingDay) {
     SCOPED_TRACE(c.label);
     EXPECT_EQ(calendar.NextWorkingDay(D(c.date)), D(c.next));
     EXPECT_EQ(calendar.PreviousWorkingDay(D(c.date)), D(c.previous));
+  }
+}
+
+TEST(CalendarCheckMeetingTest, RefusesWeekendsAndBankHolidaysAndSuggests) {
+  const struct {
+    const char* label;
+    const char* date;
+    bool ok;
+    const char* reason;     // Whole reason when ok is false.
+    const char* suggested;  // nullptr: none.
+  } kCases[] = {
+      {"BoxingDaySubstitute", "2026-12-28", false,
+       "2026-12-28 is a bank holiday (Boxing Day (substitute day))",
+       "2026-12-29"},
+      {"ChristmasDay", "2026-12-25", false,
+       "2026-12-25 is a bank holiday (Christmas Day)", "2026-12-29"},
+      {"Saturday", "2026-12-26", false, "2026-12-26 is a Saturday",
+       "2026-12-29"},
+      {"Sunday", "2026-03-08", false, "2026-03-08 is a Sunday", "2026-03-09"},
+      {"WorkingDay", "2026-12-24", true, "", nullptr},
+  };
+  const WorkingCalendar calendar = BuiltIn();
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.label);
+    const MeetingCheck check = CheckMeetingDate(calendar, D(c.date));
+    EXPECT_EQ(check.ok, c.ok);
+    EXPECT_EQ(check.reason, c.reason);
+    if (c.suggested == nullptr) {
+      EXPECT_EQ(check.suggested, std::nullopt);
+    } else {
+      EXPECT_EQ(check.suggested, D(c.suggested));
+    }
+  }
+}
+
+TEST(CalendarCheckMeetingTest, OutsideTheTableOnlyWeekendsAreKnown) {
+  const WorkingCalendar calendar = BuiltIn();
+
+  const MeetingCheck weekday = CheckMeetingDate(calendar, D("2029-01-01"));
+  EXPECT_TRUE(weekday.ok);
+  EXPECT_THAT(weekday.reason,
+              HasSubstr("the bank holidays of 2029 are not known"));
+  EXPECT_EQ(weekday.suggested, std::nullopt);
+
+  const MeetingCheck weekend = CheckMeetingDate(calendar, D("2029-01-06"));
+  EXPECT_FALSE(weekend.ok);
+  EXPECT_THAT(weekend.reason, StartsWith("2029-01-06 is a Saturday"));
+  EXPECT_THAT(weekend.reason,
+              HasSubstr("the bank holidays of 2029 are not known"));
+  EXPECT_EQ(weekend.suggested, D("2029-01-08"));
+}
+
+TEST(CalendarMeetingDatesTest, MovesOffNonWorkingDaysAndKeepsTheRhythm) {
+  const struct {
+    const char* label;
+    const char* first;
+    int every_days;
+    const char* until;
+    std::vector<const char*> want;
+  } kCases[] = {
+      // Thursdays every 28 days: Christmas Eve 2026 is a working day, so
+      // nothing moves over Christmas and New Year.
+      {"Every28DaysOverChristmas",
+       "2026-11-26",
+       28,
+       "2027-02-18",
+       {"2026-11-26", "2026-12-24", "2027-01-21", "2027-02-18"}},
+      // Mondays every 28 days from 2026-03-09: Easter Monday and the early
+      // May bank holiday each move a meeting to the Tuesday, and the next
+      // stays on Monday 2026-06-01.
+      {"Every28DaysOverEarlyMay",
+       "2026-03-09",
+       28,
+       "2026-06-01",
+       {"2026-03-09", "2026-04-07", "2026-05-05", "2026-06-01"}},
+      // Fridays every 28 days: Christmas Day 2026 moves to 29 December, the
+      // next meeting is still 2027-01-22, not 28 days after the move.
+      {"Every28DaysFromAFriday",
+       "2026-11-27",
+       28,
+       "2027-01-22",
+       {"2026-11-27", "2026-12-29", "2027-01-22"}},
+      {"MovedPastUntilIsKept",
+       "2026-11-27",
+       28,
+       "2026-12-25",
+       {"2026-11-27", "2026-12-29"}},
+      {"SameDayOnce", "2026-12-25", 1, "2026-12-29", {"2026-12-29"}},
+      {"UntilBeforeFirst", "2026-12-01", 28, "2026-11-30", {}},
+      {"ZeroInterval", "2026-12-01", 0, "2027-12-01", {}},
+  };
+  const WorkingCalendar calendar = BuiltIn();
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.label);
+    std::vector<Date> want;
+    for (const char* date : c.want) want.push_back(D(date));
+    EXPECT_EQ(MeetingDates(calendar, D(c.first), c.every_days, D(c.until)),
+              want);
   }
 }
 

@@ -1,11 +1,14 @@
 // The MARAC meeting calendar: which days are working days in England and
-// Wales (Monday to Friday, not a bank holiday). Pure: the bank holidays come
-// from a table handed in (the built-in one or a file the service loads).
+// Wales (Monday to Friday, not a bank holiday), whether a proposed meeting
+// date is one, and a regular meeting schedule kept to working days. Pure:
+// the bank holidays come from a table handed in (the built-in one or a file
+// the service loads).
 //
 //   MARAC_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
 //                          WorkingCalendar::BuiltIn());
-//   calendar.HolidayName(Date{2026, 12, 28});  // "Boxing Day (substitute day)"
-//   calendar.NextWorkingDay(Date{2026, 12, 25});  // 2026-12-29
+//   const MeetingCheck check = CheckMeetingDate(calendar, Date{2026, 12, 28});
+//   // check.ok == false, check.reason == "2026-12-28 is a bank holiday
+//   // (Boxing Day (substitute day))", *check.suggested == 2026-12-29.
 //
 // The built-in table (lib/calendar/data/, from GOV.UK) covers 2018 to 2028.
 // Outside the years a table covers only weekends are known: IsWorkingDay
@@ -75,6 +78,32 @@ class WorkingCalendar {
   Date first_;
   Date last_;
 };
+
+// The answer to "may the MARAC meet on this date?".
+struct MeetingCheck {
+  bool ok = false;
+  // Why not, in plain English, when !ok ("2026-12-26 is a Saturday"); a
+  // warning when ok but the year's bank holidays are not known; else empty.
+  std::string reason;
+  // The next working day when !ok; nullopt when ok.
+  std::optional<Date> suggested;
+};
+
+// Refuses a Saturday, a Sunday or a bank holiday, naming the day or the
+// holiday and suggesting the next working day. A weekday outside the years
+// `calendar` covers is ok, with a reason saying that year's bank holidays are
+// not known.
+MeetingCheck CheckMeetingDate(const WorkingCalendar& calendar, Date date);
+
+// A regular schedule: the dates first, first + every_days, first +
+// 2 * every_days, ... up to and including `until`, each moved to the next
+// working day when it is not one. The cycle keeps its rhythm from the planned
+// dates: a meeting moved off a bank holiday does not move the ones after it.
+// A planned date on or before `until` is kept even if its move takes it past
+// `until`; planned dates that move to the same day give it once. Empty when
+// every_days < 1 or until < first.
+std::vector<Date> MeetingDates(const WorkingCalendar& calendar, Date first,
+                               int every_days, Date until);
 
 }  // namespace marac
 
