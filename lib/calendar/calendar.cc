@@ -16,6 +16,9 @@ constexpr std::string_view kBuiltInSourceName =
 constexpr std::string_view kHeader = "date,name";
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
+// Notice before an extra meeting: agencies research every case on the list.
+constexpr int kExtraMeetingNoticeDays = 7;
+
 enum class Weekday {
   kMonday,
   kTuesday,
@@ -241,6 +244,35 @@ std::vector<Date> MeetingDates(const WorkingCalendar& calendar, Date first,
     if (dates.empty() || dates.back() != held) dates.push_back(held);
   }
   return dates;
+}
+
+// The rule is local policy, not a SafeLives or national one: a MARAC whose
+// deferred list has held cases past the waiting limit at two meetings running
+// is over capacity (one bad meeting may be chance; two is a backlog), and the
+// cases waiting are high-risk, so an extra meeting is proposed rather than
+// waiting for the next regular one. Seven days' notice lets agencies research
+// the cases; `within_days` bounds how late an "extra" meeting may be.
+std::optional<Date> ProposeExtraMeeting(
+    const WorkingCalendar& calendar, std::span<const DeferralHistory> history,
+    Date today, int within_days) {
+  std::vector<DeferralHistory> past;
+  for (const DeferralHistory& meeting : history) {
+    if (meeting.meeting <= today) past.push_back(meeting);
+  }
+  if (past.size() < 2) return std::nullopt;
+  std::stable_sort(past.begin(), past.end(),
+                   [](const DeferralHistory& a, const DeferralHistory& b) {
+                     return a.meeting < b.meeting;
+                   });
+  const DeferralHistory& last = past[past.size() - 1];
+  const DeferralHistory& before = past[past.size() - 2];
+  if (last.deferred_past_limit < 1 || before.deferred_past_limit < 1) {
+    return std::nullopt;
+  }
+  const Date proposed =
+      calendar.NextWorkingDay(today.AddDays(kExtraMeetingNoticeDays));
+  if (DaysBetween(today, proposed) > within_days) return std::nullopt;
+  return proposed;
 }
 
 }  // namespace marac

@@ -1,6 +1,6 @@
 // The MARAC meeting calendar: the shipped England and Wales bank holidays,
-// working days, meeting date checks and regular schedules, and the errors
-// of a bank holiday file loaded at run time.
+// working days, meeting date checks, regular schedules and the extra meeting
+// proposal, and the errors of a bank holiday file loaded at run time.
 #include "marac/calendar/calendar.h"
 
 #include <gmock/gmock.h>
@@ -366,6 +366,75 @@ TEST(CalendarMeetingDatesTest, MovesOffNonWorkingDaysAndKeepsTheRhythm) {
     for (const char* date : c.want) want.push_back(D(date));
     EXPECT_EQ(MeetingDates(calendar, D(c.first), c.every_days, D(c.until)),
               want);
+  }
+}
+
+TEST(CalendarExtraMeetingTest, ProposesAfterTwoMeetingsOverTheLimit) {
+  const struct {
+    const char* label;
+    std::vector<DeferralHistory> history;
+    const char* today;
+    int within_days;
+    const char* want;  // nullptr: no proposal.
+  } kCases[] = {
+      {"LastTwoOverTheLimit",
+       {{D("2026-01-08"), 0}, {D("2026-02-05"), 1}, {D("2026-03-05"), 2}},
+       "2026-03-06",
+       14,
+       "2026-03-13"},
+      {"AnyOrder",
+       {{D("2026-03-05"), 2}, {D("2026-01-08"), 0}, {D("2026-02-05"), 1}},
+       "2026-03-06",
+       14,
+       "2026-03-13"},
+      {"SevenDaysOnIsABankHoliday",
+       {{D("2026-11-26"), 3}, {D("2026-12-17"), 1}},
+       "2026-12-18",
+       14,
+       "2026-12-29"},
+      {"SevenDaysOnIsASaturday",
+       {{D("2026-02-05"), 1}, {D("2026-03-05"), 1}},
+       "2026-03-07",
+       14,
+       "2026-03-16"},
+      {"OnlyTheLastOverTheLimit",
+       {{D("2026-02-05"), 0}, {D("2026-03-05"), 4}},
+       "2026-03-06",
+       14,
+       nullptr},
+      {"OnlyTheOneBeforeOverTheLimit",
+       {{D("2026-02-05"), 4}, {D("2026-03-05"), 0}},
+       "2026-03-06",
+       14,
+       nullptr},
+      {"OlderMeetingsDoNotCount",
+       {{D("2026-01-08"), 2}, {D("2026-02-05"), 2}, {D("2026-03-05"), 0}},
+       "2026-03-06",
+       14,
+       nullptr},
+      {"OneMeeting", {{D("2026-03-05"), 5}}, "2026-03-06", 14, nullptr},
+      {"NoHistory", {}, "2026-03-06", 14, nullptr},
+      {"FutureMeetingsIgnored",
+       {{D("2026-02-05"), 1}, {D("2026-03-05"), 1}, {D("2026-04-02"), 0}},
+       "2026-03-06",
+       14,
+       "2026-03-13"},
+      {"NoWorkingDayWithinTheWindow",
+       {{D("2026-11-26"), 3}, {D("2026-12-17"), 1}},
+       "2026-12-18",
+       10,
+       nullptr},
+  };
+  const WorkingCalendar calendar = BuiltIn();
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.label);
+    const std::optional<Date> proposed =
+        ProposeExtraMeeting(calendar, c.history, D(c.today), c.within_days);
+    if (c.want == nullptr) {
+      EXPECT_EQ(proposed, std::nullopt);
+    } else {
+      EXPECT_EQ(proposed, D(c.want));
+    }
   }
 }
 

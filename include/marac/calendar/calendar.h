@@ -1,8 +1,9 @@
 // The MARAC meeting calendar: which days are working days in England and
 // Wales (Monday to Friday, not a bank holiday), whether a proposed meeting
-// date is one, and a regular meeting schedule kept to working days. Pure:
-// the bank holidays come from a table handed in (the built-in one or a file
-// the service loads).
+// date is one, a regular meeting schedule kept to working days, and when to
+// propose an extra meeting. Pure: the bank holidays come from a table handed
+// in (the built-in one or a file the service loads) and today's date is an
+// argument.
 //
 //   MARAC_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
 //                          WorkingCalendar::BuiltIn());
@@ -17,6 +18,7 @@
 #define MARAC_CALENDAR_CALENDAR_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -104,6 +106,29 @@ MeetingCheck CheckMeetingDate(const WorkingCalendar& calendar, Date date);
 // every_days < 1 or until < first.
 std::vector<Date> MeetingDates(const WorkingCalendar& calendar, Date first,
                                int every_days, Date until);
+
+// One past meeting and how many cases on its deferred list had already waited
+// past the waiting limit.
+struct DeferralHistory {
+  Date meeting;
+  int deferred_past_limit = 0;
+};
+
+// Local policy, not a national rule: a MARAC whose deferred list has had
+// cases waiting past the limit at two meetings running is over capacity, and
+// one extra meeting clears that backlog sooner than waiting for the next
+// regular one.
+//
+// Proposes an extra meeting when the last two meetings held on or before
+// `today` (by date; `history` may be in any order) each had at least one case
+// deferred past the waiting limit. The proposal is the first working day at
+// least 7 days after `today` (notice for agencies to research the cases),
+// provided it is no more than `within_days` days after `today`. Returns
+// nullopt otherwise: fewer than two past meetings, either of the last two
+// with no case past the limit, or no working day in that window.
+std::optional<Date> ProposeExtraMeeting(
+    const WorkingCalendar& calendar, std::span<const DeferralHistory> history,
+    Date today, int within_days = 14);
 
 }  // namespace marac
 
