@@ -59,15 +59,57 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
         {r->referral_id, person(r->victim_record_id), r->referred_on}));
     referral_ids.insert(r->referral_id);
   }
-  // Heard: listed on the saved agenda of a meeting.
+  // Heard: listed on the saved agenda of a meeting, unless its record
+  // says the case was adjourned; or recorded as dealt with there.
+  std::unordered_map<std::string, Date> meeting_date;
   for (const Meeting& m : file.meetings) {
     MARAC_RETURN_IF_ERROR(graph.AddMeeting({m.meeting_id, m.area, m.date}));
+    meeting_date.emplace(m.meeting_id, m.date);
   }
+  std::unordered_map<std::string, const MeetingRecord*> minutes_of;
+  for (const MeetingRecord& r : file.meeting_records) {
+    minutes_of.emplace(r.meeting_id, &r);
+  }
+  const auto recorded = [&](const std::string& meeting_id,
+                            const std::string& referral) -> const CaseHearing* {
+    const auto r = minutes_of.find(meeting_id);
+    if (r == minutes_of.end()) return nullptr;
+    for (const CaseHearing& c : r->second->cases) {
+      if (c.referral_id == referral) return &c;
+    }
+    return nullptr;
+  };
   for (const AgendaListing& a : file.listings) {
     for (const std::string& id : a.referral_ids) {
       // Referrals of other areas are not in this graph.
       if (!referral_ids.contains(id)) continue;
+      const CaseHearing* c = recorded(a.meeting_id, id);
+      if (c != nullptr && c->outcome == HearingOutcome::kAdjourned) continue;
       MARAC_RETURN_IF_ERROR(graph.AddHearing(id, a.meeting_id));
+    }
+  }
+  // What each victim's cases met with at recorded meetings, by person.
+  struct Dealt {
+    Date date;
+    std::string meeting_id;
+    const CaseHearing* hearing;
+  };
+  std::unordered_map<std::string, std::string> victim_of_referral;
+  for (const StoredReferral& r : file.referrals) {
+    victim_of_referral.emplace(r.referral_id, person(r.victim_record_id));
+  }
+  std::unordered_map<std::string, std::vector<Dealt>> dealt_with;
+  for (const MeetingRecord& r : file.meeting_records) {
+    const auto date = meeting_date.find(r.meeting_id);
+    if (date == meeting_date.end()) continue;
+    for (const CaseHearing& c : r.cases) {
+      if (referral_ids.contains(c.referral_id) &&
+          c.outcome != HearingOutcome::kAdjourned) {
+        MARAC_RETURN_IF_ERROR(graph.AddHearing(c.referral_id, r.meeting_id));
+      }
+      const auto victim = victim_of_referral.find(c.referral_id);
+      if (victim == victim_of_referral.end()) continue;
+      dealt_with[victim->second].push_back({date->second, r.meeting_id, &c});
     }
   }
   std::unordered_map<std::string, const IdvaSupport*> idva_of;
@@ -95,8 +137,21 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
       c.address = v.address_line;
       c.postcode = v.postcode;
     }
+    for (const std::string& p : r.perpetrator_record_ids) {
+      const auto perpetrator = record_of.find(p);
+      if (perpetrator != record_of.end()) {
+        c.perpetrator_initials.push_back(Initials(
+            perpetrator->second->given_name, perpetrator->second->family_name));
+      }
+      c.perpetrator_people.push_back(person(p));
+    }
+    if (rec != record_of.end() && !rec->second->address_line.empty() &&
+        !rec->second->postcode.empty()) {
+      c.household = rec->second->address_line + "|" + rec->second->postcode;
+    }
     const auto a = assessment_of.find(r.assessment_id);
     if (a != assessment_of.end()) {
+      c.instrument = a->second->instrument;
       c.grade = a->second->grade;
       c.score = a->second->score;
       c.high_harm_indicators = a->second->high_harm_indicators;
@@ -133,6 +188,26 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
       c.idva_allocated = true;
       c.idva_engagement =
           std::string(IdvaEngagementName(support->second->engagement));
+    }
+    // Earlier meetings: the last that dealt with this victim's cases, this
+    // referral's adjournment, and the actions still open.
+    const auto dealt = dealt_with.find(person(r.victim_record_id));
+    if (dealt != dealt_with.end()) {
+      for (const Dealt& d : dealt->second) {
+        if (!(d.date < meeting.date)) continue;
+        const CaseHearing& h = *d.hearing;
+        if (!c.last_hearing || c.last_hearing->date < d.date) {
+          c.last_hearing = LastHearing{d.meeting_id, d.date, h.outcome,
+                                       h.reason, h.referral_id};
+        }
+        if (h.referral_id == r.referral_id &&
+            h.outcome == HearingOutcome::kAdjourned) {
+          c.adjourned_reason = h.reason;
+        }
+        for (const CaseAction& x : h.actions) {
+          if (x.status == ActionStatus::kOpen) c.open_actions.push_back(x);
+        }
+      }
     }
     cases.push_back(std::move(c));
   }

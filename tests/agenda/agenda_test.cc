@@ -141,7 +141,7 @@ TEST(AgendaTest, MinutesBecomeCasesAndLongWaitsGoToTheTop) {
   EXPECT_EQ(agenda->listed[0].days_waiting, 44);
   EXPECT_EQ(agenda->deferred.size(), 1u);
   EXPECT_THAT(AgendaMarkdown(*agenda, AgendaView::kCirculated),
-              HasSubstr("ESCALATED"));
+              HasSubstr("OVERDUE (44 days since referral)"));
   // The limit itself: 42 days is not past it, 43 is.
   const std::vector<AgendaCase> edge = {Case("R42", "2026-03-03", "medium", 8),
                                         Case("R43", "2026-03-02", "medium", 8)};
@@ -264,12 +264,163 @@ TEST(AgendaTest, ThePolicyIsDataThatRoundTripsAndIsCheckedField_By_Field) {
        "policy.high_harm_indicators"},
       {R"([1, 2])", "policy"},
       {R"({"repeat": 1, "repeat": 2})", "repeat"},
+      {R"({"meeting_start": "25:00"})", "policy.meeting_start"},
+      {R"({"meeting_start": "9:30"})", "policy.meeting_start"},
+      {R"({"protective_marking": ""})", "policy.protective_marking"},
   };
   for (const auto& b : bad) {
     const Result<PriorityPolicy> p = ParsePriorityPolicy(b.json);
     ASSERT_FALSE(p.ok()) << b.json;
     EXPECT_THAT(p.status().message(), HasSubstr(b.want)) << b.json;
   }
+}
+
+TEST(AgendaTest, EachListedCaseHasItsTimeSlotFromTheMeetingStart) {
+  const std::vector<AgendaCase> cases = {Case("R1", "2026-04-01", "high", 20),
+                                         Case("R2", "2026-04-01", "high", 18),
+                                         Case("R3", "2026-04-01", "high", 16)};
+  PriorityPolicy policy;
+  policy.meeting_start = "10:00";
+  policy.minutes_per_case = 20;
+  const Result<Agenda> agenda = BuildAgenda(Meeting(2), cases, policy);
+  ASSERT_TRUE(agenda.ok()) << agenda.status();
+  ASSERT_EQ(agenda->listed.size(), 2u);
+  EXPECT_EQ(agenda->listed[0].time_slot, "10:00-10:20");
+  EXPECT_EQ(agenda->listed[1].time_slot, "10:20-10:40");
+  EXPECT_EQ(agenda->deferred[0].ranked.time_slot, "") << "not heard";
+}
+
+TEST(AgendaTest, CasesSharingAPerpetratorOrHouseholdAreHeardTogether) {
+  const struct {
+    const char* label;
+    std::vector<std::vector<std::string>> perpetrators;  // By case R1..R4.
+    std::vector<std::string> households;
+    std::vector<std::string> want_order;
+  } kCases[] = {
+      {"NoneLinked",
+       {{"P1"}, {"P2"}, {"P3"}, {"P4"}},
+       {"", "", "", ""},
+       {"R1", "R2", "R3", "R4"}},
+      {"FirstAndLastSharePerpetrator",
+       {{"P1"}, {"P2"}, {"P3"}, {"P1"}},
+       {"", "", "", ""},
+       {"R1", "R4", "R2", "R3"}},
+      {"SecondAndFourthShareHousehold",
+       {{"P1"}, {"P2"}, {"P3"}, {"P4"}},
+       {"", "h1", "", "h1"},
+       {"R1", "R2", "R4", "R3"}},
+      {"AChainJoinsThree",
+       {{"P1"}, {"P2"}, {"P2", "P5"}, {"P5"}},
+       {"", "", "", ""},
+       {"R1", "R2", "R3", "R4"}},
+      {"AChainPullsTheLastUp",
+       {{"P1", "P7"}, {"P2"}, {"P3"}, {"P7"}},
+       {"h2", "", "h2", ""},
+       {"R1", "R3", "R4", "R2"}},
+  };
+  for (const auto& k : kCases) {
+    SCOPED_TRACE(k.label);
+    std::vector<AgendaCase> cases;
+    for (int i = 0; i < 4; ++i) {
+      AgendaCase c = Case("R" + std::to_string(i + 1), "2026-04-01", "high",
+                          20 - i);  // R1 ranks first.
+      c.perpetrator_people = k.perpetrators[static_cast<std::size_t>(i)];
+      c.household = k.households[static_cast<std::size_t>(i)];
+      cases.push_back(c);
+    }
+    const Result<Agenda> agenda = BuildAgenda(Meeting(4), cases);
+    ASSERT_TRUE(agenda.ok()) << agenda.status();
+    std::vector<std::string> order;
+    int rank = 0;
+    for (const RankedCase& r : agenda->listed) {
+      order.push_back(r.item.referral_id);
+      EXPECT_EQ(r.rank, ++rank) << "ranks follow the order heard";
+    }
+    EXPECT_EQ(order, k.want_order);
+  }
+  // Each names the others of its group, and the views say why.
+  std::vector<AgendaCase> pair = {Case("R1", "2026-04-01", "high", 20),
+                                  Case("R2", "2026-04-01", "high", 10)};
+  pair[0].perpetrator_people = pair[1].perpetrator_people = {"P9"};
+  const Result<Agenda> agenda = BuildAgenda(Meeting(4), pair);
+  ASSERT_TRUE(agenda.ok());
+  EXPECT_EQ(agenda->listed[0].linked_cases, std::vector<std::string>{"R2"});
+  EXPECT_THAT(AgendaMarkdown(*agenda, AgendaView::kCirculated),
+              HasSubstr("heard with R2 (same perpetrator or household)"));
+}
+
+TEST(AgendaTest, TheViewsSayTheFormAndRouteInWordsUnderTheMarking) {
+  AgendaCase c = Case("R1", "2026-04-01", "standard", 5);
+  c.instrument = "safelives-ric";
+  c.perpetrator_initials = {"C.A."};
+  c.criteria = {"professional_judgement"};
+  AgendaCase police = Case("R2", "2026-04-01", "high", 27);
+  police.instrument = "police-dash-2009";
+  const std::vector<AgendaCase> cases = {c, police};
+  const Result<Agenda> agenda = BuildAgenda(Meeting(5), cases);
+  ASSERT_TRUE(agenda.ok());
+  for (const std::string& text :
+       {AgendaMarkdown(*agenda, AgendaView::kCirculated),
+        AgendaHtml(*agenda, AgendaView::kCirculated)}) {
+    EXPECT_THAT(text, HasSubstr("SafeLives RIC 5 of 24 yes"));
+    EXPECT_THAT(text, HasSubstr("Police DASH (2009) 27 of 27 yes"));
+    EXPECT_THAT(text, HasSubstr("professional judgement"));
+    EXPECT_THAT(text, HasSubstr("C.A."));
+    EXPECT_THAT(text, HasSubstr("Police, 2026-04-01")) << "who and when";
+    EXPECT_THAT(text, HasSubstr("OFFICIAL-SENSITIVE"));
+    EXPECT_THAT(text, Not(HasSubstr("RESTRICTED")));
+    EXPECT_THAT(text, Not(HasSubstr("standard (5)")));
+    EXPECT_THAT(text, Not(HasSubstr("professional_judgement")));
+    EXPECT_THAT(text, Not(HasSubstr("Priority (explained)")))
+        << "the arithmetic is the chair's";
+  }
+  EXPECT_THAT(AgendaMarkdown(*agenda, AgendaView::kChair),
+              HasSubstr("Priority (explained)"));
+  PriorityPolicy marked;
+  marked.protective_marking = "OFFICIAL";
+  EXPECT_THAT(AgendaHtml(*agenda, AgendaView::kCirculated, marked),
+              HasSubstr("OFFICIAL: MARAC circulated view"));
+
+  // The JSON keeps every key it had, and adds the new ones.
+  const nlohmann::json j =
+      nlohmann::json::parse(AgendaJson(*agenda, AgendaView::kCirculated));
+  const nlohmann::json& first = j["cases"][0];
+  for (const char* key : {"rank",
+                          "case_reference",
+                          "referral_id",
+                          "area",
+                          "referring_agency",
+                          "referred_on",
+                          "initials",
+                          "age",
+                          "grade",
+                          "score",
+                          "criteria",
+                          "high_harm_indicators",
+                          "repeat",
+                          "serial_perpetrator",
+                          "children",
+                          "under_18",
+                          "last_referral_on",
+                          "prior_incidents",
+                          "perpetrator_victims",
+                          "idva_allocated",
+                          "days_waiting",
+                          "escalated",
+                          "priority",
+                          "contributions",
+                          "perpetrator_initials",
+                          "instrument",
+                          "time_slot",
+                          "linked_cases",
+                          "open_actions",
+                          "last_hearing"}) {
+    EXPECT_TRUE(first.contains(key)) << key;
+  }
+  const nlohmann::json& r2 =
+      j["cases"][0]["referral_id"] == "R2" ? j["cases"][0] : j["cases"][1];
+  EXPECT_EQ(r2["instrument"]["name"], "Police DASH (2009)");
+  EXPECT_EQ(r2["instrument"]["items"], 27);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // People here are invented.
 #include "marac/agenda/case_file_agenda.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -226,6 +227,110 @@ TEST(CaseFileAgendaTest, AGraphRefusalIsAnError) {
       AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
   ASSERT_FALSE(cases.ok());
   EXPECT_EQ(cases.status().code(), StatusCode::kInvalidArgument);
+}
+
+CaseAction Action(const char* agency, const char* due, ActionStatus status) {
+  CaseAction a;
+  a.agency = agency;
+  a.owner = "duty officer";
+  a.text = std::string("Action of ") + agency;
+  a.due_on = D(due);
+  a.status = status;
+  return a;
+}
+
+TEST(CaseFileAgendaTest, AnAdjournedCaseComesBackWithItsReason) {
+  CaseFile file = File();
+  // M0 listed R0; its minutes adjourned it.
+  MeetingRecord minutes{"M0", {"police"}, {}};
+  minutes.cases.push_back(
+      {"R0", HearingOutcome::kAdjourned, "IDVA report not ready", {}});
+  NumberActions(minutes);
+  file.meeting_records = {minutes};
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  const AgendaCase* r0 = Find(*cases, "R0");
+  ASSERT_NE(r0, nullptr) << "not heard: back on the agenda";
+  EXPECT_EQ(r0->adjourned_reason, "IDVA report not ready");
+  ASSERT_TRUE(r0->last_hearing.has_value());
+  EXPECT_EQ(r0->last_hearing->outcome, HearingOutcome::kAdjourned);
+  EXPECT_EQ(r0->last_hearing->date, D("2025-09-20"));
+}
+
+TEST(CaseFileAgendaTest, ARepeatCarriesItsLastHearingAndOpenActions) {
+  CaseFile file = File();
+  MeetingRecord minutes{"M0", {"police", "housing"}, {}};
+  minutes.cases.push_back(
+      {"R0",
+       HearingOutcome::kHeard,
+       "",
+       {Action("police", "2025-10-01", ActionStatus::kOpen),
+        Action("housing", "2025-10-15", ActionStatus::kDone)}});
+  NumberActions(minutes);
+  file.meeting_records = {minutes};
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  EXPECT_EQ(Find(*cases, "R0"), nullptr) << "heard at M0";
+  const AgendaCase* r1 = Find(*cases, "R1");
+  ASSERT_NE(r1, nullptr);
+  ASSERT_TRUE(r1->last_hearing.has_value()) << "the same victim, P1";
+  EXPECT_EQ(r1->last_hearing->meeting_id, "M0");
+  EXPECT_EQ(r1->last_hearing->referral_id, "R0");
+  EXPECT_EQ(r1->last_hearing->outcome, HearingOutcome::kHeard);
+  ASSERT_EQ(r1->open_actions.size(), 1u) << "the done one is not open";
+  EXPECT_EQ(r1->open_actions[0].action_id, "M0/R0/1");
+  EXPECT_TRUE(r1->adjourned_reason.empty());
+  const AgendaCase* r2 = Find(*cases, "R2");
+  ASSERT_NE(r2, nullptr);
+  EXPECT_FALSE(r2->last_hearing.has_value()) << "another victim";
+  EXPECT_TRUE(r2->open_actions.empty());
+
+  // The meeting before M0 knows nothing of it.
+  const Result<std::vector<AgendaCase>> before =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2025-09-15"));
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(Find(*before, "R1")->last_hearing.has_value());
+
+  // The agenda shows them: overdue since 2025-10-01.
+  const Result<Agenda> agenda =
+      AgendaFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(agenda.ok());
+  EXPECT_THAT(AgendaMarkdown(*agenda, AgendaView::kCirculated),
+              ::testing::HasSubstr("last heard 2025-09-20 (heard)"));
+  EXPECT_THAT(AgendaMarkdown(*agenda, AgendaView::kCirculated),
+              ::testing::HasSubstr("OVERDUE (182 days)"));
+}
+
+TEST(CaseFileAgendaTest, ACaseRecordedButNotListedWasHeard) {
+  CaseFile file = File();
+  // R1 was brought to M0 on the day (not on its saved agenda).
+  MeetingRecord minutes{"M0", {"police"}, {}};
+  minutes.cases.push_back({"R1", HearingOutcome::kHeard, "", {}});
+  file.meeting_records = {minutes};
+  file.meetings[0].date = D("2026-03-20");
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  EXPECT_EQ(Find(*cases, "R1"), nullptr);
+}
+
+TEST(CaseFileAgendaTest, ThePerpetratorAndTheFormComeFromTheCaseFile) {
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(File(), Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  const AgendaCase* r1 = Find(*cases, "R1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ(r1->perpetrator_initials, std::vector<std::string>{"C.A."});
+  EXPECT_EQ(r1->perpetrator_people, std::vector<std::string>{"P3"});
+  EXPECT_EQ(r1->instrument, "safelives-ric");
+  EXPECT_EQ(r1->household, "4 Wren Yard|LS6 2AB");
+  // R1 and R2 share X1: heard one after the other.
+  const Result<Agenda> agenda =
+      AgendaFromCaseFile(File(), Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(agenda.ok());
+  EXPECT_FALSE(agenda->listed[0].linked_cases.empty());
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ TEST_F(DemoTest, AgendaCommandReadsTheStore) {
       Main({"agenda", "--store", db, "--meeting", "2026-12-01", "--capacity",
             "5", "--format", "md", "--view", "chair"});
   ASSERT_EQ(md.status, 0) << md.err;
-  EXPECT_THAT(md.out, HasSubstr("View: chair"));
+  EXPECT_THAT(md.out, HasSubstr("MARAC chair view"));
   const CliRun html = Main({"agenda", "--store", db, "--meeting", "2026-12-01",
                             "--capacity", "5", "--format", "html"});
   ASSERT_EQ(html.status, 0) << html.err;

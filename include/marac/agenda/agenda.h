@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "marac/casefile/grade.h"
+#include "marac/casefile/meeting_record.h"
 #include "marac/common/date.h"
 #include "marac/common/result.h"
 
@@ -43,6 +44,11 @@ struct PriorityPolicy {
   int escalate_after_days = 42;
   // Capacity in minutes becomes cases at this rate (domain.md section 9).
   int minutes_per_case = 15;
+  // When the meeting starts ("HH:MM", 24-hour): the time slots follow.
+  std::string meeting_start = "09:30";
+  // The protective marking printed on every view (Government Security
+  // Classifications 2014; RESTRICTED was retired then).
+  std::string protective_marking = "OFFICIAL-SENSITIVE";
   // What the chair's view may show; the circulated view never shows them.
   bool chair_sees_names = true;
   bool chair_sees_addresses = false;
@@ -56,6 +62,15 @@ struct PriorityPolicy {
 Result<PriorityPolicy> ParsePriorityPolicy(std::string_view json);
 // The policy as that JSON (every field).
 std::string PriorityPolicyJson(const PriorityPolicy& policy);
+
+// The last meeting that dealt with a victim's case, and what it decided.
+struct LastHearing {
+  std::string meeting_id;
+  Date date;
+  HearingOutcome outcome = HearingOutcome::kHeard;
+  std::string reason;  // For an outcome other than heard.
+  std::string referral_id;
+};
 
 // One referral as the agenda sees it (facts from the store, the assessment
 // and the case graph).
@@ -72,7 +87,14 @@ struct AgendaCase {
   std::string address;
   std::string postcode;
   std::string phone;
+  // The perpetrator(s): initials for every view, and who they are (person
+  // ids, to hear linked cases together; never shown).
+  std::vector<std::string> perpetrator_initials;
+  std::vector<std::string> perpetrator_people;
+  std::string household;  // A key shared by cases of one household; may be
+                          // empty (never shown).
   // The assessment.
+  std::string instrument;      // e.g. "safelives-ric"; empty: not assessed.
   std::optional<Grade> grade;  // Absent when not assessed.
   int score = 0;
   std::vector<std::string> criteria;  // Referral criteria met.
@@ -91,6 +113,12 @@ struct AgendaCase {
   // not_known | engaged | declined | not_contactable; empty when no IDVA
   // is allocated.
   std::string idva_engagement;
+  // From earlier meetings: the last that dealt with the victim's case, the
+  // reason this referral was adjourned (empty: it was not), and the
+  // actions still open from the victim's earlier cases and this one.
+  std::optional<LastHearing> last_hearing;
+  std::string adjourned_reason;
+  std::vector<CaseAction> open_actions;
 };
 
 // The case's grade by name ("high"); empty when it was not assessed.
@@ -110,6 +138,11 @@ struct RankedCase {
   int days_waiting = 0;
   bool escalated = false;  // Waited past the limit: moved to the top.
   bool under_18 = false;   // A safeguarding prompt on the case.
+  // Listed cases only: when it is heard ("09:30-09:45"), and the listed
+  // cases heard next to it because they share a perpetrator or a
+  // household (by referral id).
+  std::string time_slot;
+  std::vector<std::string> linked_cases;
 };
 
 struct DeferredCase {
@@ -157,9 +190,12 @@ Agenda CountedOnly(Agenda agenda);
 
 // Ranks `cases` for `meeting`. Eligible: in the meeting's area (any when it
 // has none), referred on or before the cut-off, and meeting a referral
-// criterion or a repeat. kInvalidArgument naming the field for a meeting
-// without capacity, a cut-off after its date, a repeated referral id or a
-// policy that cannot rank.
+// criterion or a repeat. Within the capacity, cases that share a
+// perpetrator or a household are heard one after the other, from the
+// highest ranked of them (their ranks follow the order heard); each listed
+// case gets its time slot from policy.meeting_start. kInvalidArgument naming
+// the field for a meeting without capacity, a cut-off after its date, a
+// repeated referral id or a policy that cannot rank.
 Result<Agenda> BuildAgenda(const AgendaMeeting& meeting,
                            std::span<const AgendaCase> cases,
                            const PriorityPolicy& policy = {});
@@ -177,6 +213,15 @@ std::string AgendaMarkdown(const Agenda& agenda, AgendaView view,
 // that prints on paper.
 std::string AgendaHtml(const Agenda& agenda, AgendaView view,
                        const PriorityPolicy& policy = {});
+
+// An instrument's name and item count in words: "SafeLives RIC",
+// "Police DASH (2009)", "S-DASH"; the id itself, and 0 items, for one
+// this build does not know.
+struct InstrumentWords {
+  std::string name;
+  int items = 0;
+};
+InstrumentWords InstrumentWordsOf(std::string_view instrument);
 
 // "E.M." from the names (letters only).
 std::string Initials(std::string_view given, std::string_view family);
