@@ -59,15 +59,17 @@ std::string CriteriaText(const std::vector<std::string>& criteria) {
   return out.empty() ? "none" : out;
 }
 
-// "SafeLives RIC 5 of 24 yes": the form and its count, never a bare grade
-// (a MARAC case is not "standard" to the agencies that receive it).
-std::string AssessmentText(const AgendaCase& c) {
+}  // namespace
+
+std::string AssessmentWords(const AgendaCase& c) {
   if (c.instrument.empty()) return "no assessment with the referral";
   const InstrumentWords words = InstrumentWordsOf(c.instrument);
-  std::string out = words.name + " " + std::to_string(c.score);
+  std::string out = words.name + ", " + std::to_string(c.score);
   if (words.items > 0) out += " of " + std::to_string(words.items);
-  return out + " yes";
+  return out + " ticked";
 }
+
+namespace {
 
 std::string PerpetratorText(const AgendaCase& c) {
   std::string out;
@@ -89,10 +91,12 @@ std::string HistoryText(const AgendaCase& c, Date meeting) {
     parts.push_back("back from adjournment: " + c.adjourned_reason);
   }
   if (c.last_hearing) {
-    std::string last = "last heard " + c.last_hearing->date.ToString() + " (" +
-                       std::string(HearingOutcomeName(c.last_hearing->outcome));
-    if (!c.last_hearing->reason.empty()) last += ": " + c.last_hearing->reason;
-    parts.push_back(last + ")");
+    const LastHearing& h = *c.last_hearing;
+    parts.push_back(h.outcome == HearingOutcome::kHeard
+                        ? "last heard " + h.date.ToString()
+                        : "last listed " + h.date.ToString() + ", " +
+                              std::string(HearingOutcomeName(h.outcome)) +
+                              (h.reason.empty() ? "" : ": " + h.reason));
   }
   for (const CaseAction& a : c.open_actions) {
     std::string text =
@@ -227,7 +231,7 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
     j["instrument"] = {{"id", r.item.instrument},
                        {"name", words.name},
                        {"items", words.items},
-                       {"text", AssessmentText(r.item)}};
+                       {"text", AssessmentWords(r.item)}};
   }
   j["route"] = CriteriaText(r.item.criteria);
   j["criteria"] = r.item.criteria;
@@ -406,7 +410,7 @@ std::vector<std::string> Row(const RankedCase& r, const Agenda& a,
       VictimText(r, shown) + " (" + AgeText(r, a.meeting.date) + ")",
       PerpetratorText(r.item),
       ReferredText(r.item),
-      AssessmentText(r.item),
+      AssessmentWords(r.item),
       CriteriaText(r.item.criteria),
       Flags(r),
       HistoryText(r.item, a.meeting.date)};

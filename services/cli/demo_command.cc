@@ -17,6 +17,7 @@
 #include "lib/synthetic/synthetic_borough.h"
 #include "lib/synthetic/synthetic_households.h"
 #include "marac/agenda/agenda.h"
+#include "marac/calendar/calendar.h"
 #include "marac/identity/evaluation.h"
 #include "marac/identity/resolver.h"
 #include "marac/store/store.h"
@@ -185,6 +186,87 @@ int LinkDemo(const DemoCommandOptions& options, std::ostream& out,
 // assessment scored with the history the linked records give it, every
 // person resolved, everything stored, fortnightly meetings held, and the
 // next meeting's agenda written.
+// The demo's minutes of one meeting: the agencies a MARAC expects round the
+// table, each listed case heard (one in twenty adjourned) with one to three
+// actions, and what becomes of each action later (most done near their due
+// date, a few cancelled, some left open to be chased). Invented, seeded.
+struct DemoMinutes {
+  MeetingRecord record;
+  std::vector<Store::ActionUpdate> later;  // Applied when their day comes.
+};
+
+DemoMinutes MinutesOf(const Agenda& agenda, std::mt19937_64& random) {
+  static constexpr struct {
+    const char* agency;
+    const char* owner;
+    const char* text;
+    int due_days;
+  } kActions[] = {
+      {"Police", "DV coordinator", "Flag the address for an urgent response",
+       2},
+      {"Police", "Offender manager",
+       "Review bail conditions and check for breaches", 14},
+      {"IDVA service", "Allocated IDVA",
+       "Agree a safety plan with the victim by a safe contact route", 7},
+      {"Housing", "Tenancy officer",
+       "Fit additional locks and a door alarm (target hardening)", 21},
+      {"Children's Services", "Team manager",
+       "Check the children's welfare and share any concerns", 10},
+      {"Health (GP)", "Practice safeguarding lead",
+       "Flag the record and offer an appointment without the partner", 14},
+      {"Probation", "Probation officer",
+       "Share the perpetrator's licence conditions with police", 7},
+  };
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  DemoMinutes m;
+  m.record.meeting_id = agenda.meeting.meeting_id;
+  m.record.attendance = {"Police",      "IDVA service",
+                         "Housing",     "Children's Services",
+                         "Health (GP)", "Probation"};
+  for (const RankedCase& c : agenda.listed) {
+    CaseHearing h;
+    h.referral_id = c.item.referral_id;
+    if (unit(random) < 0.05) {
+      h.outcome = HearingOutcome::kAdjourned;
+      h.reason = "the IDVA's report on the victim's wishes was not ready";
+      m.record.cases.push_back(std::move(h));
+      continue;
+    }
+    const int count = 1 + static_cast<int>(unit(random) * 3.0);
+    std::set<std::size_t> chosen;
+    while (static_cast<int>(chosen.size()) < count) {
+      chosen.insert(
+          static_cast<std::size_t>(unit(random) * std::size(kActions)) %
+          std::size(kActions));
+    }
+    for (const std::size_t k : chosen) {
+      CaseAction a;
+      a.agency = kActions[k].agency;
+      a.owner = kActions[k].owner;
+      a.text = kActions[k].text;
+      a.due_on = agenda.meeting.date.AddDays(kActions[k].due_days);
+      h.actions.push_back(std::move(a));
+    }
+    m.record.cases.push_back(std::move(h));
+  }
+  NumberActions(m.record);
+  for (const CaseHearing& h : m.record.cases) {
+    for (const CaseAction& a : h.actions) {
+      const double fate = unit(random);
+      if (fate < 0.7) {
+        const Date on =
+            a.due_on.AddDays(-static_cast<std::int64_t>(unit(random) * 3.0));
+        m.later.push_back({a.action_id, ActionStatus::kDone,
+                           std::max(on, agenda.meeting.date), "done"});
+      } else if (fate < 0.75) {
+        m.later.push_back({a.action_id, ActionStatus::kCancelled, a.due_on,
+                           "no longer needed: the victim moved"});
+      }  // Else left open, to be chased.
+    }
+  }
+  return m;
+}
+
 int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
                 std::ostream& out, std::ostream& err) {
   const std::filesystem::path dir(*options.out_dir);
@@ -349,20 +431,44 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   // Meetings every four weeks through the year, four hours each (16 cases
   // at 15 minutes, the national average); the last one, after the year's
   // final cut-off, is the demo's output.
+  // Each planned date moves to the next working day (no MARAC on a bank
+  // holiday); the cycle keeps its rhythm from the planned dates.
+  const Result<WorkingCalendar> calendar = WorkingCalendar::BuiltIn();
+  if (!calendar.ok()) {
+    err << "marac demo: " << calendar.status().message() << "\n";
+    return kExitFailure;
+  }
   const Date last_day = borough.first_day.AddDays(364);
-  Date meeting = borough.first_day.AddDays(27);
+  Date planned = borough.first_day.AddDays(27);
   Result<Agenda> agenda = Internal("no meeting");
   int meetings_held = 0;
-  for (;; meeting = meeting.AddDays(28)) {
-    const bool next = last_day < meeting.AddDays(28 - 7);
+  std::mt19937_64 minutes_random(options.seed ^ 0x3A11u);
+  std::vector<Store::ActionUpdate> pending;
+  std::size_t actions_agreed = 0;
+  std::size_t adjourned = 0;
+  for (;; planned = planned.AddDays(28)) {
+    const Date meeting = calendar->NextWorkingDay(planned);
+    const bool next = last_day < planned.AddDays(28 - 7);
+    Actor coordinator = system;
+    coordinator.purpose = "the MARAC cycle for " + meeting.ToString();
+    // What agencies did since the last meeting, as they reported it.
+    std::vector<Store::ActionUpdate> still;
+    for (const Store::ActionUpdate& u : pending) {
+      if (u.on < meeting) {
+        if (!check(store.UpdateAction(coordinator, u).status(), "action")) {
+          return kExitFailure;
+        }
+      } else {
+        still.push_back(u);
+      }
+    }
+    pending = std::move(still);
     const AgendaMeeting m{MeetingId(meeting, ""),
                           borough.area,
                           meeting,
                           meeting.AddDays(-7),
                           0,
                           240};
-    Actor coordinator = system;
-    coordinator.purpose = "agenda for " + meeting.ToString();
     agenda = AgendaFromStore(store, coordinator, m);
     if (!agenda.ok()) {
       err << "marac demo: agenda " << meeting << ": "
@@ -379,6 +485,16 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       return kExitFailure;
     }
     if (next) break;
+    DemoMinutes minutes = MinutesOf(*agenda, minutes_random);
+    for (const CaseHearing& h : minutes.record.cases) {
+      actions_agreed += h.actions.size();
+      adjourned += h.outcome == HearingOutcome::kAdjourned;
+    }
+    if (!check(store.RecordMeeting(coordinator, minutes.record).status(),
+               "minutes")) {
+      return kExitFailure;
+    }
+    pending.insert(pending.end(), minutes.later.begin(), minutes.later.end());
     ++meetings_held;
   }
   const std::pair<const char*, std::string> files[] = {
@@ -395,6 +511,20 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     }
   }
 
+  std::size_t actions_done = 0;
+  std::size_t actions_open = 0;
+  std::size_t actions_overdue = 0;
+  {
+    Actor coordinator = system;
+    coordinator.purpose = "chase the MARAC actions";
+    const Result<std::vector<CaseAction>> actions = store.Actions(coordinator);
+    if (!check(actions.status(), "actions")) return kExitFailure;
+    for (const CaseAction& a : *actions) {
+      actions_done += a.status == ActionStatus::kDone;
+      actions_open += a.status == ActionStatus::kOpen;
+      actions_overdue += IsOverdue(a, agenda->meeting.date);
+    }
+  }
   std::size_t repeats = 0;
   std::size_t serial = 0;
   for (const RankedCase& c : agenda->listed) {
@@ -422,8 +552,12 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       << "  MARAC referrals: " << referrals.size() << " (" << idva.size()
       << " with an IDVA allocated)"
       << "; meetings held: " << meetings_held
-      << " (every four weeks, 240 minutes: 16 cases)\n"
-      << "\nNext meeting: " << meeting << " (referral cut-off "
+      << " (every four weeks on a working day, 240 minutes: 16 cases)\n"
+      << "  minutes recorded: " << actions_agreed << " actions agreed ("
+      << actions_done << " done, " << actions_open << " still open, "
+      << actions_overdue << " of them overdue by the next meeting); "
+      << adjourned << " cases adjourned\n"
+      << "\nNext meeting: " << agenda->meeting.date << " (referral cut-off "
       << agenda->meeting.referral_cutoff << ")\n"
       << "  listed " << agenda->listed.size() << " of capacity "
       << agenda->capacity << "; deferred " << agenda->deferred.size()
@@ -432,12 +566,11 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   for (std::size_t k = 0; k < agenda->listed.size() && k < 5; ++k) {
     const RankedCase& c = agenda->listed[k];
     out << "  " << c.rank << ". " << c.item.case_reference << " "
-        << Initials(c.item.given_name, c.item.family_name) << " grade "
-        << GradeText(c.item) << " (" << c.item.score << ")"
-        << (c.item.repeat ? ", repeat" : "")
+        << Initials(c.item.given_name, c.item.family_name) << ", "
+        << AssessmentWords(c.item) << (c.item.repeat ? ", repeat" : "")
         << (c.item.serial_perpetrator ? ", serial perpetrator" : "")
-        << (c.escalated ? ", ESCALATED (waited " +
-                              std::to_string(c.days_waiting) + " days)"
+        << (c.escalated ? ", OVERDUE (" + std::to_string(c.days_waiting) +
+                              " days since referral)"
                         : "")
         << ", priority " << c.priority << "\n";
   }

@@ -362,8 +362,8 @@ TEST(AgendaTest, TheViewsSayTheFormAndRouteInWordsUnderTheMarking) {
   for (const std::string& text :
        {AgendaMarkdown(*agenda, AgendaView::kCirculated),
         AgendaHtml(*agenda, AgendaView::kCirculated)}) {
-    EXPECT_THAT(text, HasSubstr("SafeLives RIC 5 of 24 yes"));
-    EXPECT_THAT(text, HasSubstr("Police DASH (2009) 27 of 27 yes"));
+    EXPECT_THAT(text, HasSubstr("SafeLives RIC, 5 of 24 ticked"));
+    EXPECT_THAT(text, HasSubstr("Police DASH (2009), 27 of 27 ticked"));
     EXPECT_THAT(text, HasSubstr("professional judgement"));
     EXPECT_THAT(text, HasSubstr("C.A."));
     EXPECT_THAT(text, HasSubstr("Police, 2026-04-01")) << "who and when";

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "marac/calendar/calendar.h"
 #include "marac/store/store.h"
 #include "services/cli/commands.h"
 #include "tests/cli/run_cli.h"
@@ -84,6 +85,40 @@ TEST_F(DemoTest, WritesTheStoreAndTheNextMeetingsAgenda) {
   EXPECT_GT((*store)->Incidents(auditor)->size(), 500u);
   EXPECT_GT((*store)->Referrals(auditor, "", std::nullopt)->size(), 50u);
   EXPECT_FALSE((*store)->People(auditor)->empty());
+}
+
+TEST_F(DemoTest, RunsTheCycleOnWorkingDaysWithMinutesAndActions) {
+  ASSERT_EQ(demo_->status, 0) << demo_->err;
+  EXPECT_THAT(demo_->out, HasSubstr("minutes recorded: "));
+  Result<std::unique_ptr<Store>> store =
+      OpenSqliteStore((*dir_ / "marac.db").string(), {.create = false});
+  ASSERT_TRUE(store.ok());
+  const Actor auditor{"u-900", "auditor", "IG", "test"};
+  const Result<WorkingCalendar> calendar = WorkingCalendar::BuiltIn();
+  ASSERT_TRUE(calendar.ok());
+  const Result<std::vector<Meeting>> meetings = (*store)->Meetings(auditor, "");
+  ASSERT_TRUE(meetings.ok());
+  ASSERT_GE(meetings->size(), 12u);
+  for (const Meeting& m : *meetings) {
+    EXPECT_TRUE(calendar->IsWorkingDay(m.date)) << m.date;
+  }
+  // Every meeting held has its minutes; the last is the next one's agenda.
+  const Result<std::vector<MeetingRecord>> records =
+      (*store)->MeetingRecords(auditor);
+  ASSERT_TRUE(records.ok());
+  EXPECT_EQ(records->size(), meetings->size() - 1);
+  const Result<std::vector<CaseAction>> actions = (*store)->Actions(auditor);
+  ASSERT_TRUE(actions.ok());
+  std::size_t done = 0;
+  std::size_t open = 0;
+  for (const CaseAction& a : *actions) {
+    done += a.status == ActionStatus::kDone;
+    open += a.status == ActionStatus::kOpen;
+  }
+  EXPECT_GT(done, 0u);
+  EXPECT_GT(open, 0u) << "some are left to chase";
+  // The next agenda shows earlier meetings beside the repeats.
+  EXPECT_THAT(Read(*dir_ / "agenda.md"), HasSubstr("last heard "));
 }
 
 TEST_F(DemoTest, TheCirculatedAgendaCarriesNoNamesOrAddresses) {

@@ -222,6 +222,10 @@ struct InstrumentWords {
   int items = 0;
 };
 InstrumentWords InstrumentWordsOf(std::string_view instrument);
+// The form and its count in words, "SafeLives RIC, 5 of 24 ticked": what
+// the views print instead of a bare grade (a MARAC case is not "standard"
+// to the agencies that receive it).
+std::string AssessmentWords(const AgendaCase& c);
 
 // "E.M." from the names (letters only).
 std::string Initials(std::string_view given, std::string_view family);
