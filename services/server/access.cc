@@ -9,7 +9,7 @@ namespace {
 struct Rule {
   Method method;
   std::string_view name;
-  std::array<std::string_view, 3> roles;  // Unused slots empty.
+  std::array<std::string_view, 4> roles;  // Unused slots empty.
 };
 
 // The table. A method missing here is refused to everyone.
@@ -45,6 +45,15 @@ const Rule kRules[] = {
     {Method::kGetStatistics,
      "StatisticsService.GetStatistics",
      {"coordinator"}},
+    {Method::kRecordMeeting,
+     "MeetingService.RecordMeeting",
+     {"coordinator", "chair"}},
+    {Method::kListActions,
+     "MeetingService.ListActions",
+     {"referrer", "idva", "coordinator", "chair"}},
+    {Method::kUpdateAction,
+     "MeetingService.UpdateAction",
+     {"referrer", "idva", "coordinator", "chair"}},
     {Method::kVerifyAudit, "AuditService.VerifyAudit", {"auditor"}},
     {Method::kListAuditEntries, "AuditService.ListAuditEntries", {"auditor"}},
 };
@@ -116,6 +125,22 @@ bool MayReadAgendasOf(const Principal& principal, std::string_view area) {
 
 bool MayReadStatisticsOf(const Principal& principal, std::string_view area) {
   return principal.role == "coordinator" && InArea(principal, area);
+}
+
+bool MayRecordMeetingOf(const Principal& principal, std::string_view area) {
+  return (principal.role == "coordinator" || principal.role == "chair") &&
+         InArea(principal, area);
+}
+
+bool MayChangeAction(const Principal& principal, std::string_view agency,
+                     std::string_view area) {
+  if (principal.role == "referrer" || principal.role == "idva") {
+    return !principal.agency.empty() && agency == principal.agency;
+  }
+  if (principal.role == "coordinator" || principal.role == "chair") {
+    return InArea(principal, area);
+  }
+  return false;
 }
 
 bool MayReadChairView(const Principal& principal) {

@@ -33,18 +33,22 @@ enum class Method {
   kListMeetings,
   kListAgendaCases,
   kGetStatistics,
+  kRecordMeeting,
+  kListActions,
+  kUpdateAction,
   kVerifyAudit,
   kListAuditEntries,
 };
 inline constexpr Method kAllMethods[] = {
-    Method::kScoreAssessment, Method::kStreamScoreAssessments,
-    Method::kSubmitReferral,  Method::kGetReferral,
-    Method::kListReferrals,   Method::kResolveRecord,
-    Method::kExplainMatch,    Method::kRecordReviewDecision,
-    Method::kGenerateAgenda,  Method::kGetAgenda,
-    Method::kListMeetings,    Method::kListAgendaCases,
-    Method::kGetStatistics,   Method::kVerifyAudit,
-    Method::kListAuditEntries};
+    Method::kScoreAssessment,  Method::kStreamScoreAssessments,
+    Method::kSubmitReferral,   Method::kGetReferral,
+    Method::kListReferrals,    Method::kResolveRecord,
+    Method::kExplainMatch,     Method::kRecordReviewDecision,
+    Method::kGenerateAgenda,   Method::kGetAgenda,
+    Method::kListMeetings,     Method::kListAgendaCases,
+    Method::kGetStatistics,    Method::kVerifyAudit,
+    Method::kListAuditEntries, Method::kRecordMeeting,
+    Method::kListActions,      Method::kUpdateAction};
 
 // "ReferralService.GetReferral".
 std::string_view MethodName(Method method);
@@ -79,6 +83,12 @@ bool MayListReferralsOf(const Principal& principal, std::string_view area);
 bool MayGenerateAgendaFor(const Principal& principal, std::string_view area);
 bool MayReadAgendasOf(const Principal& principal, std::string_view area);
 bool MayReadStatisticsOf(const Principal& principal, std::string_view area);
+// A meeting's record: the coordinator's and the chair's, of their areas.
+bool MayRecordMeetingOf(const Principal& principal, std::string_view area);
+// An action: a referrer or IDVA, their own agency's; a coordinator or
+// chair, those of their areas' meetings (`area`, the meeting's).
+bool MayChangeAction(const Principal& principal, std::string_view agency,
+                     std::string_view area);
 // The chair's view of an agenda (names, as the priority policy allows):
 // chairs only, on top of MayReadAgendasOf.
 bool MayReadChairView(const Principal& principal);

@@ -17,6 +17,7 @@ std::unique_ptr<grpc::Service> NewIdentityService(Core& core);
 std::unique_ptr<grpc::Service> NewAgendaService(Core& core);
 std::unique_ptr<grpc::Service> NewStatisticsService(Core& core);
 std::unique_ptr<grpc::Service> NewAuditService(Core& core);
+std::unique_ptr<grpc::Service> NewMeetingService(Core& core);
 
 }  // namespace marac::server
 

@@ -9,6 +9,7 @@
 #include "marac/v1/assessment.grpc.pb.h"
 #include "marac/v1/audit.grpc.pb.h"
 #include "marac/v1/linkage.grpc.pb.h"
+#include "marac/v1/meeting.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
 #include "marac/v1/statistics.grpc.pb.h"
 #include "services/server/call.h"
@@ -107,6 +108,7 @@ struct MaracService::Impl {
     handlers.push_back(server::NewAgendaService(core));
     handlers.push_back(server::NewStatisticsService(core));
     handlers.push_back(server::NewAuditService(core));
+    handlers.push_back(server::NewMeetingService(core));
   }
 
   server::Core core;
@@ -133,7 +135,8 @@ std::vector<std::string> MaracService::ServiceNames() {
           v1::IdentityService::service_full_name(),
           v1::AgendaService::service_full_name(),
           v1::StatisticsService::service_full_name(),
-          v1::AuditService::service_full_name()};
+          v1::AuditService::service_full_name(),
+          v1::MeetingService::service_full_name()};
 }
 
 void MaracService::Stop() { impl_->core.Stop(); }

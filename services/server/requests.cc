@@ -142,6 +142,68 @@ std::optional<PageKey> CheckListMeetings(const v1::ListMeetingsRequest& r,
   return after;
 }
 
+std::optional<MeetingRecord> CheckRecordMeeting(
+    const v1::RecordMeetingRequest& r, const WireLimits& limits,
+    FieldViolations& violations) {
+  CheckLabel(r.area(), "area", false, violations);
+  CheckPurpose(r.purpose(), "purpose", limits, violations);
+  std::optional<Date> date;
+  if (!r.has_meeting_date()) {
+    violations.Add("meeting_date", "required");
+  } else {
+    date = DateFromWire(r.meeting_date(), "meeting_date", violations);
+  }
+  const std::optional<MeetingRecord> record = MeetingRecordFromWire(
+      r, date ? MeetingId(*date, r.area()) : std::string(), limits, violations);
+  if (!date || !violations.empty()) return std::nullopt;
+  return record;
+}
+
+ActionsQuery CheckListActions(const v1::ListActionsRequest& r,
+                              const WireLimits& limits,
+                              FieldViolations& violations) {
+  ActionsQuery query;
+  CheckLabel(r.area(), "area", true, violations);
+  CheckPurpose(r.purpose(), "purpose", limits, violations);
+  if (r.has_overdue_on()) {
+    query.overdue_on = DateFromWire(r.overdue_on(), "overdue_on", violations);
+  }
+  CheckPaging(r.page_size(), r.page_token(), query.after, violations);
+  return query;
+}
+
+std::optional<Store::ActionUpdate> CheckUpdateAction(
+    const v1::UpdateActionRequest& r, const WireLimits& limits,
+    FieldViolations& violations) {
+  const std::size_t before = violations.all().size();
+  Store::ActionUpdate update;
+  if (r.action_id().empty()) {
+    violations.Add("action_id", "required");
+  } else {
+    CheckText(r.action_id(), "action_id", limits, violations);
+  }
+  update.action_id = r.action_id();
+  const std::optional<ActionStatus> status = ActionStatusFromWire(r.status());
+  if (!status) {
+    violations.Add("status", r.status() == v1::ACTION_STATUS_UNSPECIFIED
+                                 ? "required"
+                                 : "not an ActionStatus value");
+  } else {
+    update.status = *status;
+  }
+  if (!r.has_on()) {
+    violations.Add("on", "required");
+  } else if (const std::optional<Date> on =
+                 DateFromWire(r.on(), "on", violations)) {
+    update.on = *on;
+  }
+  CheckText(r.note(), "note", limits, violations);
+  update.note = r.note();
+  CheckPurpose(r.purpose(), "purpose", limits, violations);
+  if (violations.all().size() != before) return std::nullopt;
+  return update;
+}
+
 std::optional<std::pair<Date, Date>> CheckGetStatistics(
     const v1::GetStatisticsRequest& r, const WireLimits& limits,
     FieldViolations& violations) {

@@ -22,6 +22,7 @@
 #include "marac/v1/agenda.pb.h"
 #include "marac/v1/audit.pb.h"
 #include "marac/v1/linkage.pb.h"
+#include "marac/v1/meeting.pb.h"
 #include "marac/v1/referral.pb.h"
 #include "marac/v1/statistics.pb.h"
 #include "services/server/paging.h"
@@ -75,6 +76,28 @@ std::optional<PageKey> CheckListMeetings(const v1::ListMeetingsRequest& r,
                                          FieldViolations& violations);
 
 // GetStatisticsRequest: an area, a period (both ends, in order), a purpose.
+// RecordMeeting: the area, the meeting's date, the purpose and the record
+// (MeetingRecordFromWire), as the record of MeetingId(date, area).
+std::optional<MeetingRecord> CheckRecordMeeting(
+    const v1::RecordMeetingRequest& r, const WireLimits& limits,
+    FieldViolations& violations);
+
+// ListActions: the area (optional here; the handler requires it of
+// coordinators and chairs), the date, the purpose and the paging.
+struct ActionsQuery {
+  std::optional<Date> overdue_on;
+  std::optional<PageKey> after;
+};
+ActionsQuery CheckListActions(const v1::ListActionsRequest& r,
+                              const WireLimits& limits,
+                              FieldViolations& violations);
+
+// UpdateAction: the action id, the status, the date, the note and the
+// purpose.
+std::optional<Store::ActionUpdate> CheckUpdateAction(
+    const v1::UpdateActionRequest& r, const WireLimits& limits,
+    FieldViolations& violations);
+
 std::optional<std::pair<Date, Date>> CheckGetStatistics(
     const v1::GetStatisticsRequest& r, const WireLimits& limits,
     FieldViolations& violations);

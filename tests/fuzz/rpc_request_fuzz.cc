@@ -44,6 +44,7 @@
 #include "marac/v1/assessment.pb.h"
 #include "marac/v1/audit.pb.h"
 #include "marac/v1/linkage.pb.h"
+#include "marac/v1/meeting.pb.h"
 #include "marac/v1/referral.pb.h"
 #include "marac/v1/statistics.pb.h"
 #include "services/server/requests.h"
@@ -323,7 +324,7 @@ void ResolveRecord(const marac::v1::ResolveRecordRequest& request,
 
 }  // namespace
 
-// An empty request of kind `kind` (the selector's low four bits); nullptr
+// An empty request of kind `kind` (the selector's low five bits); nullptr
 // for a kind the target does not read.
 std::unique_ptr<Message> NewRequest(int kind) {
   switch (kind) {
@@ -357,6 +358,12 @@ std::unique_ptr<Message> NewRequest(int kind) {
       return std::make_unique<marac::v1::ListAuditEntriesRequest>();
     case 14:
       return std::make_unique<marac::v1::ListAgendaCasesRequest>();
+    case 15:
+      return std::make_unique<marac::v1::RecordMeetingRequest>();
+    case 16:
+      return std::make_unique<marac::v1::ListActionsRequest>();
+    case 17:
+      return std::make_unique<marac::v1::UpdateActionRequest>();
     default:
       return nullptr;
   }
@@ -477,6 +484,41 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
       if (query.meeting) Check(query.meeting->referral_cutoff.IsValid());
       break;
     }
+    case 15: {
+      const std::size_t before = violations.all().size();
+      const auto record = marac::server::CheckRecordMeeting(
+          static_cast<const marac::v1::RecordMeetingRequest&>(request), limits,
+          violations);
+      CheckFrom(record, violations, before);
+      if (record) {
+        // What the store is handed: a meeting id, every action numbered
+        // under it, every due date real.
+        Check(!record->meeting_id.empty());
+        for (const marac::CaseHearing& c : record->cases) {
+          for (const marac::CaseAction& a : c.actions) {
+            Check(a.action_id.starts_with(record->meeting_id + "/"));
+            Check(a.due_on.IsValid());
+          }
+        }
+      }
+      break;
+    }
+    case 16: {
+      const auto query = marac::server::CheckListActions(
+          static_cast<const marac::v1::ListActionsRequest&>(request), limits,
+          violations);
+      if (query.overdue_on) Check(query.overdue_on->IsValid());
+      break;
+    }
+    case 17: {
+      const std::size_t before = violations.all().size();
+      const auto update = marac::server::CheckUpdateAction(
+          static_cast<const marac::v1::UpdateActionRequest&>(request), limits,
+          violations);
+      CheckFrom(update, violations, before);
+      if (update) Check(!update->action_id.empty() && update->on.IsValid());
+      break;
+    }
     default:
       break;
   }
@@ -492,7 +534,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   (void)quiet;
   if (size == 0) return 0;
   const std::uint8_t selector = data[0];
-  const int kind = selector & 0x0f;
+  const int kind = selector & 0x1f;
   std::unique_ptr<Message> request = NewRequest(kind);
   if (request == nullptr ||
       !request->ParseFromArray(data + 1, static_cast<int>(size - 1))) {

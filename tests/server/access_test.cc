@@ -18,6 +18,7 @@
 #include "marac/v1/assessment.grpc.pb.h"
 #include "marac/v1/audit.grpc.pb.h"
 #include "marac/v1/linkage.grpc.pb.h"
+#include "marac/v1/meeting.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
 #include "marac/v1/statistics.grpc.pb.h"
 #include "tests/server/test_server.h"
@@ -100,6 +101,35 @@ class AccessTest : public ::testing::Test {
                     ->GenerateAgenda(&context, request, &response)
                     .ok());
     ASSERT_EQ(response.agenda_id(), kMeeting);
+    // And its minutes: the police referral heard, an action for each of
+    // north's police and IDVA service.
+    grpc::ClientContext recording;
+    AsCaller(recording, "marac-north", "coordinator");
+    v1::RecordMeetingResponse recorded;
+    ASSERT_TRUE(v1::MeetingService::NewStub(channel())
+                    ->RecordMeeting(&recording, Minutes(), &recorded)
+                    .ok());
+    ASSERT_EQ(recorded.action_ids_size(), 2);
+  }
+
+  v1::RecordMeetingRequest Minutes() const {
+    v1::RecordMeetingRequest r;
+    r.set_area("north");
+    Date(r.mutable_meeting_date(), 2026, 3, 20);
+    r.add_attendance("police-north");
+    r.add_attendance("idva-north");
+    r.set_purpose("MARAC minutes");
+    v1::CaseHearing* c = r.add_cases();
+    c->set_referral_id(police_referral_);
+    c->set_outcome(v1::HEARING_OUTCOME_HEARD);
+    for (const char* agency : {"police-north", "idva-north"}) {
+      v1::CaseAction* a = c->add_actions();
+      a->set_agency(agency);
+      a->set_owner("duty officer");
+      a->set_text("Safety planning");
+      Date(a->mutable_due_on(), 2026, 3, 27);
+    }
+    return r;
   }
 
   const std::shared_ptr<grpc::Channel>& channel() const {
@@ -260,6 +290,37 @@ class AccessTest : public ::testing::Test {
         return v1::StatisticsService::NewStub(ch)->GetStatistics(
             &context, request, &response);
       }
+      case Method::kRecordMeeting: {
+        v1::RecordMeetingResponse response;
+        return v1::MeetingService::NewStub(ch)->RecordMeeting(
+            &context, Minutes(), &response);
+      }
+      case Method::kListActions: {
+        v1::ListActionsRequest request;
+        request.set_area("north");
+        request.set_purpose("chase actions");
+        v1::ListActionsResponse response;
+        const grpc::Status status =
+            v1::MeetingService::NewStub(ch)->ListActions(&context, request,
+                                                         &response);
+        for (const v1::CaseAction& a : response.actions()) {
+          if (role == "referrer" || role == "idva") {
+            EXPECT_EQ(a.agency(), agency) << "only its own agency's";
+          }
+        }
+        return status;
+      }
+      case Method::kUpdateAction: {
+        v1::UpdateActionRequest request;
+        request.set_action_id(std::string(kMeeting) + "/" + police_referral_ +
+                              (role == "idva" ? "/2" : "/1"));
+        request.set_status(v1::ACTION_STATUS_DONE);
+        Date(request.mutable_on(), 2026, 3, 24);
+        request.set_purpose("action done");
+        v1::UpdateActionResponse response;
+        return v1::MeetingService::NewStub(ch)->UpdateAction(&context, request,
+                                                             &response);
+      }
       case Method::kVerifyAudit: {
         v1::VerifyAuditRequest request;
         request.set_purpose("audit check");
@@ -282,14 +343,15 @@ class AccessTest : public ::testing::Test {
     return grpc::Status(Code::INTERNAL, "no such method");
   }
 
-  // Every audit entry, read as the auditor a page at a time (a page is
-  // bounded by bytes as well as by count).
+  // Every audit entry, read a page at a time (a page is bounded by bytes
+  // as well as by count) by an auditor other than the one the matrix
+  // calls as, whose own reads would otherwise count as its calls' entries.
   std::vector<v1::AuditEntry> AuditLog() {
     std::vector<v1::AuditEntry> entries;
     std::int64_t after = 0;
     do {
       grpc::ClientContext context;
-      AsCaller(context, "marac-north", "auditor");
+      AsCaller(context, "marac-south", "auditor");
       v1::ListAuditEntriesRequest request;
       request.set_purpose("audit check");
       request.set_after_sequence(after);
@@ -344,6 +406,12 @@ Want Expected(Method method, const std::string& role, Scope scope) {
     case Method::kListMeetings:
     case Method::kListAgendaCases:
       return when((coordinator || chair) && own);
+    case Method::kRecordMeeting:
+      return when((coordinator || chair) && own);
+    case Method::kListActions:
+      return when(case_worker || ((coordinator || chair) && own));
+    case Method::kUpdateAction:
+      return when((case_worker || coordinator || chair) && own);
     case Method::kVerifyAudit:
     case Method::kListAuditEntries:
       return when(role == "auditor");
