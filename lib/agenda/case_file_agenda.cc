@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "marac/calendar/calendar.h"
 #include "marac/graph/case_graph.h"
 
 namespace marac {
@@ -214,12 +215,59 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
   return cases;
 }
 
+namespace {
+
+int DeferredPastLimit(const Agenda& agenda) {
+  int n = 0;
+  for (const DeferredCase& d : agenda.deferred) n += d.ranked.escalated;
+  return n;
+}
+
+const WorkingCalendar* Calendar() {
+  static const Result<WorkingCalendar> calendar = WorkingCalendar::BuiltIn();
+  return calendar.ok() ? &*calendar : nullptr;
+}
+
+}  // namespace
+
 Result<Agenda> AgendaFromCaseFile(const CaseFile& file,
                                   const AgendaMeeting& meeting,
                                   const PriorityPolicy& policy) {
   MARAC_ASSIGN_OR_RETURN(const std::vector<AgendaCase> cases,
                          AgendaCasesFromCaseFile(file, meeting));
-  return BuildAgenda(meeting, cases, policy);
+  MARAC_ASSIGN_OR_RETURN(Agenda agenda, BuildAgenda(meeting, cases, policy));
+  const int now = DeferredPastLimit(agenda);
+  const WorkingCalendar* calendar = Calendar();
+  if (now == 0 || calendar == nullptr) return agenda;
+  // The area's meeting before this one, as its cases stood then.
+  const Meeting* before = nullptr;
+  for (const Meeting& m : file.meetings) {
+    if (m.area != meeting.area || !(m.date < meeting.date)) continue;
+    if (before == nullptr || before->date < m.date) before = &m;
+  }
+  if (before == nullptr) return agenda;
+  const AgendaMeeting then{before->meeting_id,     before->area,
+                           before->date,           before->referral_cutoff,
+                           before->capacity_cases, before->capacity_minutes};
+  const Result<std::vector<AgendaCase>> earlier =
+      AgendaCasesFromCaseFile(file, then);
+  if (!earlier.ok()) return agenda;
+  const Result<Agenda> previous = BuildAgenda(then, *earlier, policy);
+  if (!previous.ok()) return agenda;
+  const DeferralHistory history[] = {
+      {before->date, DeferredPastLimit(*previous)}, {meeting.date, now}};
+  const std::optional<Date> extra =
+      ProposeExtraMeeting(*calendar, history, meeting.date);
+  if (extra) {
+    agenda.extra_meeting = Agenda::ExtraMeeting{
+        *extra,
+        std::to_string(now) + (now == 1 ? " case" : " cases") +
+            " deferred past the " + std::to_string(policy.escalate_after_days) +
+            "-day limit, as at the meeting of " + before->date.ToString() +
+            ": an extra meeting would hear them sooner than the "
+            "next regular one"};
+  }
+  return agenda;
 }
 
 StoredAgenda AgendaToStore(const Agenda& agenda, const PriorityPolicy& policy) {

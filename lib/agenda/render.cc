@@ -378,6 +378,12 @@ std::string AgendaJson(const Agenda& a, AgendaView view,
     }
     j["not_eligible"] = std::move(left);
   }
+  if (a.extra_meeting) {
+    j["extra_meeting"] = {{"date", a.extra_meeting->date.ToString()},
+                          {"reason", a.extra_meeting->reason}};
+  } else {
+    j["extra_meeting"] = nullptr;
+  }
   j["summary"] = {{"listed", a.listed.size()},
                   {"deferred", DeferredCount(a)},
                   {"not_eligible", NotEligibleCount(a)}};
@@ -447,6 +453,10 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
   md += std::to_string(a.listed.size()) + " cases listed, " +
         std::to_string(DeferredCount(a)) + " deferred beyond capacity, " +
         std::to_string(NotEligibleCount(a)) + " referrals not eligible.\n\n";
+  if (a.extra_meeting) {
+    md += "**Extra meeting proposed: " + a.extra_meeting->date.ToString() +
+          ".** " + a.extra_meeting->reason + ".\n\n";
+  }
   const auto table = [&](const std::vector<const RankedCase*>& rows,
                          const std::vector<std::string>& notes) {
     std::vector<std::string> head = Columns(view);
@@ -524,6 +534,11 @@ std::string AgendaHtml(const Agenda& a, AgendaView view,
        std::to_string(a.listed.size()) + " listed, " +
        std::to_string(DeferredCount(a)) + " deferred, " +
        std::to_string(NotEligibleCount(a)) + " not eligible.</p>\n";
+  if (a.extra_meeting) {
+    h += "<p class=\"flag\">Extra meeting proposed: " +
+         a.extra_meeting->date.ToString() + ". " +
+         HtmlEscape(a.extra_meeting->reason) + ".</p>\n";
+  }
   const std::size_t flags_column = 8;
   const auto row = [&](const RankedCase& r, const std::string& note) {
     std::vector<std::string> cells = Row(r, a, view, shown);

@@ -333,5 +333,40 @@ TEST(CaseFileAgendaTest, ThePerpetratorAndTheFormComeFromTheCaseFile) {
   EXPECT_FALSE(agenda->listed[0].linked_cases.empty());
 }
 
+TEST(CaseFileAgendaTest, AnExtraMeetingIsProposedAfterTwoOverdueDeferrals) {
+  const struct {
+    const char* label;
+    int previous_capacity;
+    int capacity;
+    std::optional<Date> want;
+  } kCases[] = {
+      // R1 and R2 have waited past 42 days at both meetings; one place each.
+      {"DeferredPastTheLimitTwice", 1, 1, D("2026-06-05")},
+      {"NoneDeferredLastTime", 5, 1, std::nullopt},
+      {"NoneDeferredNow", 1, 5, std::nullopt},
+  };
+  for (const auto& k : kCases) {
+    SCOPED_TRACE(k.label);
+    CaseFile file = File();
+    file.meetings.push_back({"M1", "north", D("2026-05-01"), D("2026-04-24"),
+                             k.previous_capacity, 0});
+    AgendaMeeting now = Meeting("north", "2026-05-29");
+    now.capacity_cases = k.capacity;
+    const Result<Agenda> agenda = AgendaFromCaseFile(file, now);
+    ASSERT_TRUE(agenda.ok()) << agenda.status();
+    if (!k.want) {
+      EXPECT_FALSE(agenda->extra_meeting.has_value());
+      continue;
+    }
+    ASSERT_TRUE(agenda->extra_meeting.has_value());
+    EXPECT_EQ(agenda->extra_meeting->date, *k.want)
+        << "the first working day a week on";
+    EXPECT_THAT(agenda->extra_meeting->reason,
+                ::testing::HasSubstr("deferred past the 42-day limit"));
+    EXPECT_THAT(AgendaMarkdown(*agenda, AgendaView::kCirculated),
+                ::testing::HasSubstr("Extra meeting proposed: 2026-06-05"));
+  }
+}
+
 }  // namespace
 }  // namespace marac

@@ -181,6 +181,14 @@ struct Agenda {
     std::size_t interim_safety_plans = 0;  // Deferred cases needing one.
   };
   std::optional<Counted> counted;
+  // An extra meeting, when the deferred list has had cases waiting past
+  // the limit at this meeting and the one before (AgendaFromCaseFile; local
+  // policy, docs/calendar.md): its date and why.
+  struct ExtraMeeting {
+    Date date;
+    std::string reason;
+  };
+  std::optional<ExtraMeeting> extra_meeting;
 };
 
 // The agenda with its deferred and not-eligible lists counted, not listed:

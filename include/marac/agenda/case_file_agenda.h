@@ -26,7 +26,10 @@ namespace marac {
 Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
     const CaseFile& file, const AgendaMeeting& meeting);
 
-// Those cases ranked by BuildAgenda.
+// Those cases ranked by BuildAgenda; and, when this meeting and the area's
+// meeting before it each defer a case that has waited past the limit, an
+// extra meeting proposed on the first working day (England and Wales bank
+// holidays) at least a week after this one (Agenda::extra_meeting).
 Result<Agenda> AgendaFromCaseFile(const CaseFile& file,
                                   const AgendaMeeting& meeting,
                                   const PriorityPolicy& policy = {});
