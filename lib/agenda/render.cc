@@ -289,21 +289,6 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
   return j;
 }
 
-// Markdown table cells: no pipes or newlines from the data.
-std::string Cell(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string Explanation(const RankedCase& r) {
   std::string out;
   for (const Contribution& k : r.contributions) {
@@ -472,7 +457,7 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
       std::vector<std::string> cells = Row(*rows[k], a, view, shown);
       if (!notes.empty()) cells.push_back(notes[k]);
       out += "|";
-      for (const std::string& c : cells) out += " " + Cell(c) + " |";
+      for (const std::string& c : cells) out += " " + MarkdownCell(c) + " |";
       out += "\n";
     }
     return out;
@@ -501,7 +486,8 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
   if (!a.not_eligible.empty()) {
     md += "\n## Not eligible for this meeting\n\n";
     for (const LeftOut& l : a.not_eligible) {
-      md += "- " + Cell(l.referral_id) + ": " + Cell(l.reason) + "\n";
+      md += "- " + MarkdownCell(l.referral_id) + ": " + MarkdownCell(l.reason) +
+            "\n";
     }
   }
   md += "\n**" + policy.protective_marking + "**\n";

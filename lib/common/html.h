@@ -1,4 +1,5 @@
-// HTML text escaping for the library's own pages (not public API).
+// Text escaping for the library's own pages and tables, HTML and
+// Markdown (not public API).
 #ifndef MARAC_LIB_COMMON_HTML_H_
 #define MARAC_LIB_COMMON_HTML_H_
 
@@ -27,6 +28,23 @@ inline std::string HtmlEscape(std::string_view text) {
         break;
       default:
         out += c;
+    }
+  }
+  return out;
+}
+
+// `text` safe inside a Markdown table cell: no pipe ends the cell and no
+// line break ends the row.
+inline std::string MarkdownCell(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
     }
   }
   return out;

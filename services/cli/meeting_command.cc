@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "lib/common/html.h"
 #include "marac/casefile/case_file.h"
 #include "marac/store/store.h"
 #include "services/cli/commands.h"
@@ -85,20 +86,6 @@ std::string Csv(std::string_view text) {
     out += c;
   }
   return out + "\"";
-}
-
-std::string Cell(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -277,9 +264,9 @@ int RunActionsList(const ActionsListCommandOptions& options, std::ostream& out,
         status = "OVERDUE (" + std::to_string(DaysBetween(a.due_on, as_of)) +
                  " days)";
       }
-      out << "| " << a.due_on << " | " << Cell(a.agency) << " | "
-          << Cell(a.owner) << " | " << Cell(a.text) << " | "
-          << Cell(a.referral_id) << " | " << status << " |\n";
+      out << "| " << a.due_on << " | " << MarkdownCell(a.agency) << " | "
+          << MarkdownCell(a.owner) << " | " << MarkdownCell(a.text) << " | "
+          << MarkdownCell(a.referral_id) << " | " << status << " |\n";
     }
   }
   return kExitOk;
