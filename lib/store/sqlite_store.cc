@@ -907,6 +907,38 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<CaseAction> GetAction(const Actor& actor,
+                               std::string_view action_id) override {
+    if (version_ < 6) {
+      return FailedPrecondition("actions need schema version 6");
+    }
+    MARAC_RETURN_IF_ERROR(Required("action_id", action_id));
+    std::optional<CaseAction> found;
+    const Status read =
+        Read(actor, "action", {std::string(action_id)}, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(Statement select, SelectAction(action_id));
+          MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+          if (!row) return Status::Ok();
+          MARAC_ASSIGN_OR_RETURN(found, ActionRow::Read(select));
+          return Status::Ok();
+        });
+    if (!read.ok()) return read;
+    if (!found) {
+      return NotFound("action_id: no action '" + std::string(action_id) + "'");
+    }
+    return *std::move(found);
+  }
+
+  // The statement selecting one action, bound to its id.
+  Result<Statement> SelectAction(std::string_view action_id) {
+    MARAC_ASSIGN_OR_RETURN(
+        Statement select,
+        db_.Prepare(SelectSql(ActionRow::kColumns,
+                              "FROM actions WHERE action_id = ?1")));
+    select.Bind(1, action_id);
+    return select;
+  }
+
   Result<CaseAction> UpdateAction(const Actor& actor,
                                   const ActionUpdate& update) override {
     MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
@@ -919,11 +951,8 @@ class SqliteStore final : public Store {
     const Status written = Write(
         actor, AuditAction::kAlter, "action", {update.action_id},
         [&]() -> Status {
-          MARAC_ASSIGN_OR_RETURN(
-              Statement select,
-              db_.Prepare(SelectSql(ActionRow::kColumns,
-                                    "FROM actions WHERE action_id = ?1")));
-          select.Bind(1, update.action_id);
+          MARAC_ASSIGN_OR_RETURN(Statement select,
+                                 SelectAction(update.action_id));
           MARAC_ASSIGN_OR_RETURN(const bool found, select.Step());
           if (!found) {
             return NotFound("action_id: no action '" + update.action_id + "'");

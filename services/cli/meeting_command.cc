@@ -69,13 +69,6 @@ Result<const Json*> Array(const Json& j, const std::string& path,
   return &v;
 }
 
-Date Today() {
-  const auto now = std::chrono::system_clock::now();
-  return Date::FromDays(
-      std::chrono::duration_cast<std::chrono::days>(now.time_since_epoch())
-          .count());
-}
-
 std::string Csv(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
     return std::string(text);
@@ -190,7 +183,7 @@ int RunActionsList(const ActionsListCommandOptions& options, std::ostream& out,
     return fail(InvalidArgument(
         "--format", "'" + options.format + "' is not json, md or csv"));
   }
-  Date as_of = Today();
+  Date as_of = cli::Today();
   if (!options.overdue_on.empty()) {
     const Result<Date> d = Date::Parse("--overdue-on", options.overdue_on);
     if (!d.ok()) return fail(d.status());

@@ -12,6 +12,7 @@
 #include "services/cli/commands.h"
 #include "services/cli/meeting_command.h"
 #include "services/cli/remote_client.h"
+#include "services/cli/store_command.h"
 #include "services/version/version.h"
 
 namespace marac {
@@ -34,14 +35,6 @@ Result<std::string> ReadFile(const std::string& path, std::string_view option) {
   }
   if (file.bad()) return InvalidArgument(option, path + ": read error");
   return text;
-}
-
-Date Today() {
-  const std::time_t now =
-      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  localtime_r(&now, &tm);  // The service's own calendar day (Europe/London).
-  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 // Builds the instrument set and policy from the command's files.
@@ -531,7 +524,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       return kExitBadInput;
     }
     if (today_text.empty()) {
-      score_options.limits.latest = Today();
+      score_options.limits.latest = cli::Today();
     } else {
       const Result<Date> today = Date::Parse("--today", today_text);
       if (!today.ok()) {

@@ -4,12 +4,15 @@
 #ifndef MARAC_SERVICES_CLI_STORE_COMMAND_H_
 #define MARAC_SERVICES_CLI_STORE_COMMAND_H_
 
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
 
+#include "marac/common/date.h"
 #include "marac/common/status.h"
 #include "marac/store/store.h"
 #include "services/cli/commands.h"
@@ -30,6 +33,16 @@ inline Actor CliActor(const std::string& user, std::string role,
   const char* env_user = std::getenv("USER");
   return {!user.empty() ? user : (env_user != nullptr ? env_user : "cli"),
           std::move(role), "", std::move(purpose)};
+}
+
+// Today on the service's own calendar (local time, Europe/London on a
+// service's machine): the default "today" of the commands that need one.
+inline Date Today() {
+  const std::time_t now =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 // The store --store names: kInvalidArgument naming --store when none was

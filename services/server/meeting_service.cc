@@ -129,13 +129,12 @@ class MeetingHandler final : public v1::MeetingService::CallbackService {
               CheckUpdateAction(*request, core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           const Actor actor = ActorFor(p, request->purpose(), deadline);
-          const Result<std::vector<CaseAction>> all =
-              core_.store().Actions(actor);
-          if (!all.ok()) return ToGrpcStatus(all.status());
-          const CaseAction* found = nullptr;
-          for (const CaseAction& a : *all) {
-            if (a.action_id == update->action_id) found = &a;
+          const Result<CaseAction> action =
+              core_.store().GetAction(actor, update->action_id);
+          if (!action.ok() && action.status().code() != StatusCode::kNotFound) {
+            return ToGrpcStatus(action.status());
           }
+          const CaseAction* found = action.ok() ? &*action : nullptr;
           // Another's action and no action answer alike.
           if (found == nullptr ||
               !MayChangeAction(p, found->agency,

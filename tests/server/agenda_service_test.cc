@@ -12,27 +12,6 @@ namespace {
 
 using ::testing::Contains;
 
-// Submits a referral of `victim` on 2026-02-`day`.
-std::string Refer(const std::shared_ptr<grpc::Channel>& channel,
-                  const std::string& request_id, const std::string& victim,
-                  int day) {
-  auto stub = v1::ReferralService::NewStub(channel);
-  grpc::ClientContext context;
-  AsCaller(context);
-  v1::SubmitReferralRequest request;
-  request.set_request_id(request_id);
-  v1::Referral* r = request.mutable_referral();
-  r->set_area("north");
-  r->set_source(v1::REFERRAL_SOURCE_POLICE);
-  SetDate(r->mutable_referred_on(), 2026, 2, day);
-  r->set_victim_record_id(victim);
-  r->add_criteria(v1::CRITERION_VISIBLE_HIGH_RISK);
-  v1::SubmitReferralResponse response;
-  const grpc::Status status =
-      stub->SubmitReferral(&context, request, &response);
-  return status.ok() ? response.referral().referral_id() : "";
-}
-
 TEST(AgendaServiceTest, GeneratesSavesAndReadsBackTheCirculatedAgenda) {
   TestServer t(SeedCase);
   ASSERT_TRUE(t.ok()) << t.start_error();

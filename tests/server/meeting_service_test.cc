@@ -15,24 +15,6 @@ namespace {
 
 using ::testing::Contains;
 
-std::string Refer(const std::shared_ptr<grpc::Channel>& channel) {
-  grpc::ClientContext context;
-  AsCaller(context, "police-north", "referrer");
-  v1::SubmitReferralRequest request;
-  request.set_request_id("minutes-1");
-  v1::Referral* r = request.mutable_referral();
-  r->set_area("north");
-  r->set_source(v1::REFERRAL_SOURCE_POLICE);
-  SetDate(r->mutable_referred_on(), 2026, 2, 10);
-  r->set_victim_record_id("V1");
-  r->add_criteria(v1::CRITERION_VISIBLE_HIGH_RISK);
-  v1::SubmitReferralResponse response;
-  const grpc::Status status =
-      v1::ReferralService::NewStub(channel)->SubmitReferral(&context, request,
-                                                            &response);
-  return status.ok() ? response.referral().referral_id() : "";
-}
-
 v1::RecordMeetingRequest Minutes(const std::string& referral) {
   v1::RecordMeetingRequest r;
   r.set_area("north");
@@ -60,7 +42,7 @@ class MeetingServiceTest : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<TestServer>(SeedCase);
     ASSERT_TRUE(server_->ok()) << server_->start_error();
-    referral_ = Refer(channel());
+    referral_ = Refer(channel(), "minutes-1", "V1", 10);
     ASSERT_FALSE(referral_.empty());
     v1::GenerateAgendaResponse agenda;
     ASSERT_TRUE(CallGenerate(channel(), AgendaRequest(true), &agenda).ok());

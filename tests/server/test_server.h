@@ -22,6 +22,7 @@
 #include "marac/v1/agenda.grpc.pb.h"
 #include "marac/v1/assessment.pb.h"
 #include "marac/v1/common.pb.h"
+#include "marac/v1/referral.grpc.pb.h"
 #include "services/server/principals.h"
 #include "services/server/server.h"
 
@@ -209,6 +210,28 @@ inline void AsCaller(grpc::ClientContext& context,
   context.AddMetadata("authorization", "Bearer " + TestToken(agency, role));
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(30));
+}
+
+// Submits, as north's police, a referral of `victim` on 2026-02-`day`
+// meeting the visible-high-risk criterion; its id, or empty.
+inline std::string Refer(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& request_id,
+                         const std::string& victim, int day) {
+  auto stub = v1::ReferralService::NewStub(channel);
+  grpc::ClientContext context;
+  AsCaller(context);
+  v1::SubmitReferralRequest request;
+  request.set_request_id(request_id);
+  v1::Referral* r = request.mutable_referral();
+  r->set_area("north");
+  r->set_source(v1::REFERRAL_SOURCE_POLICE);
+  SetDate(r->mutable_referred_on(), 2026, 2, day);
+  r->set_victim_record_id(victim);
+  r->add_criteria(v1::CRITERION_VISIBLE_HIGH_RISK);
+  v1::SubmitReferralResponse response;
+  const grpc::Status status =
+      stub->SubmitReferral(&context, request, &response);
+  return status.ok() ? response.referral().referral_id() : "";
 }
 
 // North's agenda for the meeting of 2026-03-20, asked by its coordinator

@@ -168,6 +168,13 @@ TEST_F(StoreTest, AnActionChangeKeepsWhatItReplacedAndOnlyItsAgencyMayMakeIt) {
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_FALSE(reopened->status_on.has_value());
 
+  const Result<CaseAction> one = store->GetAction(kCoordinator, locks);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->status, ActionStatus::kOpen);
+  EXPECT_EQ(one->note, "one lock missing");
+  EXPECT_EQ(store->GetAction(kCoordinator, "M-x/R1/1").status().code(),
+            StatusCode::kNotFound);
+
   const Result<std::vector<Store::ActionChange>> history =
       store->ActionHistory(kCoordinator, locks);
   ASSERT_TRUE(history.ok()) << history.status();

@@ -220,6 +220,9 @@ class Store {
       const Actor& actor) = 0;
   // Every action, by due date then id.
   virtual Result<std::vector<CaseAction>> Actions(const Actor& actor) = 0;
+  // One action as it stands; kNotFound naming action_id when none has it.
+  virtual Result<CaseAction> GetAction(const Actor& actor,
+                                       std::string_view action_id) = 0;
 
   struct ActionUpdate {
     std::string action_id;
