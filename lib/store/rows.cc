@@ -239,6 +239,85 @@ Result<StoredReferral> ReferralRow::Read(const Statement& s) {
   return r;
 }
 
+void ReferralDetailsRow::Bind(Statement& s, std::string_view referral_id,
+                              const ReferralDetails& d) {
+  s.Bind(1, referral_id)
+      .Bind(2, d.referrer.name)
+      .Bind(3, d.referrer.role)
+      .Bind(4, d.referrer.contact)
+      .Bind(5, d.judgement_narrative)
+      .Bind(6, VictimConsentName(d.consent))
+      .Bind(7, RelationshipName(d.relationship))
+      .Bind(8, d.language)
+      .Bind(9, std::int64_t{d.interpreter_needed ? 1 : 0})
+      .Bind(10, d.safe_contact)
+      .Bind(11, JsonList(d.excluded_agencies))
+      .Bind(12, d.equality.gender_identity)
+      .Bind(13, d.equality.ethnicity)
+      .Bind(14, d.equality.disability)
+      .Bind(15, d.equality.sexual_orientation)
+      .Bind(16, d.equality.age_band);
+}
+
+Result<ReferralDetails> ReferralDetailsRow::Read(const Statement& s) {
+  ReferralDetails d;
+  d.referrer = {s.Text(1), s.Text(2), s.Text(3)};
+  d.judgement_narrative = s.Text(4);
+  MARAC_ASSIGN_OR_RETURN(d.consent, ParseVictimConsent("consent", s.Text(5)));
+  MARAC_ASSIGN_OR_RETURN(d.relationship,
+                         ParseRelationship("relationship", s.Text(6)));
+  d.language = s.Text(7);
+  d.interpreter_needed = s.Int(8) != 0;
+  d.safe_contact = s.Text(9);
+  d.excluded_agencies = ParseList(s.Text(10));
+  d.equality = {s.Text(11), s.Text(12), s.Text(13), s.Text(14), s.Text(15)};
+  return d;
+}
+
+void ReferralChildRow::Bind(Statement& s, std::string_view referral_id,
+                            std::int64_t position, const ChildInHousehold& c) {
+  s.Bind(1, referral_id)
+      .Bind(2, position)
+      .Bind(3, c.given_name)
+      .Bind(4, c.family_name);
+  BindDate(s, 5, c.date_of_birth);
+  s.Bind(6, JsonList(c.known_to));
+}
+
+Result<ChildInHousehold> ReferralChildRow::Read(const Statement& s) {
+  ChildInHousehold c;
+  c.given_name = s.Text(2);
+  c.family_name = s.Text(3);
+  MARAC_ASSIGN_OR_RETURN(c.date_of_birth, ReadDate(s, 4, "date_of_birth"));
+  c.known_to = ParseList(s.Text(5));
+  return c;
+}
+
+void CirculationRow::Bind(Statement& s, const Circulation& c) {
+  s.Bind(1, c.meeting_id)
+      .Bind(2, c.agency)
+      .Bind(3, JsonList(c.referral_ids))
+      .Bind(4, JsonList(c.withheld_referral_ids))
+      .Bind(5, c.format)
+      .Bind(6, c.sent_at)
+      .Bind(7, c.sent_by)
+      .Bind(8, c.role);
+}
+
+Result<Circulation> CirculationRow::Read(const Statement& s) {
+  Circulation c;
+  c.sequence = s.Int(0);
+  c.meeting_id = s.Text(1);
+  c.agency = s.Text(2);
+  c.referral_ids = ParseList(s.Text(3));
+  c.withheld_referral_ids = ParseList(s.Text(4));
+  c.format = s.Text(5);
+  c.sent_at = s.Text(6);
+  c.sent_by = s.Text(7);
+  c.role = s.Text(8);
+  return c;
+}
+
 void IdvaSupportRow::Bind(Statement& s, const IdvaSupport& x) {
   s.Bind(1, x.referral_id)
       .Bind(2, x.idva_service)

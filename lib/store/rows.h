@@ -78,6 +78,42 @@ struct ReferralRow {
   static Result<StoredReferral> Read(const sqlite::Statement& s);
 };
 
+// A referral's details (schema version 7): one row when any is recorded.
+struct ReferralDetailsRow {
+  static constexpr std::string_view kTable = "referral_details";
+  static constexpr std::string_view kColumns =
+      "referral_id, referrer_name, referrer_role, referrer_contact, "
+      "judgement_narrative, consent, relationship, language, "
+      "interpreter_needed, safe_contact, excluded_agencies, gender_identity, "
+      "ethnicity, disability, sexual_orientation, age_band";
+  static void Bind(sqlite::Statement& s, std::string_view referral_id,
+                   const ReferralDetails& d);
+  // Reads the columns after referral_id (the children are other rows).
+  static Result<ReferralDetails> Read(const sqlite::Statement& s);
+};
+
+struct ReferralChildRow {
+  static constexpr std::string_view kTable = "referral_children";
+  static constexpr std::string_view kColumns =
+      "referral_id, position, given_name, family_name, date_of_birth, "
+      "known_to";
+  static void Bind(sqlite::Statement& s, std::string_view referral_id,
+                   std::int64_t position, const ChildInHousehold& c);
+  // Reads the columns from given_name on.
+  static Result<ChildInHousehold> Read(const sqlite::Statement& s);
+};
+
+// A research list sent (schema version 7), numbered by the table.
+struct CirculationRow {
+  static constexpr std::string_view kTable = "circulations";
+  static constexpr std::string_view kColumns =
+      "meeting_id, agency, referral_ids, withheld_referral_ids, format, "
+      "sent_at, sent_by, role";
+  static void Bind(sqlite::Statement& s, const Circulation& c);
+  // sequence first, then kColumns.
+  static Result<Circulation> Read(const sqlite::Statement& s);
+};
+
 struct IdvaSupportRow {
   static constexpr std::string_view kTable = "idva_support";
   static constexpr std::string_view kKey = "referral_id";

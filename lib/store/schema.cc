@@ -220,6 +220,52 @@ CREATE TABLE action_changes (
 ) STRICT;
 CREATE INDEX action_changes_by_action ON action_changes(action_id);
 )sql",
+    // 7: the referral record (referrer, consent, relationship, children,
+    // language, safe contact, excluded agencies, equality monitoring) and
+    // the log of research lists sent to agencies.
+    R"sql(
+CREATE TABLE referral_details (
+  referral_id TEXT PRIMARY KEY REFERENCES referrals(referral_id),
+  referrer_name TEXT NOT NULL,
+  referrer_role TEXT NOT NULL,
+  referrer_contact TEXT NOT NULL,
+  judgement_narrative TEXT NOT NULL,
+  consent TEXT NOT NULL CHECK (consent IN
+    ('not_recorded', 'consented', 'aware_not_consented', 'not_aware')),
+  relationship TEXT NOT NULL CHECK (relationship IN
+    ('not_recorded', 'partner', 'ex_partner', 'family_member', 'other')),
+  language TEXT NOT NULL,
+  interpreter_needed INTEGER NOT NULL CHECK (interpreter_needed IN (0, 1)),
+  safe_contact TEXT NOT NULL,
+  excluded_agencies TEXT NOT NULL,  -- JSON array
+  gender_identity TEXT NOT NULL,
+  ethnicity TEXT NOT NULL,
+  disability TEXT NOT NULL,
+  sexual_orientation TEXT NOT NULL,
+  age_band TEXT NOT NULL
+) STRICT;
+CREATE TABLE referral_children (
+  referral_id TEXT NOT NULL REFERENCES referrals(referral_id),
+  position INTEGER NOT NULL,
+  given_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  date_of_birth TEXT,
+  known_to TEXT NOT NULL,  -- JSON array
+  PRIMARY KEY (referral_id, position)
+) STRICT;
+CREATE TABLE circulations (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  meeting_id TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  referral_ids TEXT NOT NULL,           -- JSON array
+  withheld_referral_ids TEXT NOT NULL,  -- JSON array
+  format TEXT NOT NULL CHECK (format IN ('json', 'md', 'html')),
+  sent_at TEXT NOT NULL,
+  sent_by TEXT NOT NULL,
+  role TEXT NOT NULL
+) STRICT;
+CREATE INDEX circulations_by_meeting ON circulations(meeting_id);
+)sql",
 };
 
 }  // namespace

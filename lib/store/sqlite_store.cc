@@ -33,6 +33,7 @@ using rows::AgendaCaseRow;
 using rows::AgendaRow;
 using rows::AssessmentRow;
 using rows::AttendanceRow;
+using rows::CirculationRow;
 using rows::HearingRow;
 using rows::IdvaSupportRow;
 using rows::IncidentRow;
@@ -40,6 +41,8 @@ using rows::InsertSql;
 using rows::MeetingRecordRow;
 using rows::MeetingRow;
 using rows::RecordRow;
+using rows::ReferralChildRow;
+using rows::ReferralDetailsRow;
 using rows::ReferralRow;
 using rows::ReviewDecisionRow;
 using rows::SelectSql;
@@ -1041,6 +1044,74 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<Circulation> RecordCirculation(const Actor& actor,
+                                        const Circulation& c) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 7) {
+      return FailedPrecondition("research lists need schema version 7");
+    }
+    MARAC_RETURN_IF_ERROR(Required("meeting_id", c.meeting_id));
+    if (c.format != "json" && c.format != "md" && c.format != "html") {
+      return InvalidArgument("format",
+                             "'" + c.format + "' is not json, md or html");
+    }
+    Circulation stored = c;
+    stored.sent_at = NowUtc();
+    stored.sent_by = actor.user;
+    stored.role = actor.role;
+    const Status written = Write(
+        actor, AuditAction::kDisclose, "research_list", c.referral_ids,
+        [&]() -> Status {
+          if (actor.role != "coordinator" && actor.role != "chair") {
+            return Status(StatusCode::kPermissionDenied,
+                          "role: only a coordinator or a chair may produce a "
+                          "research list, not a " +
+                              actor.role);
+          }
+          MARAC_ASSIGN_OR_RETURN(
+              Statement put, db_.Prepare(InsertSql(CirculationRow::kTable,
+                                                   CirculationRow::kColumns)));
+          CirculationRow::Bind(put, stored);
+          MARAC_RETURN_IF_ERROR(put.Run());
+          MARAC_ASSIGN_OR_RETURN(Statement last,
+                                 db_.Prepare("SELECT last_insert_rowid()"));
+          MARAC_ASSIGN_OR_RETURN(const bool row, last.Step());
+          if (row) stored.sequence = last.Int(0);
+          return Status::Ok();
+        });
+    if (!written.ok()) return written;
+    return stored;
+  }
+
+  Result<std::vector<Circulation>> Circulations(
+      const Actor& actor, std::string_view meeting_id) override {
+    if (version_ < 7) {
+      return FailedPrecondition("research lists need schema version 7");
+    }
+    std::vector<Circulation> out;
+    const Status read = Read(
+        actor, "research_list",
+        meeting_id.empty() ? std::vector<std::string>{}
+                           : std::vector<std::string>{std::string(meeting_id)},
+        [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement select,
+              db_.Prepare(SelectSql(
+                  "sequence, " + std::string(CirculationRow::kColumns),
+                  "FROM circulations WHERE ?1 = '' OR meeting_id = ?1 "
+                  "ORDER BY sequence")));
+          select.Bind(1, meeting_id);
+          for (;;) {
+            MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
+            if (!row) return Status::Ok();
+            MARAC_ASSIGN_OR_RETURN(Circulation c, CirculationRow::Read(select));
+            out.push_back(std::move(c));
+          }
+        });
+    if (!read.ok()) return read;
+    return out;
+  }
+
   Status PutReviewDecisions(
       const Actor& actor, std::span<const ReviewDecision> decisions) override {
     MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
@@ -1204,8 +1275,7 @@ class SqliteStore final : public Store {
   }
 
  private:
-  static Status CheckReferral(const std::string& field,
-                              const StoredReferral& r) {
+  Status CheckReferral(const std::string& field, const StoredReferral& r) {
     MARAC_RETURN_IF_ERROR(Required(field + ".referral_id", r.referral_id));
     MARAC_RETURN_IF_ERROR(Required(field + ".submission_id", r.submission_id));
     MARAC_RETURN_IF_ERROR(RealDate(field + ".referred_on", r.referred_on));
@@ -1215,6 +1285,14 @@ class SqliteStore final : public Store {
         Required(field + ".victim_record_id", r.victim_record_id));
     if (r.children_in_household < 0) {
       return InvalidArgument(field + ".children_in_household", "negative");
+    }
+    MARAC_RETURN_IF_ERROR(CheckReferralDetails(field + ".details", r.details,
+                                               r.agency, r.referred_on,
+                                               r.children_in_household));
+    if (version_ < 7 && r.details != ReferralDetails{}) {
+      return FailedPrecondition(field +
+                                ".details: a referral's details need schema "
+                                "version 7");
     }
     return Status::Ok();
   }
@@ -1272,7 +1350,34 @@ class SqliteStore final : public Store {
     const Status ran = insert.Run();
     MARAC_RETURN_IF_ERROR(
         Duplicate(ran, field + ".referral_id", r.referral_id));
+    MARAC_RETURN_IF_ERROR(InsertReferralDetails(r));
     return SubmitOutcome{r.referral_id, false};
+  }
+
+  // Inside a transaction, after the referral's row: its details, when any
+  // are recorded (none reads back as none).
+  Status InsertReferralDetails(const StoredReferral& r) {
+    if (r.details == ReferralDetails{}) return Status::Ok();
+    if (!insert_details_) {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement details,
+          db_.Prepare(InsertSql(ReferralDetailsRow::kTable,
+                                ReferralDetailsRow::kColumns)));
+      MARAC_ASSIGN_OR_RETURN(
+          Statement child, db_.Prepare(InsertSql(ReferralChildRow::kTable,
+                                                 ReferralChildRow::kColumns)));
+      insert_details_ = std::move(details);
+      insert_child_ = std::move(child);
+    }
+    ReferralDetailsRow::Bind(*insert_details_, r.referral_id, r.details);
+    MARAC_RETURN_IF_ERROR(insert_details_->Run());
+    for (std::size_t k = 0; k < r.details.children.size(); ++k) {
+      ReferralChildRow::Bind(*insert_child_, r.referral_id,
+                             static_cast<std::int64_t>(k),
+                             r.details.children[k]);
+      MARAC_RETURN_IF_ERROR(insert_child_->Run());
+    }
+    return Status::Ok();
   }
 
   template <typename Records>
@@ -1345,13 +1450,53 @@ class SqliteStore final : public Store {
     for (std::size_t k = 0; k < params.size(); ++k) {
       select.Bind(static_cast<int>(k + 1), params[k]);
     }
+    const std::size_t first = out.size();
     for (;;) {
       MARAC_ASSIGN_OR_RETURN(const bool row, select.Step());
       if (!row) break;
       MARAC_ASSIGN_OR_RETURN(StoredReferral r, ReferralRow::Read(select));
       out.push_back(std::move(r));
     }
-    return Status::Ok();
+    if (version_ < 7 || out.size() == first) return Status::Ok();
+    std::map<std::string, StoredReferral*, std::less<>> by_id;
+    for (std::size_t k = first; k < out.size(); ++k) {
+      by_id.emplace(out[k].referral_id, &out[k]);
+    }
+    // The same referrals' details and children, by the same condition.
+    const std::string which =
+        " WHERE referral_id IN (SELECT referral_id FROM referrals " + where +
+        ")";
+    const auto each = [&](std::string_view columns, std::string_view table,
+                          std::string_view order, const auto& read) -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement rows,
+          db_.Prepare(SelectSql(columns, "FROM " + std::string(table) + which +
+                                             std::string(order))));
+      for (std::size_t k = 0; k < params.size(); ++k) {
+        rows.Bind(static_cast<int>(k + 1), params[k]);
+      }
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool row, rows.Step());
+        if (!row) return Status::Ok();
+        const auto found = by_id.find(rows.Text(0));
+        if (found != by_id.end())
+          MARAC_RETURN_IF_ERROR(read(rows, *found->second));
+      }
+    };
+    MARAC_RETURN_IF_ERROR(
+        each(ReferralDetailsRow::kColumns, ReferralDetailsRow::kTable, "",
+             [](const Statement& row, StoredReferral& r) -> Status {
+               MARAC_ASSIGN_OR_RETURN(r.details, ReferralDetailsRow::Read(row));
+               return Status::Ok();
+             }));
+    return each(ReferralChildRow::kColumns, ReferralChildRow::kTable,
+                " ORDER BY referral_id, position",
+                [](const Statement& row, StoredReferral& r) -> Status {
+                  MARAC_ASSIGN_OR_RETURN(ChildInHousehold c,
+                                         ReferralChildRow::Read(row));
+                  r.details.children.push_back(std::move(c));
+                  return Status::Ok();
+                });
   }
 
   // Audit entries written in a transaction of their own.
@@ -1620,6 +1765,8 @@ class SqliteStore final : public Store {
   // finalised before it closes).
   std::optional<Statement> existing_;
   std::optional<Statement> insert_referral_;
+  std::optional<Statement> insert_details_;
+  std::optional<Statement> insert_child_;
   std::optional<Statement> known_record_;
   std::optional<Statement> known_assessment_;
   std::optional<Statement> last_audit_;

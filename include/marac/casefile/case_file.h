@@ -19,6 +19,7 @@
 
 #include "marac/casefile/grade.h"
 #include "marac/casefile/meeting_record.h"
+#include "marac/casefile/referral_details.h"
 #include "marac/common/date.h"
 #include "marac/common/result.h"
 #include "marac/identity/person_record.h"
@@ -81,6 +82,10 @@ struct StoredReferral {
   std::string assessment_id;  // May be empty.
   std::vector<std::string> criteria;
   int children_in_household = 0;
+  // Referrer, consent, relationship, children, language, safe contact,
+  // exclusions and equality monitoring (schema version 7); empty for a
+  // referral stored before.
+  ReferralDetails details = {};
 };
 
 // How a victim has engaged with the IDVA allocated to the case.

@@ -61,6 +61,21 @@ struct ReviewDecision {
   std::string decided_at;  // UTC, filled by the store.
 };
 
+// A research list as sent: to one agency (its cases less those excluded
+// from it), or the coordinator's full list (agency empty).
+struct Circulation {
+  std::int64_t sequence = 0;  // Numbered by the store.
+  std::string meeting_id;
+  std::string agency;  // The receiving agency; empty: every case.
+  std::vector<std::string> referral_ids;           // On the list, in order.
+  std::vector<std::string> withheld_referral_ids;  // Left out: excluded.
+  std::string format;                              // json | md | html
+  // Filled by the store from the actor and the clock.
+  std::string sent_at = {};  // UTC.
+  std::string sent_by = {};
+  std::string role = {};
+};
+
 // What an audit row says happened (the DPA 2018 s.62 categories).
 enum class AuditAction {
   kCollect,
@@ -253,6 +268,17 @@ class Store {
   // The changes to an action, oldest first.
   virtual Result<std::vector<ActionChange>> ActionHistory(
       const Actor& actor, std::string_view action_id) = 0;
+
+  // Logs a research list as produced and sent (schema version 7): only a
+  // coordinator or a chair may (kPermissionDenied otherwise, audited,
+  // nothing written). Audited as a disclosure of the referrals on it.
+  // Returns the entry as stored, numbered and stamped.
+  virtual Result<Circulation> RecordCirculation(const Actor& actor,
+                                                const Circulation& c) = 0;
+  // The research lists sent for `meeting_id` (every meeting when empty),
+  // oldest first.
+  virtual Result<std::vector<Circulation>> Circulations(
+      const Actor& actor, std::string_view meeting_id) = 0;
 
   virtual Status PutReviewDecisions(
       const Actor& actor, std::span<const ReviewDecision> decisions) = 0;
