@@ -6,8 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "lib/agenda/page.h"
 #include "lib/common/html.h"
 #include "marac/agenda/agenda.h"
+#include "marac/agenda/research_list.h"
 
 namespace marac {
 
@@ -39,8 +41,10 @@ std::string Points(double p) {
   return text;
 }
 
+}  // namespace
+
 // The referral route in words, not criterion ids.
-std::string CriteriaText(const std::vector<std::string>& criteria) {
+std::string RouteWords(const std::vector<std::string>& criteria) {
   static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
       {"visible_high_risk", "visible high risk (the checklist count)"},
       {"professional_judgement", "professional judgement"},
@@ -58,8 +62,6 @@ std::string CriteriaText(const std::vector<std::string>& criteria) {
   }
   return out.empty() ? "none" : out;
 }
-
-}  // namespace
 
 std::string AssessmentWords(const AgendaCase& c) {
   if (c.instrument.empty()) return "no assessment with the referral";
@@ -233,7 +235,7 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
                        {"items", words.items},
                        {"text", AssessmentWords(r.item)}};
   }
-  j["route"] = CriteriaText(r.item.criteria);
+  j["route"] = RouteWords(r.item.criteria);
   j["criteria"] = r.item.criteria;
   j["high_harm_indicators"] = r.item.high_harm_indicators;
   j["repeat"] = r.item.repeat;
@@ -402,7 +404,7 @@ std::vector<std::string> Row(const RankedCase& r, const Agenda& a,
       PerpetratorText(r.item),
       ReferredText(r.item),
       AssessmentWords(r.item),
-      CriteriaText(r.item.criteria),
+      RouteWords(r.item.criteria),
       Flags(r),
       HistoryText(r.item, a.meeting.date)};
   if (view == AgendaView::kChair) c.push_back(Explanation(r));
@@ -497,18 +499,7 @@ std::string AgendaMarkdown(const Agenda& a, AgendaView view,
 std::string AgendaHtml(const Agenda& a, AgendaView view,
                        const PriorityPolicy& policy) {
   const Shown shown = ShownIn(view, policy);
-  std::string h =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-      "charset=\"utf-8\">\n<title>MARAC agenda " +
-      HtmlEscape(a.meeting.date.ToString()) +
-      "</title>\n<style>\nbody{font-family:serif;margin:1.5cm;color:#000}"
-      "table{border-collapse:collapse;width:100%;font-size:9pt}"
-      "th,td{border:1px solid #000;padding:3pt;vertical-align:top;text-align:"
-      "left}th{background:#eee}h1{font-size:16pt}h2{font-size:13pt}"
-      ".marking{font-weight:bold;border:2px solid #000;padding:4pt;"
-      "text-align:center}"
-      ".flag{font-weight:bold}tr{page-break-inside:avoid}"
-      "@media print{body{margin:0}}\n</style>\n</head>\n<body>\n";
+  std::string h = PageStart("MARAC agenda " + a.meeting.date.ToString());
   const std::string banner =
       "<p class=\"marking\">" + HtmlEscape(Banner(view, policy)) + "</p>\n";
   h += banner;

@@ -493,6 +493,45 @@ std::string Where(const std::string& source, std::size_t line,
   return source + " line " + std::to_string(line) + ": " + field;
 }
 
+// Children in one cell: "given|family|date_of_birth|known_to" each, ';'
+// between children, '+' between the agencies that know a child; the
+// family name, date and agencies may be empty.
+Result<std::vector<ChildInHousehold>> ReadChildren(const std::string& cell,
+                                                   const std::string& field) {
+  std::vector<ChildInHousehold> out;
+  const std::vector<std::string> children = SplitList(cell);
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    const std::string at = field + "[" + std::to_string(i) + "]";
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t bar = children[i].find('|', start);
+      parts.push_back(Trim(std::string_view(children[i]).substr(
+          start, bar == std::string::npos ? std::string::npos : bar - start)));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    if (parts.size() != 4) {
+      return InvalidArgument(at, "'" + ShownText(children[i], 60) +
+                                     "' is not given|family|date_of_birth|"
+                                     "known_to (" +
+                                     std::to_string(parts.size()) + " parts)");
+    }
+    ChildInHousehold c;
+    c.given_name = parts[0];
+    c.family_name = parts[1];
+    if (!parts[2].empty()) {
+      MARAC_ASSIGN_OR_RETURN(c.date_of_birth,
+                             Date::Parse(at + ".date_of_birth", parts[2]));
+    }
+    std::string agencies = parts[3];
+    std::replace(agencies.begin(), agencies.end(), '+', ';');
+    c.known_to = SplitList(agencies);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace
 
 Status ReadIncidentCsv(std::string_view csv_text, const std::string& source,
@@ -590,7 +629,24 @@ Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
                                              "incident_id?",
                                              "assessment_id?",
                                              "criteria?",
-                                             "children_in_household"};
+                                             "children_in_household",
+                                             // The referral record's details.
+                                             "referrer_name~",
+                                             "referrer_role~",
+                                             "referrer_contact~",
+                                             "judgement_narrative~",
+                                             "consent~",
+                                             "relationship~",
+                                             "children~",
+                                             "language~",
+                                             "interpreter_needed~",
+                                             "safe_contact~",
+                                             "excluded_agencies~",
+                                             "gender_identity~",
+                                             "ethnicity~",
+                                             "disability~",
+                                             "sexual_orientation~",
+                                             "age_band~"};
   MARAC_ASSIGN_OR_RETURN(const Rows rows,
                          ReadColumns(csv_text, source, kColumns));
   std::vector<std::remove_reference_t<decltype(out)>::value_type> read;
@@ -619,6 +675,36 @@ Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
     MARAC_ASSIGN_OR_RETURN(
         r.children_in_household,
         Count(f[11], Where(source, line, "children_in_household"), 50));
+    ReferralDetails& d = r.details;
+    d.referrer = {f[12], f[13], f[14]};
+    d.judgement_narrative = f[15];
+    if (!f[16].empty()) {
+      MARAC_ASSIGN_OR_RETURN(
+          d.consent, ParseVictimConsent(Where(source, line, "consent"), f[16]));
+    }
+    if (!f[17].empty()) {
+      MARAC_ASSIGN_OR_RETURN(
+          d.relationship,
+          ParseRelationship(Where(source, line, "relationship"), f[17]));
+    }
+    MARAC_ASSIGN_OR_RETURN(d.children,
+                           ReadChildren(f[18], Where(source, line, "children")));
+    d.language = f[19];
+    if (f[20] != "" && f[20] != "true" && f[20] != "false") {
+      return InvalidArgument(
+          Where(source, line, "interpreter_needed"),
+          "'" + ShownText(f[20], 20) + "' is not true, false or empty");
+    }
+    d.interpreter_needed = f[20] == "true";
+    d.safe_contact = f[21];
+    d.excluded_agencies = SplitList(f[22]);
+    d.equality = {f[23], f[24], f[25], f[26], f[27]};
+    const Status details = CheckReferralDetails(
+        "", d, r.agency, r.referred_on, r.children_in_household);
+    if (!details.ok()) {
+      return Status(details.code(), source + " line " + std::to_string(line) +
+                                        ": " + details.message());
+    }
     read.push_back(std::move(r));
   }
   out.insert(out.end(), std::make_move_iterator(read.begin()),
