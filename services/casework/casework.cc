@@ -1,6 +1,8 @@
 // A case file read from a store, for the command line and the server.
 #include "services/casework/casework.h"
 
+#include <algorithm>
+
 namespace marac {
 
 Result<CaseFile> LoadCaseFile(Store& store, const Actor& actor,
@@ -32,6 +34,73 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
   MARAC_ASSIGN_OR_RETURN(const CaseFile file,
                          LoadCaseFile(store, actor, meeting.area));
   return AgendaFromCaseFile(file, meeting, policy);
+}
+
+namespace {
+
+Circulation CirculationOf(const AgendaMeeting& meeting, std::string_view agency,
+                          std::string_view format) {
+  Circulation c;
+  c.meeting_id = meeting.meeting_id;
+  c.agency = std::string(agency);
+  c.format = std::string(format);
+  return c;
+}
+
+}  // namespace
+
+Result<ResearchList> ResearchListFromStore(Store& store, const Actor& actor,
+                                           const AgendaMeeting& meeting,
+                                           const PriorityPolicy& policy,
+                                           std::string_view agency) {
+  if (actor.role != "coordinator" && actor.role != "chair") {
+    // The store refuses it and audits the refusal; nothing is read.
+    return store
+        .RecordCirculation(actor, CirculationOf(meeting, agency, "json"))
+        .status();
+  }
+  MARAC_ASSIGN_OR_RETURN(const CaseFile file,
+                         LoadCaseFile(store, actor, meeting.area));
+  MARAC_ASSIGN_OR_RETURN(Agenda agenda,
+                         AgendaFromCaseFile(file, meeting, policy));
+  const auto saved = std::find_if(file.listings.begin(), file.listings.end(),
+                                  [&](const AgendaListing& l) {
+                                    return l.meeting_id == meeting.meeting_id;
+                                  });
+  if (saved != file.listings.end()) {
+    // The saved agenda decides which cases are heard, and in what order.
+    std::vector<RankedCase> listed;
+    for (const std::string& id : saved->referral_ids) {
+      const RankedCase* found = nullptr;
+      for (const RankedCase& r : agenda.listed) {
+        if (r.item.referral_id == id) found = &r;
+      }
+      for (const DeferredCase& d : agenda.deferred) {
+        if (d.ranked.item.referral_id == id) found = &d.ranked;
+      }
+      if (found == nullptr) {
+        return FailedPrecondition("research list: the saved agenda of " +
+                                  meeting.meeting_id + " lists referral '" +
+                                  id + "', which is no longer open");
+      }
+      listed.push_back(*found);
+    }
+    agenda.listed = std::move(listed);
+  }
+  return BuildResearchList(agenda, file, agency);
+}
+
+Result<Circulation> LogResearchList(Store& store, const Actor& actor,
+                                    const ResearchList& list,
+                                    std::string_view format) {
+  Circulation c;
+  c.meeting_id = list.meeting_id;
+  c.agency = list.agency;
+  c.format = std::string(format);
+  for (const ResearchCase& x : list.cases)
+    c.referral_ids.push_back(x.referral_id);
+  c.withheld_referral_ids = list.withheld_referral_ids;
+  return store.RecordCirculation(actor, c);
 }
 
 }  // namespace marac

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "marac/agenda/case_file_agenda.h"
+#include "marac/agenda/research_list.h"
 #include "marac/casefile/case_file.h"
 #include "marac/common/result.h"
 #include "marac/store/store.h"
@@ -29,6 +30,24 @@ Result<CaseFile> LoadCaseFile(Store& store, const Actor& actor,
 Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
                                const AgendaMeeting& meeting,
                                const PriorityPolicy& policy = {});
+
+// The research list for `meeting`, for `agency` (empty: the coordinator's
+// full list): the cases its saved agenda listed, in that order, or, before
+// an agenda is saved, those the agenda would list now. Only a coordinator
+// or a chair may produce one: anyone else gets kPermissionDenied, audited
+// in the circulation log's name, before anything is read.
+// kFailedPrecondition when the saved agenda lists a referral that is no
+// longer open.
+Result<ResearchList> ResearchListFromStore(Store& store, const Actor& actor,
+                                           const AgendaMeeting& meeting,
+                                           const PriorityPolicy& policy,
+                                           std::string_view agency);
+
+// Logs `list` as sent in `format` (json | md | html): the store's
+// circulation log, audited as a disclosure of the cases on it.
+Result<Circulation> LogResearchList(Store& store, const Actor& actor,
+                                    const ResearchList& list,
+                                    std::string_view format);
 
 }  // namespace marac
 

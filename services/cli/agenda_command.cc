@@ -42,9 +42,34 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
     return fail(InvalidArgument(
         "--format", "'" + options.format + "' is not json, md or html"));
   }
-  if (options.view != "circulated" && options.view != "chair") {
+  if (options.view != "circulated" && options.view != "chair" &&
+      options.view != "research") {
+    return fail(InvalidArgument("--view", "'" + options.view +
+                                              "' is not circulated, chair or "
+                                              "research"));
+  }
+  const bool research = options.view == "research";
+  if (!options.agency.empty() && !research) {
+    return fail(InvalidArgument("--agency", "only with --view research"));
+  }
+  if (research && options.save) {
     return fail(InvalidArgument(
-        "--view", "'" + options.view + "' is not circulated or chair"));
+        "--save", "not with --view research: save the agenda first"));
+  }
+  if (options.remote != nullptr && research) {
+    if (options.area.empty()) {
+      return fail(InvalidArgument("--area", "required with --server"));
+    }
+    const Result<RemoteResearchList> text = options.remote->ResearchList(
+        options.area, *date,
+        options.cutoff.empty() ? std::nullopt : std::optional<Date>(cutoff),
+        options.capacity, options.agency, options.format,
+        "MARAC research list for " + date->ToString());
+    if (!text.ok()) return fail(text.status());
+    out << text->document;
+    err << "marac agenda: research list logged as circulation "
+        << text->circulation << "\n";
+    return kExitOk;
   }
   if (options.remote != nullptr) {
     if (options.view != "circulated" || !options.policy_file.empty()) {
@@ -67,9 +92,10 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
   }
   Result<std::unique_ptr<Store>> store = cli::OpenCommandStore(options.store);
   if (!store.ok()) return fail(store.status());
-  const Actor actor =
-      CliActor(options.user, options.view == "chair" ? "chair" : "coordinator",
-               "MARAC agenda for " + date->ToString());
+  const Actor actor = CliActor(
+      options.user, options.view == "chair" ? "chair" : "coordinator",
+      std::string(research ? "MARAC research list for " : "MARAC agenda for ") +
+          date->ToString());
   const AgendaMeeting meeting{MeetingId(*date, options.area),
                               options.area,
                               *date,
@@ -87,6 +113,25 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
                                   loaded.status().message()));
     }
     policy = *loaded;
+  }
+  if (research) {
+    const Result<ResearchList> list =
+        ResearchListFromStore(**store, actor, meeting, policy, options.agency);
+    if (!list.ok()) return fail(list.status());
+    const Result<Circulation> logged =
+        LogResearchList(**store, actor, *list, options.format);
+    if (!logged.ok()) return fail(logged.status());
+    out << (options.format == "json" ? ResearchListJson(*list, policy)
+            : options.format == "md" ? ResearchListMarkdown(*list, policy)
+                                     : ResearchListHtml(*list, policy));
+    err << "marac agenda: research list for "
+        << (list->agency.empty() ? std::string("the coordinator (full list)")
+                                 : list->agency)
+        << ": " << list->cases.size() << " cases, "
+        << list->withheld_referral_ids.size()
+        << " withheld as excluded; logged as circulation " << logged->sequence
+        << "\n";
+    return kExitOk;
   }
   const Result<Agenda> agenda =
       AgendaFromStore(**store, actor, meeting, policy);

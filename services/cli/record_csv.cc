@@ -506,8 +506,10 @@ Result<std::vector<ChildInHousehold>> ReadChildren(const std::string& cell,
     std::size_t start = 0;
     for (;;) {
       const std::size_t bar = children[i].find('|', start);
-      parts.push_back(Trim(std::string_view(children[i]).substr(
-          start, bar == std::string::npos ? std::string::npos : bar - start)));
+      parts.push_back(
+          Trim(std::string_view(children[i])
+                   .substr(start, bar == std::string::npos ? std::string::npos
+                                                           : bar - start)));
       if (bar == std::string::npos) break;
       start = bar + 1;
     }
@@ -618,35 +620,16 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
 
 Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
                        std::vector<StoredReferral>& out) {
-  static constexpr const char* kColumns[] = {"referral_id",
-                                             "submission_id",
-                                             "area",
-                                             "agency",
-                                             "source",
-                                             "referred_on",
-                                             "victim_record_id",
-                                             "perpetrator_record_ids?",
-                                             "incident_id?",
-                                             "assessment_id?",
-                                             "criteria?",
-                                             "children_in_household",
-                                             // The referral record's details.
-                                             "referrer_name~",
-                                             "referrer_role~",
-                                             "referrer_contact~",
-                                             "judgement_narrative~",
-                                             "consent~",
-                                             "relationship~",
-                                             "children~",
-                                             "language~",
-                                             "interpreter_needed~",
-                                             "safe_contact~",
-                                             "excluded_agencies~",
-                                             "gender_identity~",
-                                             "ethnicity~",
-                                             "disability~",
-                                             "sexual_orientation~",
-                                             "age_band~"};
+  static constexpr const char* kColumns[] = {
+      "referral_id", "submission_id", "area", "agency", "source", "referred_on",
+      "victim_record_id", "perpetrator_record_ids?", "incident_id?",
+      "assessment_id?", "criteria?", "children_in_household",
+      // The referral record's details.
+      "referrer_name~", "referrer_role~", "referrer_contact~",
+      "judgement_narrative~", "consent~", "relationship~", "children~",
+      "language~", "interpreter_needed~", "safe_contact~", "excluded_agencies~",
+      "gender_identity~", "ethnicity~", "disability~", "sexual_orientation~",
+      "age_band~"};
   MARAC_ASSIGN_OR_RETURN(const Rows rows,
                          ReadColumns(csv_text, source, kColumns));
   std::vector<std::remove_reference_t<decltype(out)>::value_type> read;
@@ -687,8 +670,8 @@ Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
           d.relationship,
           ParseRelationship(Where(source, line, "relationship"), f[17]));
     }
-    MARAC_ASSIGN_OR_RETURN(d.children,
-                           ReadChildren(f[18], Where(source, line, "children")));
+    MARAC_ASSIGN_OR_RETURN(
+        d.children, ReadChildren(f[18], Where(source, line, "children")));
     d.language = f[19];
     if (f[20] != "" && f[20] != "true" && f[20] != "false") {
       return InvalidArgument(
@@ -699,8 +682,8 @@ Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
     d.safe_contact = f[21];
     d.excluded_agencies = SplitList(f[22]);
     d.equality = {f[23], f[24], f[25], f[26], f[27]};
-    const Status details = CheckReferralDetails(
-        "", d, r.agency, r.referred_on, r.children_in_household);
+    const Status details = CheckReferralDetails("", d, r.agency, r.referred_on,
+                                                r.children_in_household);
     if (!details.ok()) {
       return Status(details.code(), source + " line " + std::to_string(line) +
                                         ": " + details.message());

@@ -270,6 +270,27 @@ Result<std::string> RemoteClient::Agenda(std::string_view area, Date meeting,
   return response.rendered();
 }
 
+Result<RemoteResearchList> RemoteClient::ResearchList(
+    std::string_view area, Date meeting, std::optional<Date> cutoff,
+    int capacity_cases, std::string_view agency, std::string_view format,
+    std::string_view purpose) {
+  v1::GetResearchListRequest request;
+  request.set_area(std::string(area));
+  DateToWire(meeting, request.mutable_meeting_date());
+  if (cutoff) DateToWire(*cutoff, request.mutable_referral_cutoff());
+  request.set_capacity_cases(capacity_cases);
+  request.set_agency(std::string(agency));
+  request.set_purpose(std::string(purpose));
+  request.set_format(OutputFormatToWire(format));
+  v1::GetResearchListResponse response;
+  MARAC_RETURN_IF_ERROR(impl_->Call(
+      [&](grpc::ClientContext* context) {
+        return impl_->agendas->GetResearchList(context, request, &response);
+      },
+      ""));
+  return RemoteResearchList{response.rendered(), response.circulation()};
+}
+
 Result<std::string> RemoteClient::Report(Date from, Date to,
                                          std::int64_t adult_women,
                                          std::string_view format,
@@ -355,6 +376,27 @@ Result<std::string> RemoteClient::Agenda(std::string_view, Date,
                                          std::string_view, std::string_view) {
   return Internal("no gRPC client");
 }
+Result<RemoteResearchList> RemoteClient::ResearchList(
+    std::string_view area, Date meeting, std::optional<Date> cutoff,
+    int capacity_cases, std::string_view agency, std::string_view format,
+    std::string_view purpose) {
+  v1::GetResearchListRequest request;
+  request.set_area(std::string(area));
+  DateToWire(meeting, request.mutable_meeting_date());
+  if (cutoff) DateToWire(*cutoff, request.mutable_referral_cutoff());
+  request.set_capacity_cases(capacity_cases);
+  request.set_agency(std::string(agency));
+  request.set_purpose(std::string(purpose));
+  request.set_format(OutputFormatToWire(format));
+  v1::GetResearchListResponse response;
+  MARAC_RETURN_IF_ERROR(impl_->Call(
+      [&](grpc::ClientContext* context) {
+        return impl_->agendas->GetResearchList(context, request, &response);
+      },
+      ""));
+  return RemoteResearchList{response.rendered(), response.circulation()};
+}
+
 Result<std::string> RemoteClient::Report(Date, Date, std::int64_t,
                                          std::string_view, std::string_view) {
   return Internal("no gRPC client");

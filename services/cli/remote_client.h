@@ -54,6 +54,12 @@ struct RemoteOptions {
 Result<std::string> ParseToken(std::string_view text, std::string_view source);
 
 // What a submitted referral came back as.
+// A research list the server produced and logged.
+struct RemoteResearchList {
+  std::string document;
+  std::int64_t circulation = 0;  // Its entry in the circulation log.
+};
+
 struct RemoteSubmitted {
   std::string referral_id;
   bool replayed = false;  // The request id was stored already.
@@ -94,6 +100,13 @@ class RemoteClient {
                              std::optional<Date> cutoff, int capacity_cases,
                              bool save, std::string_view format,
                              std::string_view purpose);
+  // AgendaService.GetResearchList for `agency` (empty: the full list).
+  Result<RemoteResearchList> ResearchList(std::string_view area, Date meeting,
+                                          std::optional<Date> cutoff,
+                                          int capacity_cases,
+                                          std::string_view agency,
+                                          std::string_view format,
+                                          std::string_view purpose);
   // The statistics returns for the period, rendered as `format`.
   Result<std::string> Report(Date from, Date to, std::int64_t adult_women,
                              std::string_view format, std::string_view purpose);

@@ -208,7 +208,10 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       ->required();
   agenda->add_option("--format", agenda_options.format, "json | md | html");
   agenda->add_option("--view", agenda_options.view,
-                     "circulated (agencies) | chair");
+                     "circulated (agencies) | chair | research");
+  agenda->add_option("--agency", agenda_options.agency,
+                     "--view research: the agency the list is for (default: "
+                     "the coordinator's full list)");
   agenda->add_option("--area", agenda_options.area,
                      "Only referrals of this area");
   agenda->add_option("--cutoff", agenda_options.cutoff,

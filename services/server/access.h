@@ -32,6 +32,7 @@ enum class Method {
   kGetAgenda,
   kListMeetings,
   kListAgendaCases,
+  kGetResearchList,
   kGetStatistics,
   kRecordMeeting,
   kListActions,
@@ -48,7 +49,8 @@ inline constexpr Method kAllMethods[] = {
     Method::kListMeetings,     Method::kListAgendaCases,
     Method::kGetStatistics,    Method::kVerifyAudit,
     Method::kListAuditEntries, Method::kRecordMeeting,
-    Method::kListActions,      Method::kUpdateAction};
+    Method::kListActions,      Method::kUpdateAction,
+    Method::kGetResearchList};
 
 // "ReferralService.GetReferral".
 std::string_view MethodName(Method method);

@@ -247,6 +247,72 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
         });
   }
 
+  grpc::ServerUnaryReactor* GetResearchList(
+      grpc::CallbackServerContext* context,
+      const v1::GetResearchListRequest* request,
+      v1::GetResearchListResponse* response) override {
+    return core_.Unary(
+        context, Method::kGetResearchList,
+        [this, request, response](const Principal& p,
+                                  const Deadline& deadline) {
+          FieldViolations violations;
+          const std::optional<AgendaMeeting> meeting =
+              CheckGetResearchList(*request, core_.wire_limits(), violations);
+          if (!violations.empty()) return violations.ToStatus();
+          if (!MayReadAgendasOf(p, request->area())) {
+            return core_.Deny(p, Method::kGetResearchList, "", {},
+                              "area: not one of your areas");
+          }
+          const Actor actor = ActorFor(p, request->purpose(), deadline);
+          const PriorityPolicy& policy = core_.options().priority;
+          const Result<ResearchList> list = ResearchListFromStore(
+              core_.store(), actor, *meeting, policy, request->agency());
+          if (!list.ok()) return ToGrpcStatus(list.status());
+          std::string format = "json";
+          switch (request->format()) {
+            case v1::OUTPUT_FORMAT_MARKDOWN:
+              format = "md";
+              response->set_rendered(ResearchListMarkdown(*list, policy));
+              break;
+            case v1::OUTPUT_FORMAT_HTML:
+              format = "html";
+              response->set_rendered(ResearchListHtml(*list, policy));
+              break;
+            default:
+              response->set_rendered(ResearchListJson(*list, policy));
+              break;
+          }
+          response->set_meeting_id(list->meeting_id);
+          response->set_cases(static_cast<std::int32_t>(list->cases.size()));
+          response->set_withheld(
+              static_cast<std::int32_t>(list->withheld_referral_ids.size()));
+          // Checked before the list is logged as sent: one too large to
+          // send is never recorded as circulated.
+          if (response->ByteSizeLong() >
+              static_cast<std::size_t>(core_.limits().max_message_bytes) / 4 *
+                  3) {
+            response->Clear();
+            return Code(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "the research list is larger than an answer may be "
+                        "under limits.max_message_bytes; nothing was logged");
+          }
+          if (const grpc::Status late =
+                  Late(deadline, "before the research list was logged");
+              !late.ok()) {
+            response->Clear();
+            return late;
+          }
+          const Result<Circulation> logged =
+              LogResearchList(core_.store(), actor, *list, format);
+          if (!logged.ok()) {
+            response->Clear();
+            return ToGrpcStatus(logged.status());
+          }
+          response->set_circulation(logged->sequence);
+          return grpc::Status::OK;
+        });
+  }
+
   grpc::ServerUnaryReactor* GetAgenda(
       grpc::CallbackServerContext* context, const v1::GetAgendaRequest* request,
       v1::GetAgendaResponse* response) override {

@@ -123,6 +123,24 @@ AgendaCasesQuery CheckListAgendaCases(const v1::ListAgendaCasesRequest& r,
   return q;
 }
 
+std::optional<AgendaMeeting> CheckGetResearchList(
+    const v1::GetResearchListRequest& r, const WireLimits& limits,
+    FieldViolations& violations) {
+  const std::size_t before = violations.all().size();
+  std::optional<AgendaMeeting> meeting = MeetingOf(r, limits, violations);
+  CheckLabel(r.agency(), "agency", true, violations);
+  const v1::OutputFormat format = r.format();
+  if (format != v1::OUTPUT_FORMAT_JSON &&
+      format != v1::OUTPUT_FORMAT_MARKDOWN &&
+      format != v1::OUTPUT_FORMAT_HTML) {
+    violations.Add("format", format == v1::OUTPUT_FORMAT_UNSPECIFIED
+                                 ? "required"
+                                 : "not an OutputFormat value");
+  }
+  if (violations.all().size() != before) return std::nullopt;
+  return meeting;
+}
+
 void CheckGetAgenda(const v1::GetAgendaRequest& r, const WireLimits& limits,
                     FieldViolations& violations) {
   CheckId(r.agenda_id(), "agenda_id", false, violations);

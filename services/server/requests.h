@@ -66,6 +66,12 @@ AgendaCasesQuery CheckListAgendaCases(const v1::ListAgendaCasesRequest& r,
                                       const WireLimits& limits,
                                       FieldViolations& violations);
 
+// GetResearchListRequest: the meeting (as GenerateAgenda), an optional
+// agency label and a format.
+std::optional<AgendaMeeting> CheckGetResearchList(
+    const v1::GetResearchListRequest& r, const WireLimits& limits,
+    FieldViolations& violations);
+
 // GetAgendaRequest: an id, a purpose and a view.
 void CheckGetAgenda(const v1::GetAgendaRequest& r, const WireLimits& limits,
                     FieldViolations& violations);

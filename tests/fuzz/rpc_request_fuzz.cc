@@ -364,6 +364,8 @@ std::unique_ptr<Message> NewRequest(int kind) {
       return std::make_unique<marac::v1::ListActionsRequest>();
     case 17:
       return std::make_unique<marac::v1::UpdateActionRequest>();
+    case 18:
+      return std::make_unique<marac::v1::GetResearchListRequest>();
     default:
       return nullptr;
   }
@@ -517,6 +519,15 @@ void Handle(int kind, const Message& request, const marac::WireLimits& limits,
           violations);
       CheckFrom(update, violations, before);
       if (update) Check(!update->action_id.empty() && update->on.IsValid());
+      break;
+    }
+    case 18: {
+      const std::size_t before = violations.all().size();
+      const auto meeting = marac::server::CheckGetResearchList(
+          static_cast<const marac::v1::GetResearchListRequest&>(request),
+          limits, violations);
+      CheckFrom(meeting, violations, before);
+      if (meeting) Check(meeting->referral_cutoff <= meeting->date);
       break;
     }
     default:

@@ -280,6 +280,19 @@ class AccessTest : public ::testing::Test {
         return v1::AgendaService::NewStub(ch)->ListAgendaCases(
             &context, request, &response);
       }
+      case Method::kGetResearchList: {
+        const v1::GenerateAgendaRequest agenda = AgendaRequest();
+        v1::GetResearchListRequest request;
+        request.set_area(agenda.area());
+        *request.mutable_meeting_date() = agenda.meeting_date();
+        request.set_capacity_cases(agenda.capacity_cases());
+        request.set_agency("Health");
+        request.set_format(v1::OUTPUT_FORMAT_HTML);
+        request.set_purpose("research list for the MARAC");
+        v1::GetResearchListResponse response;
+        return v1::AgendaService::NewStub(ch)->GetResearchList(
+            &context, request, &response);
+      }
       case Method::kGetStatistics: {
         v1::GetStatisticsRequest request;
         Date(request.mutable_period_start(), 2026, 1, 1);
@@ -405,6 +418,7 @@ Want Expected(Method method, const std::string& role, Scope scope) {
     case Method::kGetAgenda:
     case Method::kListMeetings:
     case Method::kListAgendaCases:
+    case Method::kGetResearchList:
       return when((coordinator || chair) && own);
     case Method::kRecordMeeting:
       return when((coordinator || chair) && own);

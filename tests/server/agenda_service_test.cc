@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "marac/v1/agenda.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
 #include "marac/v1/statistics.grpc.pb.h"
@@ -234,6 +236,99 @@ v1::GetStatisticsRequest Period() {
   r.set_purpose("quarterly return");
   r.set_area("north");
   return r;
+}
+
+// Submits, as the police of north, a referral of V2 that keeps the case
+// from health-north and names a child.
+std::string ReferExcludingHealth(
+    const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = v1::ReferralService::NewStub(channel);
+  grpc::ClientContext context;
+  AsCaller(context);
+  v1::SubmitReferralRequest request;
+  request.set_request_id("r-excluding");
+  v1::Referral* r = request.mutable_referral();
+  r->set_area("north");
+  r->set_source(v1::REFERRAL_SOURCE_POLICE);
+  SetDate(r->mutable_referred_on(), 2026, 2, 5);
+  r->set_victim_record_id("V2");
+  r->add_perpetrator_record_ids("P1");
+  r->add_criteria(v1::CRITERION_VISIBLE_HIGH_RISK);
+  r->set_children_in_household(1);
+  r->mutable_details()->add_excluded_agencies("health-north");
+  r->mutable_details()->add_children()->set_given_name("Ottilie");
+  v1::SubmitReferralResponse response;
+  const grpc::Status status =
+      stub->SubmitReferral(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.referral().referral_id();
+}
+
+v1::GetResearchListRequest ResearchRequest(const std::string& agency,
+                                           v1::OutputFormat format) {
+  v1::GetResearchListRequest r;
+  r.set_area("north");
+  SetDate(r.mutable_meeting_date(), 2026, 3, 20);
+  r.set_capacity_cases(5);
+  r.set_agency(agency);
+  r.set_format(format);
+  r.set_purpose("MARAC research list for 2026-03-20");
+  return r;
+}
+
+TEST(AgendaServiceTest, ResearchListsLeaveOutExcludedCasesAndAreLogged) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  const std::string plain = Refer(t.channel(), "a-1", "V1", 3);
+  const std::string kept_from_health = ReferExcludingHealth(t.channel());
+  ASSERT_FALSE(plain.empty());
+  ASSERT_FALSE(kept_from_health.empty());
+  auto stub = v1::AgendaService::NewStub(t.channel());
+  const auto ask = [&](const v1::GetResearchListRequest& request,
+                       const char* role, v1::GetResearchListResponse* out) {
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", role);
+    return stub->GetResearchList(&context, request, out);
+  };
+  v1::GetResearchListResponse full;
+  grpc::Status status =
+      ask(ResearchRequest("", v1::OUTPUT_FORMAT_HTML), "coordinator", &full);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(full.meeting_id(), "M-2026-03-20-north");
+  EXPECT_EQ(full.cases(), 2);
+  EXPECT_EQ(full.withheld(), 0);
+  EXPECT_THAT(full.rendered(), ::testing::HasSubstr("Bryony Fakenham"));
+  EXPECT_THAT(full.rendered(), ::testing::HasSubstr("MUST NOT be sent to"));
+  EXPECT_THAT(full.rendered(), ::testing::HasSubstr("Ottilie"));
+  EXPECT_EQ(full.rendered().find("Nowhere Row"), std::string::npos)
+      << "no address on a research list";
+
+  v1::GetResearchListResponse health;
+  status = ask(ResearchRequest("health-north", v1::OUTPUT_FORMAT_JSON), "chair",
+               &health);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(health.cases(), 1);
+  EXPECT_EQ(health.withheld(), 1);
+  EXPECT_GT(health.circulation(), full.circulation());
+  EXPECT_EQ(health.rendered().find("Fakenham"), std::string::npos);
+  EXPECT_EQ(health.rendered().find(kept_from_health), std::string::npos);
+  const nlohmann::json j = nlohmann::json::parse(health.rendered());
+  ASSERT_EQ(j["cases"].size(), 1u);
+  EXPECT_EQ(j["cases"][0]["referral_id"], plain);
+  EXPECT_EQ(j["agency"], "health-north");
+
+  // Field errors name the field; nothing is logged for them.
+  v1::GetResearchListRequest bad =
+      ResearchRequest("", v1::OUTPUT_FORMAT_UNSPECIFIED);
+  v1::GetResearchListResponse refused;
+  status = ask(bad, "coordinator", &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), Contains(std::string("format")));
+  v1::GetResearchListResponse after;
+  ASSERT_TRUE(ask(ResearchRequest("", v1::OUTPUT_FORMAT_MARKDOWN),
+                  "coordinator", &after)
+                  .ok());
+  EXPECT_EQ(after.circulation(), health.circulation() + 1);
 }
 
 TEST(StatisticsServiceTest, CountsTheReferralsOfThePeriod) {

@@ -161,7 +161,93 @@ constexpr BadReferralCase kBadReferrals[] = {
        r.mutable_referral()->set_victim_record_id("V-unknown");
      },
      "referral.victim_record_id"},
+    {"MoreChildrenNamedThanCounted",
+     [](v1::SubmitReferralRequest& r) {
+       for (const char* name : {"Ivo", "Nell", "Pip"}) {
+         r.mutable_referral()
+             ->mutable_details()
+             ->add_children()
+             ->set_given_name(name);
+       }
+     },
+     "referral.details.children"},
+    {"ChildBornAfterTheReferral",
+     [](v1::SubmitReferralRequest& r) {
+       v1::ChildInHousehold* c =
+           r.mutable_referral()->mutable_details()->add_children();
+       c->set_given_name("Ivo");
+       c->mutable_date_of_birth()->set_year(2026);
+       c->mutable_date_of_birth()->set_month(5);
+       c->mutable_date_of_birth()->set_day(1);
+     },
+     "referral.details.children[0].date_of_birth"},
+    {"ExcludingTheReferringAgency",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->mutable_details()->add_excluded_agencies(
+           "police-north");
+     },
+     "referral.details.excluded_agencies[0]"},
+    {"UnknownConsent",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->mutable_details()->set_consent(
+           static_cast<v1::VictimConsent>(9));
+     },
+     "referral.details.consent"},
+    {"EthnicityNotOnTheList",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()
+           ->mutable_details()
+           ->mutable_equality()
+           ->set_ethnicity("white");
+     },
+     "referral.details.equality.ethnicity"},
+    {"InterpreterWithoutLanguage",
+     [](v1::SubmitReferralRequest& r) {
+       r.mutable_referral()->mutable_details()->set_interpreter_needed(true);
+     },
+     "referral.details.interpreter_needed"},
 };
+
+TEST(ReferralServiceTest, TheReferralRecordsDetailsAreStoredAndReadBack) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::ReferralService::NewStub(t.channel());
+  v1::SubmitReferralRequest request = Submission("req-details");
+  v1::ReferralDetails* d = request.mutable_referral()->mutable_details();
+  d->mutable_referrer()->set_name("Wren Alderton");
+  d->mutable_referrer()->set_role("PC");
+  d->mutable_referrer()->set_contact("0300 000 0001");
+  d->set_judgement_narrative("Frightened to go home.");
+  d->set_consent(v1::VICTIM_CONSENT_CONSENTED);
+  d->set_relationship(v1::RELATIONSHIP_EX_PARTNER);
+  v1::ChildInHousehold* child = d->add_children();
+  child->set_given_name("Ivo");
+  child->set_family_name("Testwell");
+  child->mutable_date_of_birth()->set_year(2019);
+  child->mutable_date_of_birth()->set_month(3);
+  child->mutable_date_of_birth()->set_day(2);
+  child->add_known_to("school");
+  d->set_language("Welsh");
+  d->set_interpreter_needed(true);
+  d->set_safe_contact("Mobile after 6pm; no voicemail.");
+  d->add_excluded_agencies("housing-north");
+  d->mutable_equality()->set_age_band("35-44");
+  v1::SubmitReferralResponse response;
+  const grpc::Status status = Submit(*stub, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.referral().details().SerializeAsString(),
+            d->SerializeAsString());
+  v1::GetReferralResponse got;
+  ASSERT_TRUE(
+      Get(*stub, response.referral().referral_id(), "police-north", &got).ok());
+  EXPECT_EQ(got.referral().details().SerializeAsString(),
+            d->SerializeAsString());
+  // A retry with other details is another referral under a used key.
+  d->set_consent(v1::VICTIM_CONSENT_NOT_AWARE);
+  v1::SubmitReferralResponse again;
+  EXPECT_EQ(Submit(*stub, request, &again).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+}
 
 TEST(ReferralServiceTest, SubmitRefusesEachBadFieldByPath) {
   TestServer t(SeedCase);
