@@ -141,11 +141,20 @@ std::string Banner(const ResearchList& list, const PriorityPolicy& policy) {
   return policy.protective_marking + ": " + ForWhom(list);
 }
 
+// A record's gender as a reader says it: "f" is "female".
+std::string GenderWords(const std::string& gender) {
+  const std::string g = Lower(gender);
+  if (g == "f" || g == "female") return "female";
+  if (g == "m" || g == "male") return "male";
+  return gender;
+}
+
 // One person's lines, for Markdown and HTML alike: label, then text.
 std::vector<std::pair<std::string, std::string>> PersonLines(
     const std::string& role, const ResearchPerson& p, bool child) {
   std::vector<std::pair<std::string, std::string>> out = {
-      {role, p.name + (p.gender.empty() ? "" : " (" + p.gender + ")")},
+      {role,
+       p.name + (p.gender.empty() ? "" : " (" + GenderWords(p.gender) + ")")},
       {"Other names", Joined(p.other_names, "none found")},
       {"Date of birth", Joined(p.dates_of_birth, "not known")}};
   if (p.dates_of_birth.size() > 1) {

@@ -127,7 +127,7 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
     err << "marac agenda: research list for "
         << (list->agency.empty() ? std::string("the coordinator (full list)")
                                  : list->agency)
-        << ": " << list->cases.size() << " cases, "
+        << ": " << list->cases.size() << " on the list, "
         << list->withheld_referral_ids.size()
         << " withheld as excluded; logged as circulation " << logged->sequence
         << "\n";

@@ -3,6 +3,7 @@
 // same parser and scorer as `marac score`, and prints what a coordinator
 // would want first: counts by grade and criterion, and a few cases explained.
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,6 +17,7 @@
 #include "lib/synthetic/synthetic_assessments.h"
 #include "lib/synthetic/synthetic_borough.h"
 #include "lib/synthetic/synthetic_households.h"
+#include "lib/synthetic/synthetic_referrals.h"
 #include "marac/agenda/agenda.h"
 #include "marac/calendar/calendar.h"
 #include "marac/identity/evaluation.h"
@@ -195,6 +197,31 @@ struct DemoMinutes {
   std::vector<Store::ActionUpdate> later;  // Applied when their day comes.
 };
 
+// "children-s-services" for "Children's Services": a file name.
+std::string Slug(std::string_view name) {
+  std::string out;
+  for (const char c : name) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (keep) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+// The agencies round the demo's MARAC table: each attends, is given
+// actions and receives a research list.
+const std::vector<std::string> kDemoAgencies = {
+    "Police",      "IDVA service", "Housing", "Children's Services",
+    "Health (GP)", "Probation"};
+// The agencies a victim may ask to keep her case from (one where the
+// perpetrator works, say).
+const std::vector<std::string> kDemoExclusions = {"Housing", "Health (GP)",
+                                                  "Probation"};
+
 DemoMinutes MinutesOf(const Agenda& agenda, std::mt19937_64& random) {
   static constexpr struct {
     const char* agency;
@@ -220,9 +247,7 @@ DemoMinutes MinutesOf(const Agenda& agenda, std::mt19937_64& random) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   DemoMinutes m;
   m.record.meeting_id = agenda.meeting.meeting_id;
-  m.record.attendance = {"Police",      "IDVA service",
-                         "Housing",     "Children's Services",
-                         "Health (GP)", "Probation"};
+  m.record.attendance = kDemoAgencies;
   for (const RankedCase& c : agenda.listed) {
     CaseHearing h;
     h.referral_id = c.item.referral_id;
@@ -302,6 +327,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   std::vector<StoredAssessment> assessments;
   std::vector<StoredReferral> referrals;
   std::array<int, 4> by_grade{};
+  SplitMix64 details_random(options.seed ^ 0xDE7A115u);
   for (const BoroughIncident& i : borough.incidents) {
     const PersonRecord& victim = borough.records[i.victim_record];
     const PersonRecord& perpetrator = borough.records[i.perpetrator_record];
@@ -373,6 +399,8 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       r.assessment_id = a.assessment_id;
       r.criteria = a.criteria;
       r.children_in_household = i.children;
+      r.details = SyntheticReferralDetails(details_random, victim, perpetrator,
+                                           r, kDemoExclusions);
       referrals.push_back(r);
       last_referral_of[vp] = r.referred_on;
     }
@@ -441,6 +469,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   const Date last_day = borough.first_day.AddDays(364);
   Date planned = borough.first_day.AddDays(27);
   Result<Agenda> agenda = Internal("no meeting");
+  AgendaMeeting next_meeting;
   int meetings_held = 0;
   std::mt19937_64 minutes_random(options.seed ^ 0x3A11u);
   std::vector<Store::ActionUpdate> pending;
@@ -484,6 +513,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
                "agenda")) {
       return kExitFailure;
     }
+    next_meeting = m;
     if (next) break;
     DemoMinutes minutes = MinutesOf(*agenda, minutes_random);
     for (const CaseHearing& h : minutes.record.cases) {
@@ -502,12 +532,38 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       {"agenda.md", AgendaMarkdown(*agenda, AgendaView::kCirculated)},
       {"agenda.html", AgendaHtml(*agenda, AgendaView::kCirculated)},
       {"agenda-chair.html", AgendaHtml(*agenda, AgendaView::kChair)}};
-  for (const auto& [name, text] : files) {
+  const auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream file(dir / name, std::ios::binary);
     file << text;
     if (!file) {
       err << "marac demo: could not write " << (dir / name).string() << "\n";
-      return kExitFailure;
+    }
+    return static_cast<bool>(file);
+  };
+  for (const auto& [name, text] : files) {
+    if (!write(name, text)) return kExitFailure;
+  }
+  // The research lists a week before the meeting: the coordinator's full
+  // list and one for each agency at the table, each logged as sent.
+  std::size_t withheld = 0;
+  {
+    Actor coordinator = system;
+    coordinator.purpose = "research lists for " + next_meeting.date.ToString();
+    std::vector<std::string> receivers = {""};
+    receivers.insert(receivers.end(), kDemoAgencies.begin(),
+                     kDemoAgencies.end());
+    for (const std::string& agency : receivers) {
+      const Result<ResearchList> list =
+          ResearchListFromStore(store, coordinator, next_meeting, {}, agency);
+      if (!check(list.status(), "research list")) return kExitFailure;
+      if (!check(LogResearchList(store, coordinator, *list, "html").status(),
+                 "circulation log") ||
+          !write(
+              "research-" + (agency.empty() ? "full" : Slug(agency)) + ".html",
+              ResearchListHtml(*list))) {
+        return kExitFailure;
+      }
+      withheld += list->withheld_referral_ids.size();
     }
   }
 
@@ -582,8 +638,13 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     }
     out << "\n";
   }
+  out << "  research lists: the full list and one for each of "
+      << kDemoAgencies.size() << " agencies (" << withheld
+      << (withheld == 1 ? " case" : " cases")
+      << " withheld from an agency the victim excluded)\n";
   out << "Wrote " << db.string() << ", " << (dir / "agenda.md").string()
-      << ", agenda.html, agenda.json (circulated view) and agenda-chair.html\n";
+      << ", agenda.html, agenda.json (circulated view), agenda-chair.html "
+         "and research-*.html\n";
   return kExitOk;
 }
 

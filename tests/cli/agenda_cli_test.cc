@@ -21,6 +21,7 @@ namespace marac {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 CliRun Main(std::vector<std::string> args) { return RunCli(std::move(args)); }
 
@@ -119,6 +120,48 @@ TEST_F(DemoTest, RunsTheCycleOnWorkingDaysWithMinutesAndActions) {
   EXPECT_GT(open, 0u) << "some are left to chase";
   // The next agenda shows earlier meetings beside the repeats.
   EXPECT_THAT(Read(*dir_ / "agenda.md"), HasSubstr("last heard "));
+}
+
+TEST_F(DemoTest, SendsEachAgencyItsResearchListAndLogsEveryOne) {
+  ASSERT_EQ(demo_->status, 0) << demo_->err;
+  Result<std::unique_ptr<Store>> store =
+      OpenSqliteStore((*dir_ / "marac.db").string(), {.create = false});
+  ASSERT_TRUE(store.ok());
+  const Actor auditor{"u-900", "auditor", "IG", "test"};
+  const Result<std::vector<Circulation>> log =
+      (*store)->Circulations(auditor, "");
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->size(), 7u) << "the full list and six agencies'";
+  const std::map<std::string, std::string> files = {
+      {"", "research-full.html"},
+      {"Police", "research-police.html"},
+      {"IDVA service", "research-idva-service.html"},
+      {"Housing", "research-housing.html"},
+      {"Children's Services", "research-children-s-services.html"},
+      {"Health (GP)", "research-health-gp.html"},
+      {"Probation", "research-probation.html"}};
+  const Result<std::vector<PersonRecord>> records = (*store)->Records(auditor);
+  ASSERT_TRUE(records.ok());
+  for (const Circulation& c : *log) {
+    SCOPED_TRACE(c.agency);
+    ASSERT_TRUE(files.contains(c.agency));
+    const std::string page = Read(*dir_ / files.at(c.agency));
+    EXPECT_THAT(page, HasSubstr("MARAC research list"));
+    EXPECT_EQ(c.format, "html");
+    EXPECT_EQ(c.referral_ids.size() + c.withheld_referral_ids.size(),
+              (*log)[0].referral_ids.size());
+    for (const std::string& id : c.referral_ids) {
+      EXPECT_THAT(page, HasSubstr(id));
+    }
+    for (const std::string& id : c.withheld_referral_ids) {
+      EXPECT_THAT(page, Not(HasSubstr(id))) << "withheld";
+    }
+    for (const PersonRecord& r : *records) {
+      if (r.address_line.size() < 8) continue;
+      ASSERT_EQ(page.find(r.address_line), std::string::npos)
+          << "no address on a research list";
+    }
+  }
 }
 
 TEST_F(DemoTest, TheCirculatedAgendaCarriesNoNamesOrAddresses) {

@@ -157,7 +157,7 @@ TEST_F(ResearchCliTest, TheFullListAndAnAgencysListAreProducedAndLogged) {
   EXPECT_THAT(housing.out, HasSubstr("Tamsin Oakes"));
   EXPECT_THAT(housing.out, Not(HasSubstr("Marlowe")));
   EXPECT_THAT(housing.out, Not(HasSubstr("Ashby")));
-  EXPECT_THAT(housing.err, HasSubstr("1 cases, 1 withheld as excluded"));
+  EXPECT_THAT(housing.err, HasSubstr("1 on the list, 1 withheld as excluded"));
   const CliRun health = Research("md", "Health");
   ASSERT_EQ(health.status, 0) << health.err;
   EXPECT_THAT(health.out, HasSubstr("Elspeth Marlowe"));
