@@ -232,12 +232,13 @@ const WorkingCalendar* Calendar() {
 
 Result<Agenda> AgendaFromCaseFile(const CaseFile& file,
                                   const AgendaMeeting& meeting,
-                                  const PriorityPolicy& policy) {
+                                  const PriorityPolicy& policy,
+                                  const WorkingCalendar* given) {
   MARAC_ASSIGN_OR_RETURN(const std::vector<AgendaCase> cases,
                          AgendaCasesFromCaseFile(file, meeting));
   MARAC_ASSIGN_OR_RETURN(Agenda agenda, BuildAgenda(meeting, cases, policy));
   const int now = DeferredPastLimit(agenda);
-  const WorkingCalendar* calendar = Calendar();
+  const WorkingCalendar* calendar = given != nullptr ? given : Calendar();
   if (now == 0 || calendar == nullptr) return agenda;
   // The area's meeting before this one, as its cases stood then.
   const Meeting* before = nullptr;

@@ -30,10 +30,27 @@ Result<CaseFile> LoadCaseFile(Store& store, const Actor& actor,
 
 Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
                                const AgendaMeeting& meeting,
-                               const PriorityPolicy& policy) {
+                               const PriorityPolicy& policy,
+                               const WorkingCalendar* calendar) {
   MARAC_ASSIGN_OR_RETURN(const CaseFile file,
                          LoadCaseFile(store, actor, meeting.area));
-  return AgendaFromCaseFile(file, meeting, policy);
+  return AgendaFromCaseFile(file, meeting, policy, calendar);
+}
+
+Status CheckMeetingDay(const WorkingCalendar* calendar, Date date,
+                       std::string_view field) {
+  static const Result<WorkingCalendar> built_in = WorkingCalendar::BuiltIn();
+  if (calendar == nullptr) {
+    if (!built_in.ok()) return built_in.status();
+    calendar = &*built_in;
+  }
+  const MeetingCheck check = CheckMeetingDate(*calendar, date);
+  if (check.ok) return Status::Ok();
+  std::string problem = check.reason;
+  if (check.suggested) {
+    problem += "; the next working day is " + check.suggested->ToString();
+  }
+  return InvalidArgument(field, problem);
 }
 
 namespace {
@@ -52,7 +69,8 @@ Circulation CirculationOf(const AgendaMeeting& meeting, std::string_view agency,
 Result<ResearchList> ResearchListFromStore(Store& store, const Actor& actor,
                                            const AgendaMeeting& meeting,
                                            const PriorityPolicy& policy,
-                                           std::string_view agency) {
+                                           std::string_view agency,
+                                           const WorkingCalendar* calendar) {
   if (actor.role != "coordinator" && actor.role != "chair") {
     // The store refuses it and audits the refusal; nothing is read.
     return store
@@ -62,7 +80,7 @@ Result<ResearchList> ResearchListFromStore(Store& store, const Actor& actor,
   MARAC_ASSIGN_OR_RETURN(const CaseFile file,
                          LoadCaseFile(store, actor, meeting.area));
   MARAC_ASSIGN_OR_RETURN(Agenda agenda,
-                         AgendaFromCaseFile(file, meeting, policy));
+                         AgendaFromCaseFile(file, meeting, policy, calendar));
   const auto saved = std::find_if(file.listings.begin(), file.listings.end(),
                                   [&](const AgendaListing& l) {
                                     return l.meeting_id == meeting.meeting_id;

@@ -26,10 +26,20 @@ Result<CaseFile> LoadCaseFile(Store& store, const Actor& actor,
                               std::string_view area);
 
 // Open referrals (not heard at an earlier meeting) of the meeting's area
-// ranked for `meeting` (AgendaFromCaseFile over LoadCaseFile).
+// ranked for `meeting` (AgendaFromCaseFile over LoadCaseFile), with the
+// bank holidays of `calendar` (null: the built-in table).
 Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
                                const AgendaMeeting& meeting,
-                               const PriorityPolicy& policy = {});
+                               const PriorityPolicy& policy = {},
+                               const WorkingCalendar* calendar = nullptr);
+
+// OK when a meeting may be held on `date`: a working day in England and
+// Wales (`calendar`, or the built-in table when null). Otherwise
+// kInvalidArgument naming `field`, with the reason and the next working day
+// ("2026-12-28 is a bank holiday (Boxing Day (substitute day)); the next
+// working day is 2026-12-29").
+Status CheckMeetingDay(const WorkingCalendar* calendar, Date date,
+                       std::string_view field);
 
 // The research list for `meeting`, for `agency` (empty: the coordinator's
 // full list): the cases its saved agenda listed, in that order, or, before
@@ -38,10 +48,10 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
 // in the circulation log's name, before anything is read.
 // kFailedPrecondition when the saved agenda lists a referral that is no
 // longer open.
-Result<ResearchList> ResearchListFromStore(Store& store, const Actor& actor,
-                                           const AgendaMeeting& meeting,
-                                           const PriorityPolicy& policy,
-                                           std::string_view agency);
+Result<ResearchList> ResearchListFromStore(
+    Store& store, const Actor& actor, const AgendaMeeting& meeting,
+    const PriorityPolicy& policy, std::string_view agency,
+    const WorkingCalendar* calendar = nullptr);
 
 // Logs `list` as sent in `format` (json | md | html): the store's
 // circulation log, audited as a disclosure of the cases on it.

@@ -56,6 +56,32 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
     return fail(InvalidArgument(
         "--save", "not with --view research: save the agenda first"));
   }
+  std::optional<WorkingCalendar> holidays;
+  if (!options.bank_holidays.empty()) {
+    if (options.remote != nullptr) {
+      return fail(InvalidArgument(
+          "--bank-holidays",
+          "not with --server: the server plans with its own table"));
+    }
+    const Result<std::string> text =
+        ReadInputFile(options.bank_holidays, "--bank-holidays");
+    if (!text.ok()) return fail(text.status());
+    Result<WorkingCalendar> loaded =
+        WorkingCalendar::FromCsv(options.bank_holidays, *text);
+    if (!loaded.ok()) {
+      return fail(
+          InvalidArgument("--bank-holidays", loaded.status().message()));
+    }
+    holidays = *std::move(loaded);
+  }
+  const WorkingCalendar* calendar = holidays ? &*holidays : nullptr;
+  if (options.remote == nullptr) {
+    // A server checks the date against its own table.
+    if (const Status day = CheckMeetingDay(calendar, *date, "--meeting");
+        !day.ok()) {
+      return fail(day);
+    }
+  }
   if (options.remote != nullptr && research) {
     if (options.area.empty()) {
       return fail(InvalidArgument("--area", "required with --server"));
@@ -115,8 +141,8 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
     policy = *loaded;
   }
   if (research) {
-    const Result<ResearchList> list =
-        ResearchListFromStore(**store, actor, meeting, policy, options.agency);
+    const Result<ResearchList> list = ResearchListFromStore(
+        **store, actor, meeting, policy, options.agency, calendar);
     if (!list.ok()) return fail(list.status());
     const Result<Circulation> logged =
         LogResearchList(**store, actor, *list, options.format);
@@ -134,7 +160,7 @@ int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,
     return kExitOk;
   }
   const Result<Agenda> agenda =
-      AgendaFromStore(**store, actor, meeting, policy);
+      AgendaFromStore(**store, actor, meeting, policy, calendar);
   if (!agenda.ok()) return fail(agenda.status());
   const AgendaView view =
       options.view == "chair" ? AgendaView::kChair : AgendaView::kCirculated;

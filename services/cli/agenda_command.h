@@ -29,12 +29,13 @@ struct AgendaCommandOptions {
   int capacity = 0;                 // --capacity N (cases)
   std::string format = "md";        // json | md | html
   std::string view = "circulated";  // circulated | chair | research
-  std::string agency;       // --agency: the research list's receiving agency
-  std::string area;         // --area (empty: every area)
-  std::string cutoff;       // --cutoff YYYY-MM-DD (default: 7 days before)
-  bool save = false;        // --save: store it (its cases count as heard)
-  std::string user;         // --user (audit); default $USER
-  std::string policy_file;  // --priority-policy FILE (JSON)
+  std::string agency;         // --agency: the research list's receiving agency
+  std::string area;           // --area (empty: every area)
+  std::string cutoff;         // --cutoff YYYY-MM-DD (default: 7 days before)
+  bool save = false;          // --save: store it (its cases count as heard)
+  std::string user;           // --user (audit); default $USER
+  std::string policy_file;    // --priority-policy FILE (JSON)
+  std::string bank_holidays;  // --bank-holidays FILE (date,name CSV)
 };
 
 int RunAgenda(const AgendaCommandOptions& options, std::ostream& out,

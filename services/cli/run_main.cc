@@ -220,6 +220,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                    "Store the agenda: its cases count as heard afterwards");
   agenda->add_option("--priority-policy", agenda_options.policy_file,
                      "The priority policy, JSON (default: docs/agenda.md)");
+  agenda->add_option("--bank-holidays", agenda_options.bank_holidays,
+                     "A newer England and Wales bank-holiday table, "
+                     "date,name CSV (default: the built-in one)");
   agenda->add_option("--user", agenda_options.user,
                      "Who is asking, for the audit log (default $USER)");
 

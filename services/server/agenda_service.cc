@@ -68,11 +68,16 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             return core_.Deny(p, Method::kGenerateAgenda, "", {},
                               "area: you are not a coordinator of this area");
           }
+          if (const Status day =
+                  CheckMeetingDay(Calendar(), meeting->date, "meeting_date");
+              !day.ok()) {
+            return ToGrpcStatus(day);
+          }
 
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           const PriorityPolicy& policy = core_.options().priority;
-          const Result<Agenda> ranked =
-              AgendaFromStore(core_.store(), actor, *meeting, policy);
+          const Result<Agenda> ranked = AgendaFromStore(
+              core_.store(), actor, *meeting, policy, Calendar());
           if (!ranked.ok()) return ToGrpcStatus(ranked.status());
           // The deferred and not-eligible cases are counted here and listed
           // by ListAgendaCases: the answer follows the meeting's capacity,
@@ -178,10 +183,15 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             return core_.Deny(p, Method::kListAgendaCases, "", {},
                               "area: not one of your areas");
           }
+          if (const Status day =
+                  CheckMeetingDay(Calendar(), meeting->date, "meeting_date");
+              !day.ok()) {
+            return ToGrpcStatus(day);
+          }
           const PriorityPolicy& policy = core_.options().priority;
           const Result<Agenda> agenda = AgendaFromStore(
               core_.store(), ActorFor(p, request->purpose(), deadline),
-              *meeting, policy);
+              *meeting, policy, Calendar());
           if (!agenda.ok()) return ToGrpcStatus(agenda.status());
           // The token is the list's fingerprint and the last id sent: the
           // page resumes after it on the same list, and a list that has
@@ -263,10 +273,16 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             return core_.Deny(p, Method::kGetResearchList, "", {},
                               "area: not one of your areas");
           }
+          if (const Status day =
+                  CheckMeetingDay(Calendar(), meeting->date, "meeting_date");
+              !day.ok()) {
+            return ToGrpcStatus(day);
+          }
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           const PriorityPolicy& policy = core_.options().priority;
-          const Result<ResearchList> list = ResearchListFromStore(
-              core_.store(), actor, *meeting, policy, request->agency());
+          const Result<ResearchList> list =
+              ResearchListFromStore(core_.store(), actor, *meeting, policy,
+                                    request->agency(), Calendar());
           if (!list.ok()) return ToGrpcStatus(list.status());
           std::string format = "json";
           switch (request->format()) {
@@ -421,6 +437,12 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   }
 
  private:
+  // The bank holidays this server plans meetings around (null: built in).
+  const WorkingCalendar* Calendar() const {
+    return core_.options().bank_holidays ? &*core_.options().bank_holidays
+                                         : nullptr;
+  }
+
   // The chair's view of a saved agenda: ranked again from the store, which
   // must still give the agenda that was circulated (else the chair would
   // see other cases than the agencies did).
@@ -439,7 +461,7 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
                                 m->date,           m->referral_cutoff,
                                 m->capacity_cases, m->capacity_minutes};
     const Result<Agenda> agenda =
-        AgendaFromStore(core_.store(), actor, meeting, policy);
+        AgendaFromStore(core_.store(), actor, meeting, policy, Calendar());
     if (!agenda.ok()) return ToGrpcStatus(agenda.status());
     // The same cases as circulated (the counts beside them may have moved);
     // rendered as it was saved: counted by this service, whole by the

@@ -132,8 +132,8 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text,
       doc, "",
       {"format", "listen", "allow_plaintext_remote", "tls",
        "development_plaintext", "principals", "store", "scoring_policy",
-       "priority_policy", "limits", "worker_threads", "shutdown_grace_ms",
-       "writer_max_batch", "writer_max_queue"}));
+       "priority_policy", "bank_holidays", "limits", "worker_threads",
+       "shutdown_grace_ms", "writer_max_batch", "writer_max_queue"}));
   if (FindMember(doc, "allow_plaintext_remote") != nullptr) {
     return InvalidArgument("allow_plaintext_remote",
                            "removed: the server serves TLS (\"tls\"); "
@@ -171,6 +171,9 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text,
   config.store = Resolve(base_dir, config.store);
   config.scoring_policy = Resolve(base_dir, config.scoring_policy);
   config.priority_policy = Resolve(base_dir, config.priority_policy);
+  MARAC_RETURN_IF_ERROR(
+      ReadStringMember(doc, "bank_holidays", config.bank_holidays));
+  config.bank_holidays = Resolve(base_dir, config.bank_holidays);
   if (const Json* limits = FindMember(doc, "limits")) {
     MARAC_RETURN_IF_ERROR(ReadLimits(*limits, config.limits));
   }

@@ -52,6 +52,9 @@ struct ServerConfig {
   std::string store;            // The SQLite file; created when absent.
   std::string scoring_policy;   // "marac-policy/1" JSON; empty: defaults.
   std::string priority_policy;  // Priority policy JSON; empty: defaults.
+  // A newer England and Wales bank-holiday table (`date,name` CSV,
+  // docs/calendar.md); empty: the table built into the library.
+  std::string bank_holidays;
   ServerLimits limits;
   int worker_threads = 4;                // Threads running store calls.
   int shutdown_grace_ms = 10000;         // In-flight calls get this long.

@@ -29,12 +29,14 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "marac/agenda/agenda.h"
 #include "marac/assess/instrument.h"
 #include "marac/assess/score.h"
+#include "marac/calendar/calendar.h"
 #include "marac/common/date.h"
 #include "marac/common/deadline.h"
 #include "marac/store/referral_writer.h"
@@ -77,6 +79,10 @@ struct ServiceOptions {
   ServerLimits limits;
   int worker_threads = 4;
   PriorityPolicy priority;
+  // The England and Wales bank holidays meetings are planned around; empty:
+  // the table built into the library (MaracServer::Start loads the
+  // configured "bank_holidays" file here).
+  std::optional<WorkingCalendar> bank_holidays = {};
   // Empty: every call is UNAUTHENTICATED (MaracServer::Start fills it
   // from the configured principals file).
   Authenticator authenticate = {};

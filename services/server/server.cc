@@ -72,6 +72,16 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
     }
     options.priority = *parsed;
   }
+  if (!config.bank_holidays.empty()) {
+    MARAC_ASSIGN_OR_RETURN(const std::string text,
+                           ReadTextFile(config.bank_holidays, "bank_holidays"));
+    Result<WorkingCalendar> loaded =
+        WorkingCalendar::FromCsv(config.bank_holidays, text);
+    if (!loaded.ok()) {
+      return InvalidArgument("bank_holidays", loaded.status().message());
+    }
+    options.bank_holidays = *std::move(loaded);
+  }
   MARAC_RETURN_IF_ERROR(CheckTransport(config));
   MARAC_ASSIGN_OR_RETURN(
       const std::shared_ptr<grpc::ServerCredentials> credentials,

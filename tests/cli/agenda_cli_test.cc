@@ -366,7 +366,7 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   EXPECT_THAT(again.out, HasSubstr("2 already stored"));
   // The second referral is a repeat: the linked records are one woman.
   const CliRun agenda =
-      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+      Main({"agenda", "--store", db, "--meeting", "2026-06-19", "--capacity",
             "5", "--format", "json", "--area", "North"});
   ASSERT_EQ(agenda.status, 0) << agenda.err;
   const nlohmann::json j = nlohmann::json::parse(agenda.out);
@@ -399,7 +399,7 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   ASSERT_EQ(allocated.status, 0) << allocated.err;
   EXPECT_THAT(allocated.out, HasSubstr("1 IDVA allocations stored"));
   const CliRun with_idva =
-      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+      Main({"agenda", "--store", db, "--meeting", "2026-06-19", "--capacity",
             "5", "--format", "json", "--area", "North"});
   ASSERT_EQ(with_idva.status, 0) << with_idva.err;
   int r2_listed = 0;
@@ -436,16 +436,49 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   const std::string policy =
       write("policy.json", R"({"version": "north-2026.2", "repeat": 90})");
   const CliRun local =
-      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+      Main({"agenda", "--store", db, "--meeting", "2026-06-19", "--capacity",
             "5", "--format", "json", "--priority-policy", policy});
   ASSERT_EQ(local.status, 0) << local.err;
   EXPECT_EQ(nlohmann::json::parse(local.out)["policy_version"], "north-2026.2");
   const std::string wrong = write("wrong.json", R"({"repeat": "lots"})");
   const CliRun bad_policy =
-      Main({"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity",
+      Main({"agenda", "--store", db, "--meeting", "2026-06-19", "--capacity",
             "5", "--priority-policy", wrong});
   EXPECT_EQ(bad_policy.status, kExitBadInput);
   EXPECT_THAT(bad_policy.err, HasSubstr("policy.repeat"));
+  // Meetings are held on working days: a Saturday and a bank holiday are
+  // refused with the next working day; a newer table is read when given.
+  const CliRun saturday = Main(
+      {"agenda", "--store", db, "--meeting", "2026-06-20", "--capacity", "5"});
+  EXPECT_EQ(saturday.status, kExitBadInput);
+  EXPECT_THAT(saturday.err,
+              HasSubstr("--meeting: 2026-06-20 is a Saturday; the next "
+                        "working day is 2026-06-22"));
+  const CliRun boxing_day = Main(
+      {"agenda", "--store", db, "--meeting", "2026-12-28", "--capacity", "5"});
+  EXPECT_EQ(boxing_day.status, kExitBadInput);
+  EXPECT_THAT(boxing_day.err, HasSubstr("bank holiday"));
+  // A table proclaiming 2026-06-19 a one-off holiday (invented).
+  std::string table = "date,name\n";
+  for (const char* day :
+       {"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25",
+        "2026-06-19", "2026-08-31", "2026-12-25", "2026-12-28"}) {
+    table += std::string(day) + ",Holiday\n";
+  }
+  const std::string holidays = write("holidays.csv", table);
+  const CliRun proclaimed =
+      Main({"agenda", "--store", db, "--meeting", "2026-06-19", "--capacity",
+            "5", "--bank-holidays", holidays});
+  EXPECT_EQ(proclaimed.status, kExitBadInput);
+  EXPECT_THAT(proclaimed.err, HasSubstr("2026-06-19 is a bank holiday"));
+  const std::string broken =
+      write("broken.csv", "date,name\n2026-02-30,Nonsense\n");
+  const CliRun unreadable =
+      Main({"agenda", "--store", db, "--meeting", "2026-06-19", "--capacity",
+            "5", "--bank-holidays", broken});
+  EXPECT_EQ(unreadable.status, kExitBadInput);
+  EXPECT_THAT(unreadable.err, HasSubstr("--bank-holidays"));
+  EXPECT_THAT(unreadable.err, HasSubstr("broken.csv:2"));
   std::filesystem::remove_all(dir);
 }
 

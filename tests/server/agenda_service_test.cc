@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "marac/v1/agenda.grpc.pb.h"
 #include "marac/v1/referral.grpc.pb.h"
@@ -329,6 +330,32 @@ TEST(AgendaServiceTest, ResearchListsLeaveOutExcludedCasesAndAreLogged) {
                   "coordinator", &after)
                   .ok());
   EXPECT_EQ(after.circulation(), health.circulation() + 1);
+}
+
+TEST(AgendaServiceTest, AMeetingOnABankHolidayOrWeekendIsRefused) {
+  TestServer t(SeedCase);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  for (const auto& [year, month, day] :
+       {std::tuple{2026, 12, 28}, std::tuple{2026, 3, 21}}) {
+    v1::GenerateAgendaRequest request = AgendaRequest(true);
+    SetDate(request.mutable_meeting_date(), year, month, day);
+    v1::GenerateAgendaResponse response;
+    const grpc::Status status = CallGenerate(t.channel(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), Contains(std::string("meeting_date")));
+    EXPECT_THAT(status.error_message(),
+                ::testing::HasSubstr("the next working day is"));
+  }
+  v1::GetResearchListRequest research =
+      ResearchRequest("", v1::OUTPUT_FORMAT_JSON);
+  SetDate(research.mutable_meeting_date(), 2026, 12, 28);
+  grpc::ClientContext context;
+  AsCaller(context, "marac-north", "coordinator");
+  v1::GetResearchListResponse response;
+  EXPECT_EQ(v1::AgendaService::NewStub(t.channel())
+                ->GetResearchList(&context, research, &response)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST(StatisticsServiceTest, CountsTheReferralsOfThePeriod) {

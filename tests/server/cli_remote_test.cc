@@ -218,14 +218,19 @@ TEST_F(CliRemoteTest, AuditorsAskWhoHasSeenACaseLocallyOrOverTheServer) {
       RunCli({"audit", "who-saw", "--server", Address(), "--plaintext",
               "--token-file", AuditorToken(), "--object", heard});
   ASSERT_EQ(remote.status, 0) << remote.err;
-  EXPECT_THAT(remote.out, HasSubstr("who-saw " + heard + ": 1 caller has"));
+  // The demo's coordinator saw it first, on the research lists it sent.
+  EXPECT_THAT(remote.out,
+              HasSubstr("who-saw " + heard + ": 2 callers have seen it"));
+  EXPECT_THAT(remote.out, HasSubstr("\tmarac-demo\tcoordinator\tMARAC "
+                                    "Eastbrook\tdisclose\tok\t\tresearch "
+                                    "lists for 2026-10-30"));
   EXPECT_THAT(remote.out, HasSubstr("\tcli-coordinator\tcoordinator\t"
                                     "marac-eastbrook\tdisclose\tok\t"));
   // The same answer from the store itself.
   const CliRun local = RunCli({"audit", "who-saw", "--store", Store(),
                                "--object", heard, "--user", "ig-officer"});
   ASSERT_EQ(local.status, 0) << local.err;
-  EXPECT_THAT(local.out, HasSubstr("1 caller has seen it"));
+  EXPECT_THAT(local.out, HasSubstr("2 callers have seen it"));
   EXPECT_THAT(local.out, HasSubstr("\tcli-coordinator\t"));
   // --all lists the reads behind it and the auditors' own look-ups too.
   const CliRun all = RunCli({"audit", "who-saw", "--store", Store(), "--object",

@@ -35,6 +35,10 @@ constexpr ConfigCase kConfigs[] = {
          "worker_threads": 2, "shutdown_grace_ms": 500,
          "writer_max_batch": 8, "writer_max_queue": 80})",
      nullptr},
+    {"BankHolidays", "{" MARAC_DEV R"(, "bank_holidays": "holidays.csv"})",
+     nullptr},
+    {"BankHolidaysNotText", "{" MARAC_DEV R"(, "bank_holidays": 3})",
+     "bank_holidays"},
     {"NoFormat", R"({"store": "m.db"})", "format"},
     {"WrongFormat", R"({"format": "marac-server/2", "store": "m.db"})",
      "format"},
@@ -77,6 +81,9 @@ TEST(ConfigTest, AcceptsOrNamesTheKey) {
       EXPECT_EQ(config->principals, "/etc/marac/p.json");
       if (config->tls) {
         EXPECT_EQ(config->tls->certificate, "/etc/marac/c.pem");
+      }
+      if (!config->bank_holidays.empty()) {
+        EXPECT_EQ(config->bank_holidays, "/etc/marac/holidays.csv");
       }
     } else {
       ASSERT_FALSE(config.ok());

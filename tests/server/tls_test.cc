@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -232,6 +233,27 @@ TEST(TransportTest, PlaintextIsRefusedOffLoopback) {
     EXPECT_EQ(started.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(started.status().message(), HasSubstr("listen"));
   }
+}
+
+TEST(TransportTest, ABankHolidayTableThatDoesNotParseIsNoServer) {
+  const std::string table =
+      (std::filesystem::temp_directory_path() /
+       ("marac-holidays-" + std::to_string(::getpid()) + ".csv"))
+          .string();
+  std::ofstream(table) << "date,name\n2026-02-30,Nonsense\n";
+  ServerConfig config;
+  config.listen = "127.0.0.1:0";
+  config.store = "/nonexistent/never-opened.db";
+  config.principals = "/nonexistent/principals.json";
+  config.development_plaintext = true;
+  config.bank_holidays = table;
+  const Result<std::unique_ptr<MaracServer>> started =
+      MaracServer::Start(config);
+  std::filesystem::remove(table);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(started.status().message(), HasSubstr("bank_holidays"));
+  EXPECT_THAT(started.status().message(), HasSubstr(table + ":2"));
 }
 
 TEST(TransportTest, NoTransportIsNoServer) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "marac/agenda/agenda.h"
+#include "marac/calendar/calendar.h"
 #include "marac/casefile/case_file.h"
 #include "marac/common/result.h"
 
@@ -29,10 +30,12 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
 // Those cases ranked by BuildAgenda; and, when this meeting and the area's
 // meeting before it each defer a case that has waited past the limit, an
 // extra meeting proposed on the first working day (England and Wales bank
-// holidays) at least a week after this one (Agenda::extra_meeting).
+// holidays: `calendar`, or the built-in table when null) at least a week
+// after this one (Agenda::extra_meeting).
 Result<Agenda> AgendaFromCaseFile(const CaseFile& file,
                                   const AgendaMeeting& meeting,
-                                  const PriorityPolicy& policy = {});
+                                  const PriorityPolicy& policy = {},
+                                  const WorkingCalendar* calendar = nullptr);
 
 // What the store keeps of a generated agenda: under the meeting's id, the
 // circulated view's JSON and the referrals it listed to be heard.
