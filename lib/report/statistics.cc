@@ -16,6 +16,25 @@ constexpr double kNationalRepeatRate = 0.32;
 constexpr double kNationalCasesPer10k = 45;
 constexpr double kNationalChildrenPerCase = 138'340.0 / 108'775.0;
 constexpr double kNationalNonPoliceShare = 0.36;
+// The victim profile of MARAC cases (domain.md section 9).
+constexpr double kNationalMinoritisedEthnic = 0.161;
+constexpr double kNationalLgbt = 0.016;
+constexpr double kNationalDisabled = 0.100;
+constexpr double kNationalMale = 0.065;
+constexpr double kNationalAged16To17 = 0.013;
+
+// One equality figure over the period's cases: how many recorded the
+// field (not empty, not "not_stated") and how many of those count.
+struct EqualityTally {
+  int recorded = 0;
+  int counted = 0;
+  void Add(const std::string& value,
+           std::initializer_list<std::string_view> counts) {
+    if (value.empty() || value == "not_stated") return;
+    ++recorded;
+    counted += std::find(counts.begin(), counts.end(), value) != counts.end();
+  }
+};
 
 bool Within(Date d, Date from, Date to) { return !(d < from) && !(to < d); }
 
@@ -126,6 +145,8 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
   for (const IdvaSupport& x : in.idva) idva_of.emplace(x.referral_id, &x);
   int idva_supported = 0;
   int idva_engaged = 0;
+  // Equality monitoring, counted here and nowhere shown per case.
+  EqualityTally male, minoritised, lgbt, disabled, aged_16_17;
   for (const StoredReferral* r : referrals) {
     const std::string v = person(r->victim_record_id);
     const auto last = last_referral.find(v);
@@ -140,6 +161,12 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
       repeat_victims.insert(v);
     }
     children += r->children_in_household;
+    const EqualityMonitoring& e = r->details.equality;
+    male.Add(e.gender_identity, {"man"});
+    minoritised.Add(e.ethnicity, {"mixed", "asian", "black", "arab", "other"});
+    lgbt.Add(e.sexual_orientation, {"gay_or_lesbian", "bisexual"});
+    disabled.Add(e.disability, {"yes"});
+    aged_16_17.Add(e.age_band, {"16-17"});
     const auto support = idva_of.find(r->referral_id);
     if (support != idva_of.end() && !(to < support->second->allocated_on)) {
       ++idva_supported;
@@ -228,6 +255,36 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
                    " women aged 16 and over, scaled to a year";
   }
   s.figures.push_back(per_10k);
+  // The victim profile, from the referrals' equality monitoring: shares of
+  // the cases that recorded the field, beside the national profile.
+  const struct {
+    const char* id;
+    const char* label;
+    const EqualityTally& tally;
+    double national;
+    const char* field;
+  } kProfile[] = {
+      {"male_victim_share", "Male victims", male, kNationalMale,
+       "gender identity"},
+      {"minoritised_ethnic_share", "Victims from minoritised ethnic groups",
+       minoritised, kNationalMinoritisedEthnic,
+       "ethnicity (mixed, Asian, Black, Arab or other)"},
+      {"lgbt_share", "Lesbian, gay or bisexual victims", lgbt, kNationalLgbt,
+       "sexual orientation"},
+      {"disabled_share", "Disabled victims", disabled, kNationalDisabled,
+       "disability"},
+      {"aged_16_17_share", "Victims aged 16 or 17", aged_16_17,
+       kNationalAged16To17, "age band"},
+  };
+  for (const auto& p : kProfile) {
+    s.figures.push_back(
+        {p.id, p.label, share(p.tally.counted, p.tally.recorded), p.national,
+         p.tally.recorded == 0
+             ? std::string("no referral in the period recorded its ") + p.field
+             : std::to_string(p.tally.counted) + " of " +
+                   std::to_string(p.tally.recorded) +
+                   " cases that recorded their " + p.field});
+  }
   return s;
 }
 

@@ -118,6 +118,37 @@ TEST(StatisticsTest, IdvaSharesCountAllocationsByThePeriodsEnd) {
   EXPECT_THAT(Find(*s, "idva_engaged_share").note, HasSubstr("1 engaged of 2"));
 }
 
+TEST(StatisticsTest, TheVictimProfileCountsOnlyRecordedEqualityFields) {
+  StatisticsInput in = Year();
+  const auto set = [&](const char* id, EqualityMonitoring e) {
+    for (StoredReferral& r : in.referrals) {
+      if (r.referral_id == id) r.details.equality = std::move(e);
+    }
+  };
+  set("R1", {"man", "black", "not_stated", "gay_or_lesbian", "16-17"});
+  set("R2", {"woman", "white_british", "yes", "heterosexual", "25-34"});
+  // R3 records nothing; R0 is before the period.
+  set("R0", {"man", "asian", "yes", "bisexual", "16-17"});
+  const Result<Statistics> s =
+      ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_NEAR(*Find(*s, "male_victim_share").value, 1.0 / 2.0, 1e-12);
+  EXPECT_EQ(Find(*s, "male_victim_share").national, 0.065);
+  EXPECT_NEAR(*Find(*s, "minoritised_ethnic_share").value, 1.0 / 2.0, 1e-12);
+  EXPECT_NEAR(*Find(*s, "lgbt_share").value, 1.0 / 2.0, 1e-12);
+  // "not_stated" is not a record: one of one.
+  EXPECT_NEAR(*Find(*s, "disabled_share").value, 1.0, 1e-12);
+  EXPECT_THAT(Find(*s, "disabled_share").note, HasSubstr("1 of 1 cases"));
+  EXPECT_NEAR(*Find(*s, "aged_16_17_share").value, 1.0 / 2.0, 1e-12);
+  // Without any equality monitoring: not recorded, never zero.
+  const Result<Statistics> none =
+      ComputeStatistics(Year(), D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(Find(*none, "male_victim_share").value.has_value());
+  EXPECT_THAT(Find(*none, "male_victim_share").note,
+              HasSubstr("no referral in the period recorded"));
+}
+
 TEST(StatisticsTest, RenderingsSayWhatIsNotRecorded) {
   const Result<Statistics> s =
       ComputeStatistics(Year(), D("2026-01-01"), D("2026-12-31"));
