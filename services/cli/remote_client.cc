@@ -41,6 +41,19 @@ Result<std::string> ReadPem(const std::string& path, std::string_view option) {
   return pem;
 }
 
+// The meeting fields GenerateAgenda and GetResearchList share.
+template <typename Request>
+void SetMeeting(std::string_view area, Date meeting, std::optional<Date> cutoff,
+                int capacity_cases, std::string_view format,
+                std::string_view purpose, Request& request) {
+  request.set_area(std::string(area));
+  DateToWire(meeting, request.mutable_meeting_date());
+  if (cutoff) DateToWire(*cutoff, request.mutable_referral_cutoff());
+  request.set_capacity_cases(capacity_cases);
+  request.set_purpose(std::string(purpose));
+  request.set_format(OutputFormatToWire(format));
+}
+
 }  // namespace
 
 struct RemoteClient::Impl {
@@ -254,13 +267,8 @@ Result<std::string> RemoteClient::Agenda(std::string_view area, Date meeting,
                                          std::string_view format,
                                          std::string_view purpose) {
   v1::GenerateAgendaRequest request;
-  request.set_area(std::string(area));
-  DateToWire(meeting, request.mutable_meeting_date());
-  if (cutoff) DateToWire(*cutoff, request.mutable_referral_cutoff());
-  request.set_capacity_cases(capacity_cases);
+  SetMeeting(area, meeting, cutoff, capacity_cases, format, purpose, request);
   request.set_save(save);
-  request.set_purpose(std::string(purpose));
-  request.set_format(OutputFormatToWire(format));
   v1::GenerateAgendaResponse response;
   MARAC_RETURN_IF_ERROR(impl_->Call(
       [&](grpc::ClientContext* context) {
@@ -275,13 +283,8 @@ Result<RemoteResearchList> RemoteClient::ResearchList(
     int capacity_cases, std::string_view agency, std::string_view format,
     std::string_view purpose) {
   v1::GetResearchListRequest request;
-  request.set_area(std::string(area));
-  DateToWire(meeting, request.mutable_meeting_date());
-  if (cutoff) DateToWire(*cutoff, request.mutable_referral_cutoff());
-  request.set_capacity_cases(capacity_cases);
+  SetMeeting(area, meeting, cutoff, capacity_cases, format, purpose, request);
   request.set_agency(std::string(agency));
-  request.set_purpose(std::string(purpose));
-  request.set_format(OutputFormatToWire(format));
   v1::GetResearchListResponse response;
   MARAC_RETURN_IF_ERROR(impl_->Call(
       [&](grpc::ClientContext* context) {
@@ -376,25 +379,12 @@ Result<std::string> RemoteClient::Agenda(std::string_view, Date,
                                          std::string_view, std::string_view) {
   return Internal("no gRPC client");
 }
-Result<RemoteResearchList> RemoteClient::ResearchList(
-    std::string_view area, Date meeting, std::optional<Date> cutoff,
-    int capacity_cases, std::string_view agency, std::string_view format,
-    std::string_view purpose) {
-  v1::GetResearchListRequest request;
-  request.set_area(std::string(area));
-  DateToWire(meeting, request.mutable_meeting_date());
-  if (cutoff) DateToWire(*cutoff, request.mutable_referral_cutoff());
-  request.set_capacity_cases(capacity_cases);
-  request.set_agency(std::string(agency));
-  request.set_purpose(std::string(purpose));
-  request.set_format(OutputFormatToWire(format));
-  v1::GetResearchListResponse response;
-  MARAC_RETURN_IF_ERROR(impl_->Call(
-      [&](grpc::ClientContext* context) {
-        return impl_->agendas->GetResearchList(context, request, &response);
-      },
-      ""));
-  return RemoteResearchList{response.rendered(), response.circulation()};
+Result<RemoteResearchList> RemoteClient::ResearchList(std::string_view, Date,
+                                                      std::optional<Date>, int,
+                                                      std::string_view,
+                                                      std::string_view,
+                                                      std::string_view) {
+  return Internal("no gRPC client");
 }
 
 Result<std::string> RemoteClient::Report(Date, Date, std::int64_t,

@@ -68,10 +68,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             return core_.Deny(p, Method::kGenerateAgenda, "", {},
                               "area: you are not a coordinator of this area");
           }
-          if (const Status day =
-                  CheckMeetingDay(Calendar(), meeting->date, "meeting_date");
-              !day.ok()) {
-            return ToGrpcStatus(day);
+          if (const grpc::Status day = OnWorkingDay(meeting->date); !day.ok()) {
+            return day;
           }
 
           const Actor actor = ActorFor(p, request->purpose(), deadline);
@@ -183,10 +181,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             return core_.Deny(p, Method::kListAgendaCases, "", {},
                               "area: not one of your areas");
           }
-          if (const Status day =
-                  CheckMeetingDay(Calendar(), meeting->date, "meeting_date");
-              !day.ok()) {
-            return ToGrpcStatus(day);
+          if (const grpc::Status day = OnWorkingDay(meeting->date); !day.ok()) {
+            return day;
           }
           const PriorityPolicy& policy = core_.options().priority;
           const Result<Agenda> agenda = AgendaFromStore(
@@ -273,10 +269,8 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
             return core_.Deny(p, Method::kGetResearchList, "", {},
                               "area: not one of your areas");
           }
-          if (const Status day =
-                  CheckMeetingDay(Calendar(), meeting->date, "meeting_date");
-              !day.ok()) {
-            return ToGrpcStatus(day);
+          if (const grpc::Status day = OnWorkingDay(meeting->date); !day.ok()) {
+            return day;
           }
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           const PriorityPolicy& policy = core_.options().priority;
@@ -441,6 +435,11 @@ class AgendaHandler final : public v1::AgendaService::CallbackService {
   const WorkingCalendar* Calendar() const {
     return core_.options().bank_holidays ? &*core_.options().bank_holidays
                                          : nullptr;
+  }
+  // INVALID_ARGUMENT naming meeting_date unless a meeting may be held on
+  // `date` (a working day in England and Wales).
+  grpc::Status OnWorkingDay(Date date) const {
+    return ToGrpcStatus(CheckMeetingDay(Calendar(), date, "meeting_date"));
   }
 
   // The chair's view of a saved agenda: ranked again from the store, which

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "marac/agenda/case_file_agenda.h"
+#include "tests/agenda/invented_records.h"
 
 namespace marac {
 namespace {
@@ -21,21 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 Date D(const char* text) { return *Date::Parse("date", text); }
-
-PersonRecord Record(const char* id, const char* given, const char* family,
-                    const char* dob, Role role) {
-  PersonRecord r;
-  r.record_id = id;
-  r.source = "police";
-  r.given_name = given;
-  r.family_name = family;
-  r.dob = dob;
-  r.gender = role == Role::kVictim ? "F" : "M";
-  r.address_line = "4 Wren Yard";
-  r.postcode = "LS6 2AB";
-  r.role = role;
-  return r;
-}
 
 StoredReferral Referral(const char* id, const char* on, const char* victim,
                         const char* perpetrator) {

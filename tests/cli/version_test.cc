@@ -24,9 +24,8 @@
 #include "marac/agenda/agenda.h"
 #include "marac/assess/policy.h"
 #include "marac/store/store.h"
+#include "tests/cli/run_process.h"
 #include "tests/cli/temp_dir.h"
-
-extern char** environ;
 
 namespace marac {
 namespace {
@@ -34,53 +33,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::MatchesRegex;
 
-struct ProcessRun {
-  int exit_status = -1;  // -1 when the child did not exit normally.
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
-// Runs `program --version` with stdout and stderr sent to files in `dir`.
-ProcessRun RunVersion(const std::string& program, const TempDir& dir) {
-  const std::string out_file = dir.Path("stdout");
-  const std::string err_file = dir.Path("stderr");
-  std::string program_arg = program;
-  std::string flag = "--version";
-  char* argv[] = {program_arg.data(), flag.data(), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = 0;
-  const int spawned =
-      posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ProcessRun run;
-  if (spawned != 0) {
-    ADD_FAILURE() << "posix_spawn " << program << ": "
-                  << std::strerror(spawned);
-    return run;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
-      return run;
-    }
-  }
-  if (WIFEXITED(status)) run.exit_status = WEXITSTATUS(status);
-  run.out = ReadAll(out_file);
-  run.err = ReadAll(err_file);
-  return run;
+// Runs `program --version` with nothing on stdin.
+ProcessResult RunVersion(const std::string& program, const TempDir& dir) {
+  return RunProgram(program, {"--version"}, "/dev/null", dir.Path(""));
 }
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -122,7 +77,7 @@ TEST(VersionTest, BothProgramsPrintTheSameFactsAndExitZero) {
     SCOPED_TRACE(c.label);
     if (c.path == nullptr) continue;  // Built without the server.
     const TempDir dir(std::string("marac-version-") + c.label);
-    const ProcessRun run = RunVersion(c.path, dir);
+    const ProcessResult run = RunVersion(c.path, dir);
     EXPECT_EQ(run.exit_status, 0) << run.err;
     EXPECT_EQ(run.err, "");
     const std::vector<std::string> lines = Lines(run.out);
