@@ -210,6 +210,9 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
         }
       }
     }
+    c.consent = r.details.consent;
+    c.language = LanguageWords(r.details);
+    c.judgement_narrative = r.details.judgement_narrative;
     cases.push_back(std::move(c));
   }
   return cases;

@@ -139,6 +139,14 @@ std::string Flags(const RankedCase& r) {
                         : std::string("serial perpetrator"));
   }
   if (r.under_18) flags.push_back("UNDER 18: safeguarding");
+  if (r.item.consent == VictimConsent::kNotAware) {
+    flags.push_back("victim NOT AWARE of the referral");
+  } else if (r.item.consent == VictimConsent::kAwareNotConsented) {
+    flags.push_back("victim aware, not consented");
+  }
+  if (!r.item.language.empty()) {
+    flags.push_back("language: " + r.item.language);
+  }
   if (r.item.children > 0) {
     flags.push_back(std::to_string(r.item.children) +
                     (r.item.children == 1 ? " child" : " children"));
@@ -180,11 +188,21 @@ struct Shown {
   bool names;
   bool addresses;
   bool phones;
+  bool narrative;  // The referrer's judgement, in their words.
 };
 Shown ShownIn(AgendaView view, const PriorityPolicy& p) {
-  if (view == AgendaView::kCirculated) return {false, false, false};
+  if (view == AgendaView::kCirculated) return {false, false, false, false};
   return {p.chair_sees_names, p.chair_sees_addresses,
-          p.chair_sees_phone_numbers};
+          p.chair_sees_phone_numbers, true};
+}
+
+// The route in words; for the chair, with the referrer's judgement.
+std::string RouteText(const AgendaCase& c, Shown shown) {
+  std::string route = RouteWords(c.criteria);
+  if (shown.narrative && !c.judgement_narrative.empty()) {
+    route += "; the referrer's judgement: " + c.judgement_narrative;
+  }
+  return route;
 }
 
 // The victim as a view may show them: initials always, then what it allows.
@@ -235,7 +253,9 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
                        {"items", words.items},
                        {"text", AssessmentWords(r.item)}};
   }
-  j["route"] = RouteWords(r.item.criteria);
+  j["route"] = RouteText(r.item, shown);
+  j["consent"] = VictimConsentName(r.item.consent);
+  j["language"] = r.item.language;
   j["criteria"] = r.item.criteria;
   j["high_harm_indicators"] = r.item.high_harm_indicators;
   j["repeat"] = r.item.repeat;
@@ -404,7 +424,7 @@ std::vector<std::string> Row(const RankedCase& r, const Agenda& a,
       PerpetratorText(r.item),
       ReferredText(r.item),
       AssessmentWords(r.item),
-      RouteWords(r.item.criteria),
+      RouteText(r.item, shown),
       Flags(r),
       HistoryText(r.item, a.meeting.date)};
   if (view == AgendaView::kChair) c.push_back(Explanation(r));

@@ -95,11 +95,6 @@ class People {
   std::map<std::string, std::vector<std::string>, std::less<>> records_of_;
 };
 
-std::string LanguageText(const ReferralDetails& d) {
-  if (d.language.empty()) return "";
-  return d.language + (d.interpreter_needed ? " (interpreter needed)" : "");
-}
-
 std::string Joined(const std::vector<std::string>& items,
                    std::string_view none = "none recorded") {
   std::string out;
@@ -252,7 +247,7 @@ Result<ResearchList> BuildResearchList(const Agenda& agenda,
     c.route = RouteWords(r.criteria);
     c.relationship = std::string(RelationshipWords(d.relationship));
     c.consent = std::string(VictimConsentWords(d.consent));
-    c.language = LanguageText(d);
+    c.language = LanguageWords(d);
     c.victim = people.Describe(*victim);
     for (const std::string& id : r.perpetrator_record_ids) {
       if (const PersonRecord* p = people.Record(id)) {

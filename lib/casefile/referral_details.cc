@@ -145,6 +145,11 @@ Result<Relationship> ParseRelationship(std::string_view field,
   return ParseNamed(kRelationships, field, name);
 }
 
+std::string LanguageWords(const ReferralDetails& d) {
+  if (d.language.empty()) return "";
+  return d.language + (d.interpreter_needed ? " (interpreter needed)" : "");
+}
+
 std::span<const std::string_view> EqualityValues(std::string_view field) {
   if (field == "gender_identity") return kGenderIdentity;
   if (field == "ethnicity") return kEthnicity;

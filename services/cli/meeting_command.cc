@@ -173,6 +173,64 @@ int RunMeetingRecord(const MeetingRecordCommandOptions& options,
   return kExitOk;
 }
 
+int RunMeetingCirculated(const CirculatedCommandOptions& options,
+                         std::ostream& out, std::ostream& err) {
+  const auto fail = [&](const Status& s) {
+    return Fail(err, "meeting circulated", s);
+  };
+  const Result<Date> date = Date::Parse("--meeting", options.meeting);
+  if (!date.ok()) return fail(date.status());
+  if (options.format != "json" && options.format != "md") {
+    return fail(InvalidArgument("--format",
+                                "'" + options.format + "' is not json or md"));
+  }
+  Result<std::unique_ptr<Store>> store = cli::OpenCommandStore(options.store);
+  if (!store.ok()) return fail(store.status());
+  const std::string meeting_id = MeetingId(*date, options.area);
+  const Actor actor =
+      CliActor(options.user, "coordinator",
+               "who was sent the research lists of " + meeting_id);
+  const Result<std::vector<Circulation>> log =
+      (*store)->Circulations(actor, meeting_id);
+  if (!log.ok()) return fail(log.status());
+  const auto receiver = [](const Circulation& c) {
+    return c.agency.empty() ? std::string("(coordinator's full list)")
+                            : c.agency;
+  };
+  if (options.format == "json") {
+    nlohmann::ordered_json j;
+    j["meeting_id"] = meeting_id;
+    j["circulations"] = nlohmann::ordered_json::array();
+    for (const Circulation& c : *log) {
+      j["circulations"].push_back(
+          {{"sequence", c.sequence},
+           {"agency", c.agency},
+           {"sent_at", c.sent_at},
+           {"sent_by", c.sent_by},
+           {"role", c.role},
+           {"format", c.format},
+           {"referral_ids", c.referral_ids},
+           {"withheld_referral_ids", c.withheld_referral_ids}});
+    }
+    out << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  out << "# Research lists sent for " << meeting_id << "\n\n";
+  if (log->empty()) {
+    out << "None yet.\n";
+    return kExitOk;
+  }
+  out << "| # | To | Sent | By | Cases | Withheld (excluded) | Format |\n"
+         "|---|---|---|---|---|---|---|\n";
+  for (const Circulation& c : *log) {
+    out << "| " << c.sequence << " | " << MarkdownCell(receiver(c)) << " | "
+        << c.sent_at << " | " << MarkdownCell(c.sent_by) << " (" << c.role
+        << ") | " << c.referral_ids.size() << " | "
+        << c.withheld_referral_ids.size() << " | " << c.format << " |\n";
+  }
+  return kExitOk;
+}
+
 int RunActionsList(const ActionsListCommandOptions& options, std::ostream& out,
                    std::ostream& err) {
   const auto fail = [&](const Status& s) {

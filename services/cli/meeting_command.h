@@ -1,6 +1,7 @@
 // The meeting cycle's commands: `marac meeting record` (what a meeting did,
-// from minutes as strict JSON) and `marac actions list` / `update` (the
-// actions agreed, chased by the coordinator), over a store.
+// from minutes as strict JSON), `marac meeting circulated` (which research
+// list went to whom) and `marac actions list` / `update` (the actions
+// agreed, chased by the coordinator), over a store.
 //
 //   marac meeting record --store marac.db --meeting 2026-03-12
 //       --area north --minutes minutes.json
@@ -43,6 +44,19 @@ struct MeetingRecordCommandOptions {
 // were already). Exit 2 for bad minutes or other minutes already recorded.
 int RunMeetingRecord(const MeetingRecordCommandOptions& options,
                      std::ostream& out, std::ostream& err);
+
+struct CirculatedCommandOptions {
+  std::string store;          // --store FILE (must exist)
+  std::string meeting;        // --meeting YYYY-MM-DD
+  std::string area;           // --area (as the agenda was made for)
+  std::string format = "md";  // json | md
+  std::string user;           // --user (audit); default $USER
+};
+
+// The circulation log of a meeting: which research list went to which
+// agency, when and from whom, with the cases on it and those withheld.
+int RunMeetingCirculated(const CirculatedCommandOptions& options,
+                         std::ostream& out, std::ostream& err);
 
 struct ActionsListCommandOptions {
   std::string store;          // --store FILE (must exist)

@@ -359,6 +359,24 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       "--user", meeting_options.user,
       "Who records them, for the audit log (default $USER)");
 
+  CirculatedCommandOptions circulated_options;
+  CLI::App* meeting_circulated = meeting->add_subcommand(
+      "circulated", "Which research list went to which agency, and when");
+  meeting_circulated
+      ->add_option("--store", circulated_options.store,
+                   "The store (SQLite file)")
+      ->required();
+  meeting_circulated
+      ->add_option("--meeting", circulated_options.meeting,
+                   "The meeting's date, YYYY-MM-DD")
+      ->required();
+  meeting_circulated->add_option("--area", circulated_options.area,
+                                 "The meeting's area (as its agenda was made)");
+  meeting_circulated->add_option("--format", circulated_options.format,
+                                 "md | json");
+  meeting_circulated->add_option("--user", circulated_options.user,
+                                 "Who asks, for the audit log (default $USER)");
+
   CLI::App* actions = app.add_subcommand("actions", "The actions agreed")
                           ->require_subcommand(1);
   ActionsListCommandOptions actions_list_options;
@@ -488,6 +506,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
     return RunAuditWhoSaw(who_saw_options, out, err);
   }
   if (import->parsed()) return RunImport(import_options, out, err);
+  if (meeting_circulated->parsed()) {
+    return RunMeetingCirculated(circulated_options, out, err);
+  }
   if (meeting_record->parsed()) {
     return RunMeetingRecord(meeting_options, out, err);
   }

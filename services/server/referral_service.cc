@@ -111,7 +111,8 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
               !disclosed.ok()) {
             return disclosed;
           }
-          ReferralToWire(*found, response->mutable_referral());
+          ReferralToWire(*found, response->mutable_referral(),
+                         EqualityOnWire::kOmit);
           return grpc::Status::OK;
         });
   }
@@ -147,7 +148,7 @@ class ReferralHandler final : public v1::ReferralService::CallbackService {
               continue;
             }
             v1::Referral wire;
-            ReferralToWire(r, &wire);
+            ReferralToWire(r, &wire, EqualityOnWire::kOmit);
             if (!AddWithin(page, response->mutable_referrals(),
                            std::move(wire))) {
               if (page.count() == 0) return ItemTooLarge("a referral");

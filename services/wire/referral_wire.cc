@@ -236,7 +236,8 @@ std::optional<StoredReferral> ReferralFromWire(const v1::Referral& r,
   return out;
 }
 
-void ReferralToWire(const StoredReferral& r, v1::Referral* out) {
+void ReferralToWire(const StoredReferral& r, v1::Referral* out,
+                    EqualityOnWire equality) {
   out->set_referral_id(r.referral_id);
   out->set_area(r.area);
   out->set_agency(r.agency);
@@ -256,7 +257,8 @@ void ReferralToWire(const StoredReferral& r, v1::Referral* out) {
     }
   }
   out->set_children_in_household(r.children_in_household);
-  const ReferralDetails& d = r.details;
+  ReferralDetails d = r.details;
+  if (equality == EqualityOnWire::kOmit) d.equality = {};
   if (d == ReferralDetails{}) return;
   v1::ReferralDetails* w = out->mutable_details();
   w->mutable_referrer()->set_name(d.referrer.name);
@@ -282,6 +284,7 @@ void ReferralToWire(const StoredReferral& r, v1::Referral* out) {
   for (const std::string& a : d.excluded_agencies) {
     w->add_excluded_agencies(a);
   }
+  if (d.equality == EqualityMonitoring{}) return;
   v1::EqualityMonitoring* e = w->mutable_equality();
   e->set_gender_identity(d.equality.gender_identity);
   e->set_ethnicity(d.equality.ethnicity);

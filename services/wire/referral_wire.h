@@ -23,7 +23,13 @@ std::optional<StoredReferral> ReferralFromWire(const v1::Referral& referral,
                                                const WireLimits& limits,
                                                std::string_view field,
                                                FieldViolations& violations);
-void ReferralToWire(const StoredReferral& referral, v1::Referral* out);
+// Whether a referral on the wire carries its equality monitoring: only
+// back to the submission it came with (the caller sent it) and on the way
+// in; a read of a stored referral leaves it out, since it is counted in
+// returns and never disclosed case by case.
+enum class EqualityOnWire { kInclude, kOmit };
+void ReferralToWire(const StoredReferral& referral, v1::Referral* out,
+                    EqualityOnWire equality = EqualityOnWire::kInclude);
 // Whether two referrals say the same, apart from their referral ids (an
 // idempotent retry).
 bool SameReferral(const StoredReferral& a, const StoredReferral& b);

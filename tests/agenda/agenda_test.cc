@@ -423,5 +423,42 @@ TEST(AgendaTest, TheViewsSayTheFormAndRouteInWordsUnderTheMarking) {
   EXPECT_EQ(r2["instrument"]["items"], 27);
 }
 
+TEST(AgendaTest, TheReferralRecordShowsAsFlagsAndTheJudgementToTheChair) {
+  AgendaCase c = Case("R1", "2026-04-01", "standard", 5);
+  c.criteria = {"professional_judgement"};
+  c.consent = VictimConsent::kNotAware;
+  c.language = "Polish (interpreter needed)";
+  c.judgement_narrative = "Frightened to go home since he was released";
+  AgendaCase told = Case("R2", "2026-04-01", "high", 16);
+  told.consent = VictimConsent::kConsented;
+  const std::vector<AgendaCase> cases = {c, told};
+  const Result<Agenda> agenda = BuildAgenda(Meeting(5), cases);
+  ASSERT_TRUE(agenda.ok());
+  for (const AgendaView view : {AgendaView::kCirculated, AgendaView::kChair}) {
+    const std::string md = AgendaMarkdown(*agenda, view);
+    EXPECT_THAT(md, HasSubstr("victim NOT AWARE of the referral"));
+    EXPECT_THAT(md, HasSubstr("language: Polish (interpreter needed)"));
+    EXPECT_THAT(md, Not(HasSubstr("consented")))
+        << "consent is flagged only when it is missing";
+  }
+  // The referrer's words reach the chair, never the agencies.
+  for (const std::string& text :
+       {AgendaMarkdown(*agenda, AgendaView::kCirculated),
+        AgendaHtml(*agenda, AgendaView::kCirculated),
+        AgendaJson(*agenda, AgendaView::kCirculated)}) {
+    EXPECT_THAT(text, Not(HasSubstr("Frightened")));
+  }
+  EXPECT_THAT(AgendaHtml(*agenda, AgendaView::kChair),
+              HasSubstr("the referrer's judgement: Frightened"));
+  const nlohmann::json j =
+      nlohmann::json::parse(AgendaJson(*agenda, AgendaView::kChair));
+  for (const auto& x : j["cases"]) {
+    if (x["referral_id"] != "R1") continue;
+    EXPECT_EQ(x["consent"], "not_aware");
+    EXPECT_EQ(x["language"], "Polish (interpreter needed)");
+    EXPECT_THAT(x["route"].get<std::string>(), HasSubstr("Frightened"));
+  }
+}
+
 }  // namespace
 }  // namespace marac

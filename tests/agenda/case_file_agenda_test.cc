@@ -115,6 +115,28 @@ TEST(CaseFileAgendaTest, AMeetingSeesItsAreasReferralsNotHeardBeforeIt) {
   }
 }
 
+TEST(CaseFileAgendaTest, ACaseCarriesWhatItsReferralRecordSays) {
+  CaseFile file = File();
+  for (StoredReferral& r : file.referrals) {
+    if (r.referral_id != "R1") continue;
+    r.details.consent = VictimConsent::kAwareNotConsented;
+    r.details.language = "Urdu";
+    r.details.judgement_narrative = "Afraid of the release date";
+  }
+  const Result<std::vector<AgendaCase>> cases =
+      AgendaCasesFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  const AgendaCase* r1 = Find(*cases, "R1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ(r1->consent, VictimConsent::kAwareNotConsented);
+  EXPECT_EQ(r1->language, "Urdu");
+  EXPECT_EQ(r1->judgement_narrative, "Afraid of the release date");
+  const AgendaCase* r2 = Find(*cases, "R2");
+  ASSERT_NE(r2, nullptr);
+  EXPECT_EQ(r2->consent, VictimConsent::kNotRecorded);
+  EXPECT_TRUE(r2->language.empty());
+}
+
 TEST(CaseFileAgendaTest, ACaseCarriesTheVictimAssessmentAndGraphFacts) {
   const Result<std::vector<AgendaCase>> cases =
       AgendaCasesFromCaseFile(File(), Meeting("north", "2026-04-01"));

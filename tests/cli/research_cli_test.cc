@@ -176,6 +176,25 @@ TEST_F(ResearchCliTest, TheFullListAndAnAgencysListAreProducedAndLogged) {
   EXPECT_EQ((*log)[1].format, "html");
   EXPECT_EQ((*log)[2].role, "coordinator");
 
+  // The coordinator asks who was sent what.
+  const CliRun circulated =
+      RunCli({"meeting", "circulated", "--store", Store(), "--meeting",
+              "2026-03-20", "--area", "north"});
+  ASSERT_EQ(circulated.status, 0) << circulated.err;
+  EXPECT_THAT(circulated.out, HasSubstr("(coordinator's full list)"));
+  EXPECT_THAT(circulated.out, HasSubstr("| Housing |"));
+  const CliRun as_json =
+      RunCli({"meeting", "circulated", "--store", Store(), "--meeting",
+              "2026-03-20", "--area", "north", "--format", "json"});
+  ASSERT_EQ(as_json.status, 0) << as_json.err;
+  const nlohmann::json sent = nlohmann::json::parse(as_json.out);
+  ASSERT_EQ(sent["circulations"].size(), 3u);
+  EXPECT_EQ(sent["circulations"][1]["withheld_referral_ids"][0], "R1");
+  const CliRun none = RunCli({"meeting", "circulated", "--store", Store(),
+                              "--meeting", "2026-04-17", "--area", "north"});
+  ASSERT_EQ(none.status, 0) << none.err;
+  EXPECT_THAT(none.out, HasSubstr("None yet."));
+
   // Contract errors, each naming its option.
   const CliRun agency_alone =
       RunCli({"agenda", "--store", Store(), "--meeting", "2026-03-20",

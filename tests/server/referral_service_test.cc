@@ -240,8 +240,24 @@ TEST(ReferralServiceTest, TheReferralRecordsDetailsAreStoredAndReadBack) {
   v1::GetReferralResponse got;
   ASSERT_TRUE(
       Get(*stub, response.referral().referral_id(), "police-north", &got).ok());
+  // A read leaves out the equality monitoring, and keeps the rest.
+  v1::ReferralDetails without = *d;
+  without.clear_equality();
   EXPECT_EQ(got.referral().details().SerializeAsString(),
-            d->SerializeAsString());
+            without.SerializeAsString());
+  EXPECT_FALSE(got.referral().details().has_equality());
+  {
+    grpc::ClientContext context;
+    AsCaller(context);
+    v1::ListReferralsRequest list;
+    list.set_purpose("case review");
+    v1::ListReferralsResponse listed;
+    ASSERT_TRUE(stub->ListReferrals(&context, list, &listed).ok());
+    ASSERT_EQ(listed.referrals_size(), 1);
+    EXPECT_FALSE(listed.referrals(0).details().has_equality());
+    EXPECT_EQ(listed.referrals(0).details().safe_contact(),
+              "Mobile after 6pm; no voicemail.");
+  }
   // A retry with other details is another referral under a used key.
   d->set_consent(v1::VICTIM_CONSENT_NOT_AWARE);
   v1::SubmitReferralResponse again;

@@ -18,6 +18,7 @@
 
 #include "marac/casefile/grade.h"
 #include "marac/casefile/meeting_record.h"
+#include "marac/casefile/referral_details.h"
 #include "marac/common/date.h"
 #include "marac/common/result.h"
 
@@ -119,6 +120,12 @@ struct AgendaCase {
   std::optional<LastHearing> last_hearing;
   std::string adjourned_reason;
   std::vector<CaseAction> open_actions;
+  // From the referral record: what the victim knows of the referral, the
+  // language need in words (LanguageWords; empty: none), and, for the
+  // chair only, why the referrer judged the case to need a MARAC.
+  VictimConsent consent = VictimConsent::kNotRecorded;
+  std::string language;
+  std::string judgement_narrative;
 };
 
 // The case's grade by name ("high"); empty when it was not assessed.

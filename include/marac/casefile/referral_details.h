@@ -110,6 +110,10 @@ struct ReferralDetails {
                          const ReferralDetails&) = default;
 };
 
+// The language need in words: "Polish (interpreter needed)", "Urdu";
+// empty when no language is recorded.
+std::string LanguageWords(const ReferralDetails& details);
+
 // Checks `details` of a referral made by `agency` on `referred_on` that
 // counts `children_in_household` children: each refusal is
 // kInvalidArgument naming the field under `field` (e.g.
