@@ -196,6 +196,71 @@ void HighHarmIndicators(Renderer& r) {
   }
 }
 
+// "question 11 (harm_to_children)" for each yes item in `mask`, joined;
+// "Question" when it opens the sentence.
+void YesItems(Renderer& r, std::uint64_t mask, bool opens) {
+  const bool several = std::popcount(mask) > 1;
+  bool first = true;
+  for (; mask != 0; mask &= mask - 1) {
+    const int number = std::countr_zero(mask) + 1;
+    r.AddItem(number);
+    if (!first) r << ", ";
+    r << (first && opens ? "Question " : "question ") << number << " ("
+      << r.score().instrument().item(number).key << ")";
+    first = false;
+  }
+  r << (several ? " are yes" : " is yes");
+}
+
+// Each safeguarding prompt raised: what raised it, then the advice.
+void SafeguardingPrompts(Renderer& r) {
+  const RiskScore& s = r.score();
+  const ScoreContext& ctx = *s.context;
+  const int children = s.children_in_household.value_or(0);
+  for (std::size_t k = 0; k < ctx.safeguarding.size(); ++k) {
+    if (((s.safeguarding >> k) & 1u) == 0) continue;
+    const SafeguardingRule& rule = ctx.safeguarding[k];
+    const ScoreContext::SafeguardingItems& items = ctx.safeguarding_items[k];
+    bool first = true;
+    // Whether this fact opens the sentence (and a "; " before it if not).
+    const auto opens = [&] {
+      const bool was = first;
+      if (!first) r << "; ";
+      first = false;
+      return was;
+    };
+    if (const std::uint64_t yes = s.yes_items & items.yes; yes != 0) {
+      YesItems(r, yes, opens());
+    }
+    if (const std::uint64_t yes = s.yes_items & items.yes_with_children;
+        yes != 0 && children > 0) {
+      YesItems(r, yes, opens());
+      r << " with ";
+      r.Plural(children, "child", "children") << " in the household";
+    }
+    if (items.count_applies && s.score >= rule.min_yes) {
+      opens();
+      r << s.score << " of " << s.instrument().item_count()
+        << " questions are yes (the rule's threshold is " << rule.min_yes
+        << ")";
+    }
+    if (rule.high_with_children && children > 0 && s.grade == Grade::kHigh) {
+      r << (opens() ? "The" : "the") << " grade is high with ";
+      r.Plural(children, "child", "children") << " in the household";
+    }
+    if (rule.victim_age_at_least > 0 && s.victim_age &&
+        *s.victim_age >= rule.victim_age_at_least) {
+      r << (opens() ? "The" : "the") << " victim is " << *s.victim_age;
+    }
+    if (rule.victim_disability && s.victim_disability) {
+      r << (opens() ? "A" : "a") << " disability is recorded";
+    }
+    r << ": " << rule.advice;
+    if (rule.local_policy) r << " (local policy " << ctx.policy_version << ")";
+    r.Emit(FindingKind::kPrompt, rule.id);
+  }
+}
+
 void Prompts(Renderer& r) {
   const RiskScore& s = r.score();
   const Instrument& instrument = s.instrument();
@@ -263,6 +328,7 @@ void Prompts(Renderer& r) {
     }
     r.Emit(FindingKind::kPrompt, PromptName(Prompt::kFollowUpChecklist));
   }
+  SafeguardingPrompts(r);
 }
 
 // Keeps the findings of one kind.

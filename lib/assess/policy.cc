@@ -47,7 +47,111 @@ Status ValidateBands(const std::string& path, const GradeBands& b) {
   return Status::Ok();
 }
 
+bool IsRuleId(std::string_view id) {
+  return !id.empty() && id.size() <= 64 &&
+         id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+             std::string_view::npos;
+}
+
+Status ReadStringList(const Json& object, const std::string& path,
+                      std::string_view key, std::vector<std::string>& out) {
+  const Json* list = FindMember(object, key);
+  if (list == nullptr) return Status::Ok();
+  const std::string at = JoinPath(path, key);
+  if (!list->is_array()) {
+    return InvalidArgument(at, "expected an array of strings");
+  }
+  out.clear();
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    MARAC_ASSIGN_OR_RETURN(
+        std::string item,
+        ReadString((*list)[i], at + "[" + std::to_string(i) + "]", 64));
+    out.push_back(std::move(item));
+  }
+  return Status::Ok();
+}
+
+Result<SafeguardingRule> ReadRule(const Json& value, const std::string& path) {
+  if (!value.is_object()) return InvalidArgument(path, "expected an object");
+  MARAC_RETURN_IF_ERROR(CheckKnownKeys(
+      value, path,
+      {"id", "advice", "local_policy", "items_yes", "items_yes_with_children",
+       "min_yes_instruments", "min_yes", "high_with_children",
+       "victim_age_at_least", "victim_disability"}));
+  SafeguardingRule rule;
+  for (const auto& [key, out] :
+       {std::pair<const char*, std::string*>{"id", &rule.id},
+        {"advice", &rule.advice}}) {
+    const Json* v = FindMember(value, key);
+    if (v == nullptr) return InvalidArgument(JoinPath(path, key), "required");
+    MARAC_ASSIGN_OR_RETURN(*out, ReadString(*v, JoinPath(path, key), 1000));
+  }
+  MARAC_RETURN_IF_ERROR(
+      ReadBoolField(value, path, "local_policy", rule.local_policy));
+  MARAC_RETURN_IF_ERROR(
+      ReadStringList(value, path, "items_yes", rule.items_yes));
+  MARAC_RETURN_IF_ERROR(ReadStringList(value, path, "items_yes_with_children",
+                                       rule.items_yes_with_children));
+  MARAC_RETURN_IF_ERROR(ReadStringList(value, path, "min_yes_instruments",
+                                       rule.min_yes_instruments));
+  MARAC_RETURN_IF_ERROR(
+      ReadIntField(value, path, "min_yes", 0, 64, rule.min_yes));
+  MARAC_RETURN_IF_ERROR(ReadBoolField(value, path, "high_with_children",
+                                      rule.high_with_children));
+  MARAC_RETURN_IF_ERROR(ReadIntField(value, path, "victim_age_at_least", 0, 120,
+                                     rule.victim_age_at_least));
+  MARAC_RETURN_IF_ERROR(
+      ReadBoolField(value, path, "victim_disability", rule.victim_disability));
+  return rule;
+}
+
 }  // namespace
+
+std::vector<SafeguardingRule> DefaultSafeguardingRules() {
+  std::vector<SafeguardingRule> rules(5);
+  // The police form's questions on the children (domain.md section 3); the
+  // RIC folds harm to children into question 18, so there it counts only
+  // with children in the household; and any child of a high-risk household.
+  rules[0].id = "safeguarding_children";
+  rules[0].advice =
+      "make a referral to children's social care (a child is at risk in "
+      "this household)";
+  rules[0].items_yes = {"harm_to_children", "threat_to_children"};
+  rules[0].items_yes_with_children = {"harm_to_others"};
+  rules[0].high_with_children = true;
+  // No count threshold is published for the S-DASH (domain.md section 4):
+  // threats or violence during the stalking, or most of its questions yes.
+  rules[1].id = "stalking_service";
+  rules[1].advice =
+      "consider a referral on professional judgement and a specialist "
+      "stalking service (the answers suggest serious stalking)";
+  rules[1].local_policy = true;
+  rules[1].items_yes = {"threats_of_violence", "violence_during_stalking"};
+  rules[1].min_yes_instruments = {"s-dash"};
+  rules[1].min_yes = 6;
+  rules[2].id = "suicide_risk";
+  rules[2].advice =
+      "ask about suicidal thoughts and plans, and refer to mental-health "
+      "services or the GP; an abuser's suicide threats are a homicide risk "
+      "factor too";
+  rules[2].items_yes = {"victim_depression", "abuser_suicide_threat"};
+  // The police form prompts the honour-based abuse questions after item 4
+  // (domain.md section 3).
+  rules[3].id = "honour_based_abuse";
+  rules[3].advice =
+      "complete the H-DASH questions (isolation can be honour-based abuse or "
+      "forced marriage)";
+  rules[3].items_yes = {"isolation"};
+  // Care Act 2014 s.42: an adult with care and support needs.
+  rules[4].id = "adult_safeguarding";
+  rules[4].advice =
+      "consider an adult safeguarding referral, a Care Act 2014 s.42 enquiry "
+      "(the victim may have care and support needs)";
+  rules[4].local_policy = true;
+  rules[4].victim_age_at_least = 65;
+  rules[4].victim_disability = true;
+  return rules;
+}
 
 const ScoringPolicy& ScoringPolicy::Default() {
   static const ScoringPolicy* const kDefault = new ScoringPolicy();
@@ -91,6 +195,39 @@ Status ScoringPolicy::Validate() const {
   if (judgement_prompt_min_tags < 1 || judgement_prompt_min_tags > 64) {
     return InvalidArgument("judgement_prompt.min_tags", "must be 1 to 64");
   }
+  if (safeguarding.size() > 16) {
+    return InvalidArgument("safeguarding", "at most 16 rules");
+  }
+  for (std::size_t i = 0; i < safeguarding.size(); ++i) {
+    const SafeguardingRule& rule = safeguarding[i];
+    const std::string at = "safeguarding[" + std::to_string(i) + "]";
+    if (!IsRuleId(rule.id)) {
+      return InvalidArgument(at + ".id", "must be 1 to 64 of a-z, 0-9 and _");
+    }
+    for (std::size_t k = 0; k < i; ++k) {
+      if (safeguarding[k].id == rule.id) {
+        return InvalidArgument(at + ".id", "'" + rule.id + "' repeated");
+      }
+    }
+    if (rule.advice.empty() || ShownText(rule.advice, 1000) != rule.advice) {
+      return InvalidArgument(at + ".advice", "must be printable UTF-8 text");
+    }
+    if (rule.min_yes < 0 || rule.min_yes > 64) {
+      return InvalidArgument(at + ".min_yes", "must be 0 to 64");
+    }
+    if ((rule.min_yes > 0) != !rule.min_yes_instruments.empty()) {
+      return InvalidArgument(at + ".min_yes",
+                             "min_yes and min_yes_instruments go together");
+    }
+    if (rule.victim_age_at_least < 0 || rule.victim_age_at_least > 120) {
+      return InvalidArgument(at + ".victim_age_at_least", "must be 0 to 120");
+    }
+    if (rule.items_yes.empty() && rule.items_yes_with_children.empty() &&
+        rule.min_yes == 0 && !rule.high_with_children &&
+        rule.victim_age_at_least == 0 && !rule.victim_disability) {
+      return InvalidArgument(at, "has no condition: it could never be raised");
+    }
+  }
   return Status::Ok();
 }
 
@@ -101,7 +238,7 @@ Result<ScoringPolicy> ScoringPolicy::FromJson(std::string_view json_text) {
   MARAC_RETURN_IF_ERROR(CheckKnownKeys(
       doc, "",
       {"format", "version", "instruments", "escalation", "repeat",
-       "judgement_prompt", "raise_grade_on_judgement"}));
+       "judgement_prompt", "raise_grade_on_judgement", "safeguarding"}));
   const Json* format = FindMember(doc, "format");
   if (format == nullptr) return InvalidArgument("format", "required");
   MARAC_ASSIGN_OR_RETURN(const std::string format_name,
@@ -182,6 +319,18 @@ Result<ScoringPolicy> ScoringPolicy::FromJson(std::string_view json_text) {
   }
   MARAC_RETURN_IF_ERROR(ReadBoolField(doc, "", "raise_grade_on_judgement",
                                       policy.raise_grade_on_judgement));
+  if (const Json* rules = FindMember(doc, "safeguarding")) {
+    if (!rules->is_array()) {
+      return InvalidArgument("safeguarding", "expected an array of rules");
+    }
+    policy.safeguarding.clear();
+    for (std::size_t i = 0; i < rules->size(); ++i) {
+      MARAC_ASSIGN_OR_RETURN(
+          SafeguardingRule rule,
+          ReadRule((*rules)[i], "safeguarding[" + std::to_string(i) + "]"));
+      policy.safeguarding.push_back(std::move(rule));
+    }
+  }
   MARAC_RETURN_IF_ERROR(policy.Validate());
   return policy;
 }
@@ -203,6 +352,19 @@ std::string ScoringPolicy::ToJson() const {
   doc["judgement_prompt"] = {{"min_tags", judgement_prompt_min_tags},
                              {"tags", judgement_prompt_tags}};
   doc["raise_grade_on_judgement"] = raise_grade_on_judgement;
+  Json& rules = doc["safeguarding"] = Json::array();
+  for (const SafeguardingRule& r : safeguarding) {
+    rules.push_back({{"id", r.id},
+                     {"advice", r.advice},
+                     {"local_policy", r.local_policy},
+                     {"items_yes", r.items_yes},
+                     {"items_yes_with_children", r.items_yes_with_children},
+                     {"min_yes_instruments", r.min_yes_instruments},
+                     {"min_yes", r.min_yes},
+                     {"high_with_children", r.high_with_children},
+                     {"victim_age_at_least", r.victim_age_at_least},
+                     {"victim_disability", r.victim_disability}});
+  }
   // Validate() keeps the strings valid UTF-8; replace, never throw, if not.
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

@@ -1,5 +1,6 @@
 #include "marac/assess/score.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <mutex>
@@ -95,7 +96,8 @@ bool SameContext(const ScoreContext& a, const ScoreContext& b) {
          a.repeat_window_months == b.repeat_window_months &&
          a.raise_grade_on_judgement == b.raise_grade_on_judgement &&
          a.judgement_prompt_min_tags == b.judgement_prompt_min_tags &&
-         a.judgement_prompt_tag_mask == b.judgement_prompt_tag_mask;
+         a.judgement_prompt_tag_mask == b.judgement_prompt_tag_mask &&
+         a.safeguarding == b.safeguarding;
 }
 
 // The process-wide table of contexts. Entries are never removed: a RiskScore
@@ -201,6 +203,41 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
           "\"" + tag + "\" is not a high-harm tag of any instrument");
     }
   }
+  // Every item a safeguarding rule names must be an item of some
+  // instrument, and every instrument it names one this scorer knows.
+  for (std::size_t r = 0; r < policy.safeguarding.size(); ++r) {
+    const SafeguardingRule& rule = policy.safeguarding[r];
+    const std::string at = "safeguarding[" + std::to_string(r) + "]";
+    for (const auto& [field, keys] :
+         {std::pair<const char*, const std::vector<std::string>*>{
+              "items_yes", &rule.items_yes},
+          {"items_yes_with_children", &rule.items_yes_with_children}}) {
+      for (std::size_t k = 0; k < keys->size(); ++k) {
+        bool known = false;
+        for (const auto& instrument : instruments.all()) {
+          for (const InstrumentItem& item : instrument->items()) {
+            known = known || item.key == (*keys)[k];
+          }
+        }
+        if (!known) {
+          return InvalidArgument(
+              at + "." + field + "[" + std::to_string(k) + "]",
+              "\"" + (*keys)[k] + "\" is not an item of any instrument");
+        }
+      }
+    }
+    for (std::size_t k = 0; k < rule.min_yes_instruments.size(); ++k) {
+      bool known = false;
+      for (const auto& instrument : instruments.all()) {
+        known = known || instrument->id() == rule.min_yes_instruments[k];
+      }
+      if (!known) {
+        return InvalidArgument(
+            at + ".min_yes_instruments[" + std::to_string(k) + "]",
+            "\"" + rule.min_yes_instruments[k] + "\" is not an instrument");
+      }
+    }
+  }
   Scorer scorer;
   scorer.policy_ = policy;
   for (const auto& instrument : instruments.all()) {
@@ -230,6 +267,25 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
       if (const std::optional<int> t = instrument->FindTag(tag)) {
         context->judgement_prompt_tag_mask |= std::uint64_t{1} << *t;
       }
+    }
+    context->safeguarding = policy.safeguarding;
+    for (const SafeguardingRule& rule : policy.safeguarding) {
+      ScoreContext::SafeguardingItems items;
+      for (const InstrumentItem& item : instrument->items()) {
+        const std::uint64_t bit = std::uint64_t{1} << (item.number - 1);
+        for (const std::string& key : rule.items_yes) {
+          if (item.key == key) items.yes |= bit;
+        }
+        for (const std::string& key : rule.items_yes_with_children) {
+          if (item.key == key) items.yes_with_children |= bit;
+        }
+      }
+      items.count_applies =
+          rule.min_yes > 0 &&
+          std::find(rule.min_yes_instruments.begin(),
+                    rule.min_yes_instruments.end(),
+                    instrument->id()) != rule.min_yes_instruments.end();
+      context->safeguarding_items.push_back(items);
     }
     scorer.entries_.push_back({instrument, Intern(std::move(context))});
   }
@@ -308,6 +364,17 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
     }
     incident_count = count;
     has_incidents = true;
+  }
+  if (history.victim_age &&
+      (*history.victim_age < 0 || *history.victim_age > 120)) {
+    return InvalidArgument("victim_age", std::to_string(*history.victim_age) +
+                                             " is out of range (0 to 120)");
+  }
+  if (history.children_in_household && (*history.children_in_household < 0 ||
+                                        *history.children_in_household > 50)) {
+    return InvalidArgument("children_in_household",
+                           std::to_string(*history.children_in_household) +
+                               " is out of range (0 to 50)");
   }
   const bool refer =
       history.professional_judgement == ProfessionalJudgement::kRefer;
@@ -396,6 +463,29 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
     prompts |= 1u << static_cast<int>(Prompt::kFollowUpChecklist);
   }
   out.prompts = static_cast<std::uint8_t>(prompts);
+
+  // Safeguarding prompts: each rule on its own, never touching the grade.
+  if (!ctx.safeguarding.empty()) {
+    out.victim_age = history.victim_age;
+    out.children_in_household = history.children_in_household;
+    out.victim_disability = history.victim_disability;
+    const bool children = history.children_in_household.value_or(0) > 0;
+    unsigned raised = 0;
+    for (std::size_t r = 0; r < ctx.safeguarding.size(); ++r) {
+      const SafeguardingRule& rule = ctx.safeguarding[r];
+      const ScoreContext::SafeguardingItems& items = ctx.safeguarding_items[r];
+      const bool hit =
+          (masks.yes & items.yes) != 0 ||
+          (children && (masks.yes & items.yes_with_children) != 0) ||
+          (items.count_applies && out.score >= rule.min_yes) ||
+          (rule.high_with_children && children && out.grade == Grade::kHigh) ||
+          (rule.victim_age_at_least > 0 && history.victim_age &&
+           *history.victim_age >= rule.victim_age_at_least) ||
+          (rule.victim_disability && history.victim_disability);
+      if (hit) raised |= 1u << r;
+    }
+    out.safeguarding = static_cast<std::uint16_t>(raised);
+  }
   return out;
 }
 Result<RiskScore> Score(const Checklist& checklist, const CaseHistory& history,

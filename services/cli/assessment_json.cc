@@ -165,7 +165,8 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
       doc, "",
       {"assessment_id", "instrument", "completed_on", "answers",
        "professional_judgement", "professional_judgement_reason",
-       "incidents_last_12_months", "last_marac_referral_on", "incident_on"}));
+       "incidents_last_12_months", "last_marac_referral_on", "incident_on",
+       "victim_age", "children_in_household", "victim_disability"}));
 
   const Json* id = FindMember(doc, "assessment_id");
   if (id == nullptr) return InvalidArgument("assessment_id", "required");
@@ -259,6 +260,20 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
   if (const Json* d = FindMember(doc, "incident_on", true)) {
     MARAC_ASSIGN_OR_RETURN(history.incident_on,
                            ReadDate(*d, "incident_on", limits));
+  }
+  if (const Json* n = FindMember(doc, "victim_age", true)) {
+    MARAC_ASSIGN_OR_RETURN(const std::int64_t age,
+                           ReadInt(*n, "victim_age", 0, 120));
+    history.victim_age = static_cast<int>(age);
+  }
+  if (const Json* n = FindMember(doc, "children_in_household", true)) {
+    MARAC_ASSIGN_OR_RETURN(const std::int64_t children,
+                           ReadInt(*n, "children_in_household", 0, 50));
+    history.children_in_household = static_cast<int>(children);
+  }
+  if (const Json* b = FindMember(doc, "victim_disability", true)) {
+    MARAC_ASSIGN_OR_RETURN(history.victim_disability,
+                           ReadBool(*b, "victim_disability"));
   }
   return parsed;
 }

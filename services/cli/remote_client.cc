@@ -156,7 +156,8 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
   const CaseHistory& h = a.history;
   if (h.incident_on || h.incidents_last_12_months ||
       !h.incident_dates.empty() || h.last_marac_referral_on ||
-      h.professional_judgement != ProfessionalJudgement::kNone) {
+      h.professional_judgement != ProfessionalJudgement::kNone ||
+      h.victim_age || h.children_in_household || h.victim_disability) {
     v1::CaseHistory* history = wire->mutable_history();
     if (h.incident_on)
       DateToWire(*h.incident_on, history->mutable_incident_on());
@@ -175,6 +176,11 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
       history->set_professional_judgement_reason(
           h.professional_judgement_reason);
     }
+    if (h.victim_age) history->set_victim_age(*h.victim_age);
+    if (h.children_in_household) {
+      history->set_children_in_household(*h.children_in_household);
+    }
+    history->set_victim_disability(h.victim_disability);
   }
   v1::ScoreAssessmentResponse response;
   const auto score = [&](grpc::ClientContext* context) {

@@ -254,6 +254,21 @@ std::optional<WireAssessment> AssessmentFromWire(
   CheckTextAt(h.professional_judgement_reason(), reason_field, limits,
               violations);
   history.professional_judgement_reason = h.professional_judgement_reason();
+  if (h.has_victim_age()) {
+    if (h.victim_age() < 0 || h.victim_age() > 120) {
+      violations.Add(Child(hf, "victim_age")(), "must be 0..120");
+    } else {
+      history.victim_age = h.victim_age();
+    }
+  }
+  if (h.has_children_in_household()) {
+    if (h.children_in_household() < 0 || h.children_in_household() > 50) {
+      violations.Add(Child(hf, "children_in_household")(), "must be 0..50");
+    } else {
+      history.children_in_household = h.children_in_household();
+    }
+  }
+  history.victim_disability = h.victim_disability();
 
   if (violations.all().size() != before || !checklist || !completed_on) {
     return std::nullopt;

@@ -387,7 +387,7 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
         (*store)->Assessments(coordinator);
     ASSERT_TRUE(stored.ok());
     ASSERT_EQ(stored->size(), 2u);
-    EXPECT_EQ((*stored)[0].instrument_version, "2026.1");
+    EXPECT_EQ((*stored)[0].instrument_version, "2026.2");
   }
   // An IDVA allocated to R2 shows on the agenda with the engagement; one
   // for a referral not stored is refused, naming the line and field.

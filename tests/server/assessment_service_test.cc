@@ -176,7 +176,37 @@ constexpr BadAssessmentCase kBadAssessments[] = {
                2026, 2, 20);
      },
      "assessment.history.incident_on"},
+    {"VictimAgeOutOfRange",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->mutable_history()->set_victim_age(121);
+     },
+     "assessment.history.victim_age"},
+    {"NegativeChildren",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->mutable_history()->set_children_in_household(-1);
+     },
+     "assessment.history.children_in_household"},
 };
+
+TEST(AssessmentServiceTest, SafeguardingPromptsComeWithTheScore) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::Assessment a = Ric(3);
+  v1::CaseHistory* h = a.mutable_history();
+  h->set_victim_age(70);
+  h->set_children_in_household(2);
+  v1::ScoreAssessmentResponse response;
+  const grpc::Status status = ScoreOnce(*stub, a, response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> prompts;
+  for (const v1::Finding& f : response.score().prompts()) {
+    prompts.push_back(f.id());
+  }
+  EXPECT_THAT(prompts, Contains(std::string("adult_safeguarding")));
+  EXPECT_EQ(response.score().grade(), v1::GRADE_STANDARD)
+      << "a prompt never changes the grade";
+}
 
 TEST(AssessmentServiceTest, RefusesEachBadFieldByPath) {
   TestServer t;

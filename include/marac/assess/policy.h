@@ -34,9 +34,39 @@ struct GradeBands {
   friend bool operator==(const GradeBands&, const GradeBands&) = default;
 };
 
+// A safeguarding prompt: raised when any one of its conditions holds, with
+// the advice to give in words. Prompts never change a grade or a referral:
+// they say what else the practitioner should consider. Rules are data; a
+// local policy may change, add or remove any (docs/scoring.md).
+struct SafeguardingRule {
+  std::string id;      // "safeguarding_children"; [a-z0-9_], unique.
+  std::string advice;  // What to consider, for the practitioner.
+  // True when no national source fixes the rule: the reason says so.
+  bool local_policy = false;
+  // Conditions, any one of which raises the prompt (each off when empty or
+  // zero):
+  std::vector<std::string> items_yes;  // Item keys: any answered yes.
+  // Item keys answered yes while the household has children.
+  std::vector<std::string> items_yes_with_children;
+  // On these instruments, at least `min_yes` yes answers.
+  std::vector<std::string> min_yes_instruments;
+  int min_yes = 0;
+  bool high_with_children = false;  // A high grade, children in the home.
+  int victim_age_at_least = 0;      // The victim's age, when given.
+  bool victim_disability = false;   // A disability recorded.
+
+  friend bool operator==(const SafeguardingRule&,
+                         const SafeguardingRule&) = default;
+};
+
+// The shipped rules: safeguarding_children, stalking_service, suicide_risk,
+// honour_based_abuse, adult_safeguarding (docs/scoring.md says which rest
+// on a source and which are local policy).
+std::vector<SafeguardingRule> DefaultSafeguardingRules();
+
 struct ScoringPolicy {
   // Named in every result. Change it whenever a value below changes.
-  std::string version = "marac-default-2026.1";
+  std::string version = "marac-default-2026.2";
   // By instrument id. An instrument without an entry cannot be scored.
   std::map<std::string, GradeBands, std::less<>> instruments = {
       {"safelives-ric",
@@ -61,6 +91,8 @@ struct ScoringPolicy {
   int judgement_prompt_min_tags = 4;
   std::vector<std::string> judgement_prompt_tags = {"strangulation",
                                                     "threat_to_kill", "weapon"};
+  // Safeguarding prompts, in the order reported.
+  std::vector<SafeguardingRule> safeguarding = DefaultSafeguardingRules();
 
   // The shipped defaults.
   static const ScoringPolicy& Default();

@@ -48,6 +48,11 @@ struct CaseHistory {
   ProfessionalJudgement professional_judgement = ProfessionalJudgement::kNone;
   // Required (not blank) when professional_judgement is kRefer.
   std::string professional_judgement_reason;
+  // What else is known of the victim and the household, for the
+  // safeguarding prompts; absent raises nothing.
+  std::optional<int> victim_age;             // 0 to 120.
+  std::optional<int> children_in_household;  // 0 to 50.
+  bool victim_disability = false;            // A disability recorded.
 };
 
 // Criterion ids, reported in this order.
@@ -89,6 +94,15 @@ struct ScoreContext {
   bool raise_grade_on_judgement = false;
   int judgement_prompt_min_tags = 0;
   std::uint64_t judgement_prompt_tag_mask = 0;  // Over instrument->tags().
+  // The policy's safeguarding rules, and for each its items on this
+  // instrument (bit n-1 for item n) and whether its yes-count applies here.
+  std::vector<SafeguardingRule> safeguarding;
+  struct SafeguardingItems {
+    std::uint64_t yes = 0;
+    std::uint64_t yes_with_children = 0;
+    bool count_applies = false;
+  };
+  std::vector<SafeguardingItems> safeguarding_items;
 };
 
 // The outcome. Item sets are bit masks: bit n-1 stands for item n.
@@ -121,6 +135,12 @@ struct RiskScore {
   std::optional<int> incident_count;
   std::optional<Date> last_marac_referral_on;
   std::string professional_judgement_reason;
+  // Safeguarding prompts raised: bit r for context->safeguarding[r]; and
+  // the facts behind them.
+  std::uint16_t safeguarding = 0;
+  std::optional<int> victim_age;
+  std::optional<int> children_in_household;
+  bool victim_disability = false;
 
   bool Meets(Criterion c) const {
     return (criteria >> static_cast<int>(c)) & 1u;
