@@ -226,11 +226,6 @@ int DeferredPastLimit(const Agenda& agenda) {
   return n;
 }
 
-const WorkingCalendar* Calendar() {
-  static const Result<WorkingCalendar> calendar = WorkingCalendar::BuiltIn();
-  return calendar.ok() ? &*calendar : nullptr;
-}
-
 }  // namespace
 
 Result<Agenda> AgendaFromCaseFile(const CaseFile& file,
@@ -241,7 +236,8 @@ Result<Agenda> AgendaFromCaseFile(const CaseFile& file,
                          AgendaCasesFromCaseFile(file, meeting));
   MARAC_ASSIGN_OR_RETURN(Agenda agenda, BuildAgenda(meeting, cases, policy));
   const int now = DeferredPastLimit(agenda);
-  const WorkingCalendar* calendar = given != nullptr ? given : Calendar();
+  const WorkingCalendar* calendar =
+      given != nullptr ? given : WorkingCalendar::Shipped();
   if (now == 0 || calendar == nullptr) return agenda;
   // The area's meeting before this one, as its cases stood then.
   const Meeting* before = nullptr;

@@ -82,6 +82,11 @@ Result<WorkingCalendar> WorkingCalendar::BuiltIn() {
   return FromCsv(kBuiltInSourceName, files.front());
 }
 
+const WorkingCalendar* WorkingCalendar::Shipped() {
+  static const Result<WorkingCalendar> shipped = BuiltIn();
+  return shipped.ok() ? &*shipped : nullptr;
+}
+
 Result<WorkingCalendar> WorkingCalendar::FromCsv(std::string_view source_name,
                                                  std::string_view csv_text) {
   const std::string source(source_name);

@@ -39,10 +39,9 @@ Result<Agenda> AgendaFromStore(Store& store, const Actor& actor,
 
 Status CheckMeetingDay(const WorkingCalendar* calendar, Date date,
                        std::string_view field) {
-  static const Result<WorkingCalendar> built_in = WorkingCalendar::BuiltIn();
+  if (calendar == nullptr) calendar = WorkingCalendar::Shipped();
   if (calendar == nullptr) {
-    if (!built_in.ok()) return built_in.status();
-    calendar = &*built_in;
+    return Internal("the shipped bank-holiday table does not parse");
   }
   const MeetingCheck check = CheckMeetingDate(*calendar, date);
   if (check.ok) return Status::Ok();
@@ -53,19 +52,6 @@ Status CheckMeetingDay(const WorkingCalendar* calendar, Date date,
   return InvalidArgument(field, problem);
 }
 
-namespace {
-
-Circulation CirculationOf(const AgendaMeeting& meeting, std::string_view agency,
-                          std::string_view format) {
-  Circulation c;
-  c.meeting_id = meeting.meeting_id;
-  c.agency = std::string(agency);
-  c.format = std::string(format);
-  return c;
-}
-
-}  // namespace
-
 Result<ResearchList> ResearchListFromStore(Store& store, const Actor& actor,
                                            const AgendaMeeting& meeting,
                                            const PriorityPolicy& policy,
@@ -73,9 +59,11 @@ Result<ResearchList> ResearchListFromStore(Store& store, const Actor& actor,
                                            const WorkingCalendar* calendar) {
   if (actor.role != "coordinator" && actor.role != "chair") {
     // The store refuses it and audits the refusal; nothing is read.
-    return store
-        .RecordCirculation(actor, CirculationOf(meeting, agency, "json"))
-        .status();
+    Circulation refused;
+    refused.meeting_id = meeting.meeting_id;
+    refused.agency = std::string(agency);
+    refused.format = "json";
+    return store.RecordCirculation(actor, refused).status();
   }
   MARAC_ASSIGN_OR_RETURN(const CaseFile file,
                          LoadCaseFile(store, actor, meeting.area));

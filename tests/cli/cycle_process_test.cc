@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/cli/invented_records_csv.h"
 #include "tests/cli/run_process.h"
 #include "tests/cli/temp_dir.h"
 
@@ -32,14 +33,7 @@ class CycleProcessTest : public ::testing::Test {
 };
 
 TEST_F(CycleProcessTest, ReferralToResearchListToMinutesToActions) {
-  const std::string records = dir_.Write(
-      "records.csv",
-      "record_id,given_name,family_name,dob,gender,postcode,address_line,"
-      "role,incident_id\n"
-      "V1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim,I1\n"
-      "X1,Corin,Ashby,1985-02-11,m,LS6 2AB,1 Quay Row,perpetrator,I1\n"
-      "V2,Tamsin,Oakes,1985-11-20,f,LS7 4QT,9 Fen Lane,victim,I2\n"
-      "X2,Hal,Venn,1979-05-30,m,,,perpetrator,I2\n");
+  const std::string records = dir_.Write("records.csv", kInventedRecordsCsv);
   const std::string referrals = dir_.Write(
       "referrals.csv",
       "referral_id,submission_id,area,agency,source,referred_on,"

@@ -12,6 +12,7 @@
 
 #include "marac/store/store.h"
 #include "services/cli/commands.h"
+#include "tests/cli/invented_records_csv.h"
 #include "tests/cli/run_cli.h"
 
 namespace marac {
@@ -36,14 +37,7 @@ class ResearchCliTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    const std::string records = Write(
-        "records.csv",
-        "record_id,given_name,family_name,dob,gender,postcode,address_line,"
-        "role,incident_id\n"
-        "V1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim,I1\n"
-        "X1,Corin,Ashby,1985-02-11,m,LS6 2AB,1 Quay Row,perpetrator,I1\n"
-        "V2,Tamsin,Oakes,1985-11-20,f,LS7 4QT,9 Fen Lane,victim,I2\n"
-        "X2,Hal,Venn,1979-05-30,m,,,perpetrator,I2\n");
+    const std::string records = Write("records.csv", kInventedRecordsCsv);
     const CliRun imported = RunCli(
         {"import", "--store", Store(), "--records", records, "--referrals",
          Write("referrals.csv",

@@ -36,6 +36,9 @@ class WorkingCalendar {
   // The table shipped with the library (England and Wales, 2018 to 2028).
   // Fails only if the shipped table is broken, which the tests rule out.
   static Result<WorkingCalendar> BuiltIn();
+  // The shipped table, parsed once for the process and shared; null only if
+  // the shipped table is broken.
+  static const WorkingCalendar* Shipped();
 
   // Reads a table in the built-in format, so a service can load a newer one:
   // the header line `date,name`, then one `YYYY-MM-DD,name` a line (the name
