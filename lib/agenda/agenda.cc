@@ -47,6 +47,12 @@ Status CheckPolicy(const PriorityPolicy& p) {
   if (p.escalate_after_days < 0) {
     return InvalidArgument("policy.escalate_after_days", "negative");
   }
+  if (p.officer_high_as_score > 64 || p.officer_medium_as_score > 64) {
+    return InvalidArgument(p.officer_high_as_score > 64
+                               ? "policy.officer_high_as_score"
+                               : "policy.officer_medium_as_score",
+                           "must be 0 to 64 (a checklist count)");
+  }
   if (p.max_children_counted < 0) {
     return InvalidArgument("policy.max_children_counted", "negative");
   }
@@ -148,8 +154,19 @@ RankedCase Rank(const AgendaCase& c, const AgendaMeeting& meeting,
   if (c.grade == Grade::kMedium) {
     add("grade", p.grade_medium, "graded medium risk");
   }
-  add("score", p.per_score_point * c.score,
-      std::to_string(c.score) + " yes answers");
+  if (c.officer_graded) {
+    // No yes-count: the grade stands for the least count it needs.
+    const int as = c.grade == Grade::kHigh     ? p.officer_high_as_score
+                   : c.grade == Grade::kMedium ? p.officer_medium_as_score
+                                               : 0;
+    add("score", p.per_score_point * as,
+        "graded " + std::string(c.grade ? GradeName(*c.grade) : "") +
+            " by the officer (DARA), no yes-count: counted as " +
+            std::to_string(as));
+  } else {
+    add("score", p.per_score_point * c.score,
+        std::to_string(c.score) + " yes answers");
+  }
   if (c.repeat) add("repeat", p.repeat, c.repeat_reason);
   if (c.serial_perpetrator) {
     add("serial_perpetrator", p.serial_perpetrator, c.serial_reason);
@@ -173,14 +190,27 @@ Result<PriorityPolicy> ParsePriorityPolicy(std::string_view json) {
   MARAC_ASSIGN_OR_RETURN(const Json j,
                          ParseStrictJson(json, {.where = "policy"}));
   if (!j.is_object()) return InvalidArgument("policy", "must be an object");
-  MARAC_RETURN_IF_ERROR(CheckKnownKeys(
-      j, "policy",
-      {"version", "high_harm_indicators", "per_high_harm_indicator",
-       "grade_high", "grade_medium", "per_score_point", "repeat",
-       "serial_perpetrator", "per_child", "max_children_counted",
-       "per_day_waiting", "escalate_after_days", "minutes_per_case",
-       "meeting_start", "protective_marking", "chair_sees_names",
-       "chair_sees_addresses", "chair_sees_phone_numbers"}));
+  MARAC_RETURN_IF_ERROR(CheckKnownKeys(j, "policy",
+                                       {"version",
+                                        "high_harm_indicators",
+                                        "per_high_harm_indicator",
+                                        "grade_high",
+                                        "grade_medium",
+                                        "per_score_point",
+                                        "officer_high_as_score",
+                                        "officer_medium_as_score",
+                                        "repeat",
+                                        "serial_perpetrator",
+                                        "per_child",
+                                        "max_children_counted",
+                                        "per_day_waiting",
+                                        "escalate_after_days",
+                                        "minutes_per_case",
+                                        "meeting_start",
+                                        "protective_marking",
+                                        "chair_sees_names",
+                                        "chair_sees_addresses",
+                                        "chair_sees_phone_numbers"}));
   PriorityPolicy p;
   const auto number = [&](const char* key, double& into) -> Status {
     const Json* v = FindMember(j, key);
@@ -229,6 +259,10 @@ Result<PriorityPolicy> ParsePriorityPolicy(std::string_view json) {
   MARAC_RETURN_IF_ERROR(number("grade_high", p.grade_high));
   MARAC_RETURN_IF_ERROR(number("grade_medium", p.grade_medium));
   MARAC_RETURN_IF_ERROR(number("per_score_point", p.per_score_point));
+  MARAC_RETURN_IF_ERROR(
+      whole("officer_high_as_score", p.officer_high_as_score));
+  MARAC_RETURN_IF_ERROR(
+      whole("officer_medium_as_score", p.officer_medium_as_score));
   MARAC_RETURN_IF_ERROR(number("repeat", p.repeat));
   MARAC_RETURN_IF_ERROR(number("serial_perpetrator", p.serial_perpetrator));
   MARAC_RETURN_IF_ERROR(number("per_child", p.per_child));
@@ -260,6 +294,8 @@ std::string PriorityPolicyJson(const PriorityPolicy& p) {
   j["grade_high"] = p.grade_high;
   j["grade_medium"] = p.grade_medium;
   j["per_score_point"] = p.per_score_point;
+  j["officer_high_as_score"] = p.officer_high_as_score;
+  j["officer_medium_as_score"] = p.officer_medium_as_score;
   j["repeat"] = p.repeat;
   j["serial_perpetrator"] = p.serial_perpetrator;
   j["per_child"] = p.per_child;

@@ -30,8 +30,13 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
     return it == person_of.end() ? "record:" + record : it->second;
   };
   std::unordered_map<std::string, const StoredAssessment*> assessment_of;
+  // Supplements (S-DASH, H-DASH) by the assessment they followed.
+  std::unordered_multimap<std::string, const StoredAssessment*> supplements;
   for (const StoredAssessment& a : file.assessments) {
     assessment_of.emplace(a.assessment_id, &a);
+    if (!a.parent_assessment_id.empty()) {
+      supplements.emplace(a.parent_assessment_id, &a);
+    }
   }
   std::unordered_map<std::string, const StoredIncident*> incident_of;
 
@@ -156,6 +161,17 @@ Result<std::vector<AgendaCase>> AgendaCasesFromCaseFile(
       c.grade = a->second->grade;
       c.score = a->second->score;
       c.high_harm_indicators = a->second->high_harm_indicators;
+      c.officer_graded = !a->second->officer_rationale.empty();
+      c.safeguarding = a->second->safeguarding;
+      const auto [from, to] = supplements.equal_range(r.assessment_id);
+      for (auto s = from; s != to; ++s) {
+        for (const std::string& id : s->second->safeguarding) {
+          if (std::find(c.safeguarding.begin(), c.safeguarding.end(), id) ==
+              c.safeguarding.end()) {
+            c.safeguarding.push_back(id);
+          }
+        }
+      }
     }
     Date incident_on = r.referred_on;
     const auto i = incident_of.find(r.incident_id);

@@ -26,6 +26,7 @@ InstrumentWords InstrumentWordsOf(std::string_view instrument) {
       {"safelives-ric", "SafeLives RIC", 24},
       {"police-dash-2009", "Police DASH (2009)", 27},
       {"s-dash", "S-DASH (stalking)", 11},
+      {"dara", "DARA (officer-graded)", 0},
   };
   for (const auto& k : kKnown) {
     if (k.id == instrument) return {std::string(k.name), k.items};
@@ -66,6 +67,11 @@ std::string RouteWords(const std::vector<std::string>& criteria) {
 std::string AssessmentWords(const AgendaCase& c) {
   if (c.instrument.empty()) return "no assessment with the referral";
   const InstrumentWords words = InstrumentWordsOf(c.instrument);
+  if (c.officer_graded) {
+    return words.name + ", graded " +
+           std::string(c.grade ? GradeName(*c.grade) : "") +
+           " by the officer's judgement (no count)";
+  }
   std::string out = words.name + ", " + std::to_string(c.score);
   if (words.items > 0) out += " of " + std::to_string(words.items);
   return out + " ticked";
@@ -117,6 +123,23 @@ std::string HistoryText(const AgendaCase& c, Date meeting) {
   return out.empty() ? "-" : out;
 }
 
+// A safeguarding prompt's id as the chair reads it.
+std::string SafeguardingWords(std::string_view id) {
+  static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
+      {"safeguarding_children", "children's social care"},
+      {"stalking_service", "specialist stalking service"},
+      {"suicide_risk", "suicide risk"},
+      {"honour_based_abuse", "honour-based abuse (H-DASH)"},
+      {"adult_safeguarding", "adult safeguarding (Care Act s.42)"},
+  };
+  for (const auto& [key, words] : kWords) {
+    if (key == id) return std::string(words);
+  }
+  std::string out(id);  // A local rule: its id, spaced.
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
 std::string Flags(const RankedCase& r) {
   std::vector<std::string> flags;
   if (r.escalated) {
@@ -146,6 +169,14 @@ std::string Flags(const RankedCase& r) {
   }
   if (!r.item.language.empty()) {
     flags.push_back("language: " + r.item.language);
+  }
+  if (!r.item.safeguarding.empty()) {
+    std::string text = "SAFEGUARDING: ";
+    for (std::size_t k = 0; k < r.item.safeguarding.size(); ++k) {
+      if (k > 0) text += ", ";
+      text += SafeguardingWords(r.item.safeguarding[k]);
+    }
+    flags.push_back(std::move(text));
   }
   if (r.item.children > 0) {
     flags.push_back(std::to_string(r.item.children) +
@@ -256,6 +287,8 @@ nlohmann::ordered_json CaseJson(const RankedCase& r, const Agenda& a,
   j["route"] = RouteText(r.item, shown);
   j["consent"] = VictimConsentName(r.item.consent);
   j["language"] = r.item.language;
+  j["safeguarding"] = r.item.safeguarding;
+  j["officer_graded"] = r.item.officer_graded;
   j["criteria"] = r.item.criteria;
   j["high_harm_indicators"] = r.item.high_harm_indicators;
   j["repeat"] = r.item.repeat;

@@ -67,8 +67,14 @@ class Renderer {
   }
   std::span<const int> items() const { return {items_.data(), count_}; }
 
-  // Hands the finding to the sink and starts the next.
+  // Hands the finding to the sink and starts the next. Every reason of a
+  // judgement-graded result says whose grade it is.
   void Emit(FindingKind kind, std::string_view id) {
+    if (s_.judgement_graded()) {
+      text_ += " (";
+      text_ += s_.instrument().id();
+      text_ += ": the grade is the officer's judgement, not a count)";
+    }
     sink_.Add(kind, id, text_, items());
     text_.clear();
     count_ = 0;
@@ -84,7 +90,11 @@ class Renderer {
 
 void VisibleHighRisk(Renderer& r, bool met) {
   const RiskScore& s = r.score();
-  if (!s.context->bands.graded) {
+  if (s.judgement_graded()) {
+    r << "The officer graded the risk " << GradeName(s.grade)
+      << (met ? "" : "; visible high risk needs a high grade")
+      << ". Rationale recorded: " << s.officer_rationale;
+  } else if (!s.context->bands.graded) {
     r << s.instrument().id() << " has no count threshold in policy "
       << s.context->policy_version << ", so it cannot meet this alone";
   } else if (met) {
@@ -255,6 +265,10 @@ void SafeguardingPrompts(Renderer& r) {
     if (rule.victim_disability && s.victim_disability) {
       r << (opens() ? "A" : "a") << " disability is recorded";
     }
+    if (rule.hbv_concern && s.hbv_concern) {
+      r << (opens() ? "An" : "an")
+        << " honour-based abuse or forced-marriage concern is recorded";
+    }
     r << ": " << rule.advice;
     if (rule.local_policy) r << " (local policy " << ctx.policy_version << ")";
     r.Emit(FindingKind::kPrompt, rule.id);
@@ -368,6 +382,15 @@ std::vector<Finding> DescribeKind(const RiskScore& s, FindingKind kind) {
 }
 
 }  // namespace
+
+std::vector<std::string> SafeguardingRaised(const RiskScore& score) {
+  std::vector<std::string> out;
+  const std::vector<SafeguardingRule>& rules = score.context->safeguarding;
+  for (std::size_t k = 0; k < rules.size(); ++k) {
+    if ((score.safeguarding >> k) & 1u) out.push_back(rules[k].id);
+  }
+  return out;
+}
 
 std::vector<int> ItemNumbers(std::uint64_t mask) {
   std::vector<int> out;

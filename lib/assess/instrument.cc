@@ -155,9 +155,10 @@ Result<std::shared_ptr<const Instrument>> Instrument::FromJson(
   if (!doc.is_object()) {
     return InvalidArgument("<definition>", "expected a JSON object");
   }
-  MARAC_RETURN_IF_ERROR(CheckKnownKeys(
-      doc, "",
-      {"format", "id", "version", "title", "source", "notes", "items"}));
+  MARAC_RETURN_IF_ERROR(
+      CheckKnownKeys(doc, "",
+                     {"format", "id", "version", "title", "source", "notes",
+                      "graded_by", "items"}));
   const Json* format = FindMember(doc, "format");
   if (format == nullptr) return InvalidArgument("format", "required");
   MARAC_ASSIGN_OR_RETURN(const std::string format_name,
@@ -188,10 +189,28 @@ Result<std::shared_ptr<const Instrument>> Instrument::FromJson(
       MARAC_RETURN_IF_ERROR(ReadString(*v, text_field, 4096).status());
     }
   }
+  if (const Json* graded_by = FindMember(doc, "graded_by")) {
+    MARAC_ASSIGN_OR_RETURN(const std::string how,
+                           ReadString(*graded_by, "graded_by", 64));
+    if (how == "officer_judgement") {
+      instrument->judgement_graded_ = true;
+    } else if (how != "yes_count") {
+      return InvalidArgument("graded_by", "\"" + how +
+                                              "\" is not allowed (yes_count | "
+                                              "officer_judgement)");
+    }
+  }
   const Json* items = FindMember(doc, "items");
   if (items == nullptr) return InvalidArgument("items", "required");
-  if (!items->is_array() || items->empty() ||
-      items->size() > static_cast<std::size_t>(kMaxItems)) {
+  if (instrument->judgement_graded_) {
+    // The grade is the officer's; there is nothing to count.
+    if (!items->is_array() || !items->empty()) {
+      return InvalidArgument("items",
+                             "must be [] when graded_by is "
+                             "\"officer_judgement\" (nothing is counted)");
+    }
+  } else if (!items->is_array() || items->empty() ||
+             items->size() > static_cast<std::size_t>(kMaxItems)) {
     return InvalidArgument("items", "expected an array of 1 to " +
                                         std::to_string(kMaxItems) + " items");
   }
@@ -278,7 +297,9 @@ InstrumentSet InstrumentSet::BuiltIn() {
 
 bool Instrument::SameDefinition(const Instrument& other) const {
   return this == &other || (id_ == other.id_ && version_ == other.version_ &&
-                            title_ == other.title_ && items_ == other.items_);
+                            title_ == other.title_ &&
+                            judgement_graded_ == other.judgement_graded_ &&
+                            items_ == other.items_);
 }
 
 void InstrumentSet::Put(std::shared_ptr<const Instrument> instrument) {
@@ -305,6 +326,41 @@ Result<std::shared_ptr<const Instrument>> InstrumentSet::Find(
   const std::string shown = ShownText(id, 64);
   return InvalidArgument(
       field, "\"" + shown + "\" is not a known instrument (" + known + ")");
+}
+
+bool IsSupplement(const InstrumentSet& set, std::string_view id) {
+  if (id == "h-dash") return true;
+  for (const auto& instrument : set.all()) {
+    for (const InstrumentItem& item : instrument->items()) {
+      if (item.follow_up_instrument == id && instrument->id() != id) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+Status CheckParentAssessment(std::string_view field, const InstrumentSet& set,
+                             std::string_view instrument,
+                             std::string_view assessment_id,
+                             std::string_view parent_id) {
+  if (parent_id.empty()) return Status::Ok();
+  if (parent_id.size() > 128 ||
+      parent_id.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return InvalidArgument(field,
+                           "not an assessment id (blank or over 128 "
+                           "characters)");
+  }
+  if (!IsSupplement(set, instrument)) {
+    return InvalidArgument(
+        field, "given, but " + std::string(instrument) +
+                   " is a checklist in its own right, not a supplement "
+                   "(s-dash, h-dash) to another");
+  }
+  if (parent_id == assessment_id) {
+    return InvalidArgument(field, "names the assessment itself");
+  }
+  return Status::Ok();
 }
 
 }  // namespace marac

@@ -77,7 +77,7 @@ Result<SafeguardingRule> ReadRule(const Json& value, const std::string& path) {
       value, path,
       {"id", "advice", "local_policy", "items_yes", "items_yes_with_children",
        "min_yes_instruments", "min_yes", "high_with_children",
-       "victim_age_at_least", "victim_disability"}));
+       "victim_age_at_least", "victim_disability", "hbv_concern"}));
   SafeguardingRule rule;
   for (const auto& [key, out] :
        {std::pair<const char*, std::string*>{"id", &rule.id},
@@ -102,6 +102,8 @@ Result<SafeguardingRule> ReadRule(const Json& value, const std::string& path) {
                                      rule.victim_age_at_least));
   MARAC_RETURN_IF_ERROR(
       ReadBoolField(value, path, "victim_disability", rule.victim_disability));
+  MARAC_RETURN_IF_ERROR(
+      ReadBoolField(value, path, "hbv_concern", rule.hbv_concern));
   return rule;
 }
 
@@ -136,12 +138,13 @@ std::vector<SafeguardingRule> DefaultSafeguardingRules() {
       "factor too";
   rules[2].items_yes = {"victim_depression", "abuser_suicide_threat"};
   // The police form prompts the honour-based abuse questions after item 4
-  // (domain.md section 3).
+  // or an HBV concern (domain.md sections 1 and 3).
   rules[3].id = "honour_based_abuse";
   rules[3].advice =
       "complete the H-DASH questions (isolation can be honour-based abuse or "
       "forced marriage)";
   rules[3].items_yes = {"isolation"};
+  rules[3].hbv_concern = true;
   // Care Act 2014 s.42: an adult with care and support needs.
   rules[4].id = "adult_safeguarding";
   rules[4].advice =
@@ -224,7 +227,8 @@ Status ScoringPolicy::Validate() const {
     }
     if (rule.items_yes.empty() && rule.items_yes_with_children.empty() &&
         rule.min_yes == 0 && !rule.high_with_children &&
-        rule.victim_age_at_least == 0 && !rule.victim_disability) {
+        rule.victim_age_at_least == 0 && !rule.victim_disability &&
+        !rule.hbv_concern) {
       return InvalidArgument(at, "has no condition: it could never be raised");
     }
   }
@@ -363,7 +367,8 @@ std::string ScoringPolicy::ToJson() const {
                      {"min_yes", r.min_yes},
                      {"high_with_children", r.high_with_children},
                      {"victim_age_at_least", r.victim_age_at_least},
-                     {"victim_disability", r.victim_disability}});
+                     {"victim_disability", r.victim_disability},
+                     {"hbv_concern", r.hbv_concern}});
   }
   // Validate() keeps the strings valid UTF-8; replace, never throw, if not.
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";

@@ -248,10 +248,13 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
     const std::string size = instrument->id() + " has " +
                              std::to_string(instrument->item_count()) +
                              " items";
-    if (b.graded && b.high_min > instrument->item_count()) {
+    // A judgement-graded instrument counts nothing: its bands are unused.
+    if (!instrument->judgement_graded() && b.graded &&
+        b.high_min > instrument->item_count()) {
       return InvalidArgument(path + ".high_min", size);
     }
-    if (b.min_answered > instrument->item_count()) {
+    if (!instrument->judgement_graded() &&
+        b.min_answered > instrument->item_count()) {
       return InvalidArgument(path + ".min_answered", size);
     }
     auto context = std::make_unique<ScoreContext>();
@@ -383,6 +386,31 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
                            "required when professional_judgement is \"refer\": "
                            "state the concern and the reasons");
   }
+  const bool judged = instrument->judgement_graded();
+  if (judged) {
+    if (!history.officer_grade || *history.officer_grade == Grade::kNotGraded) {
+      return InvalidArgument("officer_grade",
+                             "required for " + instrument->id() +
+                                 ": the officer's grade (standard | medium | "
+                                 "high)");
+    }
+    if (!HasVisibleText(history.officer_rationale)) {
+      return InvalidArgument("officer_rationale",
+                             "required for " + instrument->id() +
+                                 ": the rationale the officer recorded for "
+                                 "the grade");
+    }
+  } else if (history.officer_grade) {
+    return InvalidArgument("officer_grade",
+                           "given, but " + instrument->id() +
+                               " is graded by its yes-count, not by an "
+                               "officer's judgement");
+  } else if (!history.officer_rationale.empty()) {
+    return InvalidArgument("officer_rationale",
+                           "given, but " + instrument->id() +
+                               " is graded by its yes-count, not by an "
+                               "officer's judgement");
+  }
 
   RiskScore out;
   out.context = found;
@@ -411,21 +439,23 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
 
   // Grade: the count band, never lowered by anything below.
   const GradeBands& bands = ctx.bands;
-  out.count_grade = CountGrade(bands, out.score);
-  out.grade = out.count_grade;
-  out.incomplete = out.answered < bands.min_answered;
+  out.count_grade = judged ? Grade::kNotGraded : CountGrade(bands, out.score);
+  out.grade = judged ? *history.officer_grade : out.count_grade;
+  if (judged) out.officer_rationale = history.officer_rationale;
+  out.incomplete = !judged && out.answered < bands.min_answered;
   if (out.incomplete && out.grade == Grade::kStandard) {
     out.grade = Grade::kNotGraded;  // Never a silent "standard".
   }
   if (refer && ctx.raise_grade_on_judgement && bands.graded) {
     out.grade = Grade::kHigh;
   }
-  out.could_be_high = bands.graded && out.score < bands.high_min &&
+  out.could_be_high = !judged && bands.graded && out.score < bands.high_min &&
                       out.max_possible >= bands.high_min;
 
   // Criteria, each on its own.
   unsigned criteria = 0;
-  if (bands.graded && out.score >= bands.high_min) {
+  if (judged ? *history.officer_grade == Grade::kHigh
+             : bands.graded && out.score >= bands.high_min) {
     criteria |= 1u << static_cast<int>(Criterion::kVisibleHighRisk);
   }
   if (refer) {
@@ -469,6 +499,7 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
     out.victim_age = history.victim_age;
     out.children_in_household = history.children_in_household;
     out.victim_disability = history.victim_disability;
+    out.hbv_concern = history.hbv_concern;
     const bool children = history.children_in_household.value_or(0) > 0;
     unsigned raised = 0;
     for (std::size_t r = 0; r < ctx.safeguarding.size(); ++r) {
@@ -481,7 +512,8 @@ Result<RiskScore> Scorer::Score(const Checklist& checklist,
           (rule.high_with_children && children && out.grade == Grade::kHigh) ||
           (rule.victim_age_at_least > 0 && history.victim_age &&
            *history.victim_age >= rule.victim_age_at_least) ||
-          (rule.victim_disability && history.victim_disability);
+          (rule.victim_disability && history.victim_disability) ||
+          (rule.hbv_concern && history.hbv_concern);
       if (hit) raised |= 1u << r;
     }
     out.safeguarding = static_cast<std::uint16_t>(raised);

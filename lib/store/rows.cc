@@ -141,13 +141,32 @@ PersonRecord RecordRow::Read(const Statement& s) {
   return r;
 }
 
-void IncidentRow::Bind(Statement& s, const StoredIncident& x) {
+constexpr std::string_view kIncidentColumns =
+    "incident_id, occurred_on, area, victim_record_id, "
+    "perpetrator_record_ids, reported_by";
+
+std::string IncidentRow::Columns(int version) {
+  return std::string(kIncidentColumns) + (version >= 8 ? ", crime" : "");
+}
+
+std::string IncidentRow::SelectColumns(int version) {
+  return std::string(kIncidentColumns) + (version >= 8 ? ", crime" : ", NULL");
+}
+
+void IncidentRow::Bind(Statement& s, const StoredIncident& x, int version) {
   s.Bind(1, x.incident_id)
       .Bind(2, x.occurred_on.ToString())
       .Bind(3, x.area)
       .Bind(4, x.victim_record_id)
       .Bind(5, JsonList(x.perpetrator_record_ids))
       .Bind(6, x.reported_by);
+  if (version >= 8) {
+    if (x.crime) {
+      s.Bind(7, std::int64_t{*x.crime ? 1 : 0});
+    } else {
+      s.BindNull(7);
+    }
+  }
 }
 
 Result<StoredIncident> IncidentRow::Read(const Statement& s) {
@@ -158,17 +177,23 @@ Result<StoredIncident> IncidentRow::Read(const Statement& s) {
   x.victim_record_id = s.Text(3);
   x.perpetrator_record_ids = ParseList(s.Text(4));
   x.reported_by = s.Text(5);
+  if (!s.IsNull(6)) x.crime = s.Int(6) != 0;
   return x;
 }
 
+constexpr std::string_view kAssessmentColumns8 =
+    ", parent_assessment_id, safeguarding, officer_rationale";
+
 std::string AssessmentRow::Columns(int version) {
   return std::string(kAssessmentColumns) +
-         (version >= 3 ? ", instrument_version" : "");
+         (version >= 3 ? ", instrument_version" : "") +
+         (version >= 8 ? std::string(kAssessmentColumns8) : "");
 }
 
 std::string AssessmentRow::SelectColumns(int version) {
   return std::string(kAssessmentColumns) +
-         (version >= 3 ? ", instrument_version" : ", ''");
+         (version >= 3 ? ", instrument_version" : ", ''") +
+         (version >= 8 ? std::string(kAssessmentColumns8) : ", '', '[]', ''");
 }
 
 void AssessmentRow::Bind(Statement& s, const StoredAssessment& a, int version) {
@@ -184,6 +209,11 @@ void AssessmentRow::Bind(Statement& s, const StoredAssessment& a, int version) {
       .Bind(11, JsonList(a.high_harm_indicators))
       .Bind(12, a.result_json);
   if (version >= 3) s.Bind(13, a.instrument_version);
+  if (version >= 8) {
+    s.Bind(14, a.parent_assessment_id)
+        .Bind(15, JsonList(a.safeguarding))
+        .Bind(16, a.officer_rationale);
+  }
 }
 
 Result<StoredAssessment> AssessmentRow::Read(const Statement& s) {
@@ -202,6 +232,9 @@ Result<StoredAssessment> AssessmentRow::Read(const Statement& s) {
   a.high_harm_indicators = ParseList(s.Text(10));
   a.result_json = s.Text(11);
   a.instrument_version = s.Text(12);
+  a.parent_assessment_id = s.Text(13);
+  a.safeguarding = ParseList(s.Text(14));
+  a.officer_rationale = s.Text(15);
   return a;
 }
 

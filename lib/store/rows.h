@@ -42,17 +42,20 @@ struct RecordRow {
   static PersonRecord Read(const sqlite::Statement& s);
 };
 
+// Files before schema version 8 have no crime column: Columns and Bind
+// leave it out there, and a SELECT reads NULL (not recorded) in its place.
 struct IncidentRow {
   static constexpr std::string_view kTable = "incidents";
-  static constexpr std::string_view kColumns =
-      "incident_id, occurred_on, area, victim_record_id, "
-      "perpetrator_record_ids, reported_by";
-  static void Bind(sqlite::Statement& s, const StoredIncident& x);
+  static std::string Columns(int version);
+  static std::string SelectColumns(int version);
+  static void Bind(sqlite::Statement& s, const StoredIncident& x, int version);
   static Result<StoredIncident> Read(const sqlite::Statement& s);
 };
 
-// Files before schema version 3 have no instrument_version column: Columns
-// and Bind leave it out there, and a SELECT reads '' in its place.
+// Files before schema version 3 have no instrument_version column, and
+// before 8 none of parent_assessment_id, safeguarding and
+// officer_rationale: Columns and Bind leave them out there, and a SELECT
+// reads empty values in their place.
 struct AssessmentRow {
   static constexpr std::string_view kTable = "assessments";
   static std::string Columns(int version);

@@ -266,6 +266,21 @@ CREATE TABLE circulations (
 ) STRICT;
 CREATE INDEX circulations_by_meeting ON circulations(meeting_id);
 )sql",
+    // 8: an assessment's parent (the checklist an S-DASH or H-DASH
+    // followed), the safeguarding prompts it raised, and an officer's
+    // rationale for a judgement-graded (DARA) grade; whether an incident was
+    // recorded as a crime (NULL: not recorded).
+    R"sql(
+ALTER TABLE assessments ADD COLUMN parent_assessment_id TEXT NOT NULL
+  DEFAULT '';
+ALTER TABLE assessments ADD COLUMN safeguarding TEXT NOT NULL
+  DEFAULT '[]';  -- JSON array of prompt ids
+ALTER TABLE assessments ADD COLUMN officer_rationale TEXT NOT NULL
+  DEFAULT '';
+CREATE INDEX assessments_by_parent ON assessments(parent_assessment_id)
+  WHERE parent_assessment_id != '';
+ALTER TABLE incidents ADD COLUMN crime INTEGER CHECK (crime IN (0, 1));
+)sql",
 };
 
 }  // namespace

@@ -81,6 +81,17 @@ Status CheckActor(const Actor& actor, bool read) {
   return Status::Ok();
 }
 
+// A prompt id as the scorer names them: [a-z0-9_], 1 to 64 characters.
+Status PromptId(const std::string& field, const std::string& id) {
+  if (id.empty() || id.size() > 64 ||
+      id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+          std::string::npos) {
+    return InvalidArgument(
+        field, "'" + id.substr(0, 64) + "' is not a prompt id ([a-z0-9_])");
+  }
+  return Status::Ok();
+}
+
 Status Required(std::string_view field, std::string_view value) {
   return value.empty() ? InvalidArgument(field, "empty") : Status::Ok();
 }
@@ -227,32 +238,38 @@ class SqliteStore final : public Store {
       MARAC_RETURN_IF_ERROR(Required(field + ".area", x.area));
       MARAC_RETURN_IF_ERROR(
           Required(field + ".victim_record_id", x.victim_record_id));
+      if (x.crime && version_ < 8) {
+        return FailedPrecondition(field +
+                                  ".crime: recording crime or non-crime needs "
+                                  "schema version 8");
+      }
       ids.push_back(x.incident_id);
     }
-    return Write(
-        actor, AuditAction::kCollect, "incident", ids, [&]() -> Status {
-          for (std::size_t i = 0; i < incidents.size(); ++i) {
-            MARAC_RETURN_IF_ERROR(
-                KnownRecords("incidents[" + std::to_string(i) + "]",
-                             incidents[i].victim_record_id,
-                             incidents[i].perpetrator_record_ids));
-          }
-          MARAC_ASSIGN_OR_RETURN(Statement insert,
-                                 db_.Prepare(InsertSql(IncidentRow::kTable,
-                                                       IncidentRow::kColumns)));
-          for (const StoredIncident& x : incidents) {
-            IncidentRow::Bind(insert, x);
-            MARAC_RETURN_IF_ERROR(
-                Duplicate(insert.Run(), "incident_id", x.incident_id));
-          }
-          return Status::Ok();
-        });
+    return Write(actor, AuditAction::kCollect, "incident", ids,
+                 [&]() -> Status {
+                   for (std::size_t i = 0; i < incidents.size(); ++i) {
+                     MARAC_RETURN_IF_ERROR(
+                         KnownRecords("incidents[" + std::to_string(i) + "]",
+                                      incidents[i].victim_record_id,
+                                      incidents[i].perpetrator_record_ids));
+                   }
+                   MARAC_ASSIGN_OR_RETURN(
+                       Statement insert,
+                       db_.Prepare(InsertSql(IncidentRow::kTable,
+                                             IncidentRow::Columns(version_))));
+                   for (const StoredIncident& x : incidents) {
+                     IncidentRow::Bind(insert, x, version_);
+                     MARAC_RETURN_IF_ERROR(
+                         Duplicate(insert.Run(), "incident_id", x.incident_id));
+                   }
+                   return Status::Ok();
+                 });
   }
 
   Result<std::vector<StoredIncident>> Incidents(const Actor& actor) override {
     std::vector<StoredIncident> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "incident", {}, [&]() -> Status {
-      return EachRow(SelectSql(IncidentRow::kColumns,
+      return EachRow(SelectSql(IncidentRow::SelectColumns(version_),
                                "FROM incidents ORDER BY occurred_on, "
                                "incident_id"),
                      [&](const Statement& select) -> Status {
@@ -285,6 +302,23 @@ class SqliteStore final : public Store {
         MARAC_RETURN_IF_ERROR(
             Required(field + ".instrument_version", a.instrument_version));
       }
+      if (version_ < 8 &&
+          (!a.parent_assessment_id.empty() || !a.safeguarding.empty() ||
+           !a.officer_rationale.empty())) {
+        return FailedPrecondition(
+            field +
+            ": parent_assessment_id, safeguarding and officer_rationale need "
+            "schema version 8");
+      }
+      if (a.parent_assessment_id == a.assessment_id) {
+        return InvalidArgument(field + ".parent_assessment_id",
+                               "names the assessment itself");
+      }
+      for (std::size_t k = 0; k < a.safeguarding.size(); ++k) {
+        MARAC_RETURN_IF_ERROR(
+            PromptId(field + ".safeguarding[" + std::to_string(k) + "]",
+                     a.safeguarding[k]));
+      }
       ids.push_back(a.assessment_id);
     }
     return Write(
@@ -302,6 +336,24 @@ class SqliteStore final : public Store {
             AssessmentRow::Bind(insert, a, version_);
             MARAC_RETURN_IF_ERROR(
                 Duplicate(insert.Run(), "assessment_id", a.assessment_id));
+          }
+          // A parent is stored before its supplement or in the same batch.
+          MARAC_ASSIGN_OR_RETURN(
+              Statement known,
+              db_.Prepare(
+                  "SELECT 1 FROM assessments WHERE assessment_id = ?1"));
+          for (std::size_t i = 0; i < assessments.size(); ++i) {
+            const std::string& parent = assessments[i].parent_assessment_id;
+            if (parent.empty()) continue;
+            known.Bind(1, parent);
+            const Result<bool> row = known.Step();
+            known.Reset();
+            if (!row.ok()) return row.status();
+            if (!*row) {
+              return InvalidArgument(
+                  "assessments[" + std::to_string(i) + "].parent_assessment_id",
+                  "no assessment '" + parent + "' in the store");
+            }
           }
           return Status::Ok();
         });

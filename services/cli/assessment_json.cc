@@ -161,12 +161,14 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
     return InvalidArgument("<assessment>", "expected a JSON object, got " +
                                                std::string(JsonTypeName(doc)));
   }
-  MARAC_RETURN_IF_ERROR(CheckKnownKeys(
-      doc, "",
-      {"assessment_id", "instrument", "completed_on", "answers",
-       "professional_judgement", "professional_judgement_reason",
-       "incidents_last_12_months", "last_marac_referral_on", "incident_on",
-       "victim_age", "children_in_household", "victim_disability"}));
+  MARAC_RETURN_IF_ERROR(
+      CheckKnownKeys(doc, "",
+                     {"assessment_id", "instrument", "completed_on", "answers",
+                      "professional_judgement", "professional_judgement_reason",
+                      "incidents_last_12_months", "last_marac_referral_on",
+                      "incident_on", "victim_age", "children_in_household",
+                      "victim_disability", "hbv_concern", "officer_grade",
+                      "officer_rationale", "parent_assessment_id"}));
 
   const Json* id = FindMember(doc, "assessment_id");
   if (id == nullptr) return InvalidArgument("assessment_id", "required");
@@ -275,12 +277,41 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
     MARAC_ASSIGN_OR_RETURN(history.victim_disability,
                            ReadBool(*b, "victim_disability"));
   }
+  if (const Json* b = FindMember(doc, "hbv_concern", true)) {
+    MARAC_ASSIGN_OR_RETURN(history.hbv_concern, ReadBool(*b, "hbv_concern"));
+  }
+  if (const Json* g = FindMember(doc, "officer_grade", true)) {
+    MARAC_ASSIGN_OR_RETURN(const std::string text,
+                           ReadString(*g, "officer_grade", 64));
+    MARAC_ASSIGN_OR_RETURN(const Grade grade,
+                           ParseGrade("officer_grade", text));
+    if (grade == Grade::kNotGraded) {
+      return InvalidArgument("officer_grade",
+                             "\"not_graded\" is not a grade an officer "
+                             "gives (standard | medium | high)");
+    }
+    history.officer_grade = grade;
+  }
+  if (const Json* t = FindMember(doc, "officer_rationale", true)) {
+    MARAC_ASSIGN_OR_RETURN(
+        history.officer_rationale,
+        ReadString(*t, "officer_rationale", kMaxReasonLength));
+  }
+  if (const Json* p = FindMember(doc, "parent_assessment_id", true)) {
+    MARAC_ASSIGN_OR_RETURN(
+        parsed.parent_assessment_id,
+        ReadString(*p, "parent_assessment_id", kMaxIdLength));
+    MARAC_RETURN_IF_ERROR(CheckParentAssessment(
+        "parent_assessment_id", instruments, instrument_id,
+        parsed.assessment_id, parsed.parent_assessment_id));
+  }
   return parsed;
 }
 
 ResultView ViewOf(const ParsedAssessment& a, const RiskScore& s) {
   ResultView v;
   v.assessment_id = a.assessment_id;
+  v.parent_assessment_id = a.parent_assessment_id;
   v.instrument = s.instrument().id();
   v.instrument_version = s.instrument().version();
   v.policy_version = s.context->policy_version;
@@ -306,6 +337,11 @@ void AppendResultJson(const ResultView& v, std::string& out) {
   AppendKey("assessment_id", out);
   AppendJsonString(v.assessment_id, out);
   out += ',';
+  if (!v.parent_assessment_id.empty()) {
+    AppendKey("parent_assessment_id", out);
+    AppendJsonString(v.parent_assessment_id, out);
+    out += ',';
+  }
   AppendKey("instrument", out);
   AppendJsonString(v.instrument, out);
   out += ',';

@@ -21,6 +21,8 @@ struct ParsedAssessment {
   Checklist checklist;
   Date completed_on;
   CaseHistory history;
+  // For a supplement (S-DASH, H-DASH): the checklist that led to it.
+  std::string parent_assessment_id = {};
 };
 
 struct ParseLimits {
@@ -42,6 +44,7 @@ Result<ParsedAssessment> ParseAssessment(std::string_view json_text,
 // fields of docs/cli.md's result object, in order.
 struct ResultView {
   std::string_view assessment_id;
+  std::string_view parent_assessment_id;  // Empty: none (not written).
   std::string_view instrument;
   std::string_view instrument_version;
   std::string_view policy_version;

@@ -380,6 +380,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     for (const Finding& f : DescribeHighHarmIndicators(*score)) {
       a.high_harm_indicators.push_back(f.id);
     }
+    a.safeguarding = SafeguardingRaised(*score);
     result["score"] = a.score;
     result["grade"] = GradeName(a.grade);
     a.result_json = result.dump();

@@ -543,7 +543,8 @@ Status ReadIncidentCsv(std::string_view csv_text, const std::string& source,
                                              "area",
                                              "victim_record_id",
                                              "perpetrator_record_ids?",
-                                             "reported_by?"};
+                                             "reported_by?",
+                                             "crime~"};
   MARAC_ASSIGN_OR_RETURN(const Rows rows,
                          ReadColumns(csv_text, source, kColumns));
   std::vector<std::remove_reference_t<decltype(out)>::value_type> read;
@@ -552,7 +553,16 @@ Status ReadIncidentCsv(std::string_view csv_text, const std::string& source,
     const Result<Date> on =
         Date::Parse(Where(source, rows.lines[k], "occurred_on"), f[1]);
     if (!on.ok()) return on.status();
-    read.push_back({f[0], *on, f[2], f[3], SplitList(f[4]), f[5]});
+    std::optional<bool> crime;
+    if (f[6] == "crime" || f[6] == "non_crime") {
+      crime = f[6] == "crime";
+    } else if (!f[6].empty()) {
+      return InvalidArgument(Where(source, rows.lines[k], "crime"),
+                             "'" + ShownText(f[6], 20) +
+                                 "' is not crime or non_crime (leave it "
+                                 "empty when not recorded)");
+    }
+    read.push_back({f[0], *on, f[2], f[3], SplitList(f[4]), f[5], crime});
   }
   out.insert(out.end(), std::make_move_iterator(read.begin()),
              std::make_move_iterator(read.end()));
@@ -567,12 +577,15 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
                                              "instrument",
                                              "policy_version",
                                              "completed_on",
-                                             "score",
+                                             "score?",
                                              "grade",
                                              "marac_referral",
                                              "criteria?",
                                              "high_harm_indicators?",
-                                             "instrument_version~"};
+                                             "instrument_version~",
+                                             "parent_assessment_id~",
+                                             "safeguarding~",
+                                             "officer_rationale~"};
   MARAC_ASSIGN_OR_RETURN(const Rows rows,
                          ReadColumns(csv_text, source, kColumns));
   const InstrumentSet built_in = InstrumentSet::BuiltIn();
@@ -588,10 +601,31 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
     a.policy_version = f[4];
     MARAC_ASSIGN_OR_RETURN(
         a.completed_on, Date::Parse(Where(source, line, "completed_on"), f[5]));
-    MARAC_ASSIGN_OR_RETURN(a.score,
-                           Count(f[6], Where(source, line, "score"), 100));
+    const auto instrument = built_in.Find(a.instrument);
+    // DARA and any other judgement-graded instrument: the officer's grade
+    // and rationale, nothing counted.
+    const bool judged = instrument.ok() && (*instrument)->judgement_graded();
+    if (judged) {
+      if (!f[6].empty() && f[6] != "0") {
+        return InvalidArgument(Where(source, line, "score"),
+                               a.instrument +
+                                   " is graded by the officer, not counted: "
+                                   "leave score empty");
+      }
+    } else {
+      if (f[6].empty()) {
+        return InvalidArgument(Where(source, line, "score"), "required");
+      }
+      MARAC_ASSIGN_OR_RETURN(a.score,
+                             Count(f[6], Where(source, line, "score"), 100));
+    }
     MARAC_ASSIGN_OR_RETURN(a.grade,
                            ParseGrade(Where(source, line, "grade"), f[7]));
+    if (judged && a.grade == Grade::kNotGraded) {
+      return InvalidArgument(Where(source, line, "grade"),
+                             "the officer's grade for " + a.instrument +
+                                 " is standard, medium or high");
+    }
     if (f[8] != "true" && f[8] != "false") {
       return InvalidArgument(
           Where(source, line, "marac_referral"),
@@ -601,9 +635,24 @@ Status ReadAssessmentCsv(std::string_view csv_text, const std::string& source,
     a.criteria = SplitList(f[9]);
     a.high_harm_indicators = SplitList(f[10]);
     a.instrument_version = f[11];
+    a.parent_assessment_id = f[12];
+    MARAC_RETURN_IF_ERROR(CheckParentAssessment(
+        Where(source, line, "parent_assessment_id"), built_in, a.instrument,
+        a.assessment_id, a.parent_assessment_id));
+    a.safeguarding = SplitList(f[13]);
+    a.officer_rationale = f[14];
+    if (judged && Trim(a.officer_rationale).empty()) {
+      return InvalidArgument(Where(source, line, "officer_rationale"),
+                             "required for " + a.instrument +
+                                 ": the rationale the officer recorded");
+    }
+    if (!judged && !a.officer_rationale.empty()) {
+      return InvalidArgument(
+          Where(source, line, "officer_rationale"),
+          "given, but " + a.instrument + " is graded by its yes-count");
+    }
     if (a.instrument_version.empty()) {
       // Not given: the shipped definition of that instrument's version.
-      const auto instrument = built_in.Find(a.instrument);
       if (!instrument.ok()) {
         return InvalidArgument(Where(source, line, "instrument_version"),
                                "empty, and '" + ShownText(a.instrument, 40) +

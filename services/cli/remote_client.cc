@@ -157,7 +157,8 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
   if (h.incident_on || h.incidents_last_12_months ||
       !h.incident_dates.empty() || h.last_marac_referral_on ||
       h.professional_judgement != ProfessionalJudgement::kNone ||
-      h.victim_age || h.children_in_household || h.victim_disability) {
+      h.victim_age || h.children_in_household || h.victim_disability ||
+      h.hbv_concern || h.officer_grade || !h.officer_rationale.empty()) {
     v1::CaseHistory* history = wire->mutable_history();
     if (h.incident_on)
       DateToWire(*h.incident_on, history->mutable_incident_on());
@@ -181,7 +182,13 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
       history->set_children_in_household(*h.children_in_household);
     }
     history->set_victim_disability(h.victim_disability);
+    history->set_hbv_concern(h.hbv_concern);
+    if (h.officer_grade) {
+      history->set_officer_grade(GradeToWire(*h.officer_grade));
+    }
+    history->set_officer_rationale(h.officer_rationale);
   }
+  wire->set_parent_assessment_id(a.parent_assessment_id);
   v1::ScoreAssessmentResponse response;
   const auto score = [&](grpc::ClientContext* context) {
     return impl_->assessments->ScoreAssessment(context, request, &response);
@@ -201,6 +208,7 @@ Status RemoteClient::ScoreJson(const ParsedAssessment& a, std::string& out) {
   const v1::RiskScore& s = response.score();
   ResultView v;
   v.assessment_id = s.assessment_id();
+  v.parent_assessment_id = s.parent_assessment_id();
   v.instrument = s.instrument();
   v.instrument_version = s.instrument_version();
   v.policy_version = s.policy_version();

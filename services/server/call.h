@@ -212,7 +212,7 @@ class Core {
       }
       return ToGrpcStatus(score.status());
     }
-    RiskScoreToWire(in->assessment_id, *score, out);
+    RiskScoreToWire(in->assessment_id, *score, out, in->parent_assessment_id);
     return grpc::Status::OK;
   }
 

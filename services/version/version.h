@@ -5,8 +5,8 @@
 //   marac 0.1.0
 //   commit 38a51ae
 //   store-schema 5
-//   default-scoring-policy marac-default-2026.2
-//   default-priority-policy marac-priority-2026.1
+//   default-scoring-policy marac-default-2026.3
+//   default-priority-policy marac-priority-2026.2
 #ifndef MARAC_SERVICES_VERSION_VERSION_H_
 #define MARAC_SERVICES_VERSION_VERSION_H_
 

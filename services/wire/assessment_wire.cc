@@ -269,17 +269,63 @@ std::optional<WireAssessment> AssessmentFromWire(
     }
   }
   history.victim_disability = h.victim_disability();
+  history.hbv_concern = h.hbv_concern();
+  if (h.officer_grade() != v1::GRADE_UNSPECIFIED) {
+    const std::optional<Grade> grade = GradeFromWire(h.officer_grade());
+    if (!grade || *grade == Grade::kNotGraded) {
+      violations.Add(Child(hf, "officer_grade")(),
+                     "must be STANDARD, MEDIUM or HIGH");
+    } else {
+      history.officer_grade = grade;
+    }
+  }
+  const auto rationale_field = Child(hf, "officer_rationale");
+  CheckTextAt(h.officer_rationale(), rationale_field, limits, violations);
+  history.officer_rationale = h.officer_rationale();
+  if (checklist) {
+    const Instrument& form = checklist->instrument();
+    // The scorer's own checks, reported as field violations here.
+    const bool judged = form.judgement_graded();
+    if (judged && !history.officer_grade && h.officer_grade() == 0) {
+      violations.Add(Child(hf, "officer_grade")(), "required for " + form.id());
+    }
+    if (judged && history.officer_rationale.find_first_not_of(" \t\r\n") ==
+                      std::string::npos) {
+      violations.Add(rationale_field(), "required for " + form.id());
+    }
+    if (!judged && h.officer_grade() != v1::GRADE_UNSPECIFIED) {
+      violations.Add(Child(hf, "officer_grade")(),
+                     "given, but " + form.id() + " is graded by its yes-count");
+    }
+    if (!judged && !history.officer_rationale.empty()) {
+      violations.Add(rationale_field(),
+                     "given, but " + form.id() + " is graded by its yes-count");
+    }
+    const std::string parent_field = Path(field, "parent_assessment_id");
+    const Status parent =
+        CheckParentAssessment(parent_field, instruments, form.id(),
+                              a.assessment_id(), a.parent_assessment_id());
+    if (!parent.ok()) {
+      // The message opens with the field; the violation names it apart.
+      violations.Add(parent_field,
+                     parent.message().substr(parent_field.size() + 2));
+    }
+  }
 
   if (violations.all().size() != before || !checklist || !completed_on) {
     return std::nullopt;
   }
   return WireAssessment{a.assessment_id(), *std::move(checklist), *completed_on,
-                        std::move(history)};
+                        std::move(history), a.parent_assessment_id()};
 }
 
 void RiskScoreToWire(std::string_view assessment_id, const RiskScore& s,
-                     v1::RiskScore* out) {
+                     v1::RiskScore* out,
+                     std::string_view parent_assessment_id) {
   out->mutable_assessment_id()->assign(assessment_id);
+  if (!parent_assessment_id.empty()) {
+    out->mutable_parent_assessment_id()->assign(parent_assessment_id);
+  }
   out->set_instrument(s.instrument().id());
   out->set_instrument_version(s.instrument().version());
   out->set_policy_version(s.context->policy_version);

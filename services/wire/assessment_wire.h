@@ -27,13 +27,15 @@ struct WireAssessment {
   Checklist checklist;
   Date completed_on;
   CaseHistory history;
+  std::string parent_assessment_id;
 };
 std::optional<WireAssessment> AssessmentFromWire(
     const v1::Assessment& assessment, const InstrumentSet& instruments,
     const WireLimits& limits, std::string_view field,
     FieldViolations& violations);
 void RiskScoreToWire(std::string_view assessment_id, const RiskScore& score,
-                     v1::RiskScore* out);
+                     v1::RiskScore* out,
+                     std::string_view parent_assessment_id = {});
 
 // A checklist's answers as `answers_in_order` (element k answers question
 // k+1, ANSWER_UNSPECIFIED one not asked, ending at the last question

@@ -230,6 +230,83 @@ TEST(CaseFileAgendaTest, RanksWhatBuildAgendaRanks) {
             AgendaJson(*direct, AgendaView::kChair));
 }
 
+// R2's victim was assessed on DARA (graded high by the officer) and R1's
+// RIC was followed by an S-DASH that raised the stalking prompt.
+CaseFile WithDaraAndSupplement() {
+  CaseFile file = File();
+  file.assessments[0].safeguarding = {"safeguarding_children"};
+  StoredAssessment stalking;
+  stalking.assessment_id = "S1";
+  stalking.victim_record_id = "V1";
+  stalking.instrument = "s-dash";
+  stalking.policy_version = "p";
+  stalking.completed_on = D("2026-03-01");
+  stalking.score = 9;
+  stalking.grade = Grade::kNotGraded;
+  stalking.parent_assessment_id = "A1";
+  stalking.safeguarding = {"stalking_service", "safeguarding_children"};
+  StoredAssessment dara;
+  dara.assessment_id = "D2";
+  dara.victim_record_id = "V2";
+  dara.incident_id = "I2";
+  dara.instrument = "dara";
+  dara.policy_version = "p";
+  dara.completed_on = D("2026-03-03");
+  dara.grade = Grade::kHigh;
+  dara.officer_rationale = "Threats to kill after separation";
+  file.assessments.push_back(stalking);
+  file.assessments.push_back(dara);
+  file.referrals[2].assessment_id = "D2";
+  return file;
+}
+
+TEST(CaseFileAgendaTest, ACaseCarriesTheSafeguardingOfItsSupplements) {
+  const Result<std::vector<AgendaCase>> cases = AgendaCasesFromCaseFile(
+      WithDaraAndSupplement(), Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  const AgendaCase* r1 = Find(*cases, "R1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ(r1->safeguarding, (std::vector<std::string>{"safeguarding_children",
+                                                        "stalking_service"}))
+      << "its own first, each once";
+  EXPECT_FALSE(r1->officer_graded);
+  const AgendaCase* r2 = Find(*cases, "R2");
+  ASSERT_NE(r2, nullptr);
+  EXPECT_TRUE(r2->safeguarding.empty());
+  EXPECT_TRUE(r2->officer_graded);
+  EXPECT_EQ(r2->grade, Grade::kHigh);
+}
+
+TEST(CaseFileAgendaTest, AnOfficerGradedCaseRanksOnTheCountItsGradeNeeds) {
+  const CaseFile file = WithDaraAndSupplement();
+  const Result<Agenda> agenda =
+      AgendaFromCaseFile(file, Meeting("north", "2026-04-01"));
+  ASSERT_TRUE(agenda.ok()) << agenda.status();
+  const RankedCase* r2 = nullptr;
+  for (const RankedCase& r : agenda->listed) {
+    if (r.item.referral_id == "R2") r2 = &r;
+  }
+  ASSERT_NE(r2, nullptr);
+  const PriorityPolicy policy;
+  bool counted = false;
+  for (const Contribution& c : r2->contributions) {
+    if (c.factor != "score") continue;
+    counted = true;
+    EXPECT_DOUBLE_EQ(c.points,
+                     policy.per_score_point * policy.officer_high_as_score);
+    EXPECT_THAT(c.detail, ::testing::HasSubstr("by the officer (DARA)"));
+  }
+  EXPECT_TRUE(counted);
+  const std::string chair = AgendaMarkdown(*agenda, AgendaView::kChair);
+  EXPECT_THAT(chair, ::testing::HasSubstr("graded high by the officer"));
+  EXPECT_THAT(chair, ::testing::HasSubstr(
+                         "SAFEGUARDING: children's social care, specialist "
+                         "stalking service"));
+  const std::string json = AgendaJson(*agenda, AgendaView::kCirculated);
+  EXPECT_THAT(json, ::testing::HasSubstr("\"officer_graded\": true"));
+  EXPECT_THAT(json, ::testing::HasSubstr("\"stalking_service\""));
+}
+
 TEST(CaseFileAgendaTest, AGraphRefusalIsAnError) {
   CaseFile file = File();
   file.referrals.push_back(file.referrals[1]);  // R1 twice.

@@ -113,10 +113,10 @@ TEST(InstrumentTest, RicStalkingItemCallsForStalkingChecklist) {
 }
 
 TEST(InstrumentTest, UnknownIdListsKnownOnes) {
-  const auto missing = InstrumentSet::BuiltIn().Find("dara");
+  const auto missing = InstrumentSet::BuiltIn().Find("odara");
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.status().message(),
-              HasSubstr("instrument: \"dara\" is not a known instrument"));
+              HasSubstr("instrument: \"odara\" is not a known instrument"));
   EXPECT_THAT(missing.status().message(), HasSubstr("safelives-ric"));
 }
 
@@ -177,7 +177,7 @@ TEST(InstrumentTest, LoadedDefinitionReplacesBuiltIn) {
   EXPECT_EQ((*found)->version(), "local-2");
   EXPECT_EQ((*found)->item_count(), 2);
   EXPECT_EQ((*found)->tags(), std::vector<std::string>{"strangulation"});
-  EXPECT_EQ(set.all().size(), 3u);
+  EXPECT_EQ(set.all().size(), 4u);
 }
 
 TEST(InstrumentTest, WordingAttachesAtRunTime) {

@@ -142,7 +142,7 @@ TEST(SafeguardingTest, AnSDashWithEveryItemYesIsPromptedNotReferred) {
     EXPECT_THAT(f.reason, HasSubstr("Question 6 (threats_of_violence)"));
     EXPECT_THAT(f.reason, HasSubstr("11 of 11 questions are yes"));
     EXPECT_THAT(f.reason, HasSubstr("specialist stalking service"));
-    EXPECT_THAT(f.reason, HasSubstr("(local policy marac-default-2026.2)"));
+    EXPECT_THAT(f.reason, HasSubstr("(local policy marac-default-2026.3)"));
   }
 }
 

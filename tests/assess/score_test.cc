@@ -87,7 +87,7 @@ TEST(ScoreTest, GradeFollowsYesCount) {
     EXPECT_EQ(s.marac_referral, c.referral);
     EXPECT_FALSE(s.incomplete);
     EXPECT_EQ(s.unanswered_items, 0u);
-    EXPECT_EQ(s.context->policy_version, "marac-default-2026.2");
+    EXPECT_EQ(s.context->policy_version, "marac-default-2026.3");
   }
 }
 

@@ -301,6 +301,120 @@ TEST_F(DemoTest, AuditVerifyPassesThenCatchesAnAlteredEntry) {
   EXPECT_THAT(bad.err, HasSubstr("--expect-head"));
 }
 
+// DARA rows (the officer's grade and rationale, no count), a supplement
+// naming its checklist, stored prompts and crime / non-crime incidents go
+// in from CSV; each mistake names its line and field.
+TEST(ImportTest, DaraSupplementsAndCrimeFlagsGoInFromCsv) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("marac-import-dara-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const std::string records =
+      write("records.csv",
+            "record_id,given_name,family_name,dob,gender,postcode,address_line,"
+            "role,incident_id\n"
+            "V1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim,I1\n"
+            "X1,Corin,Ashby,1985-02-11,m,LS6 2AB,1 Quay Row,perpetrator,I1\n");
+  const std::string incidents = write(
+      "incidents.csv",
+      "incident_id,occurred_on,area,victim_record_id,perpetrator_record_ids,"
+      "reported_by,crime\n"
+      "I1,2026-01-10,North,V1,X1,police,crime\n"
+      "I2,2026-02-10,North,V1,X1,police,non_crime\n"
+      "I3,2026-03-10,North,V1,X1,police,\n");
+  const std::string header =
+      "assessment_id,victim_record_id,incident_id,instrument,policy_version,"
+      "completed_on,score,grade,marac_referral,criteria,high_harm_indicators,"
+      "parent_assessment_id,safeguarding,officer_rationale\n";
+  const std::string assessments =
+      write("assessments.csv",
+            header +
+                "A1,V1,I1,safelives-ric,p1,2026-01-10,15,high,true,"
+                "visible_high_risk,stalking,,safeguarding_children,\n"
+                "S1,V1,I1,s-dash,p1,2026-01-10,9,not_graded,false,,stalking,A1,"
+                "stalking_service,\n"
+                "D1,V1,I2,dara,p1,2026-02-10,,high,true,visible_high_risk,,,,"
+                "Threats to kill after separation\n");
+  const std::string db = (dir / "store.db").string();
+  const CliRun r =
+      Main({"import", "--store", db, "--records", records, "--incidents",
+            incidents, "--assessments", assessments});
+  ASSERT_EQ(r.status, 0) << r.err;
+  {
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(db);
+    ASSERT_TRUE(store.ok());
+    const Actor coordinator{"u-017", "coordinator", "MARAC", "check"};
+    const Result<std::vector<StoredAssessment>> stored =
+        (*store)->Assessments(coordinator);
+    ASSERT_TRUE(stored.ok());
+    std::map<std::string, StoredAssessment> by_id;
+    for (const StoredAssessment& a : *stored) by_id[a.assessment_id] = a;
+    ASSERT_EQ(by_id.size(), 3u);
+    EXPECT_EQ(by_id["S1"].parent_assessment_id, "A1");
+    EXPECT_EQ(by_id["S1"].safeguarding,
+              std::vector<std::string>{"stalking_service"});
+    EXPECT_EQ(by_id["D1"].grade, Grade::kHigh);
+    EXPECT_EQ(by_id["D1"].score, 0);
+    EXPECT_EQ(by_id["D1"].officer_rationale,
+              "Threats to kill after separation");
+    EXPECT_EQ(by_id["D1"].instrument_version, "2022.1");
+    const Result<std::vector<StoredIncident>> x =
+        (*store)->Incidents(coordinator);
+    ASSERT_TRUE(x.ok());
+    std::map<std::string, std::optional<bool>> crime;
+    for (const StoredIncident& i : *x) crime[i.incident_id] = i.crime;
+    EXPECT_EQ(crime["I1"], true);
+    EXPECT_EQ(crime["I2"], false);
+    EXPECT_EQ(crime["I3"], std::nullopt);
+  }
+  const struct {
+    const char* label;
+    const char* row;
+    const char* want;
+  } kBad[] = {
+      {"DaraWithoutRationale", "D2,V1,I2,dara,p1,2026-02-10,,high,true,,,,,\n",
+       "line 2: officer_rationale"},
+      {"DaraWithACount",
+       "D2,V1,I2,dara,p1,2026-02-10,12,high,true,,,,,Because\n",
+       "line 2: score"},
+      {"DaraNotGraded",
+       "D2,V1,I2,dara,p1,2026-02-10,,not_graded,false,,,,,Because\n",
+       "line 2: grade"},
+      {"RicWithoutAScore",
+       "A2,V1,I2,safelives-ric,p1,2026-02-10,,high,true,,,,,\n",
+       "line 2: score"},
+      {"RicWithARationale",
+       "A2,V1,I2,safelives-ric,p1,2026-02-10,15,high,true,,,,,Because\n",
+       "line 2: officer_rationale"},
+      {"RicWithAParent",
+       "A2,V1,I2,safelives-ric,p1,2026-02-10,15,high,true,,,A1,,\n",
+       "line 2: parent_assessment_id"},
+  };
+  for (const auto& c : kBad) {
+    SCOPED_TRACE(c.label);
+    const std::string bad = write("bad.csv", header + c.row);
+    const CliRun refused =
+        Main({"import", "--store", db, "--assessments", bad});
+    EXPECT_EQ(refused.status, kExitBadInput);
+    EXPECT_THAT(refused.err, HasSubstr(c.want));
+  }
+  const std::string bad_crime = write(
+      "bad-incidents.csv",
+      "incident_id,occurred_on,area,victim_record_id,perpetrator_record_ids,"
+      "reported_by,crime\n"
+      "I4,2026-03-11,North,V1,X1,police,yes\n");
+  const CliRun refused =
+      Main({"import", "--store", db, "--incidents", bad_crime});
+  EXPECT_EQ(refused.status, kExitBadInput);
+  EXPECT_THAT(refused.err, HasSubstr("bad-incidents.csv line 2: crime"));
+  std::filesystem::remove_all(dir);
+}
+
 // A coordinator's files, imported and linked, then an agenda from them.
 TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   const std::filesystem::path dir =

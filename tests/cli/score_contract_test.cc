@@ -397,6 +397,95 @@ TEST(ScoreContractTest, StalkingChecklistIsNotGradedButFlagsStalking) {
   }
 }
 
+TEST(ScoreContractTest, DaraTakesTheOfficersGradeAndRationale) {
+  json a = Assessment("dara", json::object());
+  a["officer_grade"] = "high";
+  a["officer_rationale"] = "Threats to kill; victim isolated from family";
+  json r = ScoreOne(a);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["instrument"], "dara");
+  EXPECT_EQ(r["grade"], "high");
+  EXPECT_EQ(r["score"], 0);
+  EXPECT_EQ(r["marac_referral"], true);
+  EXPECT_EQ(r["incomplete"], false);
+  ASSERT_EQ(Ids(r["criteria"], "criterion"),
+            std::vector<std::string>{"visible_high_risk"});
+  EXPECT_THAT(r["criteria"][0]["reason"].get<std::string>(),
+              HasSubstr("victim isolated from family"));
+  for (const char* list : {"criteria", "criteria_not_met", "prompts"}) {
+    for (const json& f : r[list]) {
+      EXPECT_THAT(f["reason"].get<std::string>(),
+                  HasSubstr("the grade is the officer's judgement, not a "
+                            "count"));
+    }
+  }
+  a["officer_grade"] = "medium";
+  r = ScoreOne(a);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["grade"], "medium");
+  EXPECT_EQ(r["marac_referral"], false);
+}
+
+TEST(ScoreContractTest, DaraRefusalsNameTheField) {
+  const struct {
+    const char* label;
+    json patch;
+    const char* instrument;
+    const char* want;
+  } kCases[] = {
+      {"NoGrade", {{"officer_rationale", "R"}}, "dara", "officer_grade"},
+      {"NoRationale", {{"officer_grade", "high"}}, "dara", "officer_rationale"},
+      {"NotGraded",
+       {{"officer_grade", "not_graded"}, {"officer_rationale", "R"}},
+       "dara",
+       "officer_grade"},
+      {"UnknownGrade",
+       {{"officer_grade", "severe"}, {"officer_rationale", "R"}},
+       "dara",
+       "officer_grade"},
+      {"GradeOnACount",
+       {{"officer_grade", "high"}},
+       "safelives-ric",
+       "officer_grade"},
+      {"ParentOnAChecklist",
+       {{"parent_assessment_id", "RIC-9"}},
+       "safelives-ric",
+       "parent_assessment_id"},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.label);
+    json a = Assessment(c.instrument, json::object());
+    a.update(c.patch);
+    const CommandResult r = RunScoreCommand(a.dump());
+    EXPECT_NE(r.exit_status, 0);
+    EXPECT_THAT(r.err, HasSubstr(c.want));
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST(ScoreContractTest, AStalkingChecklistNamesTheAssessmentItFollowed) {
+  json a = Assessment("s-dash", Answers(kStalkingItems, {1, 2, 3}));
+  a["parent_assessment_id"] = "RIC-2026-0042";
+  json r = ScoreOne(a);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["parent_assessment_id"], "RIC-2026-0042");
+  r = ScoreOne(Assessment("s-dash", Answers(kStalkingItems, {1})));
+  ASSERT_TRUE(r.is_object());
+  EXPECT_FALSE(r.contains("parent_assessment_id"));
+}
+
+TEST(ScoreContractTest, AnHbvConcernPromptsTheHdashQuestions) {
+  json a = Assessment("safelives-ric", Answers(kRicItems, {}));
+  a["hbv_concern"] = true;
+  json r = ScoreOne(a);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_THAT(Ids(r["prompts"], "prompt"), Contains("honour_based_abuse"));
+  a["hbv_concern"] = "yes";
+  const CommandResult bad = RunScoreCommand(a.dump());
+  EXPECT_NE(bad.exit_status, 0);
+  EXPECT_THAT(bad.err, HasSubstr("hbv_concern"));
+}
+
 struct EscalationCase {
   const char* label;
   std::optional<int> incidents;

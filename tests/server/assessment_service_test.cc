@@ -19,6 +19,7 @@ namespace marac {
 namespace {
 
 using ::testing::Contains;
+using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 // One ScoreAssessment call of `assessment` as the test principal of
@@ -186,7 +187,101 @@ constexpr BadAssessmentCase kBadAssessments[] = {
        r.mutable_assessment()->mutable_history()->set_children_in_household(-1);
      },
      "assessment.history.children_in_household"},
+    {"OfficerGradeOnACount",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->mutable_history()->set_officer_grade(
+           v1::GRADE_HIGH);
+     },
+     "assessment.history.officer_grade"},
+    {"RationaleOnACount",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->mutable_history()->set_officer_rationale("x");
+     },
+     "assessment.history.officer_rationale"},
+    {"ParentOnAChecklist",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->set_parent_assessment_id("RIC-1");
+     },
+     "assessment.parent_assessment_id"},
+    {"DaraWithoutGrade",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->set_instrument("dara");
+       r.mutable_assessment()->clear_answers();
+       r.mutable_assessment()->clear_answers_in_order();
+       r.mutable_assessment()->mutable_history()->set_officer_rationale("x");
+     },
+     "assessment.history.officer_grade"},
+    {"DaraWithoutRationale",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->set_instrument("dara");
+       r.mutable_assessment()->clear_answers();
+       r.mutable_assessment()->clear_answers_in_order();
+       r.mutable_assessment()->mutable_history()->set_officer_grade(
+           v1::GRADE_HIGH);
+     },
+     "assessment.history.officer_rationale"},
+    {"DaraNotGraded",
+     [](v1::ScoreAssessmentRequest& r) {
+       r.mutable_assessment()->set_instrument("dara");
+       r.mutable_assessment()->clear_answers();
+       r.mutable_assessment()->clear_answers_in_order();
+       v1::CaseHistory* h = r.mutable_assessment()->mutable_history();
+       h->set_officer_grade(v1::GRADE_NOT_GRADED);
+       h->set_officer_rationale("x");
+     },
+     "assessment.history.officer_grade"},
 };
+
+TEST(AssessmentServiceTest, DaraIsGradedByTheOfficer) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::Assessment a;
+  a.set_assessment_id("DARA-1");
+  a.set_instrument("dara");
+  SetDate(a.mutable_completed_on(), 2026, 3, 1);
+  v1::CaseHistory* h = a.mutable_history();
+  h->set_officer_grade(v1::GRADE_HIGH);
+  h->set_officer_rationale("Threats to kill after separation");
+  h->set_hbv_concern(true);
+  v1::ScoreAssessmentResponse response;
+  const grpc::Status status = ScoreOnce(*stub, a, response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::RiskScore& s = response.score();
+  EXPECT_EQ(s.grade(), v1::GRADE_HIGH);
+  EXPECT_TRUE(s.marac_referral());
+  ASSERT_EQ(s.criteria_size(), 1);
+  EXPECT_EQ(s.criteria(0).id(), "visible_high_risk");
+  EXPECT_THAT(s.criteria(0).reason(),
+              HasSubstr("Threats to kill after separation"));
+  std::vector<std::string> prompts;
+  for (const v1::Finding& f : s.prompts()) {
+    prompts.push_back(f.id());
+    EXPECT_THAT(f.reason(), HasSubstr("officer's judgement, not a count"));
+  }
+  EXPECT_THAT(prompts, Contains(std::string("honour_based_abuse")));
+}
+
+TEST(AssessmentServiceTest, AStalkingChecklistEchoesItsParent) {
+  TestServer t;
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::AssessmentService::NewStub(t.channel());
+  v1::Assessment a;
+  a.set_assessment_id("SDASH-1");
+  a.set_instrument("s-dash");
+  a.set_parent_assessment_id("RIC-7");
+  SetDate(a.mutable_completed_on(), 2026, 3, 1);
+  for (int n = 1; n <= 11; ++n) (*a.mutable_answers())[n] = v1::ANSWER_YES;
+  v1::ScoreAssessmentResponse response;
+  const grpc::Status status = ScoreOnce(*stub, a, response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.score().parent_assessment_id(), "RIC-7");
+  std::vector<std::string> prompts;
+  for (const v1::Finding& f : response.score().prompts()) {
+    prompts.push_back(f.id());
+  }
+  EXPECT_THAT(prompts, Contains(std::string("stalking_service")));
+}
 
 TEST(AssessmentServiceTest, SafeguardingPromptsComeWithTheScore) {
   TestServer t;
@@ -498,8 +593,7 @@ TEST(AssessmentServiceTest, AReloadRotatesATokenAndABadFileChangesNothing) {
   const Result<std::size_t> refused = t.server().ReloadPrincipals();
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(refused.status().message(),
-              ::testing::HasSubstr("principals " + path));
+  EXPECT_THAT(refused.status().message(), HasSubstr("principals " + path));
   EXPECT_EQ(score_with("tok-rotated"), grpc::StatusCode::OK);
   EXPECT_EQ(score_with(old_token), grpc::StatusCode::UNAUTHENTICATED);
 }

@@ -177,5 +177,124 @@ TEST_F(StoreTest, MigrationToVersionFiveListsWhatEachSavedAgendaListed) {
   ExpectAuditIntact(*store);
 }
 
+TEST_F(StoreTest, MigrationToVersionEightKeepsAssessmentsAndIncidents) {
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim),
+      Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
+  const StoredIncident incident{
+      "I1", *Date::Parse("d", "2026-02-27"), "north", "V1", {"X1"}, "police"};
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 7});
+    ASSERT_NE(old, nullptr);
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+    const std::vector<StoredAssessment> before = {Assessment("A1", "2026.1")};
+    ASSERT_TRUE(old->PutAssessments(kCoordinator, before).ok());
+    const std::vector<StoredIncident> plain = {incident};
+    ASSERT_TRUE(old->PutIncidents(kCoordinator, plain).ok());
+    // What version 7 cannot hold is refused, never dropped.
+    StoredAssessment supplement = Assessment("S1", "2026.1");
+    supplement.instrument = "s-dash";
+    supplement.parent_assessment_id = "A1";
+    const std::vector<StoredAssessment> newer = {supplement};
+    const Status refused = old->PutAssessments(kCoordinator, newer);
+    EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+    EXPECT_THAT(refused.message(), HasSubstr("schema version 8"));
+    StoredIncident crime = incident;
+    crime.incident_id = "I2";
+    crime.crime = true;
+    const std::vector<StoredIncident> crimes = {crime};
+    EXPECT_EQ(old->PutIncidents(kCoordinator, crimes).code(),
+              StatusCode::kFailedPrecondition);
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), 8);
+  Result<std::vector<StoredAssessment>> kept = store->Assessments(kCoordinator);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].parent_assessment_id, "");
+  EXPECT_TRUE((*kept)[0].safeguarding.empty());
+  EXPECT_EQ((*kept)[0].officer_rationale, "");
+  const Result<std::vector<StoredIncident>> incidents =
+      store->Incidents(kCoordinator);
+  ASSERT_TRUE(incidents.ok());
+  ASSERT_EQ(incidents->size(), 1u);
+  EXPECT_EQ((*incidents)[0].crime, std::nullopt) << "not recorded before v8";
+
+  // Version 8 keeps a supplement's parent, the prompts and a DARA rationale.
+  StoredAssessment stalking = Assessment("S1", "2026.1");
+  stalking.instrument = "s-dash";
+  stalking.parent_assessment_id = "A1";
+  stalking.safeguarding = {"stalking_service", "suicide_risk"};
+  StoredAssessment dara = Assessment("D1", "2022.1");
+  dara.instrument = "dara";
+  dara.score = 0;
+  dara.officer_rationale = "Threats to kill after separation";
+  const std::vector<StoredAssessment> newer = {stalking, dara};
+  ASSERT_TRUE(store->PutAssessments(kCoordinator, newer).ok());
+  kept = store->Assessments(kCoordinator);
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->size(), 3u);
+  for (const StoredAssessment& a : *kept) {
+    if (a.assessment_id == "S1") {
+      EXPECT_EQ(a.parent_assessment_id, "A1");
+      EXPECT_EQ(a.safeguarding,
+                (std::vector<std::string>{"stalking_service", "suicide_risk"}));
+    }
+    if (a.assessment_id == "D1") {
+      EXPECT_EQ(a.officer_rationale, "Threats to kill after separation");
+    }
+  }
+  StoredIncident non_crime = incident;
+  non_crime.incident_id = "I3";
+  non_crime.crime = false;
+  StoredIncident crime = incident;
+  crime.incident_id = "I4";
+  crime.crime = true;
+  const std::vector<StoredIncident> both = {non_crime, crime};
+  ASSERT_TRUE(store->PutIncidents(kCoordinator, both).ok());
+  const Result<std::vector<StoredIncident>> all =
+      store->Incidents(kCoordinator);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  for (const StoredIncident& x : *all) {
+    if (x.incident_id == "I3") {
+      EXPECT_EQ(x.crime, false);
+    } else if (x.incident_id == "I4") {
+      EXPECT_EQ(x.crime, true);
+    }
+  }
+  ExpectAuditIntact(*store);
+}
+
+TEST_F(StoreTest, ASupplementsParentMustBeStoredAndPromptsMustBeIds) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim)};
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  StoredAssessment orphan = Assessment("S1", "2026.1");
+  orphan.instrument = "s-dash";
+  orphan.parent_assessment_id = "A-missing";
+  std::vector<StoredAssessment> batch = {orphan};
+  Status s = store->PutAssessments(kCoordinator, batch);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("assessments[0].parent_assessment_id"));
+  EXPECT_TRUE(store->Assessments(kCoordinator)->empty()) << "nothing written";
+  // The parent in the same batch, after its supplement, is found.
+  batch = {orphan, Assessment("A-missing", "2026.1")};
+  EXPECT_TRUE(store->PutAssessments(kCoordinator, batch).ok());
+  StoredAssessment bad = Assessment("A2", "2026.1");
+  bad.safeguarding = {"Suicide Risk"};
+  batch = {bad};
+  s = store->PutAssessments(kCoordinator, batch);
+  EXPECT_THAT(s.message(), HasSubstr("assessments[0].safeguarding[0]"));
+  StoredAssessment self = Assessment("S9", "2026.1");
+  self.parent_assessment_id = "S9";
+  batch = {self};
+  s = store->PutAssessments(kCoordinator, batch);
+  EXPECT_THAT(s.message(), HasSubstr("names the assessment itself"));
+}
+
 }  // namespace
 }  // namespace marac::store_test

@@ -104,7 +104,7 @@ TEST_F(StoreTest, MigrationToVersionSevenKeepsReferralsAndAddsTheirDetails) {
     EXPECT_EQ(old->Circulations(kCoordinator, "").status().code(),
               StatusCode::kFailedPrecondition);
   }
-  std::unique_ptr<Store> store = Open();
+  std::unique_ptr<Store> store = Open({.schema_version = 7});
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), 7);
   const Result<StoredReferral> kept = store->GetReferral(kCoordinator, "R1");

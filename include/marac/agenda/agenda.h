@@ -27,7 +27,7 @@ namespace marac {
 // How cases are ranked: versioned, configurable data. The default is local
 // policy, documented in docs/agenda.md; no national formula exists.
 struct PriorityPolicy {
-  std::string version = "marac-priority-2026.1";
+  std::string version = "marac-priority-2026.2";
   // Points for each high-harm indicator present that is in this list.
   std::vector<std::string> high_harm_indicators = {
       "strangulation", "threat_to_kill", "weapon", "pregnancy", "separation"};
@@ -35,6 +35,10 @@ struct PriorityPolicy {
   double grade_high = 20;
   double grade_medium = 5;
   double per_score_point = 1;  // Per yes answer (the checklist score).
+  // An officer-graded case (DARA) has no yes-count: it is counted as the
+  // least count its grade needs on the RIC, so it ranks beside DASH cases.
+  int officer_high_as_score = 14;
+  int officer_medium_as_score = 10;
   double repeat = 15;
   double serial_perpetrator = 15;
   double per_child = 3;
@@ -98,6 +102,12 @@ struct AgendaCase {
   std::string instrument;      // e.g. "safelives-ric"; empty: not assessed.
   std::optional<Grade> grade;  // Absent when not assessed.
   int score = 0;
+  // The grade is the officer's structured judgement (DARA): nothing was
+  // counted, and score means nothing.
+  bool officer_graded = false;
+  // Safeguarding prompts raised by the assessment and its supplements
+  // (S-DASH, H-DASH), by id, e.g. "safeguarding_children".
+  std::vector<std::string> safeguarding;
   std::vector<std::string> criteria;  // Referral criteria met.
   std::vector<std::string> high_harm_indicators;
   // From the graph.

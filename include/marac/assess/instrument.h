@@ -1,7 +1,8 @@
 // Risk-assessment instruments as data: each is a versioned definition of its
 // items (number, stable indicator key, paraphrased label, high-harm tags and,
-// for the police form, the equivalent SafeLives RIC number). The three
-// built-in definitions (safelives-ric, police-dash-2009, s-dash) ship inside
+// for the police form, the equivalent SafeLives RIC number). The built-in
+// definitions (safelives-ric, police-dash-2009, s-dash, and dara, which has
+// no items: the officer grades by judgement) ship inside
 // the library; a service may load its own definition, or attach licensed
 // question wording, from text it read at run time. The published question
 // text is copyrighted and is never shipped.
@@ -56,6 +57,9 @@ class Instrument {
   const std::string& version() const { return version_; }
   const std::string& title() const { return title_; }
   int item_count() const { return static_cast<int>(items_.size()); }
+  // True for an instrument graded by the officer's structured judgement
+  // (DARA): it has no items, and its grade is given, not counted.
+  bool judgement_graded() const { return judgement_graded_; }
   // `number` in 1..item_count(); outside that is a bug (asserts).
   const InstrumentItem& item(int number) const;
   std::span<const InstrumentItem> items() const { return items_; }
@@ -116,12 +120,13 @@ class Instrument {
   std::uint64_t follow_up_items_ = 0;
   std::uint64_t ric_mapped_items_ = 0;
   std::uint64_t all_items_ = 0;
+  bool judgement_graded_ = false;
 };
 
 // The instruments a scorer knows, by id. Copyable; shares the definitions.
 class InstrumentSet {
  public:
-  // safelives-ric, police-dash-2009 and s-dash as shipped.
+  // safelives-ric, police-dash-2009, s-dash and dara as shipped.
   static InstrumentSet BuiltIn();
 
   // Adds `instrument`, replacing any with the same id. A null pointer is
@@ -137,6 +142,21 @@ class InstrumentSet {
  private:
   std::vector<std::shared_ptr<const Instrument>> instruments_;
 };
+
+// Whether instrument `id` is a supplement to another checklist: named as a
+// follow-up by an item of an instrument in `set` (s-dash, after the stalking
+// question), or "h-dash" (the honour-based abuse questions the
+// honour_based_abuse prompt asks for; a service loads its definition).
+bool IsSupplement(const InstrumentSet& set, std::string_view id);
+
+// A supplement may name the assessment that led to it. kInvalidArgument
+// naming `field` when `parent_id` is given for an instrument that is not a
+// supplement, names the assessment itself, or is not an id (blank or over
+// 128 characters).
+Status CheckParentAssessment(std::string_view field, const InstrumentSet& set,
+                             std::string_view instrument,
+                             std::string_view assessment_id,
+                             std::string_view parent_id);
 
 }  // namespace marac
 

@@ -54,6 +54,8 @@ struct SafeguardingRule {
   bool high_with_children = false;  // A high grade, children in the home.
   int victim_age_at_least = 0;      // The victim's age, when given.
   bool victim_disability = false;   // A disability recorded.
+  // An honour-based abuse or forced-marriage concern recorded.
+  bool hbv_concern = false;
 
   friend bool operator==(const SafeguardingRule&,
                          const SafeguardingRule&) = default;
@@ -66,7 +68,7 @@ std::vector<SafeguardingRule> DefaultSafeguardingRules();
 
 struct ScoringPolicy {
   // Named in every result. Change it whenever a value below changes.
-  std::string version = "marac-default-2026.2";
+  std::string version = "marac-default-2026.3";
   // By instrument id. An instrument without an entry cannot be scored.
   std::map<std::string, GradeBands, std::less<>> instruments = {
       {"safelives-ric",
@@ -75,6 +77,10 @@ struct ScoringPolicy {
        {.graded = true, .medium_min = 10, .high_min = 14, .min_answered = 21}},
       {"s-dash",
        {.graded = false, .medium_min = 0, .high_min = 0, .min_answered = 9}},
+      // Graded by the officer (Instrument::judgement_graded): the count
+      // bands do not apply and nothing is counted.
+      {"dara",
+       {.graded = true, .medium_min = 1, .high_min = 2, .min_answered = 0}},
   };
   // potential_escalation: at least this many incidents (the current one
   // included) within the window before the incident.

@@ -53,6 +53,14 @@ struct CaseHistory {
   std::optional<int> victim_age;             // 0 to 120.
   std::optional<int> children_in_household;  // 0 to 50.
   bool victim_disability = false;            // A disability recorded.
+  // An honour-based abuse or forced-marriage concern recorded by the
+  // practitioner, whatever the answers.
+  bool hbv_concern = false;
+  // For an instrument graded by the officer's judgement (DARA), required
+  // there and refused elsewhere: the officer's grade (standard, medium or
+  // high) and the rationale the officer recorded for it.
+  std::optional<Grade> officer_grade;
+  std::string officer_rationale;
 };
 
 // Criterion ids, reported in this order.
@@ -141,12 +149,18 @@ struct RiskScore {
   std::optional<int> victim_age;
   std::optional<int> children_in_household;
   bool victim_disability = false;
+  bool hbv_concern = false;
+  // For a judgement-graded instrument: the officer's rationale (the grade
+  // is the officer's; score and count_grade mean nothing there).
+  std::string officer_rationale;
 
   bool Meets(Criterion c) const {
     return (criteria >> static_cast<int>(c)) & 1u;
   }
   bool Raised(Prompt p) const { return (prompts >> static_cast<int>(p)) & 1u; }
   const Instrument& instrument() const { return *context->instrument; }
+  // The grade is the officer's judgement, not a count (DARA).
+  bool judgement_graded() const { return instrument().judgement_graded(); }
 };
 
 // Scores checklists under one policy. Build once, share between threads.
@@ -162,7 +176,9 @@ class Scorer {
   // kInvalidArgument naming the field when a history date is after `as_of`,
   // a count is negative or implausible (over 10000), both a count and dates
   // are given, a date is not a real calendar date, or a judgement referral
-  // has no reason (blank: no letter, digit or symbol). kFailedPrecondition
+  // has no reason (blank: no letter, digit or symbol), a judgement-graded
+  // instrument (DARA) lacks the officer's grade or rationale, or another
+  // instrument is given them. kFailedPrecondition
   // when the checklist's instrument is not one this scorer was built with.
   Result<RiskScore> Score(const Checklist& checklist,
                           const CaseHistory& history, Date as_of) const;
@@ -202,6 +218,9 @@ std::vector<Finding> DescribeCriteriaNotMet(const RiskScore& score);
 std::vector<Finding> DescribeHighHarmIndicators(const RiskScore& score);
 // Prompts raised, in Prompt order.
 std::vector<Finding> DescribePrompts(const RiskScore& score);
+// The ids of the safeguarding prompts raised, in the policy's rule order
+// (what a store keeps with the assessment).
+std::vector<std::string> SafeguardingRaised(const RiskScore& score);
 // Item numbers in `mask`, ascending.
 std::vector<int> ItemNumbers(std::uint64_t mask);
 

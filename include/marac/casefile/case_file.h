@@ -33,6 +33,9 @@ struct StoredIncident {
   std::string victim_record_id;
   std::vector<std::string> perpetrator_record_ids;
   std::string reported_by;  // The agency that heard of it.
+  // Whether the police recorded it as a crime (true) or a non-crime
+  // incident (false); absent: not recorded (schema version 8).
+  std::optional<bool> crime = {};
 };
 
 struct StoredAssessment {
@@ -52,6 +55,14 @@ struct StoredAssessment {
   std::vector<std::string> criteria;              // Criterion ids met.
   std::vector<std::string> high_harm_indicators;  // e.g. "strangulation"
   std::string result_json;  // The full explained result, as scored.
+  // Schema version 8; empty for an assessment stored before. For a
+  // supplement (S-DASH, H-DASH): the assessment it followed.
+  std::string parent_assessment_id;
+  // The safeguarding prompts it raised (ids, e.g. "safeguarding_children").
+  std::vector<std::string> safeguarding;
+  // For a judgement-graded instrument (DARA): the officer's rationale for
+  // the grade (required there; score is then 0 and means nothing).
+  std::string officer_rationale;
 };
 
 // Where a referral came from, for the statistics returns.
