@@ -377,6 +377,58 @@ Result<IdvaSupport> IdvaSupportRow::Read(const Statement& s) {
   return x;
 }
 
+void VisitRow::Bind(Statement& s, const OneStopShopVisit& v) {
+  s.Bind(1, v.visit_id).Bind(2, v.visited_on.ToString()).Bind(3, v.site);
+  BindOptional(s, 4, v.visitor_record_id);
+  if (v.lives_in_borough) {
+    s.Bind(5, std::int64_t{*v.lives_in_borough ? 1 : 0});
+  } else {
+    s.BindNull(5);
+  }
+  s.Bind(6, v.referred_by);
+  if (v.children) {
+    s.Bind(7, std::int64_t{*v.children});
+  } else {
+    s.BindNull(7);
+  }
+  s.Bind(8, VisitorGenderName(v.gender))
+      .Bind(9, v.ethnicity)
+      .Bind(10, VisitFeedbackName(v.feedback));
+}
+
+Result<OneStopShopVisit> VisitRow::Read(const Statement& s) {
+  OneStopShopVisit v;
+  v.visit_id = s.Text(0);
+  MARAC_ASSIGN_OR_RETURN(v.visited_on, Date::Parse("visited_on", s.Text(1)));
+  v.site = s.Text(2);
+  v.visitor_record_id = s.Text(3);
+  if (!s.IsNull(4)) v.lives_in_borough = s.Int(4) != 0;
+  v.referred_by = s.Text(5);
+  if (!s.IsNull(6)) v.children = static_cast<int>(s.Int(6));
+  MARAC_ASSIGN_OR_RETURN(v.gender, ParseVisitorGender("gender", s.Text(7)));
+  v.ethnicity = s.Text(8);
+  MARAC_ASSIGN_OR_RETURN(v.feedback, ParseVisitFeedback("feedback", s.Text(9)));
+  return v;
+}
+
+void SessionRow::Bind(Statement& s, const OneStopShopSession& x) {
+  s.Bind(1, x.session_id)
+      .Bind(2, x.held_on.ToString())
+      .Bind(3, x.site)
+      .Bind(4, JsonList(x.committed_agencies))
+      .Bind(5, JsonList(x.attended_agencies));
+}
+
+Result<OneStopShopSession> SessionRow::Read(const Statement& s) {
+  OneStopShopSession x;
+  x.session_id = s.Text(0);
+  MARAC_ASSIGN_OR_RETURN(x.held_on, Date::Parse("held_on", s.Text(1)));
+  x.site = s.Text(2);
+  x.committed_agencies = ParseList(s.Text(3));
+  x.attended_agencies = ParseList(s.Text(4));
+  return x;
+}
+
 void MeetingRow::Bind(Statement& s, const Meeting& m) {
   s.Bind(1, m.meeting_id)
       .Bind(2, m.area)

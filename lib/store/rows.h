@@ -17,6 +17,7 @@
 
 #include "lib/store/sqlite_db.h"
 #include "marac/casefile/case_file.h"
+#include "marac/casefile/one_stop_shop.h"
 #include "marac/common/result.h"
 #include "marac/identity/person_record.h"
 #include "marac/store/store.h"
@@ -124,6 +125,26 @@ struct IdvaSupportRow {
       "referral_id, idva_service, allocated_on, engagement, closed_on";
   static void Bind(sqlite::Statement& s, const IdvaSupport& x);
   static Result<IdvaSupport> Read(const sqlite::Statement& s);
+};
+
+// A One Stop Shop visit and session (schema version 9); upserted by id.
+struct VisitRow {
+  static constexpr std::string_view kTable = "oss_visits";
+  static constexpr std::string_view kKey = "visit_id";
+  static constexpr std::string_view kColumns =
+      "visit_id, visited_on, site, visitor_record_id, lives_in_borough, "
+      "referred_by, children, gender, ethnicity, feedback";
+  static void Bind(sqlite::Statement& s, const OneStopShopVisit& v);
+  static Result<OneStopShopVisit> Read(const sqlite::Statement& s);
+};
+
+struct SessionRow {
+  static constexpr std::string_view kTable = "oss_sessions";
+  static constexpr std::string_view kKey = "session_id";
+  static constexpr std::string_view kColumns =
+      "session_id, held_on, site, committed_agencies, attended_agencies";
+  static void Bind(sqlite::Statement& s, const OneStopShopSession& x);
+  static Result<OneStopShopSession> Read(const sqlite::Statement& s);
 };
 
 struct MeetingRow {

@@ -281,6 +281,32 @@ CREATE INDEX assessments_by_parent ON assessments(parent_assessment_id)
   WHERE parent_assessment_id != '';
 ALTER TABLE incidents ADD COLUMN crime INTEGER CHECK (crime IN (0, 1));
 )sql",
+    // 9: One Stop Shops: each visit (the visitor a record, or anonymous)
+    // and each session with the agencies committed and present.
+    R"sql(
+CREATE TABLE oss_visits (
+  visit_id TEXT PRIMARY KEY,
+  visited_on TEXT NOT NULL,
+  site TEXT NOT NULL,
+  visitor_record_id TEXT REFERENCES records(record_id),  -- NULL: anonymous
+  lives_in_borough INTEGER CHECK (lives_in_borough IN (0, 1)),
+  referred_by TEXT NOT NULL,
+  children INTEGER CHECK (children BETWEEN 0 AND 50),
+  gender TEXT NOT NULL CHECK (gender IN
+    ('not_recorded', 'female', 'male', 'other')),
+  ethnicity TEXT NOT NULL,
+  feedback TEXT NOT NULL CHECK (feedback IN
+    ('not_given', 'helpful', 'not_helpful'))
+) STRICT;
+CREATE INDEX oss_visits_by_date ON oss_visits(visited_on);
+CREATE TABLE oss_sessions (
+  session_id TEXT PRIMARY KEY,
+  held_on TEXT NOT NULL,
+  site TEXT NOT NULL,
+  committed_agencies TEXT NOT NULL,  -- JSON array
+  attended_agencies TEXT NOT NULL    -- JSON array
+) STRICT;
+)sql",
 };
 
 }  // namespace

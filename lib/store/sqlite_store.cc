@@ -46,6 +46,8 @@ using rows::ReferralDetailsRow;
 using rows::ReferralRow;
 using rows::ReviewDecisionRow;
 using rows::SelectSql;
+using rows::SessionRow;
+using rows::VisitRow;
 
 std::string NowUtc() {
   const auto now = std::chrono::system_clock::now();
@@ -551,6 +553,111 @@ class SqliteStore final : public Store {
                        out.push_back(std::move(x));
                        return Status::Ok();
                      });
+    }));
+    return out;
+  }
+
+  Status PutVisits(const Actor& actor,
+                   std::span<const OneStopShopVisit> visits) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 9) {
+      return FailedPrecondition("One Stop Shop visits need schema version 9");
+    }
+    std::vector<std::string> ids;
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < visits.size(); ++i) {
+      const std::string field = "visits[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(CheckOneStopShopVisit(field, visits[i]));
+      if (!seen.insert(visits[i].visit_id).second) {
+        return InvalidArgument(field + ".visit_id", "'" + visits[i].visit_id +
+                                                        "' twice in one batch");
+      }
+      ids.push_back(visits[i].visit_id);
+    }
+    return Write(actor, AuditAction::kCollect, "visit", ids, [&]() -> Status {
+      for (std::size_t i = 0; i < visits.size(); ++i) {
+        if (visits[i].visitor_record_id.empty()) continue;
+        MARAC_RETURN_IF_ERROR(
+            KnownRecord("visits[" + std::to_string(i) + "].visitor_record_id",
+                        visits[i].visitor_record_id));
+      }
+      MARAC_ASSIGN_OR_RETURN(
+          Statement put,
+          db_.Prepare(
+              InsertSql(VisitRow::kTable, VisitRow::kColumns, VisitRow::kKey)));
+      for (const OneStopShopVisit& v : visits) {
+        VisitRow::Bind(put, v);
+        MARAC_RETURN_IF_ERROR(put.Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<OneStopShopVisit>> Visits(const Actor& actor) override {
+    if (version_ < 9) {
+      return FailedPrecondition("One Stop Shop visits need schema version 9");
+    }
+    std::vector<OneStopShopVisit> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "visit", {}, [&]() -> Status {
+      return EachRow(SelectSql(VisitRow::kColumns,
+                               "FROM oss_visits ORDER BY visited_on, visit_id"),
+                     [&](const Statement& select) -> Status {
+                       MARAC_ASSIGN_OR_RETURN(OneStopShopVisit v,
+                                              VisitRow::Read(select));
+                       out.push_back(std::move(v));
+                       return Status::Ok();
+                     });
+    }));
+    return out;
+  }
+
+  Status PutSessions(const Actor& actor,
+                     std::span<const OneStopShopSession> sessions) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 9) {
+      return FailedPrecondition("One Stop Shop sessions need schema version 9");
+    }
+    std::vector<std::string> ids;
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+      const std::string field = "sessions[" + std::to_string(i) + "]";
+      MARAC_RETURN_IF_ERROR(CheckOneStopShopSession(field, sessions[i]));
+      if (!seen.insert(sessions[i].session_id).second) {
+        return InvalidArgument(
+            field + ".session_id",
+            "'" + sessions[i].session_id + "' twice in one batch");
+      }
+      ids.push_back(sessions[i].session_id);
+    }
+    return Write(actor, AuditAction::kCollect, "session", ids, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement put,
+          db_.Prepare(InsertSql(SessionRow::kTable, SessionRow::kColumns,
+                                SessionRow::kKey)));
+      for (const OneStopShopSession& x : sessions) {
+        SessionRow::Bind(put, x);
+        MARAC_RETURN_IF_ERROR(put.Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<OneStopShopSession>> Sessions(
+      const Actor& actor) override {
+    if (version_ < 9) {
+      return FailedPrecondition("One Stop Shop sessions need schema version 9");
+    }
+    std::vector<OneStopShopSession> out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "session", {}, [&]() -> Status {
+      return EachRow(
+          SelectSql(SessionRow::kColumns,
+                    "FROM oss_sessions ORDER BY held_on, session_id"),
+          [&](const Statement& select) -> Status {
+            MARAC_ASSIGN_OR_RETURN(OneStopShopSession x,
+                                   SessionRow::Read(select));
+            out.push_back(std::move(x));
+            return Status::Ok();
+          });
     }));
     return out;
   }
@@ -1462,8 +1569,8 @@ class SqliteStore final : public Store {
   }
 
   // kInvalidArgument naming the field when a record id is not stored.
-  Status KnownRecords(const std::string& field, const std::string& victim,
-                      const std::vector<std::string>& others) {
+  // `id` is a stored record; kInvalidArgument naming `field` if not.
+  Status KnownRecord(const std::string& field, const std::string& id) {
     if (!known_record_) {
       MARAC_ASSIGN_OR_RETURN(
           Statement prepared,
@@ -1471,17 +1578,21 @@ class SqliteStore final : public Store {
       known_record_ = std::move(prepared);
     }
     Statement& known = *known_record_;
+    known.Bind(1, id);
+    const Result<bool> row = known.Step();
+    known.Reset();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return InvalidArgument(field, "no record '" + id + "' in the store");
+    }
+    return Status::Ok();
+  }
+
+  Status KnownRecords(const std::string& field, const std::string& victim,
+                      const std::vector<std::string>& others) {
     const auto check = [&](const std::string& id,
                            const std::string& name) -> Status {
-      known.Bind(1, id);
-      const Result<bool> row = known.Step();
-      known.Reset();
-      if (!row.ok()) return row.status();
-      if (!*row) {
-        return InvalidArgument(field + "." + name,
-                               "no record '" + id + "' in the store");
-      }
-      return Status::Ok();
+      return KnownRecord(field + "." + name, id);
     };
     MARAC_RETURN_IF_ERROR(check(victim, "victim_record_id"));
     for (std::size_t k = 0; k < others.size(); ++k) {

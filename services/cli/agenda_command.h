@@ -49,6 +49,11 @@ struct ReportCommandOptions {
   std::string format = "md";       // json | md | html
   std::int64_t adult_women = 0;    // --adult-women N
   std::string user;                // --user (audit); default $USER
+  // --one-stop-shops: the One Stop Shops' yearly return instead, over
+  // `years` July-to-June years ending with the one holding `to` (default
+  // today), counted up to `to`.
+  bool one_stop_shops = false;
+  int years = 5;  // --years N
 };
 
 struct AuditVerifyCommandOptions {
@@ -75,6 +80,8 @@ struct ImportCommandOptions {
   std::string assessments;           // --assessments CSV
   std::string referrals;             // --referrals CSV
   std::string idva;                  // --idva CSV (IDVA allocations)
+  std::string visits;                // --visits CSV (One Stop Shop visits)
+  std::string sessions;              // --sessions CSV (their sessions)
   bool link = false;         // --link: resolve every stored record into people
   std::string user;          // --user (audit); default $USER
   ProgressOptions progress;  // --quiet, --progress-every

@@ -31,7 +31,8 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   const std::size_t file_count =
       options.records.size() + !options.incidents.empty() +
       !options.assessments.empty() + !options.referrals.empty() +
-      !options.idva.empty();
+      !options.idva.empty() + !options.visits.empty() +
+      !options.sessions.empty();
   // Read and check everything first.
   std::vector<PersonRecord> records;
   for (const std::string& path : options.records) {
@@ -46,6 +47,8 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   std::vector<StoredAssessment> assessments;
   std::vector<StoredReferral> referrals;
   std::vector<IdvaSupport> idva;
+  std::vector<OneStopShopVisit> visits;
+  std::vector<OneStopShopSession> sessions;
   const struct {
     const std::string& path;
     const char* option;
@@ -67,6 +70,14 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
        [&](const std::string& t) {
          return ReadIdvaSupportCsv(t, options.idva, idva);
        }},
+      {options.visits, "--visits",
+       [&](const std::string& t) {
+         return ReadVisitCsv(t, options.visits, visits);
+       }},
+      {options.sessions, "--sessions",
+       [&](const std::string& t) {
+         return ReadSessionCsv(t, options.sessions, sessions);
+       }},
   };
   for (const auto& f : files) {
     if (f.path.empty()) continue;
@@ -78,11 +89,13 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   }
   if (options.remote != nullptr) {
     if (!incidents.empty() || !assessments.empty() || !idva.empty() ||
-        options.link) {
+        !visits.empty() || !sessions.empty() || options.link) {
       return fail(InvalidArgument(
           !incidents.empty()     ? "--incidents"
           : !assessments.empty() ? "--assessments"
           : !idva.empty()        ? "--idva"
+          : !visits.empty()      ? "--visits"
+          : !sessions.empty()    ? "--sessions"
                                  : "--link",
           "not with --server: the service takes records (resolved as each "
           "arrives) and referrals; import the rest into its store"));
@@ -126,7 +139,8 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   Actor actor = CliActor(options.user, "coordinator", "import into the store");
   // Each file is one transaction: the count moves a file at a time.
   const std::size_t rows = records.size() + incidents.size() +
-                           assessments.size() + referrals.size() + idva.size();
+                           assessments.size() + referrals.size() + idva.size() +
+                           visits.size() + sessions.size();
   std::size_t stored = 0;
   if (!records.empty()) {
     progress.Update("storing rows", stored, rows);
@@ -159,6 +173,18 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     progress.Update("storing rows", stored, rows);
     const Status s = store.PutIdvaSupport(actor, idva);
     if (!s.ok()) return fail(s);
+    stored += idva.size();
+  }
+  if (!visits.empty()) {
+    progress.Update("storing rows", stored, rows);
+    const Status s = store.PutVisits(actor, visits);
+    if (!s.ok()) return fail(s);
+    stored += visits.size();
+  }
+  if (!sessions.empty()) {
+    progress.Update("storing rows", stored, rows);
+    const Status s = store.PutSessions(actor, sessions);
+    if (!s.ok()) return fail(s);
   }
   out << "marac import: " << records.size() << " records, " << incidents.size()
       << " incidents, " << assessments.size() << " assessments, "
@@ -167,6 +193,10 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     out << " (" << duplicates << " already stored, not repeated)";
   }
   if (!idva.empty()) out << "; " << idva.size() << " IDVA allocations stored";
+  if (!visits.empty() || !sessions.empty()) {
+    out << "; " << visits.size() << " One Stop Shop visits and "
+        << sessions.size() << " sessions stored";
+  }
   out << "\n";
   if (!options.link) return kExitOk;
 

@@ -780,4 +780,90 @@ Status ReadIdvaSupportCsv(std::string_view csv_text, const std::string& source,
   return Status::Ok();
 }
 
+namespace {
+
+// A check written for named fields ("children: ..."), said of a CSV line.
+Status AtLine(const std::string& source, std::size_t line, Status s) {
+  if (s.ok()) return s;
+  return Status(s.code(),
+                source + " line " + std::to_string(line) + ": " + s.message());
+}
+
+}  // namespace
+
+Status ReadVisitCsv(std::string_view csv_text, const std::string& source,
+                    std::vector<OneStopShopVisit>& out) {
+  static constexpr const char* kColumns[] = {
+      "visit_id",          "visited_on",   "site",      "visitor_record_id~",
+      "lives_in_borough~", "referred_by~", "children~", "gender~",
+      "ethnicity~",        "feedback~"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  std::vector<OneStopShopVisit> read;
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    const std::size_t line = rows.lines[k];
+    OneStopShopVisit v;
+    v.visit_id = f[0];
+    MARAC_ASSIGN_OR_RETURN(
+        v.visited_on, Date::Parse(Where(source, line, "visited_on"), f[1]));
+    v.site = f[2];
+    v.visitor_record_id = f[3];
+    if (f[4] == "yes" || f[4] == "no") {
+      v.lives_in_borough = f[4] == "yes";
+    } else if (!f[4].empty()) {
+      return InvalidArgument(Where(source, line, "lives_in_borough"),
+                             "'" + ShownText(f[4], 20) +
+                                 "' is not yes or no (empty: not recorded)");
+    }
+    v.referred_by = f[5];
+    if (!f[6].empty()) {
+      MARAC_ASSIGN_OR_RETURN(const int children,
+                             Count(f[6], Where(source, line, "children"), 50));
+      v.children = children;
+    }
+    if (!f[7].empty()) {
+      MARAC_ASSIGN_OR_RETURN(
+          v.gender, ParseVisitorGender(Where(source, line, "gender"), f[7]));
+    }
+    v.ethnicity = f[8];
+    if (!f[9].empty()) {
+      MARAC_ASSIGN_OR_RETURN(
+          v.feedback,
+          ParseVisitFeedback(Where(source, line, "feedback"), f[9]));
+    }
+    MARAC_RETURN_IF_ERROR(AtLine(source, line, CheckOneStopShopVisit("", v)));
+    read.push_back(std::move(v));
+  }
+  out.insert(out.end(), std::make_move_iterator(read.begin()),
+             std::make_move_iterator(read.end()));
+  return Status::Ok();
+}
+
+Status ReadSessionCsv(std::string_view csv_text, const std::string& source,
+                      std::vector<OneStopShopSession>& out) {
+  static constexpr const char* kColumns[] = {"session_id", "held_on", "site",
+                                             "committed_agencies~",
+                                             "attended_agencies~"};
+  MARAC_ASSIGN_OR_RETURN(const Rows rows,
+                         ReadColumns(csv_text, source, kColumns));
+  std::vector<OneStopShopSession> read;
+  for (std::size_t k = 0; k < rows.fields.size(); ++k) {
+    const std::vector<std::string>& f = rows.fields[k];
+    const std::size_t line = rows.lines[k];
+    OneStopShopSession x;
+    x.session_id = f[0];
+    MARAC_ASSIGN_OR_RETURN(x.held_on,
+                           Date::Parse(Where(source, line, "held_on"), f[1]));
+    x.site = f[2];
+    x.committed_agencies = SplitList(f[3]);
+    x.attended_agencies = SplitList(f[4]);
+    MARAC_RETURN_IF_ERROR(AtLine(source, line, CheckOneStopShopSession("", x)));
+    read.push_back(std::move(x));
+  }
+  out.insert(out.end(), std::make_move_iterator(read.begin()),
+             std::make_move_iterator(read.end()));
+  return Status::Ok();
+}
+
 }  // namespace marac

@@ -87,6 +87,17 @@ Status ReadReferralCsv(std::string_view csv_text, const std::string& source,
 Status ReadIdvaSupportCsv(std::string_view csv_text, const std::string& source,
                           std::vector<IdvaSupport>& out);
 
+// One Stop Shop visits: visit_id,visited_on,site, and optionally
+// visitor_record_id (empty: anonymous), lives_in_borough (yes | no),
+// referred_by, children, gender (female | male | other), ethnicity,
+// feedback (helpful | not_helpful); an empty cell is not recorded.
+Status ReadVisitCsv(std::string_view csv_text, const std::string& source,
+                    std::vector<OneStopShopVisit>& out);
+// One Stop Shop sessions: session_id,held_on,site, and optionally
+// committed_agencies and attended_agencies (';' between agencies).
+Status ReadSessionCsv(std::string_view csv_text, const std::string& source,
+                      std::vector<OneStopShopSession>& out);
+
 // `text` as one CSV field (quoted when it holds a comma, quote or newline).
 std::string CsvField(std::string_view text);
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "marac/identity/resolver.h"
+#include "marac/report/one_stop_shop.h"
 #include "marac/report/statistics.h"
 #include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
@@ -22,9 +23,78 @@ namespace marac {
 using cli::CliActor;
 using cli::Fail;
 
+namespace {
+
+// `marac report --one-stop-shops`: the One Stop Shops' yearly return.
+int RunOneStopShopReport(const ReportCommandOptions& options, std::ostream& out,
+                         std::ostream& err) {
+  const auto fail = [&](const Status& s) { return Fail(err, "report", s); };
+  if (!options.from.empty()) {
+    return fail(
+        InvalidArgument("--from",
+                        "not with --one-stop-shops: its years run July to June "
+                        "(choose how many with --years)"));
+  }
+  if (options.remote != nullptr) {
+    return fail(InvalidArgument(
+        "--one-stop-shops",
+        "not with --server: the service has no One Stop Shop call; report "
+        "from its store"));
+  }
+  if (options.years < 1 || options.years > 50) {
+    return fail(InvalidArgument("--years", "must be 1 to 50"));
+  }
+  Date as_of = cli::Today();
+  if (!options.to.empty()) {
+    const Result<Date> to = Date::Parse("--to", options.to);
+    if (!to.ok()) return fail(to.status());
+    as_of = *to;
+  }
+  Result<std::unique_ptr<Store>> store = cli::OpenCommandStore(options.store);
+  if (!store.ok()) return fail(store.status());
+  const Actor actor = CliActor(options.user, "coordinator",
+                               "One Stop Shop return to " + as_of.ToString());
+  const Result<std::vector<OneStopShopVisit>> visits = (*store)->Visits(actor);
+  if (!visits.ok()) return fail(visits.status());
+  const Result<std::vector<OneStopShopSession>> sessions =
+      (*store)->Sessions(actor);
+  if (!sessions.ok()) return fail(sessions.status());
+  const Result<std::vector<std::pair<std::string, std::string>>> people =
+      (*store)->People(actor);
+  if (!people.ok()) return fail(people.status());
+  const Result<OneStopShopReport> report = ComputeOneStopShopReport(
+      *visits, *sessions, *people,
+      {.last_year_ending = OneStopShopYearEnding(as_of),
+       .years = options.years,
+       .as_of = as_of});
+  if (!report.ok()) return fail(report.status());
+  if (options.format == "json") {
+    out << OneStopShopJson(*report);
+  } else if (options.format == "md") {
+    out << OneStopShopMarkdown(*report);
+  } else {
+    out << OneStopShopHtml(*report);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 int RunReport(const ReportCommandOptions& options, std::ostream& out,
               std::ostream& err) {
   const auto fail = [&](const Status& s) { return Fail(err, "report", s); };
+  if (options.format != "json" && options.format != "md" &&
+      options.format != "html") {
+    return fail(InvalidArgument(
+        "--format", "'" + options.format + "' is not json, md or html"));
+  }
+  if (options.one_stop_shops) return RunOneStopShopReport(options, out, err);
+  if (options.from.empty()) {
+    return fail(InvalidArgument("--from", "required (the period's first day)"));
+  }
+  if (options.to.empty()) {
+    return fail(InvalidArgument("--to", "required (the period's last day)"));
+  }
   const Result<Date> from = Date::Parse("--from", options.from);
   if (!from.ok()) return fail(from.status());
   const Result<Date> to = Date::Parse("--to", options.to);

@@ -238,6 +238,11 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   import->add_option("--assessments", import_options.assessments,
                      "Scored assessments CSV");
   import->add_option("--referrals", import_options.referrals, "Referrals CSV");
+  import->add_option("--visits", import_options.visits,
+                     "One Stop Shop visits CSV");
+  import->add_option("--sessions", import_options.sessions,
+                     "One Stop Shop sessions CSV (agencies committed and "
+                     "present)");
   import->add_option("--idva", import_options.idva,
                      "IDVA allocations CSV (referral_id,idva_service,"
                      "allocated_on,engagement,closed_on)");
@@ -259,10 +264,14 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       "report", "The statistics returns for a period, from the store");
   report->add_option("--store", report_options.store,
                      "The store (SQLite file); or --server");
-  report->add_option("--from", report_options.from, "First day, YYYY-MM-DD")
-      ->required();
-  report->add_option("--to", report_options.to, "Last day, YYYY-MM-DD")
-      ->required();
+  report->add_option("--from", report_options.from, "First day, YYYY-MM-DD");
+  report->add_option("--to", report_options.to,
+                     "Last day, YYYY-MM-DD (with --one-stop-shops: the day "
+                     "counted to, default today)");
+  report->add_flag("--one-stop-shops", report_options.one_stop_shops,
+                   "The One Stop Shops' yearly return (July to June)");
+  report->add_option("--years", report_options.years,
+                     "With --one-stop-shops: years reported (default 5)");
   report->add_option("--format", report_options.format, "json | md | html");
   report->add_option("--adult-women", report_options.adult_women,
                      "Women aged 16 and over in the area (cases per 10,000)");

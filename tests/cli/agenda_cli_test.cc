@@ -415,6 +415,99 @@ TEST(ImportTest, DaraSupplementsAndCrimeFlagsGoInFromCsv) {
   std::filesystem::remove_all(dir);
 }
 
+// One Stop Shop visits and sessions go in from CSV (twice changes nothing)
+// and come out as the yearly return, counted by hand below.
+TEST(ImportTest, OneStopShopVisitsMakeTheYearlyReturn) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("marac-import-oss-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const std::string records =
+      write("records.csv",
+            "record_id,given_name,family_name,dob,gender,postcode,address_line,"
+            "role,incident_id\n"
+            "V1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim,\n");
+  // 2025/26: V1 twice (a repeat visitor), one anonymous man; 2024/25: one
+  // visit on its last day, 30 June 2025.
+  const std::string visits =
+      write("visits.csv",
+            "visit_id,visited_on,site,visitor_record_id,lives_in_borough,"
+            "referred_by,children,gender,ethnicity,feedback\n"
+            "W0,2025-06-30,north-hub,,yes,police,0,female,,helpful\n"
+            "W1,2025-07-01,north-hub,V1,yes,gp,2,female,white_british,helpful\n"
+            "W2,2025-09-15,north-hub,V1,yes,gp,2,female,white_british,\n"
+            "W3,2026-01-20,north-hub,,no,friend,,male,,not_helpful\n");
+  const std::string sessions =
+      write("sessions.csv",
+            "session_id,held_on,site,committed_agencies,attended_agencies\n"
+            "S1,2025-07-01,north-hub,police;housing,police;housing\n"
+            "S2,2025-09-15,north-hub,police;housing,police\n"
+            "S3,2026-01-20,north-hub,police;housing,police\n");
+  const std::string db = (dir / "store.db").string();
+  for (int pass = 0; pass < 2; ++pass) {
+    const CliRun r = Main({"import", "--store", db, "--records", records,
+                           "--visits", visits, "--sessions", sessions});
+    if (pass == 0) {
+      ASSERT_EQ(r.status, 0) << r.err;
+      EXPECT_THAT(r.out, HasSubstr("4 One Stop Shop visits and 3 sessions"));
+    }
+  }
+  const CliRun report =
+      Main({"report", "--store", db, "--one-stop-shops", "--to", "2026-06-30",
+            "--years", "2", "--format", "json"});
+  ASSERT_EQ(report.status, 0) << report.err;
+  const nlohmann::json j = nlohmann::json::parse(report.out);
+  ASSERT_TRUE(j.contains("years")) << report.out;
+  const nlohmann::json& last = j["years"].back();
+  EXPECT_EQ(last["name"], "2025/26");
+  const nlohmann::json& all = last["all_sites"];
+  EXPECT_EQ(all["visits"], 3) << "W1, W2, W3 (the import twice added none)";
+  EXPECT_EQ(all["visitors"], 2) << "V1 and one anonymous visitor";
+  EXPECT_EQ(all["repeat_visitors"], 1);
+  EXPECT_EQ(all["male_visitors"], 1);
+  EXPECT_EQ(all["feedback_given"], 2);
+  const nlohmann::json& first = j["years"].front();
+  EXPECT_EQ(first["name"], "2024/25");
+  EXPECT_EQ(first["all_sites"]["visits"], 1) << "30 June is the year's last";
+  // Housing committed to three sessions and came to one.
+  bool housing = false;
+  for (const nlohmann::json& a : j["staffing"]["agencies"]) {
+    if (a["agency"] != "housing") continue;
+    housing = true;
+    EXPECT_EQ(a["sessions_committed"], 3);
+    EXPECT_EQ(a["shortfall"], 2);
+  }
+  EXPECT_TRUE(housing) << report.out;
+  // Mistakes name their file, line and field, and write nothing.
+  const std::string bad =
+      write("bad-visits.csv",
+            "visit_id,visited_on,site,children\nW9,2026-02-01,north-hub,-1\n");
+  const CliRun refused = Main({"import", "--store", db, "--visits", bad});
+  EXPECT_EQ(refused.status, kExitBadInput);
+  EXPECT_THAT(refused.err, HasSubstr("bad-visits.csv line 2: children"));
+  const std::string unknown =
+      write("unknown-visitor.csv",
+            "visit_id,visited_on,site,visitor_record_id\n"
+            "W9,2026-02-01,north-hub,V404\n");
+  const CliRun unknown_run =
+      Main({"import", "--store", db, "--visits", unknown});
+  EXPECT_NE(unknown_run.status, 0);
+  EXPECT_THAT(unknown_run.err, HasSubstr("visits[0].visitor_record_id"));
+  const CliRun with_from = Main(
+      {"report", "--store", db, "--one-stop-shops", "--from", "2025-07-01"});
+  EXPECT_EQ(with_from.status, kExitBadInput);
+  EXPECT_THAT(with_from.err, HasSubstr("--from"));
+  const CliRun no_period = Main({"report", "--store", db});
+  EXPECT_EQ(no_period.status, kExitBadInput);
+  EXPECT_THAT(no_period.err, HasSubstr("--from: required"));
+  std::filesystem::remove_all(dir);
+}
+
 // A coordinator's files, imported and linked, then an agenda from them.
 TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   const std::filesystem::path dir =

@@ -206,7 +206,7 @@ TEST_F(StoreTest, MigrationToVersionEightKeepsAssessmentsAndIncidents) {
     EXPECT_EQ(old->PutIncidents(kCoordinator, crimes).code(),
               StatusCode::kFailedPrecondition);
   }
-  std::unique_ptr<Store> store = Open();
+  std::unique_ptr<Store> store = Open({.schema_version = 8});
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), 8);
   Result<std::vector<StoredAssessment>> kept = store->Assessments(kCoordinator);
@@ -294,6 +294,68 @@ TEST_F(StoreTest, ASupplementsParentMustBeStoredAndPromptsMustBeIds) {
   batch = {self};
   s = store->PutAssessments(kCoordinator, batch);
   EXPECT_THAT(s.message(), HasSubstr("names the assessment itself"));
+}
+
+TEST_F(StoreTest, OneStopShopVisitsNeedVersionNineAndReplaceByTheirId) {
+  const std::vector<PersonRecord> records = {
+      Person("V1", "Elspeth", "Marlowe", Role::kVictim)};
+  OneStopShopVisit visit{"W1", *Date::Parse("d", "2026-01-20"), "north-hub"};
+  visit.visitor_record_id = "V1";
+  visit.children = 2;
+  visit.lives_in_borough = true;
+  visit.gender = VisitorGender::kFemale;
+  OneStopShopVisit anonymous{"W2", *Date::Parse("d", "2026-01-21"),
+                             "north-hub"};
+  const OneStopShopSession session{"S1",
+                                   *Date::Parse("d", "2026-01-20"),
+                                   "north-hub",
+                                   {"police", "housing"},
+                                   {"police"}};
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 8});
+    ASSERT_NE(old, nullptr);
+    const std::vector<OneStopShopVisit> one = {visit};
+    EXPECT_EQ(old->PutVisits(kCoordinator, one).code(),
+              StatusCode::kFailedPrecondition);
+    EXPECT_EQ(old->Sessions(kCoordinator).status().code(),
+              StatusCode::kFailedPrecondition);
+    ASSERT_TRUE(old->PutRecords(kCoordinator, records).ok());
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  std::vector<OneStopShopVisit> visits = {visit, anonymous};
+  ASSERT_TRUE(store->PutVisits(kCoordinator, visits).ok());
+  const std::vector<OneStopShopSession> sessions = {session};
+  ASSERT_TRUE(store->PutSessions(kCoordinator, sessions).ok());
+  // A corrected export replaces the visit; nothing is added.
+  visit.feedback = VisitFeedback::kHelpful;
+  visits = {visit};
+  ASSERT_TRUE(store->PutVisits(kCoordinator, visits).ok());
+  const Result<std::vector<OneStopShopVisit>> back =
+      store->Visits(kCoordinator);
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[0], visit);
+  EXPECT_EQ((*back)[1], anonymous);
+  EXPECT_EQ((*back)[1].children, std::nullopt) << "not recorded stays so";
+  const Result<std::vector<OneStopShopSession>> held =
+      store->Sessions(kCoordinator);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0], session);
+  // Refused, naming the field, writing nothing.
+  OneStopShopVisit stranger = anonymous;
+  stranger.visit_id = "W3";
+  stranger.visitor_record_id = "V404";
+  visits = {stranger};
+  Status s = store->PutVisits(kCoordinator, visits);
+  EXPECT_THAT(s.message(), HasSubstr("visits[0].visitor_record_id"));
+  OneStopShopVisit twice = anonymous;
+  visits = {twice, twice};
+  s = store->PutVisits(kCoordinator, visits);
+  EXPECT_THAT(s.message(), HasSubstr("visits[1].visit_id"));
+  EXPECT_EQ(store->Visits(kCoordinator)->size(), 2u);
+  ExpectAuditIntact(*store);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "marac/casefile/case_file.h"
+#include "marac/casefile/one_stop_shop.h"
 #include "marac/common/date.h"
 #include "marac/common/deadline.h"
 #include "marac/common/result.h"
@@ -199,6 +200,19 @@ class Store {
                                 std::span<const IdvaSupport> support) = 0;
   // Every allocation, by referral id.
   virtual Result<std::vector<IdvaSupport>> IdvaSupports(const Actor& actor) = 0;
+
+  // One Stop Shop visits and sessions (schema version 9), each checked as
+  // CheckOneStopShopVisit / CheckOneStopShopSession do, a visitor's record
+  // known to the store. A visit or session with a stored id replaces it (a
+  // corrected export), so importing a file twice changes nothing.
+  // kFailedPrecondition before schema 9.
+  virtual Status PutVisits(const Actor& actor,
+                           std::span<const OneStopShopVisit> visits) = 0;
+  virtual Result<std::vector<OneStopShopVisit>> Visits(const Actor& actor) = 0;
+  virtual Status PutSessions(const Actor& actor,
+                             std::span<const OneStopShopSession> sessions) = 0;
+  virtual Result<std::vector<OneStopShopSession>> Sessions(
+      const Actor& actor) = 0;
 
   virtual Status PutMeeting(const Actor& actor, const Meeting& meeting) = 0;
   virtual Result<std::vector<Meeting>> Meetings(const Actor& actor,
