@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "lib/common/html.h"
+#include "lib/report/equality.h"
 
 namespace marac {
 namespace {
@@ -22,19 +23,6 @@ constexpr double kNationalLgbt = 0.016;
 constexpr double kNationalDisabled = 0.100;
 constexpr double kNationalMale = 0.065;
 constexpr double kNationalAged16To17 = 0.013;
-
-// One equality figure over the period's cases: how many recorded the
-// field (not empty, not "not_stated") and how many of those count.
-struct EqualityTally {
-  int recorded = 0;
-  int counted = 0;
-  void Add(const std::string& value,
-           std::initializer_list<std::string_view> counts) {
-    if (value.empty() || value == "not_stated") return;
-    ++recorded;
-    counted += std::find(counts.begin(), counts.end(), value) != counts.end();
-  }
-};
 
 bool Within(Date d, Date from, Date to) { return !(d < from) && !(to < d); }
 

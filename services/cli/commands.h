@@ -79,6 +79,21 @@ struct LinkCommandOptions {
 int RunLink(const LinkCommandOptions& options, std::ostream& out,
             std::ostream& err);
 
+struct ReturnSafeLivesCommandOptions {
+  std::string store;           // --store FILE (must exist)
+  std::string quarter;         // --quarter YYYYQn, e.g. 2026Q3
+  std::string format = "csv";  // csv | json
+  std::string area;            // --area (empty: every area)
+  std::string agency_map;      // --agency-map FILE (JSON; default built in)
+  std::string user;            // --user (audit); default $USER
+};
+
+// `marac return safelives`: the quarterly MARAC data return for SafeLives
+// (see marac/report/safelives_return.h), counted up to today, from the
+// store. Exit 2 for a bad quarter (or one not begun), format or mapping.
+int RunReturnSafeLives(const ReturnSafeLivesCommandOptions& options,
+                       std::ostream& out, std::ostream& err);
+
 // The program: parses argv and dispatches.
 int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
             std::ostream& err);

@@ -278,6 +278,32 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   report->add_option("--user", report_options.user,
                      "Who is asking, for the audit log (default $USER)");
 
+  ReturnSafeLivesCommandOptions safelives_options;
+  CLI::App* returns =
+      app.add_subcommand("return", "The returns a MARAC files with others")
+          ->require_subcommand(1);
+  CLI::App* return_safelives = returns->add_subcommand(
+      "safelives", "The quarterly MARAC data return for SafeLives (CSV, JSON)");
+  return_safelives
+      ->add_option("--store", safelives_options.store,
+                   "The store (SQLite file)")
+      ->required();
+  return_safelives
+      ->add_option("--quarter", safelives_options.quarter,
+                   "The calendar quarter, YYYYQn (2026Q3: July to September)")
+      ->required();
+  return_safelives->add_option("--format", safelives_options.format,
+                               "csv | json");
+  return_safelives->add_option("--area", safelives_options.area,
+                               "Only this area's referrals and meetings");
+  return_safelives->add_option(
+      "--agency-map", safelives_options.agency_map,
+      "Agency to SafeLives category mapping, JSON, replacing the built-in "
+      "one (docs/cli.md)");
+  return_safelives->add_option(
+      "--user", safelives_options.user,
+      "Who is asking, for the audit log (default $USER)");
+
   AuditVerifyCommandOptions audit_options;
   CLI::App* audit =
       app.add_subcommand("audit", "The audit log")->require_subcommand(1);
@@ -457,8 +483,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   std::unique_ptr<RemoteClient> remote;
   if (!server_address.empty()) {
     std::string local_only;
-    for (CLI::App* local : {demo, link, audit_verify, list, policy_cmd,
-                            meeting_record, actions_list, actions_update}) {
+    for (CLI::App* local :
+         {demo, link, audit_verify, list, policy_cmd, meeting_record,
+          actions_list, actions_update, return_safelives}) {
       if (local->parsed()) local_only = local->get_name();
     }
     if (!local_only.empty()) {
@@ -508,6 +535,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
 
   if (agenda->parsed()) return RunAgenda(agenda_options, out, err);
   if (report->parsed()) return RunReport(report_options, out, err);
+  if (return_safelives->parsed()) {
+    return RunReturnSafeLives(safelives_options, out, err);
+  }
   if (audit_verify->parsed()) {
     return RunAuditVerify(audit_options, out, err);
   }
