@@ -42,6 +42,35 @@ std::string Shown(const std::optional<double>& v, bool share) {
   return Number(*v);
 }
 
+// "2026-Q1"
+std::string QuarterKey(Date d) {
+  return std::to_string(d.year) + "-Q" + std::to_string((d.month - 1) / 3 + 1);
+}
+
+// An incident the police recorded ("police", "Police North", ...).
+bool ByPolice(const StoredIncident& i) {
+  std::string who = i.reported_by;
+  std::transform(who.begin(), who.end(), who.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  return who.starts_with("police");
+}
+
+constexpr const char* kIdvaMadeTitle =
+    "MARAC referrals made by IDVAs, by quarter";
+constexpr const char* kIdvaIntoTitle =
+    "Referrals into the IDVA service (MARAC cases allocated an IDVA), by "
+    "quarter";
+
+// A quarter's key, marked when the period covers it only in part; any
+// other key as it is.
+std::string QuarterShown(const Statistics& s, const std::string& key) {
+  const bool partial =
+      std::find(s.partial_quarters.begin(), s.partial_quarters.end(), key) !=
+      s.partial_quarters.end();
+  return partial ? key + " (partial: the period covers part of it)" : key;
+}
+
 bool IsShare(const Figure& f) {
   return f.id.find("rate") != std::string::npos ||
          f.id.find("share") != std::string::npos;
@@ -55,6 +84,27 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
   if (to < from) return InvalidArgument("to", "before from");
   if (options.adult_women < 0) {
     return InvalidArgument("adult_women", "negative");
+  }
+  if (options.compare_previous) {
+    // The period of the same length just before, each figure beside.
+    const int length = static_cast<int>(DaysBetween(from, to)) + 1;
+    const Date previous_to = from.AddDays(-1);
+    const Date previous_from = from.AddDays(-length);
+    StatisticsOptions plain = options;
+    plain.compare_previous = false;
+    MARAC_ASSIGN_OR_RETURN(Statistics now,
+                           ComputeStatistics(in, from, to, plain));
+    MARAC_ASSIGN_OR_RETURN(
+        const Statistics before,
+        ComputeStatistics(in, previous_from, previous_to, plain));
+    for (Figure& f : now.figures) {
+      for (const Figure& b : before.figures) {
+        if (b.id == f.id) f.previous = b.value;
+      }
+    }
+    now.previous_from = previous_from;
+    now.previous_to = previous_to;
+    return now;
   }
   Statistics s;
   s.from = from;
@@ -72,9 +122,49 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
   std::set<std::string> victims;
   std::set<std::string> young_victims;  // Aged 12-18 at an incident.
   int incidents = 0;
+  int crimes = 0;
+  int non_crimes = 0;
+  // Police repeat victimisation: a victim of a police-recorded incident in
+  // the period with another police-recorded incident in the 12 months
+  // before it (the annual report's "repeat victims").
+  std::map<std::string, std::vector<Date>> police_incidents;
+  for (const StoredIncident& i : in.incidents) {
+    if (ByPolice(i) && !(to < i.occurred_on)) {
+      police_incidents[person(i.victim_record_id)].push_back(i.occurred_on);
+    }
+  }
+  std::set<std::string> police_victims;
+  std::set<std::string> police_repeat_victims;
+  for (auto& [v, dates] : police_incidents) {
+    std::sort(dates.begin(), dates.end());
+    for (std::size_t k = 0; k < dates.size(); ++k) {
+      if (!Within(dates[k], from, to)) continue;
+      police_victims.insert(v);
+      if (k > 0 && !(dates[k - 1] < dates[k].AddMonths(-12))) {
+        police_repeat_victims.insert(v);
+      }
+    }
+  }
+  // Incidents by grade: the highest grade of an assessment of each.
+  std::unordered_map<std::string, int> incident_grade;
+  for (const StoredAssessment& a : in.assessments) {
+    if (a.incident_id.empty()) continue;
+    int& g = incident_grade[a.incident_id];
+    g = std::max(g, GradeSeverity(a.grade));
+  }
+  int incidents_medium = 0;
+  int incidents_high = 0;
+  int incidents_assessed = 0;
   for (const StoredIncident& i : in.incidents) {
     if (!Within(i.occurred_on, from, to)) continue;
     ++incidents;
+    if (i.crime) (*i.crime ? crimes : non_crimes) += 1;
+    const auto graded = incident_grade.find(i.incident_id);
+    if (graded != incident_grade.end()) {
+      ++incidents_assessed;
+      incidents_medium += graded->second == 2;
+      incidents_high += graded->second == 3;
+    }
     const std::string v = person(i.victim_record_id);
     victims.insert(v);
     const auto rec = record_of.find(i.victim_record_id);
@@ -165,10 +255,19 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
     ++s.referrals_by_agency[r->agency];
     ++s.referrals_by_source[source];
     if (r->source == ReferralSource::kIdva) {
-      const int quarter = (r->referred_on.month - 1) / 3 + 1;
-      ++s.idva_referrals_by_quarter[std::to_string(r->referred_on.year) + "-Q" +
-                                    std::to_string(quarter)];
+      ++s.idva_referrals_by_quarter[QuarterKey(r->referred_on)];
     }
+  }
+  for (const IdvaSupport& x : in.idva) {
+    if (Within(x.allocated_on, from, to)) {
+      ++s.idva_allocations_by_quarter[QuarterKey(x.allocated_on)];
+    }
+  }
+  // Quarters the period covers in part.
+  for (Date q{from.year, (from.month - 1) / 3 * 3 + 1, 1}; !(to < q);
+       q = q.AddMonths(3)) {
+    const Date last = q.AddMonths(3).AddDays(-1);
+    if (q < from || to < last) s.partial_quarters.push_back(QuarterKey(q));
   }
   // Cases heard: listed on the agenda of a meeting in the period.
   std::map<std::string, Date> meeting_date;
@@ -191,10 +290,52 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
       {"victims", "Victims (resolved people)",
        static_cast<double>(victims.size()), std::nullopt,
        "distinct people after identity resolution"},
-      {"victims_medium", "Victims at medium risk", medium, std::nullopt,
-       "highest grade in the period"},
-      {"victims_high", "Victims at high risk", high, std::nullopt,
-       "highest grade in the period"},
+      {"incidents_crime", "Incidents recorded as crimes",
+       crimes + non_crimes > 0 ? std::optional<double>(crimes) : std::nullopt,
+       std::nullopt,
+       crimes + non_crimes > 0
+           ? std::to_string(incidents - crimes - non_crimes) +
+                 " incidents without a crime / non-crime record"
+           : "no incident in the period recorded crime or non-crime"},
+      {"incidents_non_crime", "Non-crime incidents",
+       crimes + non_crimes > 0 ? std::optional<double>(non_crimes)
+                               : std::nullopt,
+       std::nullopt, "recorded by the police as an incident, not a crime"},
+      {"victims_medium", "Victims at medium risk (per victim)", medium,
+       std::nullopt,
+       "each victim once, at the highest grade of their assessments in the "
+       "period"},
+      {"victims_high", "Victims at high risk (per victim)", high, std::nullopt,
+       "each victim once, at the highest grade of their assessments in the "
+       "period"},
+      {"incidents_medium", "Incidents assessed medium risk (per incident)",
+       incidents_medium, std::nullopt,
+       "each incident once, at the highest grade assessed; " +
+           std::to_string(incidents_assessed) + " of " +
+           std::to_string(incidents) + " incidents assessed"},
+      {"incidents_high", "Incidents assessed high risk (per incident)",
+       incidents_high, std::nullopt,
+       "each incident once, at the highest grade assessed; a victim with "
+       "two high incidents counts twice here, once above"},
+      {"police_repeat_victims",
+       "Repeat victims of police-recorded domestic abuse",
+       police_incidents.empty()
+           ? std::nullopt
+           : std::optional<double>(police_repeat_victims.size()),
+       std::nullopt,
+       police_incidents.empty()
+           ? std::string("no incident reported by the police in the store")
+           : "victims of a police-recorded incident in the period with "
+             "another in the 12 months before it (the annual report's "
+             "repeat victims; not the MARAC repeat below)"},
+      {"police_repeat_victim_rate",
+       "Share of police-recorded victims who were repeat victims",
+       share(static_cast<int>(police_repeat_victims.size()),
+             static_cast<int>(police_victims.size())),
+       std::nullopt,
+       std::to_string(police_repeat_victims.size()) + " of " +
+           std::to_string(police_victims.size()) +
+           " victims of police-recorded incidents in the period"},
       {"victims_aged_12_18", "Victims aged 12 to 18",
        static_cast<double>(young_victims.size()), std::nullopt,
        "age at an incident; under-18s also need a safeguarding referral"},
@@ -202,11 +343,13 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
        std::nullopt, "referred in the period"},
       {"cases_heard", "Cases heard", static_cast<double>(heard.size()),
        std::nullopt, "listed on the agenda of a meeting in the period"},
-      {"repeat_victims", "Repeat victims",
+      {"repeat_victims", "MARAC repeat victims",
        static_cast<double>(repeat_victims.size()), std::nullopt,
-       "referred again within 12 months of their previous referral"},
-      {"repeat_rate", "Repeat rate", share(repeats, cases), kNationalRepeatRate,
-       "repeat cases / all cases"},
+       "victims referred to MARAC again within 12 months of their previous "
+       "MARAC referral (SafeLives' definition; not police repeat "
+       "victimisation above)"},
+      {"repeat_rate", "MARAC repeat rate", share(repeats, cases),
+       kNationalRepeatRate, "repeat MARAC cases / all MARAC cases"},
       {"non_police_share", "Referrals from agencies other than the police",
        share(non_police, cases), kNationalNonPoliceShare, "by source"},
       {"children_per_case", "Children in the households, per case",
@@ -280,6 +423,10 @@ std::string StatisticsJson(const Statistics& s) {
   nlohmann::ordered_json j;
   j["from"] = s.from.ToString();
   j["to"] = s.to.ToString();
+  if (s.previous_from && s.previous_to) {
+    j["previous_from"] = s.previous_from->ToString();
+    j["previous_to"] = s.previous_to->ToString();
+  }
   nlohmann::ordered_json figures = nlohmann::ordered_json::array();
   for (const Figure& f : s.figures) {
     nlohmann::ordered_json x;
@@ -288,36 +435,51 @@ std::string StatisticsJson(const Statistics& s) {
     x["value"] = f.value ? nlohmann::ordered_json(*f.value) : nullptr;
     x["national"] = f.national ? nlohmann::ordered_json(*f.national) : nullptr;
     x["note"] = f.note;
+    if (s.previous_from) {
+      x["previous"] =
+          f.previous ? nlohmann::ordered_json(*f.previous) : nullptr;
+    }
     figures.push_back(std::move(x));
   }
   j["figures"] = std::move(figures);
   j["referrals_by_agency"] = s.referrals_by_agency;
   j["referrals_by_source"] = s.referrals_by_source;
   j["idva_referrals_by_quarter"] = s.idva_referrals_by_quarter;
+  j["idva_allocations_by_quarter"] = s.idva_allocations_by_quarter;
+  j["partial_quarters"] = s.partial_quarters;
   return j.dump(2) + "\n";
 }
 
 std::string StatisticsMarkdown(const Statistics& s) {
+  const bool compared = s.previous_from && s.previous_to;
   std::string md = "# MARAC statistics, " + s.from.ToString() + " to " +
-                   s.to.ToString() +
-                   "\n\n| Figure | Value | National | How "
-                   "counted |\n|---|---|---|---|\n";
+                   s.to.ToString() + "\n\n";
+  if (compared) {
+    md += "Previous period: " + s.previous_from->ToString() + " to " +
+          s.previous_to->ToString() + ".\n\n";
+  }
+  md += compared ? "| Figure | Value | Previous | National | How counted "
+                   "|\n|---|---|---|---|---|\n"
+                 : "| Figure | Value | National | How counted "
+                   "|\n|---|---|---|---|\n";
   for (const Figure& f : s.figures) {
     const bool pct = IsShare(f);
-    md += "| " + f.label + " | " + Shown(f.value, pct) + " | " +
-          (f.national ? Shown(f.national, pct) : "-") + " | " + f.note + " |\n";
+    md += "| " + f.label + " | " + Shown(f.value, pct) + " | ";
+    if (compared) md += Shown(f.previous, pct) + " | ";
+    md += (f.national ? Shown(f.national, pct) : "-") + " | " + f.note + " |\n";
   }
   const auto table = [&](const char* title,
                          const std::map<std::string, int>& counts) {
     md += std::string("\n## ") + title + "\n\n";
     if (counts.empty()) md += "None.\n";
     for (const auto& [k, v] : counts) {
-      md += "- " + k + ": " + std::to_string(v) + "\n";
+      md += "- " + QuarterShown(s, k) + ": " + std::to_string(v) + "\n";
     }
   };
   table("Referrals by agency", s.referrals_by_agency);
   table("Referrals by source", s.referrals_by_source);
-  table("IDVA referrals by quarter", s.idva_referrals_by_quarter);
+  table(kIdvaMadeTitle, s.idva_referrals_by_quarter);
+  table(kIdvaIntoTitle, s.idva_allocations_by_quarter);
   return md;
 }
 
@@ -328,27 +490,38 @@ std::string StatisticsHtml(const Statistics& s) {
       "font-family:serif;margin:1.5cm}table{border-collapse:collapse}th,td{"
       "border:1px solid #000;padding:3pt;text-align:left}</style>\n</head>\n"
       "<body>\n<h1>MARAC statistics, " +
-      s.from.ToString() + " to " + s.to.ToString() +
-      "</h1>\n<table>\n<tr><th>Figure</th><th>Value</th><th>National</th>"
-      "<th>How counted</th></tr>\n";
+      s.from.ToString() + " to " + s.to.ToString() + "</h1>\n";
+  const bool compared = s.previous_from && s.previous_to;
+  if (compared) {
+    h += "<p>Previous period: " + s.previous_from->ToString() + " to " +
+         s.previous_to->ToString() + ".</p>\n";
+  }
+  h += std::string("<table>\n<tr><th>Figure</th><th>Value</th>") +
+       (compared ? "<th>Previous</th>" : "") +
+       "<th>National</th><th>How counted</th></tr>\n";
   for (const Figure& f : s.figures) {
     const bool pct = IsShare(f);
     h += "<tr><td>" + HtmlEscape(f.label) + "</td><td>" + Shown(f.value, pct) +
-         "</td><td>" + (f.national ? Shown(f.national, pct) : "-") +
-         "</td><td>" + HtmlEscape(f.note) + "</td></tr>\n";
+         "</td><td>";
+    if (compared) h += Shown(f.previous, pct) + "</td><td>";
+    h += (f.national ? Shown(f.national, pct) : "-") + "</td><td>" +
+         HtmlEscape(f.note) + "</td></tr>\n";
   }
   h += "</table>\n";
   const auto list = [&](const char* title,
                         const std::map<std::string, int>& counts) {
     h += std::string("<h2>") + title + "</h2>\n<ul>\n";
+    if (counts.empty()) h += "<li>None.</li>\n";
     for (const auto& [k, v] : counts) {
-      h += "<li>" + HtmlEscape(k) + ": " + std::to_string(v) + "</li>\n";
+      h += "<li>" + HtmlEscape(QuarterShown(s, k)) + ": " + std::to_string(v) +
+           "</li>\n";
     }
     h += "</ul>\n";
   };
   list("Referrals by agency", s.referrals_by_agency);
   list("Referrals by source", s.referrals_by_source);
-  list("IDVA referrals by quarter", s.idva_referrals_by_quarter);
+  list(kIdvaMadeTitle, s.idva_referrals_by_quarter);
+  list(kIdvaIntoTitle, s.idva_allocations_by_quarter);
   return h + "</body>\n</html>\n";
 }
 

@@ -48,6 +48,8 @@ struct ReportCommandOptions {
   std::string to;                  // --to YYYY-MM-DD
   std::string format = "md";       // json | md | html
   std::int64_t adult_women = 0;    // --adult-women N
+  bool compare_previous = false;   // --compare-previous
+  std::string area;                // --area A (with --store; empty: all)
   std::string user;                // --user (audit); default $USER
   // --one-stop-shops: the One Stop Shops' yearly return instead, over
   // `years` July-to-June years ending with the one holding `to` (default

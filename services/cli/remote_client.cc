@@ -311,8 +311,10 @@ Result<RemoteResearchList> RemoteClient::ResearchList(
 Result<std::string> RemoteClient::Report(Date from, Date to,
                                          std::int64_t adult_women,
                                          std::string_view format,
-                                         std::string_view purpose) {
+                                         std::string_view purpose,
+                                         bool compare_previous) {
   v1::GetStatisticsRequest request;
+  request.set_compare_previous(compare_previous);
   DateToWire(from, request.mutable_period_start());
   DateToWire(to, request.mutable_period_end());
   request.set_adult_women(adult_women);
@@ -402,7 +404,8 @@ Result<RemoteResearchList> RemoteClient::ResearchList(std::string_view, Date,
 }
 
 Result<std::string> RemoteClient::Report(Date, Date, std::int64_t,
-                                         std::string_view, std::string_view) {
+                                         std::string_view, std::string_view,
+                                         bool) {
   return Internal("no gRPC client");
 }
 Result<std::vector<AuditEntry>> RemoteClient::AuditMentioning(

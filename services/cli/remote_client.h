@@ -109,7 +109,8 @@ class RemoteClient {
                                           std::string_view purpose);
   // The statistics returns for the period, rendered as `format`.
   Result<std::string> Report(Date from, Date to, std::int64_t adult_women,
-                             std::string_view format, std::string_view purpose);
+                             std::string_view format, std::string_view purpose,
+                             bool compare_previous = false);
   // Every audit entry naming `object_id` (AuditService.ListAuditEntries
   // with object_id, every page): for an auditor.
   Result<std::vector<AuditEntry>> AuditMentioning(std::string_view object_id,

@@ -111,8 +111,13 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
   const std::string purpose =
       "statistics return " + from->ToString() + " to " + to->ToString();
   if (options.remote != nullptr) {
-    const Result<std::string> text = options.remote->Report(
-        *from, *to, options.adult_women, options.format, purpose);
+    if (!options.area.empty()) {
+      return fail(
+          InvalidArgument("--area", "with --server the area is --server-area"));
+    }
+    const Result<std::string> text =
+        options.remote->Report(*from, *to, options.adult_women, options.format,
+                               purpose, options.compare_previous);
     if (!text.ok()) return fail(text.status());
     out << *text;
     return kExitOk;
@@ -120,10 +125,13 @@ int RunReport(const ReportCommandOptions& options, std::ostream& out,
   Result<std::unique_ptr<Store>> store = cli::OpenCommandStore(options.store);
   if (!store.ok()) return fail(store.status());
   const Actor actor = CliActor(options.user, "coordinator", purpose);
-  const Result<StatisticsInput> input = LoadCaseFile(**store, actor, "");
+  const Result<StatisticsInput> input =
+      LoadCaseFile(**store, actor, options.area);
   if (!input.ok()) return fail(input.status());
-  const Result<Statistics> statistics = ComputeStatistics(
-      *input, *from, *to, {.adult_women = options.adult_women});
+  const Result<Statistics> statistics =
+      ComputeStatistics(*input, *from, *to,
+                        {.adult_women = options.adult_women,
+                         .compare_previous = options.compare_previous});
   if (!statistics.ok()) return fail(statistics.status());
   if (options.format == "json") {
     out << StatisticsJson(*statistics);

@@ -272,6 +272,11 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
                    "The One Stop Shops' yearly return (July to June)");
   report->add_option("--years", report_options.years,
                      "With --one-stop-shops: years reported (default 5)");
+  report->add_flag("--compare-previous", report_options.compare_previous,
+                   "Each figure beside the period of the same length before");
+  report->add_option("--area", report_options.area,
+                     "Only this MARAC area's referrals, incidents and "
+                     "meetings (default: every area)");
   report->add_option("--format", report_options.format, "json | md | html");
   report->add_option("--adult-women", report_options.adult_women,
                      "Women aged 16 and over in the area (cases per 10,000)");

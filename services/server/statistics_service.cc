@@ -38,7 +38,9 @@ class StatisticsHandler final : public v1::StatisticsService::CallbackService {
           if (!input.ok()) return ToGrpcStatus(input.status());
           KeepArea(request->area(), *input);
           const Result<Statistics> statistics = ComputeStatistics(
-              *input, from, to, {.adult_women = request->adult_women()});
+              *input, from, to,
+              {.adult_women = request->adult_women(),
+               .compare_previous = request->compare_previous()});
           if (!statistics.ok()) return ToGrpcStatus(statistics.status());
           StatisticsToWire(*statistics, response->mutable_statistics());
           switch (request->format()) {

@@ -571,6 +571,23 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
       Main({"import", "--store", db, "--referrals", referrals});
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("2 already stored"));
+  // The report for one area, beside the period before.
+  for (const auto& [area, want] :
+       {std::pair<const char*, int>{"North", 2}, {"South", 0}}) {
+    SCOPED_TRACE(area);
+    const CliRun report = Main({"report", "--store", db, "--from", "2026-01-01",
+                                "--to", "2026-06-30", "--area", area,
+                                "--compare-previous", "--format", "json"});
+    ASSERT_EQ(report.status, 0) << report.err;
+    const nlohmann::json stats = nlohmann::json::parse(report.out);
+    EXPECT_EQ(stats["previous_from"], "2025-07-04");
+    for (const auto& f : stats["figures"]) {
+      if (f["id"] == "marac_cases") {
+        EXPECT_EQ(f["value"], want);
+        EXPECT_EQ(f["previous"], 0);
+      }
+    }
+  }
   // The second referral is a repeat: the linked records are one woman.
   const CliRun agenda =
       Main({"agenda", "--store", db, "--meeting", "2026-06-19", "--capacity",

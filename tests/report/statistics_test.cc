@@ -10,6 +10,7 @@ namespace marac {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Date D(const char* text) { return *Date::Parse("date", text); }
 
@@ -154,7 +155,7 @@ TEST(StatisticsTest, RenderingsSayWhatIsNotRecorded) {
       ComputeStatistics(Year(), D("2026-01-01"), D("2026-12-31"));
   ASSERT_TRUE(s.ok());
   const std::string md = StatisticsMarkdown(*s);
-  EXPECT_THAT(md, HasSubstr("| Repeat rate | 33.3% | 32% |"));
+  EXPECT_THAT(md, HasSubstr("| MARAC repeat rate | 33.3% | 32% |"));
   EXPECT_THAT(md, HasSubstr("not recorded"));
   EXPECT_THAT(md, HasSubstr("population not given"));
   const nlohmann::json j = nlohmann::json::parse(StatisticsJson(*s));
@@ -163,6 +164,136 @@ TEST(StatisticsTest, RenderingsSayWhatIsNotRecorded) {
   EXPECT_THAT(StatisticsHtml(*s), HasSubstr("<table>"));
   EXPECT_FALSE(
       ComputeStatistics(Year(), D("2026-12-31"), D("2026-01-01")).ok());
+}
+
+// The annual report's "repeat victims" are police repeat victimisation: a
+// victim of a police-recorded incident in the period with another in the 12
+// months before it. Counted by hand:
+//   P1: I1 2026-01-10, I2 2026-06-10 (police)          -> repeat
+//   P3: I4 2025-12-01, I5 2026-12-01 (12 months exact) -> repeat
+//   P4: I6 2025-06-09, I7 2026-06-10 (a day past)      -> not
+//   P2: I3 2026-03-01 (idva, not police), I8 2026-05-01 -> one police: not
+// Police victims in 2026: P1, P2, P3, P4 = 4; repeats 2; rate 50%. The
+// MARAC repeat (R2 after R1) stays 1.
+TEST(StatisticsTest, PoliceRepeatVictimisationIsNotTheMaracRepeat) {
+  StatisticsInput in = Year();
+  PersonRecord four;
+  four.record_id = "V4";
+  four.given_name = "Invented";
+  four.dob = "1975-04-04";
+  in.records.push_back(four);
+  in.people.push_back({"V4", "P4"});
+  in.incidents.push_back({"I5", D("2026-12-01"), "A", "V3", {}, "Police"});
+  in.incidents.push_back({"I6", D("2025-06-09"), "A", "V4", {}, "police"});
+  in.incidents.push_back({"I7", D("2026-06-10"), "A", "V4", {}, "police"});
+  in.incidents.push_back({"I8", D("2026-05-01"), "A", "V2", {}, "police"});
+  const Result<Statistics> s =
+      ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(Find(*s, "police_repeat_victims").value, 2);
+  EXPECT_EQ(Find(*s, "police_repeat_victim_rate").value, 0.5);
+  EXPECT_THAT(Find(*s, "police_repeat_victim_rate").note,
+              HasSubstr("2 of 4 victims"));
+  EXPECT_EQ(Find(*s, "repeat_victims").value, 1);
+  EXPECT_EQ(Find(*s, "repeat_victims").label, "MARAC repeat victims");
+  EXPECT_THAT(Find(*s, "police_repeat_victims").note,
+              HasSubstr("not the MARAC repeat"));
+  // No police incident at all: not recorded, not 0.
+  StatisticsInput none = Year();
+  for (StoredIncident& i : none.incidents) i.reported_by = "idva";
+  const Result<Statistics> n =
+      ComputeStatistics(none, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(n.ok());
+  EXPECT_FALSE(Find(*n, "police_repeat_victims").value.has_value());
+  EXPECT_FALSE(Find(*n, "police_repeat_victim_rate").value.has_value());
+}
+
+// Crime and non-crime as recorded, and grades counted per victim and per
+// incident: P1's I1 high and I2 medium, P2's I3 medium.
+TEST(StatisticsTest, CrimeSplitAndGradesPerVictimAndPerIncident) {
+  StatisticsInput in = Year();
+  in.incidents[0].crime = true;   // I1
+  in.incidents[1].crime = false;  // I2; I3 not recorded.
+  in.assessments[0].incident_id = "I1";
+  in.assessments[1].incident_id = "I2";
+  in.assessments[2].incident_id = "I3";
+  const Result<Statistics> s =
+      ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(Find(*s, "incidents_crime").value, 1);
+  EXPECT_EQ(Find(*s, "incidents_non_crime").value, 1);
+  EXPECT_THAT(Find(*s, "incidents_crime").note,
+              HasSubstr("1 incidents without a crime / non-crime record"));
+  EXPECT_EQ(Find(*s, "victims_high").value, 1);      // P1.
+  EXPECT_EQ(Find(*s, "victims_medium").value, 1);    // P2 (P1 counted high).
+  EXPECT_EQ(Find(*s, "incidents_high").value, 1);    // I1.
+  EXPECT_EQ(Find(*s, "incidents_medium").value, 2);  // I2, I3.
+  EXPECT_THAT(Find(*s, "victims_medium").label, HasSubstr("per victim"));
+  EXPECT_THAT(Find(*s, "incidents_medium").label, HasSubstr("per incident"));
+  // Nothing recorded: not recorded, not 0.
+  const Result<Statistics> plain =
+      ComputeStatistics(Year(), D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(Find(*plain, "incidents_crime").value.has_value());
+}
+
+// Referrals into the IDVA service come from the allocations; the MARAC
+// referrals IDVAs made are another figure. A period from 15 February
+// covers the first quarter in part.
+TEST(StatisticsTest, IdvaIntakeByQuarterWithPartialQuartersMarked) {
+  StatisticsInput in = Year();
+  in.idva = {
+      {"R1", "IDVA", D("2026-01-12"), IdvaEngagement::kEngaged, std::nullopt},
+      {"R2", "IDVA", D("2026-06-12"), IdvaEngagement::kEngaged, std::nullopt},
+      {"R3", "IDVA", D("2026-03-03"), IdvaEngagement::kEngaged, std::nullopt},
+  };
+  const Result<Statistics> s =
+      ComputeStatistics(in, D("2026-02-15"), D("2026-06-30"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->idva_allocations_by_quarter,
+            (std::map<std::string, int>{{"2026-Q1", 1}, {"2026-Q2", 1}}));
+  EXPECT_EQ(s->idva_referrals_by_quarter,
+            (std::map<std::string, int>{{"2026-Q1", 1}}))
+      << "R3, made by an IDVA on 2 March";
+  EXPECT_EQ(s->partial_quarters, std::vector<std::string>{"2026-Q1"});
+  const std::string md = StatisticsMarkdown(*s);
+  EXPECT_THAT(md, HasSubstr("## MARAC referrals made by IDVAs, by quarter"));
+  EXPECT_THAT(md, HasSubstr("## Referrals into the IDVA service"));
+  EXPECT_THAT(md, HasSubstr("- 2026-Q1 (partial"));
+  EXPECT_THAT(md, HasSubstr("- 2026-Q2: 1"));
+  const Result<Statistics> year =
+      ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(year.ok());
+  EXPECT_TRUE(year->partial_quarters.empty());
+}
+
+// Each figure beside the period of the same length before: 2026's first
+// half (181 days) against 4 July to 31 December 2025, which holds I4/R0.
+TEST(StatisticsTest, ComparesWithThePreviousPeriod) {
+  const Result<Statistics> s = ComputeStatistics(
+      Year(), D("2026-01-01"), D("2026-06-30"), {.compare_previous = true});
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_TRUE(s->previous_from.has_value());
+  EXPECT_EQ(*s->previous_from, D("2025-07-04"));
+  EXPECT_EQ(*s->previous_to, D("2025-12-31"));
+  EXPECT_EQ(Find(*s, "incidents").value, 3);
+  EXPECT_EQ(Find(*s, "incidents").previous, 1);
+  EXPECT_EQ(Find(*s, "marac_cases").previous, 1);
+  EXPECT_EQ(Find(*s, "repeat_rate").previous, 0.0) << "R0: 1 case, no repeat";
+  const std::string md = StatisticsMarkdown(*s);
+  EXPECT_THAT(md, HasSubstr("| Figure | Value | Previous | National |"));
+  EXPECT_THAT(md, HasSubstr("Previous period: 2025-07-04 to 2025-12-31"));
+  const nlohmann::json j = nlohmann::json::parse(StatisticsJson(*s));
+  EXPECT_EQ(j["previous_from"], "2025-07-04");
+  EXPECT_EQ(j["figures"][0]["previous"], 1);
+  // Without it the column and fields are absent.
+  const Result<Statistics> plain =
+      ComputeStatistics(Year(), D("2026-01-01"), D("2026-06-30"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_THAT(StatisticsMarkdown(*plain), Not(HasSubstr("Previous")));
+  EXPECT_FALSE(
+      nlohmann::json::parse(StatisticsJson(*plain))["figures"][0].contains(
+          "previous"));
 }
 
 }  // namespace

@@ -171,6 +171,18 @@ TEST_F(CliRemoteTest, AgendaAndReportMatchTheLocalStore) {
        "--to", "2026-10-31", "--format", "json", "--adult-women", "45000"});
   ASSERT_EQ(remote.status, 0) << remote.err;
   EXPECT_EQ(remote.out, local.out);
+  // Beside the previous period, the same through the server.
+  const CliRun local_compared =
+      RunCli({"report", "--store", Store(), "--area", "Eastbrook", "--from",
+              "2026-05-01", "--to", "2026-10-31", "--format", "json",
+              "--compare-previous"});
+  const CliRun remote_compared = RunCli(
+      {"report", "--server", Address(), "--plaintext", "--token-file",
+       CoordinatorToken(), "--server-area", "Eastbrook", "--from", "2026-05-01",
+       "--to", "2026-10-31", "--format", "json", "--compare-previous"});
+  ASSERT_EQ(remote_compared.status, 0) << remote_compared.err;
+  EXPECT_EQ(remote_compared.out, local_compared.out);
+  EXPECT_THAT(remote_compared.out, HasSubstr("\"previous_from\""));
 }
 
 TEST_F(CliRemoteTest, ImportSubmitsReferralsOnceAndRefusesWhatHasNoRpc) {

@@ -28,6 +28,9 @@ struct StatisticsOptions {
   // Women aged 16 and over in the area, for cases per 10,000 (0: omitted).
   std::int64_t adult_women = 0;
   int repeat_window_months = 12;
+  // Also count the period of the same length just before, beside each
+  // figure (Figure::previous).
+  bool compare_previous = false;
 };
 
 struct Figure {
@@ -36,6 +39,9 @@ struct Figure {
   std::optional<double> value;  // Absent: not recorded.
   std::optional<double> national;
   std::string note;  // How it was counted, or why it is absent.
+  // The same figure over the previous period (compare_previous); absent
+  // when not asked for or not recorded then.
+  std::optional<double> previous = {};
 };
 
 struct Statistics {
@@ -44,7 +50,17 @@ struct Statistics {
   std::vector<Figure> figures;
   std::map<std::string, int> referrals_by_agency;
   std::map<std::string, int> referrals_by_source;
-  std::map<std::string, int> idva_referrals_by_quarter;  // "2026-Q1"
+  // MARAC referrals made BY an IDVA, by quarter ("2026-Q1"): a referral
+  // route, not the IDVA service's own intake.
+  std::map<std::string, int> idva_referrals_by_quarter;
+  // Referrals INTO the IDVA service, by quarter: MARAC cases allocated to
+  // an IDVA (IdvaSupport.allocated_on) in the period.
+  std::map<std::string, int> idva_allocations_by_quarter = {};
+  // The quarters above that the period covers only in part.
+  std::vector<std::string> partial_quarters = {};
+  // The previous period, when compared.
+  std::optional<Date> previous_from = {};
+  std::optional<Date> previous_to = {};
 };
 
 // kInvalidArgument when `to` is before `from`.
