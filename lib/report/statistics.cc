@@ -71,6 +71,18 @@ std::string QuarterShown(const Statistics& s, const std::string& key) {
   return partial ? key + " (partial: the period covers part of it)" : key;
 }
 
+// Whether risk fell from `first` to `last`: by the yes-count when both are
+// counted on one instrument, else by the grade (an officer's DARA grade
+// has no count to compare, and two instruments' counts differ in scale).
+bool RiskFell(const StoredAssessment& first, const StoredAssessment& last) {
+  const bool counted =
+      first.officer_rationale.empty() && last.officer_rationale.empty();
+  if (counted && first.instrument == last.instrument) {
+    return last.score < first.score;
+  }
+  return GradeSeverity(last.grade) < GradeSeverity(first.grade);
+}
+
 bool IsShare(const Figure& f) {
   return f.id.find("rate") != std::string::npos ||
          f.id.find("share") != std::string::npos;
@@ -202,7 +214,7 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
                            : a->assessment_id < b->assessment_id;
               });
     ++reassessed;
-    reduced += list.back()->score < list.front()->score;
+    reduced += RiskFell(*list.front(), *list.back());
   }
   // Referrals: repeats against the victim's previous referral.
   std::vector<const StoredReferral*> referrals;

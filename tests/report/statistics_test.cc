@@ -296,5 +296,23 @@ TEST(StatisticsTest, ComparesWithThePreviousPeriod) {
           "previous"));
 }
 
+// An officer's DARA grade has no count: risk fell only if the grade did.
+// P1: RIC high (16) then DARA high: not fell (a score of 0 is no count).
+TEST(StatisticsTest, ADaraGradeIsComparedByGradeNotByItsEmptyCount) {
+  StatisticsInput in = Year();
+  in.assessments[1].instrument = "dara";
+  in.assessments[1].score = 0;
+  in.assessments[1].grade = Grade::kHigh;
+  in.assessments[1].officer_rationale = "Threats continue";
+  Result<Statistics> s =
+      ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(Find(*s, "risk_reduced_share").value, 0.0);
+  in.assessments[1].grade = Grade::kMedium;
+  s = ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(Find(*s, "risk_reduced_share").value, 1.0);
+}
+
 }  // namespace
 }  // namespace marac
