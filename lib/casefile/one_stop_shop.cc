@@ -68,32 +68,31 @@ std::string Quoted(std::string_view text) {
   return "'" + std::string(text.substr(0, 40)) + "'";
 }
 
-Status CheckId(const std::string& field, std::string_view id) {
-  if (id.empty()) return InvalidArgument(field, "required");
-  if (id.size() > kMaxId) return InvalidArgument(field, "longer than 64 bytes");
-  constexpr std::string_view kAllowed =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/";
-  if (id.find_first_not_of(kAllowed) != std::string_view::npos) {
-    return InvalidArgument(field, Quoted(id) +
-                                      " holds a character other than "
-                                      "letters, digits and -_.:/");
+// Required, at most kMaxId bytes, each byte in `allowed`; `what` says
+// which bytes those are.
+Status CheckToken(const std::string& field, std::string_view text,
+                  std::string_view allowed, std::string_view what) {
+  if (text.empty()) return InvalidArgument(field, "required");
+  if (text.size() > kMaxId) {
+    return InvalidArgument(field, "longer than 64 bytes");
+  }
+  if (text.find_first_not_of(allowed) != std::string_view::npos) {
+    return InvalidArgument(field, Quoted(text) + " " + std::string(what));
   }
   return Status::Ok();
 }
 
+Status CheckId(const std::string& field, std::string_view id) {
+  return CheckToken(
+      field, id,
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/",
+      "holds a character other than letters, digits and -_.:/");
+}
+
 Status CheckSite(const std::string& field, std::string_view site) {
-  if (site.empty()) return InvalidArgument(field, "required");
-  if (site.size() > kMaxId) {
-    return InvalidArgument(field, "longer than 64 bytes");
-  }
-  constexpr std::string_view kAllowed =
-      "abcdefghijklmnopqrstuvwxyz0123456789-_";
-  if (site.find_first_not_of(kAllowed) != std::string_view::npos) {
-    return InvalidArgument(field, Quoted(site) +
-                                      " is not lower-case letters, digits, "
-                                      "'-' and '_' (as \"ashford-gateway\")");
-  }
-  return Status::Ok();
+  return CheckToken(field, site, "abcdefghijklmnopqrstuvwxyz0123456789-_",
+                    "is not lower-case letters, digits, '-' and '_' (as "
+                    "\"ashford-gateway\")");
 }
 
 // A name or code: not blank, no surrounding spaces, no control characters,

@@ -16,6 +16,7 @@
 #include "marac/store/store.h"
 #include "services/cli/commands.h"
 #include "tests/cli/run_cli.h"
+#include "tests/cli/temp_dir.h"
 
 namespace marac {
 namespace {
@@ -305,14 +306,9 @@ TEST_F(DemoTest, AuditVerifyPassesThenCatchesAnAlteredEntry) {
 // naming its checklist, stored prompts and crime / non-crime incidents go
 // in from CSV; each mistake names its line and field.
 TEST(ImportTest, DaraSupplementsAndCrimeFlagsGoInFromCsv) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("marac-import-dara-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir dir("marac-import-dara");
   const auto write = [&](const char* name, const std::string& text) {
-    std::ofstream(dir / name) << text;
-    return (dir / name).string();
+    return dir.Write(name, text);
   };
   const std::string records =
       write("records.csv",
@@ -340,7 +336,7 @@ TEST(ImportTest, DaraSupplementsAndCrimeFlagsGoInFromCsv) {
                 "stalking_service,\n"
                 "D1,V1,I2,dara,p1,2026-02-10,,high,true,visible_high_risk,,,,"
                 "Threats to kill after separation\n");
-  const std::string db = (dir / "store.db").string();
+  const std::string db = dir.Path("store.db");
   const CliRun r =
       Main({"import", "--store", db, "--records", records, "--incidents",
             incidents, "--assessments", assessments});
@@ -412,20 +408,14 @@ TEST(ImportTest, DaraSupplementsAndCrimeFlagsGoInFromCsv) {
       Main({"import", "--store", db, "--incidents", bad_crime});
   EXPECT_EQ(refused.status, kExitBadInput);
   EXPECT_THAT(refused.err, HasSubstr("bad-incidents.csv line 2: crime"));
-  std::filesystem::remove_all(dir);
 }
 
 // One Stop Shop visits and sessions go in from CSV (twice changes nothing)
 // and come out as the yearly return, counted by hand below.
 TEST(ImportTest, OneStopShopVisitsMakeTheYearlyReturn) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("marac-import-oss-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir dir("marac-import-oss");
   const auto write = [&](const char* name, const std::string& text) {
-    std::ofstream(dir / name) << text;
-    return (dir / name).string();
+    return dir.Write(name, text);
   };
   const std::string records =
       write("records.csv",
@@ -448,7 +438,7 @@ TEST(ImportTest, OneStopShopVisitsMakeTheYearlyReturn) {
             "S1,2025-07-01,north-hub,police;housing,police;housing\n"
             "S2,2025-09-15,north-hub,police;housing,police\n"
             "S3,2026-01-20,north-hub,police;housing,police\n");
-  const std::string db = (dir / "store.db").string();
+  const std::string db = dir.Path("store.db");
   for (int pass = 0; pass < 2; ++pass) {
     const CliRun r = Main({"import", "--store", db, "--records", records,
                            "--visits", visits, "--sessions", sessions});
@@ -505,19 +495,13 @@ TEST(ImportTest, OneStopShopVisitsMakeTheYearlyReturn) {
   const CliRun no_period = Main({"report", "--store", db});
   EXPECT_EQ(no_period.status, kExitBadInput);
   EXPECT_THAT(no_period.err, HasSubstr("--from: required"));
-  std::filesystem::remove_all(dir);
 }
 
 // A coordinator's files, imported and linked, then an agenda from them.
 TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("marac-import-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir dir("marac-import");
   const auto write = [&](const char* name, const std::string& text) {
-    std::ofstream(dir / name) << text;
-    return (dir / name).string();
+    return dir.Write(name, text);
   };
   const std::string records =
       write("records.csv",
@@ -547,7 +531,7 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
       "criteria,children_in_household\n"
       "R1,s1,North,Police,police,2026-01-11,V1,X1,I1,A1,visible_high_risk,2\n"
       "R2,s2,North,Police,police,2026-06-03,V2,X2,I2,A2,repeat,2\n");
-  const std::string db = (dir / "store.db").string();
+  const std::string db = dir.Path("store.db");
   const CliRun r =
       Main({"import", "--store", db, "--records", records, "--incidents",
             incidents, "--assessments", assessments, "--referrals", referrals});
@@ -703,7 +687,6 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   EXPECT_EQ(unreadable.status, kExitBadInput);
   EXPECT_THAT(unreadable.err, HasSubstr("--bank-holidays"));
   EXPECT_THAT(unreadable.err, HasSubstr("broken.csv:2"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(DemoSafetyTest, NeverOverwritesAStoreItDidNotMake) {
