@@ -98,10 +98,17 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
     return InvalidArgument("adult_women", "negative");
   }
   if (options.compare_previous) {
-    // The period of the same length just before, each figure beside.
-    const int length = static_cast<int>(DaysBetween(from, to)) + 1;
+    // The period of the same length just before, each figure beside: as
+    // many whole months when the period is whole months (a quarter
+    // against the quarter before), else as many days.
     const Date previous_to = from.AddDays(-1);
-    const Date previous_from = from.AddDays(-length);
+    Date previous_from =
+        from.AddDays(-(static_cast<int>(DaysBetween(from, to)) + 1));
+    if (from.day == 1 && to.AddDays(1).day == 1) {
+      const int months =
+          (to.year - from.year) * 12 + (to.month - from.month) + 1;
+      previous_from = from.AddMonths(-months);
+    }
     StatisticsOptions plain = options;
     plain.compare_previous = false;
     MARAC_ASSIGN_OR_RETURN(Statistics now,

@@ -564,7 +564,7 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
                                 "--compare-previous", "--format", "json"});
     ASSERT_EQ(report.status, 0) << report.err;
     const nlohmann::json stats = nlohmann::json::parse(report.out);
-    EXPECT_EQ(stats["previous_from"], "2025-07-04");
+    EXPECT_EQ(stats["previous_from"], "2025-07-01");
     for (const auto& f : stats["figures"]) {
       if (f["id"] == "marac_cases") {
         EXPECT_EQ(f["value"], want);

@@ -268,13 +268,14 @@ TEST(StatisticsTest, IdvaIntakeByQuarterWithPartialQuartersMarked) {
 }
 
 // Each figure beside the period of the same length before: 2026's first
-// half (181 days) against 4 July to 31 December 2025, which holds I4/R0.
+// half (six whole months) against July to December 2025, which holds
+// I4/R0; a period of days against as many days.
 TEST(StatisticsTest, ComparesWithThePreviousPeriod) {
   const Result<Statistics> s = ComputeStatistics(
       Year(), D("2026-01-01"), D("2026-06-30"), {.compare_previous = true});
   ASSERT_TRUE(s.ok()) << s.status();
   ASSERT_TRUE(s->previous_from.has_value());
-  EXPECT_EQ(*s->previous_from, D("2025-07-04"));
+  EXPECT_EQ(*s->previous_from, D("2025-07-01"));
   EXPECT_EQ(*s->previous_to, D("2025-12-31"));
   EXPECT_EQ(Find(*s, "incidents").value, 3);
   EXPECT_EQ(Find(*s, "incidents").previous, 1);
@@ -282,9 +283,14 @@ TEST(StatisticsTest, ComparesWithThePreviousPeriod) {
   EXPECT_EQ(Find(*s, "repeat_rate").previous, 0.0) << "R0: 1 case, no repeat";
   const std::string md = StatisticsMarkdown(*s);
   EXPECT_THAT(md, HasSubstr("| Figure | Value | Previous | National |"));
-  EXPECT_THAT(md, HasSubstr("Previous period: 2025-07-04 to 2025-12-31"));
+  EXPECT_THAT(md, HasSubstr("Previous period: 2025-07-01 to 2025-12-31"));
   const nlohmann::json j = nlohmann::json::parse(StatisticsJson(*s));
-  EXPECT_EQ(j["previous_from"], "2025-07-04");
+  EXPECT_EQ(j["previous_from"], "2025-07-01");
+  const Result<Statistics> days = ComputeStatistics(
+      Year(), D("2026-01-10"), D("2026-01-19"), {.compare_previous = true});
+  ASSERT_TRUE(days.ok());
+  EXPECT_EQ(*days->previous_from, D("2025-12-31"));
+  EXPECT_EQ(*days->previous_to, D("2026-01-09"));
   EXPECT_EQ(j["figures"][0]["previous"], 1);
   // Without it the column and fields are absent.
   const Result<Statistics> plain =
