@@ -55,12 +55,105 @@ double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 constexpr const char* kJudgementReasons[] = {
     "Victim disclosed non-fatal strangulation last week and is very afraid",
-    "Perpetrator released from custody soon; victim fears for her life",
+    "Perpetrator released from custody soon; victim fears being killed",
     "Language barrier and immigration status prevent disclosure; high concern",
     "Escalating stalking since separation, including at the children's school",
 };
 
+// One item's answer: not known now and then, otherwise yes with the item's
+// prevalence shifted by the case's risk.
+Answer DrawAnswer(const InstrumentItem& item, double risk, SplitMix64& rng) {
+  if (rng.Uniform() < 0.04) return Answer::kNotKnown;
+  const double p = Sigmoid(Logit(BasePrevalence(item.key)) + 1.3 * risk);
+  return rng.Uniform() < p ? Answer::kYes : Answer::kNo;
+}
+
+// The answers of one case; `person`, when given, turns items that cannot
+// apply to them into no (after the same draws, so that the rest of the
+// stream stays as it was).
+std::vector<std::pair<int, Answer>> AnswerItems(const Instrument& instrument,
+                                                double risk, bool thorough,
+                                                const AssessedPerson* person,
+                                                SplitMix64& rng) {
+  std::vector<std::pair<int, Answer>> answers;
+  for (const InstrumentItem& item : instrument.items()) {
+    if (!thorough && rng.Uniform() < 0.2) continue;  // Not asked.
+    Answer answer = DrawAnswer(item, risk, rng);
+    if (person != nullptr && !ItemApplies(item.key, *person)) {
+      answer = Answer::kNo;
+    }
+    answers.emplace_back(item.number, answer);
+  }
+  return answers;
+}
+
+// An invented victim: 93% women (6.5% of MARAC victims are men), ages in
+// bands shaped like MARAC caseloads (1.5% aged 16 or 17, most 18 to 44),
+// children by age.
+AssessedPerson DrawAssessedPerson(SplitMix64& rng) {
+  AssessedPerson p;
+  p.female = rng.Uniform() < 0.93;
+  p.age = SyntheticVictimAge(rng);
+  p.children = SyntheticChildren(rng, p.age);
+  return p;
+}
+
 }  // namespace
+
+int SyntheticVictimAge(SplitMix64& rng) {
+  struct Band {
+    int from;
+    int to;
+    double share;
+  };
+  static constexpr Band kBands[] = {
+      {16, 17, 0.015}, {18, 24, 0.20},  {25, 34, 0.33}, {35, 44, 0.24},
+      {45, 54, 0.13},  {55, 64, 0.055}, {65, 84, 0.03}};
+  double draw = rng.Uniform();
+  for (const Band& b : kBands) {
+    if (draw < b.share || &b == &kBands[std::size(kBands) - 1]) {
+      return b.from + static_cast<int>(rng.Below(
+                          static_cast<std::uint64_t>(b.to - b.from + 1)));
+    }
+    draw -= b.share;
+  }
+  return 30;  // Not reached: the last band always returns.
+}
+
+int SyntheticChildren(SplitMix64& rng, int age) {
+  const double with_children = age < 18   ? 0.05
+                               : age < 25 ? 0.45
+                               : age < 45 ? 0.65
+                               : age < 55 ? 0.35
+                                          : 0.03;
+  if (rng.Uniform() >= with_children) return 0;
+  const double c = rng.Uniform();
+  if (age < 20) return 1;
+  return c < 0.45 ? 1 : (c < 0.8 ? 2 : (c < 0.95 ? 3 : 4));
+}
+
+bool ItemApplies(std::string_view key, const AssessedPerson& person) {
+  if (key == "pregnancy_new_baby") {
+    // 45 rather than 49: a record's date of birth may be a year out.
+    return person.female && person.age >= 16 && person.age <= 45;
+  }
+  if (key == "child_contact_conflict") {
+    return person.partner && person.children > 0;
+  }
+  if (key == "dependants_in_household" || key == "harm_to_children" ||
+      key == "threat_to_children") {
+    return person.children > 0;
+  }
+  if (key == "sexual_abuse") return person.partner;
+  return true;
+}
+
+std::vector<std::pair<int, Answer>> SyntheticAnswers(
+    const Instrument& instrument, double risk, const AssessedPerson& person,
+    SplitMix64& rng) {
+  const bool thorough = rng.Uniform() < 0.85;  // Asked every question.
+  return AnswerItems(instrument, risk, thorough, &person, rng);
+}
 
 std::uint64_t SplitMix64::Next() {
   std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
@@ -110,24 +203,22 @@ std::vector<SyntheticAssessment> SyntheticAssessments(
     a.instrument = instrument.id();
     a.completed_on =
         options.first_day.AddDays(static_cast<std::int64_t>(rng.Below(days)));
+    std::optional<AssessedPerson> person;
+    if (options.with_person) {
+      person = DrawAssessedPerson(rng);
+      a.history.victim_age = person->age;
+      a.history.children_in_household = person->children;
+    }
     const double risk = rng.Normal();            // Latent risk of this case.
     const bool thorough = rng.Uniform() < 0.85;  // Asked every question.
-    for (const InstrumentItem& item : instrument.items()) {
-      if (!thorough && rng.Uniform() < 0.2) continue;  // Not asked.
-      const double u = rng.Uniform();
-      Answer answer;
-      if (u < 0.04) {
-        answer = Answer::kNotKnown;
-      } else {
-        const double p = Sigmoid(Logit(BasePrevalence(item.key)) + 1.3 * risk);
-        answer = rng.Uniform() < p ? Answer::kYes : Answer::kNo;
-      }
-      a.answers.emplace_back(item.number, answer);
-    }
+    a.answers = AnswerItems(instrument, risk, thorough,
+                            person ? &*person : nullptr, rng);
     if (rng.Uniform() < 0.08) {
       a.history.professional_judgement = ProfessionalJudgement::kRefer;
-      a.history.professional_judgement_reason =
-          kJudgementReasons[rng.Below(std::size(kJudgementReasons))];
+      std::size_t k = rng.Below(std::size(kJudgementReasons));
+      // The children's school only where there are children.
+      if (person && person->children == 0 && k == 3) k = 0;
+      a.history.professional_judgement_reason = kJudgementReasons[k];
     }
     if (rng.Uniform() < 0.6) {
       // Incidents in the last year, the current one included.
@@ -167,6 +258,16 @@ std::string ToJsonLine(const SyntheticAssessment& a) {
   }
   if (a.history.last_marac_referral_on) {
     j["last_marac_referral_on"] = a.history.last_marac_referral_on->ToString();
+  }
+  if (a.history.victim_age) j["victim_age"] = *a.history.victim_age;
+  if (a.history.children_in_household) {
+    j["children_in_household"] = *a.history.children_in_household;
+  }
+  if (a.history.victim_disability) j["victim_disability"] = true;
+  if (a.history.hbv_concern) j["hbv_concern"] = true;
+  if (a.history.officer_grade) {
+    j["officer_grade"] = std::string(GradeName(*a.history.officer_grade));
+    j["officer_rationale"] = a.history.officer_rationale;
   }
   return j.dump();
 }

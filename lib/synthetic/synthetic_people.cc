@@ -162,6 +162,18 @@ std::string AddressLine(SplitMix64& rng) {
          kStreetEnd[rng.Below(std::size(kStreetEnd))];
 }
 
+// A given name of one sex, uniformly among that sex's names.
+const GivenName& GivenOfSex(SplitMix64& rng, bool female) {
+  std::uint64_t count = 0;
+  for (const GivenName& g : kGiven) count += g.female == female;
+  std::uint64_t k = rng.Below(count);
+  for (const GivenName& g : kGiven) {
+    if (g.female != female) continue;
+    if (k-- == 0) return g;
+  }
+  return kGiven[0];  // Not reached: k < count, and both sexes have names.
+}
+
 }  // namespace
 
 SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,
@@ -170,10 +182,14 @@ SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,
   SyntheticPopulation out;
   const double v = options.variant_rate;
   for (std::uint32_t p = 0; p < people; ++p) {
-    const GivenName& given = kGiven[rng.Below(std::size(kGiven))];
+    const bool chosen = p < options.traits.size();
+    const GivenName& given = chosen ? GivenOfSex(rng, options.traits[p].female)
+                                    : kGiven[rng.Below(std::size(kGiven))];
     const std::string family = FamilyName(rng);
-    const Date dob = Date{1950, 1, 1}.AddDays(
-        static_cast<std::int64_t>(rng.Below(365 * 55)));
+    const Date dob = chosen
+                         ? options.traits[p].dob
+                         : Date{1950, 1, 1}.AddDays(
+                               static_cast<std::int64_t>(rng.Below(365 * 55)));
     const std::string postcode = Postcode(rng);
     const std::string address = AddressLine(rng);
     const bool victim =

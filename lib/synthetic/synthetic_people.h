@@ -10,9 +10,17 @@
 #include <cstdint>
 #include <vector>
 
+#include "marac/common/date.h"
 #include "marac/identity/person_record.h"
 
 namespace marac {
+
+// Who one person is, when the caller decides it (the borough's victims are
+// mostly women, of ages MARAC cases have).
+struct PersonTraits {
+  bool female = true;
+  Date dob;
+};
 
 struct SyntheticPopulation {
   std::vector<PersonRecord> records;
@@ -24,6 +32,10 @@ struct SyntheticPopulation {
 struct SyntheticPeopleOptions {
   double repeat_share = 0.3;  // People with more than one record.
   double variant_rate = 1.0;  // Scales every variation's probability.
+  // Empty: each person's sex and date of birth are drawn (a given name
+  // from one list, births 1950 to 2004). Otherwise one entry per person:
+  // a given name of that sex is drawn, and the date of birth is this one.
+  std::vector<PersonTraits> traits = {};
 };
 
 SyntheticPopulation SyntheticPeople(std::size_t people, std::uint64_t seed,

@@ -40,7 +40,7 @@ constexpr AgencyRoles kRoles[] = {
     {"health", {"Midwife", "Safeguarding nurse"}},
     {"housing", {"Tenancy officer", "Housing options officer"}},
     {"childrens_services", {"Social worker", "Team manager"}},
-    {"one_stop_shop", {"Support worker", "Volunteer coordinator"}},
+    {"IDVA service", {"IDVA at the One Stop Shop", "Senior IDVA"}},
 };
 
 constexpr const char* kChildGiven[] = {
@@ -50,13 +50,27 @@ constexpr const char* kChildGiven[] = {
 constexpr const char* kLanguages[] = {
     "Polish", "Urdu", "Romanian", "Punjabi", "Arabic", "Portuguese", "Bengali"};
 
+// "{he}" is the perpetrator, "{her}" the victim's (possessive).
 constexpr const char* kSafeContact[] = {
-    "Mobile only, weekdays 10:00-14:00 while he is at work; no voicemail",
-    "Through her sister's number; do not call the landline",
+    "Mobile only, weekdays 10:00-14:00 while {he} is at work; no voicemail",
+    "Through {her} sister's number; do not call the landline",
     "At the GP surgery appointments only",
     "Text first asking if it is safe to call; no agency name in messages",
-    "Email to the address on file, which he does not know",
+    "Email to the address on file, which {he} does not know",
 };
+
+std::string Pronouns(std::string text, const PersonRecord& victim,
+                     const PersonRecord& perpetrator) {
+  const auto replace = [&](std::string_view key, std::string_view value) {
+    for (std::size_t at = text.find(key); at != std::string::npos;
+         at = text.find(key, at + value.size())) {
+      text.replace(at, key.size(), value);
+    }
+  };
+  replace("{he}", perpetrator.gender == "f" ? "she" : "he");
+  replace("{her}", victim.gender == "m" ? "his" : "her");
+  return text;
+}
 
 std::string AgeBand(int age) {
   if (age < 18) return "16-17";
@@ -74,7 +88,7 @@ std::string AgeBand(int age) {
 ReferralDetails SyntheticReferralDetails(
     SplitMix64& rng, const PersonRecord& victim,
     const PersonRecord& perpetrator, const StoredReferral& referral,
-    std::span<const std::string> exclusions) {
+    std::span<const std::string> exclusions, const ReferralFacts& facts) {
   ReferralDetails d;
   d.referrer.name = std::string(Pick(rng, kReferrerGiven)) + " " +
                     Pick(rng, kInventedNameStart) + Pick(rng, kInventedNameEnd);
@@ -83,6 +97,13 @@ ReferralDetails SyntheticReferralDetails(
       [&](const AgencyRoles& r) { return referral.agency == r.agency; });
   d.referrer.role =
       role == std::end(kRoles) ? "Support worker" : role->roles[rng.Below(2)];
+  const Result<Date> dob = Date::Parse("dob", victim.dob);
+  const int victim_age = dob.ok() ? WholeYears(*dob, referral.referred_on) : 40;
+  // A midwife refers a woman of an age to have a baby.
+  if (d.referrer.role == "Midwife" &&
+      (victim.gender != "f" || victim_age > 45)) {
+    d.referrer.role = "Safeguarding nurse";
+  }
   char phone[32];
   std::snprintf(phone, sizeof phone, "020 7946 0%03d",
                 static_cast<int>(rng.Below(1000)));
@@ -102,6 +123,10 @@ ReferralDetails SyntheticReferralDetails(
   d.relationship =
       cohabit ? Relationship::kPartner
               : *ParseRelationship("relationship", Weighted(rng, kApart));
+  if (facts.relationship != Relationship::kNotRecorded) {
+    d.relationship = facts.relationship;
+  }
+  d.judgement_narrative = facts.judgement_narrative;
 
   // One referral in five counts its children without naming them.
   if (referral.children_in_household > 0 && rng.Uniform() < 0.8) {
@@ -110,7 +135,9 @@ ReferralDetails SyntheticReferralDetails(
       c.given_name = Pick(rng, kChildGiven);
       c.family_name =
           rng.Uniform() < 0.6 ? victim.family_name : perpetrator.family_name;
-      const std::uint64_t age = rng.Below(17);
+      // Born when the victim was 16 at the youngest.
+      const std::uint64_t age = rng.Below(
+          static_cast<std::uint64_t>(std::clamp(victim_age - 15, 1, 17)));
       c.date_of_birth = referral.referred_on.AddDays(
           -static_cast<std::int64_t>(age * 365 + rng.Below(300)) - 1);
       if (age < 5) c.known_to.push_back("Health visiting");
@@ -123,7 +150,7 @@ ReferralDetails SyntheticReferralDetails(
     d.language = Pick(rng, kLanguages);
     d.interpreter_needed = rng.Uniform() < 0.6;
   }
-  d.safe_contact = Pick(rng, kSafeContact);
+  d.safe_contact = Pronouns(Pick(rng, kSafeContact), victim, perpetrator);
   if (!exclusions.empty() && rng.Uniform() < 0.05) {
     d.excluded_agencies = {exclusions[rng.Below(exclusions.size())]};
   }
@@ -139,16 +166,31 @@ ReferralDetails SyntheticReferralDetails(
   static constexpr std::pair<const char*, double> kDisability[] = {
       {"no", 0.8}, {"yes", 0.12}, {"not_stated", 0.08}};
   d.equality.disability = Weighted(rng, kDisability);
+  if (facts.victim_disability) {
+    d.equality.disability = *facts.victim_disability ? "yes"
+                            : d.equality.disability == "yes"
+                                ? "no"
+                                : d.equality.disability;
+  }
+  // A couple's orientation fits their genders; a relative's is drawn.
   static constexpr std::pair<const char*, double> kOrientation[] = {
       {"heterosexual", 0.85},
       {"gay_or_lesbian", 0.03},
       {"bisexual", 0.03},
       {"not_stated", 0.09}};
-  d.equality.sexual_orientation = Weighted(rng, kOrientation);
-  const Result<Date> dob = Date::Parse("dob", victim.dob);
-  if (dob.ok()) {
-    d.equality.age_band = AgeBand(WholeYears(*dob, referral.referred_on));
-  }
+  static constexpr std::pair<const char*, double> kSameSex[] = {
+      {"gay_or_lesbian", 0.65}, {"bisexual", 0.25}, {"not_stated", 0.10}};
+  static constexpr std::pair<const char*, double> kOtherSex[] = {
+      {"heterosexual", 0.92}, {"bisexual", 0.02}, {"not_stated", 0.06}};
+  const bool couple = d.relationship == Relationship::kPartner ||
+                      d.relationship == Relationship::kExPartner;
+  const bool genders_known =
+      !victim.gender.empty() && !perpetrator.gender.empty();
+  d.equality.sexual_orientation =
+      !couple || !genders_known             ? Weighted(rng, kOrientation)
+      : victim.gender == perpetrator.gender ? Weighted(rng, kSameSex)
+                                            : Weighted(rng, kOtherSex);
+  if (dob.ok()) d.equality.age_band = AgeBand(victim_age);
   return d;
 }
 

@@ -13,6 +13,7 @@
 #ifndef MARAC_SYNTHETIC_SYNTHETIC_REFERRALS_H_
 #define MARAC_SYNTHETIC_SYNTHETIC_REFERRALS_H_
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -22,12 +23,26 @@
 
 namespace marac {
 
+// What the caller knows of the case beyond the two records, so that the
+// details agree with it. Each field left as it is is drawn.
+struct ReferralFacts {
+  // Not recorded: a couple at one address are partners, others mostly
+  // ex-partners, some relatives.
+  Relationship relationship = Relationship::kNotRecorded;
+  std::optional<bool> victim_disability;  // For equality monitoring.
+  // The referrer's account of a judgement referral, kept as it is.
+  std::string judgement_narrative;
+};
+
 // Details for `referral` (its agency, date and children_in_household are
-// read; the result passes CheckReferralDetails for it).
+// read; the result passes CheckReferralDetails for it). The children are
+// younger than the victim could have had them (16 years less); the
+// wording follows the victim's and the perpetrator's recorded genders;
+// a couple's sexual orientation fits their genders.
 ReferralDetails SyntheticReferralDetails(
     SplitMix64& rng, const PersonRecord& victim,
     const PersonRecord& perpetrator, const StoredReferral& referral,
-    std::span<const std::string> exclusions);
+    std::span<const std::string> exclusions, const ReferralFacts& facts = {});
 
 }  // namespace marac
 

@@ -12,17 +12,22 @@
 #include <random>
 #include <set>
 #include <span>
+#include <sstream>
 #include <string>
 
 #include "lib/synthetic/synthetic_assessments.h"
 #include "lib/synthetic/synthetic_borough.h"
 #include "lib/synthetic/synthetic_households.h"
+#include "lib/synthetic/synthetic_one_stop_shop.h"
 #include "lib/synthetic/synthetic_referrals.h"
 #include "marac/agenda/agenda.h"
 #include "marac/calendar/calendar.h"
 #include "marac/identity/evaluation.h"
 #include "marac/identity/resolver.h"
+#include "marac/report/one_stop_shop.h"
+#include "marac/report/safelives_return.h"
 #include "marac/store/store.h"
+#include "services/casework/casework.h"
 #include "services/cli/agenda_command.h"
 #include "services/cli/commands.h"
 
@@ -292,6 +297,22 @@ DemoMinutes MinutesOf(const Agenda& agenda, std::mt19937_64& random) {
   return m;
 }
 
+// The last calendar quarter over on or before `day`.
+Quarter LastQuarterEnded(Date day) {
+  Quarter q{day.year, (day.month - 1) / 3 + 1};
+  if (q.LastDay() == day) return q;
+  return q.number == 1 ? Quarter{q.year - 1, 4} : Quarter{q.year, q.number - 1};
+}
+
+// "93.1%" of `whole`; "-" when whole is 0.
+std::string Percent(int part, std::size_t whole) {
+  if (whole == 0) return "-";
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f%%",
+                100.0 * part / static_cast<double>(whole));
+  return text;
+}
+
 int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
                 std::ostream& out, std::ostream& err) {
   const std::filesystem::path dir(*options.out_dir);
@@ -327,6 +348,12 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   std::vector<StoredAssessment> assessments;
   std::vector<StoredReferral> referrals;
   std::array<int, 4> by_grade{};
+  int crimes = 0;            // Police incidents recorded as crimes,
+  int police_incidents = 0;  // of these.
+  int dara = 0;              // Assessments on DARA.
+  int supplements = 0;       // S-DASH after a stalking "yes".
+  int by_judgement = 0;      // Referrals on professional judgement.
+  int female_victims = 0;    // Referrals of a woman.
   SplitMix64 details_random(options.seed ^ 0xDE7A115u);
   for (const BoroughIncident& i : borough.incidents) {
     const PersonRecord& victim = borough.records[i.victim_record];
@@ -334,7 +361,9 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     const std::string& vp = person_of[i.victim_record];
     std::vector<Date>& dates = incidents_of[vp];
     dates.push_back(i.occurred_on);
-    CaseHistory history;
+    // What the generator knows of the victim and the referrer's judgement,
+    // with the incidents the linked records give.
+    CaseHistory history = i.assessment.history;
     for (const Date d : dates) {
       if (i.occurred_on.AddMonths(-12) < d) history.incident_dates.push_back(d);
     }
@@ -359,7 +388,10 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
                          borough.area,
                          victim.record_id,
                          {perpetrator.record_id},
-                         i.agency});
+                         i.agency,
+                         i.crime});
+    crimes += i.crime.value_or(false);
+    police_incidents += i.crime.has_value();
     StoredAssessment a;
     a.assessment_id = i.assessment.assessment_id;
     a.victim_record_id = victim.record_id;
@@ -381,18 +413,63 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       a.high_harm_indicators.push_back(f.id);
     }
     a.safeguarding = SafeguardingRaised(*score);
+    a.officer_rationale = score->officer_rationale;
     result["score"] = a.score;
     result["grade"] = GradeName(a.grade);
+    if (score->judgement_graded()) {
+      result["officer_rationale"] = a.officer_rationale;
+      ++dara;
+    }
     a.result_json = result.dump();
     assessments.push_back(a);
+    if (i.supplement) {
+      // The S-DASH after a stalking "yes": its own score, naming the
+      // checklist it followed.
+      CaseHistory about;
+      about.victim_age = history.victim_age;
+      about.children_in_household = history.children_in_household;
+      const Result<Checklist> sdash = ToChecklist(*i.supplement);
+      const Result<RiskScore> s =
+          sdash.ok() ? scorer.Score(*sdash, about, i.occurred_on)
+                     : Result<RiskScore>(sdash.status());
+      if (!s.ok()) {
+        err << "marac demo: " << i.supplement->assessment_id << ": "
+            << s.status() << "\n";
+        return kExitFailure;
+      }
+      StoredAssessment x;
+      x.assessment_id = i.supplement->assessment_id;
+      x.victim_record_id = victim.record_id;
+      x.incident_id = i.incident_id;
+      x.instrument = i.supplement->instrument;
+      x.instrument_version = s->instrument().version();
+      x.policy_version = scorer.policy().version;
+      x.completed_on = i.occurred_on;
+      x.score = s->score;
+      x.grade = s->grade;
+      x.parent_assessment_id = a.assessment_id;
+      for (const Finding& f : DescribeHighHarmIndicators(*s)) {
+        x.high_harm_indicators.push_back(f.id);
+      }
+      x.safeguarding = SafeguardingRaised(*s);
+      x.result_json = nlohmann::ordered_json{{"score", x.score},
+                                             {"grade", GradeName(x.grade)}}
+                          .dump();
+      assessments.push_back(std::move(x));
+      ++supplements;
+    }
     if (score->marac_referral) {
       StoredReferral r;
       r.referral_id = "REF-" + i.incident_id.substr(4);
       r.submission_id = "demo-" + r.referral_id;
       r.area = borough.area;
       r.agency = i.agency;
+      // The IDVA at the One Stop Shop refers as the IDVA service: the shop
+      // is where they met, not who referred.
       const Result<ReferralSource> source = ParseReferralSource(i.agency);
-      r.source = source.ok() ? *source : ReferralSource::kOther;
+      r.source = source.ok()                  ? *source
+                 : i.agency == "IDVA service" ? ReferralSource::kIdva
+                                              : ReferralSource::kOther;
       r.referred_on = i.occurred_on.AddDays(1);
       r.victim_record_id = victim.record_id;
       r.perpetrator_record_ids = {perpetrator.record_id};
@@ -400,8 +477,14 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       r.assessment_id = a.assessment_id;
       r.criteria = a.criteria;
       r.children_in_household = i.children;
-      r.details = SyntheticReferralDetails(details_random, victim, perpetrator,
-                                           r, kDemoExclusions);
+      const bool judged = score->Meets(Criterion::kProfessionalJudgement);
+      r.details = SyntheticReferralDetails(
+          details_random, victim, perpetrator, r, kDemoExclusions,
+          {.relationship = i.relationship,
+           .victim_disability = history.victim_disability,
+           .judgement_narrative = judged ? i.judgement_narrative : ""});
+      by_judgement += judged;
+      female_victims += victim.gender == "f";
       referrals.push_back(r);
       last_referral_of[vp] = r.referred_on;
     }
@@ -456,6 +539,18 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   if (!check(store.PutIdvaSupport(system, idva), "IDVA support")) {
     return kExitFailure;
   }
+  // The One Stop Shops' five July-to-June years up to the last that ended
+  // in the borough's year; some visitors are the borough's victims.
+  const Date last_day = borough.first_day.AddDays(364);
+  const int last_year_ending = OneStopShopYearEnding(last_day) - 1;
+  const SyntheticOneStopShops shops = SyntheticOneStopShopYears(
+      borough, *WorkingCalendar::Shipped(), options.seed ^ 0x0557u,
+      {.last_year_ending = last_year_ending});
+  if (!check(store.PutVisits(system, shops.visits), "One Stop Shop visits") ||
+      !check(store.PutSessions(system, shops.sessions),
+             "One Stop Shop sessions")) {
+    return kExitFailure;
+  }
 
   // Meetings every four weeks through the year, four hours each (16 cases
   // at 15 minutes, the national average); the last one, after the year's
@@ -467,7 +562,6 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     err << "marac demo: " << calendar.status().message() << "\n";
     return kExitFailure;
   }
-  const Date last_day = borough.first_day.AddDays(364);
   Date planned = borough.first_day.AddDays(27);
   Result<Agenda> agenda = Internal("no meeting");
   AgendaMeeting next_meeting;
@@ -568,6 +662,44 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     }
   }
 
+  // The SafeLives return for the last quarter over by the year's end, and
+  // the One Stop Shops' yearly return.
+  const Quarter quarter = LastQuarterEnded(last_day);
+  std::vector<std::pair<std::string, std::string>> figures;
+  {
+    Actor coordinator = system;
+    coordinator.purpose = "SafeLives return " + quarter.Name();
+    const Result<CaseFile> file = LoadCaseFile(store, coordinator, "");
+    if (!check(file.status(), "case file")) return kExitFailure;
+    const Result<SafeLivesReturn> r = ComputeSafeLivesReturn(
+        *file, {.quarter = quarter, .area = borough.area, .as_of = last_day});
+    if (!check(r.status(), "SafeLives return") ||
+        !write("safelives-return.csv", SafeLivesReturnCsv(*r))) {
+      return kExitFailure;
+    }
+    int unmapped = 0;
+    for (const ReturnFigure& f : r->figures) {
+      if (f.id == "unmapped") ++unmapped;
+      if (!f.value) continue;
+      std::ostringstream v;
+      if (f.share) {
+        v << std::lround(*f.value * 100) << "%";
+      } else {
+        v << *f.value;
+      }
+      figures.emplace_back(f.id, v.str());
+    }
+    figures.emplace_back("unmapped", std::to_string(unmapped));
+  }
+  const Result<OneStopShopReport> shop_report = ComputeOneStopShopReport(
+      shops.visits, shops.sessions, people,
+      {.last_year_ending = last_year_ending, .years = 5, .as_of = last_day});
+  if (!check(shop_report.status(), "One Stop Shop return") ||
+      !write("one-stop-shops.md", OneStopShopMarkdown(*shop_report)) ||
+      !write("one-stop-shops.html", OneStopShopHtml(*shop_report))) {
+    return kExitFailure;
+  }
+
   std::size_t actions_done = 0;
   std::size_t actions_open = 0;
   std::size_t actions_overdue = 0;
@@ -606,8 +738,15 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       << "  assessments by grade: standard " << by_grade[0] << ", medium "
       << by_grade[1] << ", high " << by_grade[2] << ", not graded "
       << by_grade[3] << "\n"
+      << "  police incidents: " << police_incidents << " (" << crimes
+      << " recorded as crimes); assessed on DARA after the force's switch on "
+      << BoroughOptions{}.dara_from << ": " << dara
+      << "; S-DASH after a stalking \"yes\": " << supplements << "\n"
       << "  MARAC referrals: " << referrals.size() << " (" << idva.size()
-      << " with an IDVA allocated)"
+      << " with an IDVA allocated; "
+      << Percent(female_victims, referrals.size()) << " of women; "
+      << by_judgement << " on professional judgement, "
+      << Percent(by_judgement, referrals.size()) << ")"
       << "; meetings held: " << meetings_held
       << " (every four weeks on a working day, 240 minutes: 16 cases)\n"
       << "  minutes recorded: " << actions_agreed << " actions agreed ("
@@ -643,9 +782,25 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       << kDemoAgencies.size() << " agencies (" << withheld
       << (withheld == 1 ? " case" : " cases")
       << " withheld from an agency the victim excluded)\n";
-  out << "Wrote " << db.string() << ", " << (dir / "agenda.md").string()
-      << ", agenda.html, agenda.json (circulated view), agenda-chair.html "
-         "and research-*.html\n";
+  const auto figure = [&](std::string_view id) {
+    for (const auto& [k, v] : figures) {
+      if (k == id) return v;
+    }
+    return std::string("not recorded");
+  };
+  out << "\nSafeLives return " << quarter.Name() << ": meetings held "
+      << figure("meetings_held") << ", cases discussed "
+      << figure("cases_discussed") << ", repeat rate " << figure("repeat_rate")
+      << ", referrals received " << figure("referrals_received")
+      << " (agencies unmapped: " << figure("unmapped") << ")\n"
+      << "One Stop Shops (" << shop_report->sites.size()
+      << " sites), visitors a year:";
+  for (const OneStopShopYear& y : shop_report->years) {
+    out << " " << y.name << " " << y.all_sites.visitors;
+  }
+  out << "\nWrote " << db.string() << ", " << (dir / "agenda.md").string()
+      << ", agenda.html, agenda.json (circulated view), agenda-chair.html, "
+         "research-*.html, safelives-return.csv and one-stop-shops.md/.html\n";
   return kExitOk;
 }
 
@@ -681,7 +836,7 @@ int RunDemo(const DemoCommandOptions& options, std::ostream& out,
   }
 
   const std::vector<SyntheticAssessment> cases =
-      SyntheticAssessments(options.count, options.seed);
+      SyntheticAssessments(options.count, options.seed, {.with_person = true});
   std::map<std::string, std::array<int, 4>> grades;  // instrument -> by grade
   std::array<int, kCriterionCount> by_criterion{};
   std::array<int, kPromptCount> by_prompt{};
