@@ -199,7 +199,10 @@ Result<Statistics> ComputeStatistics(const StatisticsInput& in, Date from,
   std::map<std::string, std::vector<const StoredAssessment*>> assessed;
   for (const StoredAssessment& a : in.assessments) {
     const std::string v = person(a.victim_record_id);
-    if (!(to < a.completed_on)) assessed[v].push_back(&a);
+    // A supplement (S-DASH after RIC 8) is not a reassessment of the risk.
+    if (!(to < a.completed_on) && a.parent_assessment_id.empty()) {
+      assessed[v].push_back(&a);
+    }
     if (!Within(a.completed_on, from, to)) continue;
     int& g = best_grade[v];
     g = std::max(g, GradeSeverity(a.grade));

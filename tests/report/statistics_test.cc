@@ -320,5 +320,26 @@ TEST(StatisticsTest, ADaraGradeIsComparedByGradeNotByItsEmptyCount) {
   EXPECT_EQ(Find(*s, "risk_reduced_share").value, 1.0);
 }
 
+// An S-DASH completed after a RIC is a supplement, not a reassessment: P1's
+// RIC high (16) then a same-day S-DASH (not graded, 9 yes) changes nothing.
+TEST(StatisticsTest, ASupplementIsNotAReassessment) {
+  StatisticsInput in = Year();
+  in.assessments.erase(in.assessments.begin() + 1);  // P1: A1 only.
+  StoredAssessment stalking = in.assessments[0];
+  stalking.assessment_id = "A1-S";
+  stalking.instrument = "s-dash";
+  stalking.score = 9;
+  stalking.grade = Grade::kNotGraded;
+  stalking.parent_assessment_id = "A1";
+  in.assessments.push_back(stalking);
+  const Result<Statistics> s =
+      ComputeStatistics(in, D("2026-01-01"), D("2026-12-31"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(Find(*s, "risk_reduced_share").value.has_value())
+      << "no victim assessed twice";
+  EXPECT_THAT(Find(*s, "risk_reduced_share").note,
+              HasSubstr("0 victims assessed more than once"));
+}
+
 }  // namespace
 }  // namespace marac
