@@ -45,7 +45,8 @@ std::string Points(double p) {
 }  // namespace
 
 // The referral route in words, not criterion ids.
-std::string RouteWords(const std::vector<std::string>& criteria) {
+std::string RouteWords(const std::vector<std::string>& criteria,
+                       bool officer_graded) {
   static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
       {"visible_high_risk", "visible high risk (the checklist count)"},
       {"professional_judgement", "professional judgement"},
@@ -58,6 +59,9 @@ std::string RouteWords(const std::vector<std::string>& criteria) {
     std::string words = c;
     for (const auto& [id, text] : kWords) {
       if (id == c) words = std::string(text);
+    }
+    if (officer_graded && c == "visible_high_risk") {
+      words = "visible high risk (the officer's grade, DARA: no count)";
     }
     out += words;
   }
@@ -229,7 +233,7 @@ Shown ShownIn(AgendaView view, const PriorityPolicy& p) {
 
 // The route in words; for the chair, with the referrer's judgement.
 std::string RouteText(const AgendaCase& c, Shown shown) {
-  std::string route = RouteWords(c.criteria);
+  std::string route = RouteWords(c.criteria, c.officer_graded);
   if (shown.narrative && !c.judgement_narrative.empty()) {
     route += "; the referrer's judgement: " + c.judgement_narrative;
   }

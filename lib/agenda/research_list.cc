@@ -244,7 +244,7 @@ Result<ResearchList> BuildResearchList(const Agenda& agenda,
     c.case_reference = ranked.item.case_reference;
     c.referring_agency = r.agency;
     c.referred_on = r.referred_on;
-    c.route = RouteWords(r.criteria);
+    c.route = RouteWords(r.criteria, ranked.item.officer_graded);
     c.relationship = std::string(RelationshipWords(d.relationship));
     c.consent = std::string(VictimConsentWords(d.consent));
     c.language = LanguageWords(d);

@@ -552,9 +552,10 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     return kExitFailure;
   }
 
-  // Meetings every four weeks through the year, four hours each (16 cases
-  // at 15 minutes, the national average); the last one, after the year's
-  // final cut-off, is the demo's output.
+  // Meetings every four weeks through the year, five hours each (20 cases
+  // at 15 minutes: the borough refers about 190 cases a year, 15 a
+  // meeting, and a meeting sized to the average would carry a backlog);
+  // the last one, after the year's final cut-off, is the demo's output.
   // Each planned date moves to the next working day (no MARAC on a bank
   // holiday); the cycle keeps its rhythm from the planned dates.
   const Result<WorkingCalendar> calendar = WorkingCalendar::BuiltIn();
@@ -592,7 +593,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
                           meeting,
                           meeting.AddDays(-7),
                           0,
-                          240};
+                          300};
     agenda = AgendaFromStore(store, coordinator, m);
     if (!agenda.ok()) {
       err << "marac demo: agenda " << meeting << ": "
@@ -748,7 +749,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       << by_judgement << " on professional judgement, "
       << Percent(by_judgement, referrals.size()) << ")"
       << "; meetings held: " << meetings_held
-      << " (every four weeks on a working day, 240 minutes: 16 cases)\n"
+      << " (every four weeks on a working day, 300 minutes: 20 cases)\n"
       << "  minutes recorded: " << actions_agreed << " actions agreed ("
       << actions_done << " done, " << actions_open << " still open, "
       << actions_overdue << " of them overdue by the next meeting); "

@@ -300,6 +300,8 @@ TEST(CaseFileAgendaTest, AnOfficerGradedCaseRanksOnTheCountItsGradeNeeds) {
   const std::string chair = AgendaMarkdown(*agenda, AgendaView::kChair);
   EXPECT_THAT(chair, ::testing::HasSubstr("graded high by the officer"));
   EXPECT_THAT(chair, ::testing::HasSubstr(
+                         "visible high risk (the officer's grade, DARA"));
+  EXPECT_THAT(chair, ::testing::HasSubstr(
                          "SAFEGUARDING: children's social care, specialist "
                          "stalking service"));
   const std::string json = AgendaJson(*agenda, AgendaView::kCirculated);

@@ -92,8 +92,10 @@ std::string ResearchListHtml(const ResearchList& list,
                              const PriorityPolicy& policy = {});
 
 // The referral route in words ("visible high risk (the checklist count);
-// repeat referral within 12 months"), "none" for no criteria.
-std::string RouteWords(const std::vector<std::string>& criteria);
+// repeat referral within 12 months"), "none" for no criteria. With
+// `officer_graded`, visible high risk is the officer's grade (DARA).
+std::string RouteWords(const std::vector<std::string>& criteria,
+                       bool officer_graded = false);
 
 }  // namespace marac
 
