@@ -70,7 +70,9 @@ TEST_F(DemoTest, WritesTheStoreAndTheNextMeetingsAgenda) {
       nlohmann::json::parse(Read(*dir_ / "agenda.json"));
   EXPECT_EQ(agenda["view"], "circulated");
   ASSERT_FALSE(agenda["cases"].empty());
-  EXPECT_LE(agenda["cases"].size(), 16u);
+  // Within the meeting's capacity: 300 minutes at 15 a case.
+  EXPECT_EQ(agenda["capacity"], 20);
+  EXPECT_LE(agenda["cases"].size(), 20u);
   // Every case's explanation adds up to its priority, in rank order.
   int rank = 0;
   for (const auto& c : agenda["cases"]) {
