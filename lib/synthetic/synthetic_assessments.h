@@ -34,6 +34,19 @@ class SplitMix64 {
   std::uint64_t state_;
 };
 
+// A value by cumulative share: the first whose share the draw falls under
+// (the last when the shares sum below 1).
+template <std::size_t N>
+const char* Weighted(SplitMix64& rng,
+                     const std::pair<const char*, double> (&shares)[N]) {
+  double draw = rng.Uniform();
+  for (const auto& [value, share] : shares) {
+    if (draw < share) return value;
+    draw -= share;
+  }
+  return shares[N - 1].first;
+}
+
 struct SyntheticAssessment {
   std::string assessment_id;
   std::string instrument;  // An id of InstrumentSet::BuiltIn().

@@ -11,18 +11,6 @@
 namespace marac {
 namespace {
 
-// A value by cumulative share: the first whose share the draw falls under.
-template <std::size_t N>
-const char* Weighted(SplitMix64& rng,
-                     const std::pair<const char*, double> (&shares)[N]) {
-  double draw = rng.Uniform();
-  for (const auto& [value, share] : shares) {
-    if (draw < share) return value;
-    draw -= share;
-  }
-  return shares[N - 1].first;
-}
-
 struct Agency {
   const char* name;
   double attends;  // When committed.

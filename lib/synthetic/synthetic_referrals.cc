@@ -14,18 +14,6 @@ const T& Pick(SplitMix64& rng, const T (&items)[N]) {
   return items[rng.Below(N)];
 }
 
-// A value by cumulative share: the first whose share the draw falls under.
-template <std::size_t N>
-const char* Weighted(SplitMix64& rng,
-                     const std::pair<const char*, double> (&shares)[N]) {
-  double draw = rng.Uniform();
-  for (const auto& [value, share] : shares) {
-    if (draw < share) return value;
-    draw -= share;
-  }
-  return shares[N - 1].first;
-}
-
 constexpr const char* kReferrerGiven[] = {
     "Alys",  "Bronwen", "Cai",  "Delyth", "Eamon", "Fenella", "Gethin",
     "Hedda", "Idris",   "Jory", "Kezia",  "Lowri", "Morwen",  "Niamh"};
@@ -152,7 +140,9 @@ ReferralDetails SyntheticReferralDetails(
   }
   d.safe_contact = Pronouns(Pick(rng, kSafeContact), victim, perpetrator);
   if (!exclusions.empty() && rng.Uniform() < 0.05) {
-    d.excluded_agencies = {exclusions[rng.Below(exclusions.size())]};
+    // Never the referring agency itself (CheckReferralDetails refuses it).
+    const std::string& excluded = exclusions[rng.Below(exclusions.size())];
+    if (excluded != referral.agency) d.excluded_agencies = {excluded};
   }
 
   d.equality.gender_identity = victim.gender == "f"   ? "woman"

@@ -227,6 +227,20 @@ const std::vector<std::string> kDemoAgencies = {
 const std::vector<std::string> kDemoExclusions = {"Housing", "Health (GP)",
                                                   "Probation"};
 
+// The referring agency as a coordinator writes it, from the generator's
+// route id ("childrens_services" -> "Children's services").
+std::string AgencyName(const std::string& route) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"police", "Police"},      {"idva", "IDVA service"},
+      {"health", "Health (GP)"}, {"childrens_services", "Children's services"},
+      {"housing", "Housing"},
+  };
+  for (const auto& [id, name] : kNames) {
+    if (id == route) return std::string(name);
+  }
+  return route;
+}
+
 DemoMinutes MinutesOf(const Agenda& agenda, std::mt19937_64& random) {
   static constexpr struct {
     const char* agency;
@@ -463,13 +477,14 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
       r.referral_id = "REF-" + i.incident_id.substr(4);
       r.submission_id = "demo-" + r.referral_id;
       r.area = borough.area;
-      r.agency = i.agency;
       // The IDVA at the One Stop Shop refers as the IDVA service: the shop
       // is where they met, not who referred.
       const Result<ReferralSource> source = ParseReferralSource(i.agency);
       r.source = source.ok()                  ? *source
                  : i.agency == "IDVA service" ? ReferralSource::kIdva
                                               : ReferralSource::kOther;
+      // The agency as a coordinator writes it; the source is the route.
+      r.agency = AgencyName(i.agency);
       r.referred_on = i.occurred_on.AddDays(1);
       r.victim_record_id = victim.record_id;
       r.perpetrator_record_ids = {perpetrator.record_id};
