@@ -18,7 +18,8 @@ namespace {
 // The finding being rendered: its text and items, reused for the next.
 class Renderer {
  public:
-  Renderer(const RiskScore& s, FindingSink& sink) : s_(s), sink_(sink) {
+  Renderer(const RiskScore& s, FindingSink& sink)
+      : s_(s), sink_(sink), judged_(s.judgement_graded()) {
     text_.reserve(256);
   }
 
@@ -70,7 +71,7 @@ class Renderer {
   // Hands the finding to the sink and starts the next. Every reason of a
   // judgement-graded result says whose grade it is.
   void Emit(FindingKind kind, std::string_view id) {
-    if (s_.judgement_graded()) {
+    if (judged_) {
       text_ += " (";
       text_ += s_.instrument().id();
       text_ += ": the grade is the officer's judgement, not a count)";
@@ -83,6 +84,7 @@ class Renderer {
  private:
   const RiskScore& s_;
   FindingSink& sink_;
+  const bool judged_;  // Every reason says the grade is the officer's.
   std::string text_;
   std::array<int, kMaxItems> items_{};
   std::size_t count_ = 0;

@@ -249,13 +249,13 @@ Result<Scorer> Scorer::Create(const ScoringPolicy& policy,
                              std::to_string(instrument->item_count()) +
                              " items";
     // A judgement-graded instrument counts nothing: its bands are unused.
-    if (!instrument->judgement_graded() && b.graded &&
-        b.high_min > instrument->item_count()) {
-      return InvalidArgument(path + ".high_min", size);
-    }
-    if (!instrument->judgement_graded() &&
-        b.min_answered > instrument->item_count()) {
-      return InvalidArgument(path + ".min_answered", size);
+    if (!instrument->judgement_graded()) {
+      if (b.graded && b.high_min > instrument->item_count()) {
+        return InvalidArgument(path + ".high_min", size);
+      }
+      if (b.min_answered > instrument->item_count()) {
+        return InvalidArgument(path + ".min_answered", size);
+      }
     }
     auto context = std::make_unique<ScoreContext>();
     context->instrument = instrument;

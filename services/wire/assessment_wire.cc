@@ -282,34 +282,13 @@ std::optional<WireAssessment> AssessmentFromWire(
   const auto rationale_field = Child(hf, "officer_rationale");
   CheckTextAt(h.officer_rationale(), rationale_field, limits, violations);
   history.officer_rationale = h.officer_rationale();
+  // Whether the instrument takes an officer's grade is the scorer's check
+  // (reported under history); the parent is the wire's.
   if (checklist) {
-    const Instrument& form = checklist->instrument();
-    // The scorer's own checks, reported as field violations here.
-    const bool judged = form.judgement_graded();
-    if (judged && !history.officer_grade && h.officer_grade() == 0) {
-      violations.Add(Child(hf, "officer_grade")(), "required for " + form.id());
-    }
-    if (judged && history.officer_rationale.find_first_not_of(" \t\r\n") ==
-                      std::string::npos) {
-      violations.Add(rationale_field(), "required for " + form.id());
-    }
-    if (!judged && h.officer_grade() != v1::GRADE_UNSPECIFIED) {
-      violations.Add(Child(hf, "officer_grade")(),
-                     "given, but " + form.id() + " is graded by its yes-count");
-    }
-    if (!judged && !history.officer_rationale.empty()) {
-      violations.Add(rationale_field(),
-                     "given, but " + form.id() + " is graded by its yes-count");
-    }
-    const std::string parent_field = Path(field, "parent_assessment_id");
-    const Status parent =
-        CheckParentAssessment(parent_field, instruments, form.id(),
-                              a.assessment_id(), a.parent_assessment_id());
-    if (!parent.ok()) {
-      // The message opens with the field; the violation names it apart.
-      violations.Add(parent_field,
-                     parent.message().substr(parent_field.size() + 2));
-    }
+    const Status parent = CheckParentAssessment(
+        "parent_assessment_id", instruments, checklist->instrument().id(),
+        a.assessment_id(), a.parent_assessment_id());
+    if (!parent.ok()) violations.AddStatus(field, parent);
   }
 
   if (violations.all().size() != before || !checklist || !completed_on) {
