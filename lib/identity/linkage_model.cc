@@ -823,10 +823,10 @@ namespace {
 // beside the name it slips from, while Sophie and Sophia, or Jack and Jake,
 // are each common.
 bool TwoEstablishedNames(const LinkageModel::FrequencyTerms& a,
-                         const LinkageModel::FrequencyTerms& b) {
+                         const LinkageModel::FrequencyTerms& b, double share) {
   const double low = std::min(a.given_records, b.given_records);
   const double high = std::max(a.given_records, b.given_records);
-  return low >= kKnownGivenRecords && low >= 0.25 * high;
+  return low >= kKnownGivenRecords && low >= share * high;
 }
 
 // Only when `households` (see TrainHousehold).
@@ -851,9 +851,12 @@ std::string_view DistinctPattern(bool households, const ComparisonVector& v,
       return "twins";
     case NameLevel::kJaroWinkler92:
     case NameLevel::kJaroWinkler88:
-    case NameLevel::kNickname:
     case NameLevel::kJaroWinkler70:
-      return TwoEstablishedNames(a, b) ? "twins" : std::string_view();
+      return TwoEstablishedNames(a, b, v.given_short_form ? 0.25 : 0.1)
+                 ? "twins"
+                 : std::string_view();
+    case NameLevel::kNickname:
+      return TwoEstablishedNames(a, b, 0.25) ? "twins" : std::string_view();
     default:
       return {};
   }

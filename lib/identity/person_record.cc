@@ -72,6 +72,16 @@ NormalisedRecord Normalise(const PersonRecord& r,
   return n;
 }
 
+bool ShortFormOf(std::string_view a, std::string_view b,
+                 const NicknameTable& nicknames) {
+  if (nicknames.Equivalent(a, b)) return true;
+  // A short form that starts the full name ("dan", "daniel"), as most
+  // diminutives the table lacks do.
+  const std::string_view shorter = a.size() < b.size() ? a : b;
+  const std::string_view longer = a.size() < b.size() ? b : a;
+  return shorter.size() >= 3 && longer.starts_with(shorter);
+}
+
 NameLevel CompareGivenNames(std::string_view a, std::string_view b,
                             const NicknameTable& nicknames) {
   if (a.empty() || b.empty()) return NameLevel::kMissing;
@@ -79,14 +89,7 @@ NameLevel CompareGivenNames(std::string_view a, std::string_view b,
   const double jw = JaroWinklerFrom(a, b, 0.70);
   if (jw >= 0.92) return NameLevel::kJaroWinkler92;
   if (jw >= 0.88) return NameLevel::kJaroWinkler88;
-  if (nicknames.Equivalent(a, b)) return NameLevel::kNickname;
-  // A short form that starts the full name ("dan", "daniel"), as most
-  // diminutives the table lacks do.
-  const std::string_view shorter = a.size() < b.size() ? a : b;
-  const std::string_view longer = a.size() < b.size() ? b : a;
-  if (shorter.size() >= 3 && longer.starts_with(shorter)) {
-    return NameLevel::kNickname;
-  }
+  if (ShortFormOf(a, b, nicknames)) return NameLevel::kNickname;
   // A slip in the full name beside a nickname of it ("debrah", "debbie"):
   // looked for only between names with one first letter, as most are.
   if (a[0] == b[0] && nicknames.NearEquivalent(a, b)) {
@@ -237,6 +240,13 @@ ComparisonVector Compare(const NormalisedRecord& a, const NormalisedRecord& b,
                               : FamilyLevel::kJaroWinkler88);
       }
     }
+  }
+  if (!v.names_swapped && (v.given == NameLevel::kJaroWinkler92 ||
+                           v.given == NameLevel::kJaroWinkler88)) {
+    // Of two names of one length neither is the short form (Sophie and
+    // Sophia, though the nickname table links them).
+    v.given_short_form = a.given.size() != b.given.size() &&
+                         ShortFormOf(a.given, b.given, nicknames);
   }
   v.dob = CompareDob(a.dob, b.dob, {});  // Placeholders went in Normalise.
   v.postcode = ComparePostcodes(a, b);

@@ -64,6 +64,24 @@ TEST(PersonRecordTest, GivenNameLevels) {
   }
 }
 
+// Near spellings are flagged as a short form only when one is shorter and
+// the nickname table or a prefix relates them: Sophie and Sophia are two
+// names, Steve and Steven one person's.
+TEST(PersonRecordTest, GivenShortFormOfNearSpellings) {
+  const auto flagged = [](const char* a, const char* b) {
+    const ComparisonVector v = Compare(Normalise(Record(a, "Tolland", "")),
+                                       Normalise(Record(b, "Tolland", "")));
+    EXPECT_TRUE(v.given == NameLevel::kJaroWinkler92 ||
+                v.given == NameLevel::kJaroWinkler88)
+        << a << "/" << b;
+    return v.given_short_form;
+  };
+  EXPECT_TRUE(flagged("Steve", "Steven"));
+  EXPECT_TRUE(flagged("Katie", "Kate"));
+  EXPECT_FALSE(flagged("Sophie", "Sophia"));
+  EXPECT_FALSE(flagged("Connor", "Conor"));
+}
+
 TEST(PersonRecordTest, SwappedNamesAndPostcodeLadder) {
   const ComparisonVector swapped =
       Compare(Normalise(Record("Ashby", "Corin", "")),

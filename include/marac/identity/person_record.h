@@ -126,6 +126,10 @@ struct ComparisonVector {
   // Given of one is (nearly) the family of the other and the other way
   // round; `given` and `family` then hold the crosswise levels.
   bool names_swapped = false;
+  // Given names near in spelling (Jaro-Winkler 0.88 or more) that are also
+  // a short form and its full name ("steve", "steven"): one person's, not
+  // two established names.
+  bool given_short_form = false;
   DobLevel dob = DobLevel::kMissing;
   PostcodeLevel postcode = PostcodeLevel::kMissing;
   // Both postcodes are UK ones: their unit is decided by the address (one
@@ -141,6 +145,10 @@ struct ComparisonVector {
                          const ComparisonVector&) = default;
 };
 
+// One name is a short form of the other: the nickname table holds both, or
+// one (three letters or more) starts the other.
+bool ShortFormOf(std::string_view a, std::string_view b,
+                 const NicknameTable& nicknames);
 NameLevel CompareGivenNames(std::string_view a, std::string_view b,
                             const NicknameTable& nicknames);
 FamilyLevel CompareFamilyNames(const NormalisedRecord& a,
