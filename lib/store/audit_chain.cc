@@ -18,7 +18,7 @@ std::string CanonicalAudit(std::int64_t sequence, const AuditEntry& e,
   return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-AuditRow ReadAuditRow(const sqlite::Statement& select) {
+AuditRow ReadAuditRow(const db::Statement& select) {
   AuditRow r;
   AuditEntry& e = r.entry;
   e.sequence = select.Int(0);
@@ -30,7 +30,7 @@ AuditRow ReadAuditRow(const sqlite::Statement& select) {
   e.action = select.Text(6);
   e.object_type = select.Text(7);
   r.object_ids_json = select.Text(8);
-  e.object_ids = sqlite::ParseList(r.object_ids_json);
+  e.object_ids = db::ParseList(r.object_ids_json);
   e.outcome = select.Text(9);
   e.request_id = select.Text(10);
   e.peer = select.Text(11);
@@ -42,13 +42,17 @@ AuditRow ReadAuditRow(const sqlite::Statement& select) {
 // Migration 4's second half: the entries written before the chain get
 // their hashes, in order (the update trigger is lifted for this alone,
 // inside the migration's transaction).
-Status ChainExistingAudit(sqlite::Connection& db) {
-  MARAC_RETURN_IF_ERROR(db.Exec("DROP TRIGGER audit_log_no_update"));
-  MARAC_ASSIGN_OR_RETURN(sqlite::Statement select,
+Status ChainExistingAudit(db::Connection& db) {
+  const bool sqlite = db.engine() == db::Engine::kSqlite;
+  MARAC_RETURN_IF_ERROR(db.Exec(sqlite
+                                    ? "DROP TRIGGER audit_log_no_update"
+                                    : "ALTER TABLE audit_log DISABLE TRIGGER "
+                                      "audit_log_no_update"));
+  MARAC_ASSIGN_OR_RETURN(db::Statement select,
                          db.Prepare("SELECT " + std::string(kAuditColumns) +
                                     " FROM audit_log ORDER BY sequence"));
   MARAC_ASSIGN_OR_RETURN(
-      sqlite::Statement update,
+      db::Statement update,
       db.Prepare("UPDATE audit_log SET prev_hash = ?2, row_hash = ?3 WHERE "
                  "sequence = ?1"));
   // Sequences run from 1 without gaps: rows were never deleted, and a
@@ -66,8 +70,9 @@ Status ChainExistingAudit(sqlite::Connection& db) {
     prev = hash;
   }
   return db.Exec(
-      "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN "
-      "SELECT RAISE(ABORT, 'the audit log is append-only'); END;");
+      sqlite ? "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+               "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+             : "ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update");
 }
 
 }  // namespace marac

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "lib/store/sqlite_db.h"
+#include "lib/store/db.h"
 #include "marac/common/status.h"
 #include "marac/store/store.h"
 
@@ -26,7 +26,7 @@ std::string CanonicalAudit(std::int64_t sequence, const AuditEntry& e,
 
 // The audit_log columns, in the order ReadAuditRow reads them.
 inline constexpr std::string_view kAuditColumns =
-    "sequence, at, user, role, agency, purpose, action, object_type, "
+    "sequence, at, \"user\", role, agency, purpose, action, object_type, "
     "object_ids, outcome, request_id, peer, prev_hash, row_hash";
 
 // One audit_log row selected as kAuditColumns: the entry (its object ids
@@ -35,10 +35,10 @@ struct AuditRow {
   AuditEntry entry;
   std::string object_ids_json;
 };
-AuditRow ReadAuditRow(const sqlite::Statement& select);
+AuditRow ReadAuditRow(const db::Statement& select);
 
 // Migration 4's second half (see schema.cc).
-Status ChainExistingAudit(sqlite::Connection& db);
+Status ChainExistingAudit(db::Connection& db);
 
 }  // namespace marac
 

@@ -8,9 +8,9 @@
 namespace marac::rows {
 namespace {
 
-using sqlite::JsonList;
-using sqlite::ParseList;
-using sqlite::Statement;
+using db::JsonList;
+using db::ParseList;
+using db::Statement;
 
 std::vector<std::string_view> Split(std::string_view columns) {
   std::vector<std::string_view> out;

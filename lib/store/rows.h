@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "lib/store/sqlite_db.h"
+#include "lib/store/db.h"
 #include "marac/casefile/case_file.h"
 #include "marac/casefile/one_stop_shop.h"
 #include "marac/common/result.h"
@@ -39,8 +39,8 @@ struct RecordRow {
       "record_id, source, given_name, middle_name, family_name, "
       "previous_family_names, dob, gender, postcode, address_line, town, "
       "email, other_id, role, incident_id, trusted_id";
-  static void Bind(sqlite::Statement& s, const PersonRecord& r);
-  static PersonRecord Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const PersonRecord& r);
+  static PersonRecord Read(const db::Statement& s);
 };
 
 // Files before schema version 8 have no crime column: Columns and Bind
@@ -49,8 +49,8 @@ struct IncidentRow {
   static constexpr std::string_view kTable = "incidents";
   static std::string Columns(int version);
   static std::string SelectColumns(int version);
-  static void Bind(sqlite::Statement& s, const StoredIncident& x, int version);
-  static Result<StoredIncident> Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const StoredIncident& x, int version);
+  static Result<StoredIncident> Read(const db::Statement& s);
 };
 
 // Files before schema version 3 have no instrument_version column, and
@@ -61,9 +61,8 @@ struct AssessmentRow {
   static constexpr std::string_view kTable = "assessments";
   static std::string Columns(int version);
   static std::string SelectColumns(int version);
-  static void Bind(sqlite::Statement& s, const StoredAssessment& a,
-                   int version);
-  static Result<StoredAssessment> Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const StoredAssessment& a, int version);
+  static Result<StoredAssessment> Read(const db::Statement& s);
 };
 
 // Written with the time it was stored (stored_at, not read back).
@@ -77,9 +76,9 @@ struct ReferralRow {
       "referral_id, submission_id, area, agency, source, referred_on, "
       "victim_record_id, perpetrator_record_ids, incident_id, assessment_id, "
       "criteria, children_in_household, stored_at";
-  static void Bind(sqlite::Statement& s, const StoredReferral& r,
+  static void Bind(db::Statement& s, const StoredReferral& r,
                    std::string_view stored_at);
-  static Result<StoredReferral> Read(const sqlite::Statement& s);
+  static Result<StoredReferral> Read(const db::Statement& s);
 };
 
 // A referral's details (schema version 7): one row when any is recorded.
@@ -90,10 +89,10 @@ struct ReferralDetailsRow {
       "judgement_narrative, consent, relationship, language, "
       "interpreter_needed, safe_contact, excluded_agencies, gender_identity, "
       "ethnicity, disability, sexual_orientation, age_band";
-  static void Bind(sqlite::Statement& s, std::string_view referral_id,
+  static void Bind(db::Statement& s, std::string_view referral_id,
                    const ReferralDetails& d);
   // Reads the columns after referral_id (the children are other rows).
-  static Result<ReferralDetails> Read(const sqlite::Statement& s);
+  static Result<ReferralDetails> Read(const db::Statement& s);
 };
 
 struct ReferralChildRow {
@@ -101,10 +100,10 @@ struct ReferralChildRow {
   static constexpr std::string_view kColumns =
       "referral_id, position, given_name, family_name, date_of_birth, "
       "known_to";
-  static void Bind(sqlite::Statement& s, std::string_view referral_id,
+  static void Bind(db::Statement& s, std::string_view referral_id,
                    std::int64_t position, const ChildInHousehold& c);
   // Reads the columns from given_name on.
-  static Result<ChildInHousehold> Read(const sqlite::Statement& s);
+  static Result<ChildInHousehold> Read(const db::Statement& s);
 };
 
 // A research list sent (schema version 7), numbered by the table.
@@ -113,9 +112,9 @@ struct CirculationRow {
   static constexpr std::string_view kColumns =
       "meeting_id, agency, referral_ids, withheld_referral_ids, format, "
       "sent_at, sent_by, role";
-  static void Bind(sqlite::Statement& s, const Circulation& c);
+  static void Bind(db::Statement& s, const Circulation& c);
   // sequence first, then kColumns.
-  static Result<Circulation> Read(const sqlite::Statement& s);
+  static Result<Circulation> Read(const db::Statement& s);
 };
 
 struct IdvaSupportRow {
@@ -123,8 +122,8 @@ struct IdvaSupportRow {
   static constexpr std::string_view kKey = "referral_id";
   static constexpr std::string_view kColumns =
       "referral_id, idva_service, allocated_on, engagement, closed_on";
-  static void Bind(sqlite::Statement& s, const IdvaSupport& x);
-  static Result<IdvaSupport> Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const IdvaSupport& x);
+  static Result<IdvaSupport> Read(const db::Statement& s);
 };
 
 // A One Stop Shop visit and session (schema version 9); upserted by id.
@@ -134,8 +133,8 @@ struct VisitRow {
   static constexpr std::string_view kColumns =
       "visit_id, visited_on, site, visitor_record_id, lives_in_borough, "
       "referred_by, children, gender, ethnicity, feedback";
-  static void Bind(sqlite::Statement& s, const OneStopShopVisit& v);
-  static Result<OneStopShopVisit> Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const OneStopShopVisit& v);
+  static Result<OneStopShopVisit> Read(const db::Statement& s);
 };
 
 struct SessionRow {
@@ -143,8 +142,8 @@ struct SessionRow {
   static constexpr std::string_view kKey = "session_id";
   static constexpr std::string_view kColumns =
       "session_id, held_on, site, committed_agencies, attended_agencies";
-  static void Bind(sqlite::Statement& s, const OneStopShopSession& x);
-  static Result<OneStopShopSession> Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const OneStopShopSession& x);
+  static Result<OneStopShopSession> Read(const db::Statement& s);
 };
 
 struct MeetingRow {
@@ -153,8 +152,8 @@ struct MeetingRow {
   static constexpr std::string_view kColumns =
       "meeting_id, area, date, referral_cutoff, capacity_cases, "
       "capacity_minutes";
-  static void Bind(sqlite::Statement& s, const Meeting& m);
-  static Result<Meeting> Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const Meeting& m);
+  static Result<Meeting> Read(const db::Statement& s);
 };
 
 // Written with the time it was generated (generated_at, not read back);
@@ -165,9 +164,9 @@ struct AgendaRow {
       "agenda_id, meeting_id, policy_version, json";
   static constexpr std::string_view kStoredColumns =
       "agenda_id, meeting_id, policy_version, json, generated_at";
-  static void Bind(sqlite::Statement& s, const StoredAgenda& a,
+  static void Bind(db::Statement& s, const StoredAgenda& a,
                    std::string_view generated_at);
-  static StoredAgenda Read(const sqlite::Statement& s);
+  static StoredAgenda Read(const db::Statement& s);
 };
 
 struct AgendaCaseRow {
@@ -182,8 +181,8 @@ struct ReviewDecisionRow {
   static constexpr std::string_view kKey = "record_id_l, record_id_r";
   static constexpr std::string_view kColumns =
       "record_id_l, record_id_r, same, decided_by, decided_at";
-  static void Bind(sqlite::Statement& s, const ReviewDecision& d);
-  static ReviewDecision Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const ReviewDecision& d);
+  static ReviewDecision Read(const db::Statement& s);
 };
 
 struct MeetingRecordRow {
@@ -202,10 +201,10 @@ struct HearingRow {
   static constexpr std::string_view kTable = "hearings";
   static constexpr std::string_view kColumns =
       "meeting_id, position, referral_id, outcome, reason";
-  static void Bind(sqlite::Statement& s, std::string_view meeting_id,
+  static void Bind(db::Statement& s, std::string_view meeting_id,
                    std::int64_t position, const CaseHearing& c);
   // Reads the columns from referral_id on, starting at `first`.
-  static Result<CaseHearing> Read(const sqlite::Statement& s, int first);
+  static Result<CaseHearing> Read(const db::Statement& s, int first);
 };
 
 struct ActionRow {
@@ -213,19 +212,20 @@ struct ActionRow {
   static constexpr std::string_view kColumns =
       "action_id, meeting_id, referral_id, agency, owner, text, due_on, "
       "status, status_on, note";
-  static void Bind(sqlite::Statement& s, const CaseAction& a);
-  static Result<CaseAction> Read(const sqlite::Statement& s);
+  static void Bind(db::Statement& s, const CaseAction& a);
+  static Result<CaseAction> Read(const db::Statement& s);
 };
 
 struct ActionChangeRow {
   static constexpr std::string_view kTable = "action_changes";
   // Without sequence, which the table numbers.
   static constexpr std::string_view kColumns =
-      "action_id, at, user, agency, from_status, from_status_on, from_note, "
+      "action_id, at, \"user\", agency, from_status, from_status_on, "
+      "from_note, "
       "to_status, to_status_on, to_note";
-  static void Bind(sqlite::Statement& s, const Store::ActionChange& c);
+  static void Bind(db::Statement& s, const Store::ActionChange& c);
   // sequence first, then kColumns.
-  static Result<Store::ActionChange> Read(const sqlite::Statement& s);
+  static Result<Store::ActionChange> Read(const db::Statement& s);
 };
 
 }  // namespace marac::rows

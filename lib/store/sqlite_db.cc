@@ -1,10 +1,14 @@
-#include "lib/store/sqlite_db.h"
+// The SQLite engine of the store's connection (lib/store/db.h).
+#include <sqlite3.h>
 
-#include <nlohmann/json.hpp>
 #include <utility>
 
-namespace marac::sqlite {
+#include "lib/store/db.h"
 
+namespace marac::db {
+namespace {
+
+// The Status for SQLite result `code` while doing `what` on `db`.
 Status Error(sqlite3* db, int code, std::string_view what) {
   const std::string detail =
       std::string(what) + ": " +
@@ -50,93 +54,119 @@ Status Error(sqlite3* db, int code, std::string_view what) {
   }
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)),
-      stmt_(std::exchange(other.stmt_, nullptr)),
-      bind_error_(std::move(other.bind_error_)) {}
+class SqliteStatement final : public StatementImpl {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
 
-Statement& Statement::operator=(Statement&& other) noexcept {
-  if (this != &other) {
-    sqlite3_finalize(stmt_);
-    db_ = std::exchange(other.db_, nullptr);
-    stmt_ = std::exchange(other.stmt_, nullptr);
-    bind_error_ = std::move(other.bind_error_);
+  void Bind(int index, std::string_view text) override {
+    Check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
+                              SQLITE_TRANSIENT, SQLITE_UTF8));
   }
-  return *this;
-}
-
-Statement::~Statement() { sqlite3_finalize(stmt_); }
-
-Statement& Statement::Bind(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
-                                     SQLITE_TRANSIENT, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_error_.ok()) {
-    bind_error_ = Error(db_, rc, "binding a parameter");
+  void Bind(int index, std::int64_t value) override {
+    Check(sqlite3_bind_int64(stmt_, index, value));
   }
-  return *this;
-}
+  void BindNull(int index) override { Check(sqlite3_bind_null(stmt_, index)); }
 
-Statement& Statement::Bind(int index, std::int64_t value) {
-  const int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK && bind_error_.ok()) {
-    bind_error_ = Error(db_, rc, "binding a parameter");
+  Result<bool> Step() override {
+    if (!bind_error_.ok()) return bind_error_;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return Error(db_, rc, "running a statement");
   }
-  return *this;
-}
 
-Statement& Statement::BindNull(int index) {
-  const int rc = sqlite3_bind_null(stmt_, index);
-  if (rc != SQLITE_OK && bind_error_.ok()) {
-    bind_error_ = Error(db_, rc, "binding a parameter");
+  void Reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    bind_error_ = Status::Ok();
   }
-  return *this;
-}
 
-Result<bool> Statement::Step() {
-  if (!bind_error_.ok()) return bind_error_;
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return Error(db_, rc, "running a statement");
-}
+  std::string Text(int column) const override {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    if (text == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<std::size_t>(size));
+  }
+  std::int64_t Int(int column) const override {
+    return sqlite3_column_int64(stmt_, column);
+  }
+  bool IsNull(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
 
-Status Statement::Run() {
-  // Reset whatever happens, so a statement held for reuse is ready again.
-  for (;;) {
-    const Result<bool> row = Step();
-    if (!row.ok()) {
-      Reset();
-      return row.status();
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK && bind_error_.ok()) {
+      bind_error_ = Error(db_, rc, "binding a parameter");
     }
-    if (!*row) break;
   }
-  Reset();
-  return Status::Ok();
-}
 
-void Statement::Reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  bind_error_ = Status::Ok();
-}
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  Status bind_error_;
+};
 
-std::string Statement::Text(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  const int size = sqlite3_column_bytes(stmt_, column);
-  if (text == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<std::size_t>(size));
-}
+// SQLite virtual machine instructions between two checks of a deadline: a
+// few microseconds of work, against a check of some tens of nanoseconds.
+constexpr int kInstructionsPerCheck = 1000;
 
-std::int64_t Statement::Int(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
+class SqliteConnection final : public ConnectionImpl {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+  ~SqliteConnection() override { sqlite3_close_v2(db_); }
 
-bool Statement::IsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+  Engine engine() const override { return Engine::kSqlite; }
 
-Result<Connection> Connection::Open(const std::string& path, bool create) {
+  Result<Statement> Prepare(std::string_view sql) override {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v2(
+        db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return Error(db_, rc, "preparing a statement");
+    }
+    return Statement(std::make_unique<SqliteStatement>(db_, stmt));
+  }
+
+  Status Exec(std::string_view sql) override {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) return Error(db_, rc, "running SQL");
+    return Status::Ok();
+  }
+
+  Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  Status Rollback() override { return Exec("ROLLBACK"); }
+
+  void SetInterrupt(InterruptAt* interrupt) override {
+    if (interrupt == nullptr) {
+      sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+    } else {
+      sqlite3_progress_handler(db_, kInstructionsPerCheck,
+                               &SqliteConnection::OnProgress, interrupt);
+    }
+  }
+
+ private:
+  static int OnProgress(void* interrupt) {
+    return static_cast<InterruptAt*>(interrupt)->Expired() ? 1 : 0;
+  }
+
+  sqlite3* db_;
+};
+
+}  // namespace
+
+Result<Connection> OpenSqlite(const std::string& path, bool create) {
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
                     (create ? SQLITE_OPEN_CREATE : 0);
@@ -150,104 +180,7 @@ Result<Connection> Connection::Open(const std::string& path, bool create) {
     return error;
   }
   sqlite3_extended_result_codes(db, 1);
-  return Connection(db);
+  return Connection(std::make_unique<SqliteConnection>(db));
 }
 
-Connection::Connection(Connection&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)) {}
-
-Connection& Connection::operator=(Connection&& other) noexcept {
-  if (this != &other) {
-    sqlite3_close_v2(db_);
-    db_ = std::exchange(other.db_, nullptr);
-  }
-  return *this;
-}
-
-Connection::~Connection() { sqlite3_close_v2(db_); }
-
-Result<Statement> Connection::Prepare(std::string_view sql) {
-  sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(
-      db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    return Error(db_, rc, "preparing a statement");
-  }
-  return Statement(db_, stmt);
-}
-
-Status Connection::Exec(std::string_view sql) {
-  const std::string text(sql);
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
-  sqlite3_free(message);
-  if (rc != SQLITE_OK) return Error(db_, rc, "running SQL");
-  return Status::Ok();
-}
-
-Result<Transaction> Transaction::Begin(Connection& connection) {
-  MARAC_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
-  return Transaction(&connection);
-}
-
-Transaction::Transaction(Transaction&& other) noexcept
-    : connection_(std::exchange(other.connection_, nullptr)) {}
-
-Transaction::~Transaction() {
-  if (connection_ != nullptr) (void)connection_->Exec("ROLLBACK");
-}
-
-Status Transaction::Commit() {
-  if (connection_ == nullptr) return Internal("transaction already ended");
-  const Status committed = connection_->Exec("COMMIT");
-  if (!committed.ok()) return committed;  // Rolled back by the destructor.
-  connection_ = nullptr;
-  return Status::Ok();
-}
-
-namespace {
-
-// SQLite virtual machine instructions between two checks of a deadline: a
-// few microseconds of work, against a check of some tens of nanoseconds.
-constexpr int kInstructionsPerCheck = 1000;
-
-}  // namespace
-
-InterruptAt::InterruptAt(Connection& connection, const Deadline& deadline,
-                         std::string_view what)
-    : deadline_(deadline), what_(what) {
-  if (!deadline_.active()) return;
-  db_ = connection.get();
-  sqlite3_progress_handler(db_, kInstructionsPerCheck, &InterruptAt::OnProgress,
-                           this);
-}
-
-InterruptAt::~InterruptAt() {
-  if (db_ != nullptr) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
-}
-
-int InterruptAt::OnProgress(void* self) {
-  auto* interrupt = static_cast<InterruptAt*>(self);
-  if (!interrupt->stopped_.ok()) return 1;  // Stopped already: stay stopped.
-  Status checked = interrupt->deadline_.Check(interrupt->what_);
-  if (checked.ok()) return 0;
-  interrupt->stopped_ = std::move(checked);
-  return 1;
-}
-
-std::string JsonList(const std::vector<std::string>& items) {
-  return nlohmann::json(items).dump();
-}
-
-std::vector<std::string> ParseList(const std::string& text) {
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-}  // namespace marac::sqlite
+}  // namespace marac::db

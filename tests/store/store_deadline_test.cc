@@ -66,7 +66,7 @@ TEST_F(StoreTest, AReadPastItsDeadlineStopsAndLeavesTheStoreAsItWas) {
   ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
   const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1")};
   ASSERT_TRUE(store->SubmitReferrals(kCoordinator, referrals).ok());
-  const std::int64_t audited = Count(Path(), "audit_log");
+  const std::int64_t audited = Count("audit_log");
   const Actor late = WithDeadline(
       kCoordinator,
       Deadline::At(std::chrono::steady_clock::now() - std::chrono::seconds(1)));
@@ -78,7 +78,7 @@ TEST_F(StoreTest, AReadPastItsDeadlineStopsAndLeavesTheStoreAsItWas) {
                                ": the deadline passed");
   }
   // Nothing was consulted, so nothing was audited; everything is there.
-  EXPECT_EQ(Count(Path(), "audit_log"), audited);
+  EXPECT_EQ(Count("audit_log"), audited);
   const Result<std::vector<PersonRecord>> back = store->Records(kCoordinator);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->size(), 2u);
@@ -90,7 +90,7 @@ TEST_F(StoreTest, ADeadlineStopsAReadAtAnyPointAndChangesNothing) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->PutRecords(kCoordinator, ManyPeople(300)).ok());
-  const std::int64_t audited = Count(Path(), "audit_log");
+  const std::int64_t audited = Count("audit_log");
   // The k-th check of the deadline is the first one late: k = 0 is the
   // check before the read begins, every later one interrupts a statement.
   LateCaller caller;
@@ -110,15 +110,15 @@ TEST_F(StoreTest, ADeadlineStopsAReadAtAnyPointAndChangesNothing) {
     EXPECT_EQ(read.status().code(), StatusCode::kDeadlineExceeded);
     EXPECT_EQ(read.status().message(),
               "store: reading record: the deadline passed");
-    EXPECT_EQ(Count(Path(), "audit_log"), audited);
+    EXPECT_EQ(Count("audit_log"), audited);
     if (k > 0) ++stopped_inside;
   }
   // 300 rows take many more instructions than one check's worth.
   EXPECT_GE(stopped_inside, 3);
   EXPECT_EQ(stopped_inside, k - 1);
   // The read that finished was audited, once; the chain holds.
-  EXPECT_EQ(Count(Path(), "audit_log"), audited + 1);
-  EXPECT_EQ(Count(Path(), "records"), 300);
+  EXPECT_EQ(Count("audit_log"), audited + 1);
+  EXPECT_EQ(Count("records"), 300);
   ExpectAuditIntact(*store);
 }
 
@@ -158,8 +158,8 @@ TEST_F(StoreTest, AWriteIsNeverCutShortByItsDeadline) {
     EXPECT_FALSE(written->duplicate);
   }
   EXPECT_EQ(late.reads(), 0);  // Writes never asked.
-  EXPECT_EQ(Count(Path(), "records"), 2);
-  EXPECT_EQ(Count(Path(), "referrals"), 2);
+  EXPECT_EQ(Count("records"), 2);
+  EXPECT_EQ(Count("referrals"), 2);
 }
 
 TEST_F(StoreTest, ReadsStoppedBesideTheWriterLoseNoAcknowledgedReferral) {

@@ -11,13 +11,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "marac/store/referral_writer.h"
 #include "marac/store/store.h"
@@ -27,26 +33,192 @@ namespace marac::store_test {
 
 using ::testing::HasSubstr;
 
+// The suite runs on SQLite (a file per store in a fresh directory) and, with
+// MARAC_TEST_POSTGRES_DIR naming a running server's folder
+// (scripts/test-postgres), on PostgreSQL (a fresh database per store,
+// dropped after the test).
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    const std::string test =
+        ::testing::UnitTest::GetInstance()->current_test_info()->name();
     dir_ = std::filesystem::temp_directory_path() /
-           ("marac-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("marac-store-" + std::to_string(::getpid()) + "-" + test);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
+    if (const char* pg = std::getenv("MARAC_TEST_POSTGRES_DIR")) {
+      std::ifstream uri(std::filesystem::path(pg) / "uri");
+      std::getline(uri, postgres_);
+      ASSERT_FALSE(postgres_.empty())
+          << "no server address in " << pg << "/uri (scripts/test-postgres)";
+      char tag[32];
+      std::snprintf(tag, sizeof tag, "t%d_%zx", static_cast<int>(::getpid()),
+                    std::hash<std::string>{}(test));
+      database_prefix_ = tag;
+    }
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    for (const std::string& db : databases_) {
+      (void)Admin("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  bool postgres() const { return !postgres_.empty(); }
+  // A SQLite file in the test's directory.
   std::string Path(const std::string& name = "marac.db") const {
     return (dir_ / name).string();
   }
-  std::unique_ptr<Store> Open(const StoreOptions& options = {}) {
-    Result<std::unique_ptr<Store>> store = OpenSqliteStore(Path(), options);
+  // Where store `name` lives: a SQLite file, or a PostgreSQL database
+  // (created empty on first use).
+  std::string Location(const std::string& name = "marac") {
+    if (!postgres()) return Path(name + ".db");
+    const std::string db = Database(name);
+    if (std::find(databases_.begin(), databases_.end(), db) ==
+        databases_.end()) {
+      const std::string made = Admin("CREATE DATABASE " + db);
+      EXPECT_EQ(made, "") << made;
+      databases_.push_back(db);
+    }
+    return postgres_ + "/" + db;
+  }
+  std::unique_ptr<Store> Open(const StoreOptions& options = {},
+                              const std::string& name = "marac") {
+    Result<std::unique_ptr<Store>> store = OpenStore(Location(name), options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? *std::move(store) : nullptr;
   }
+  // A copy of store `from` (closed) as store `to`.
+  void Copy(const std::string& from, const std::string& to) {
+    if (!postgres()) {
+      std::filesystem::copy_file(Path(from + ".db"), Path(to + ".db"));
+      return;
+    }
+    Location(from);
+    const std::string db = Database(to);
+    const std::string made =
+        Admin("CREATE DATABASE " + db + " TEMPLATE " + Database(from));
+    ASSERT_EQ(made, "") << made;
+    databases_.push_back(db);
+  }
+
+  // Runs `sql` on store `name` behind the store's back, as someone with
+  // the file (and the sqlite3 shell) or the database's owner could: "" when
+  // it succeeded, else the engine's message.
+  std::string Sql(const std::string& sql, const std::string& name = "marac") {
+    if (postgres()) {
+      try {
+        pqxx::connection c(Location(name));
+        pqxx::nontransaction work(c);
+        work.exec(sql);
+        return "";
+      } catch (const std::exception& e) {
+        return std::string("failed: ") + e.what();
+      }
+    }
+    sqlite3* db = nullptr;
+    if (sqlite3_open(Path(name + ".db").c_str(), &db) != SQLITE_OK) {
+      sqlite3_close(db);
+      return "failed: cannot open";
+    }
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    std::string out =
+        rc == SQLITE_OK ? "" : "failed: " + std::string(message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+    return out;
+  }
+  // SQL that lifts the audit log's append-only trigger `name`.
+  std::string DropTrigger(const std::string& trigger) const {
+    return "DROP TRIGGER " + trigger + (postgres() ? " ON audit_log" : "");
+  }
+
+  // The rows of `table` in store `name` (-1 when it cannot be read).
+  std::int64_t Count(const std::string& table,
+                     const std::string& name = "marac") {
+    if (postgres()) {
+      try {
+        pqxx::connection c(Location(name));
+        pqxx::nontransaction work(c);
+        return work.exec("SELECT count(*) FROM " + table)[0][0]
+            .as<std::int64_t>();
+      } catch (const std::exception&) {
+        return -1;
+      }
+    }
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(Path(name + ".db").c_str(), &db, SQLITE_OPEN_READONLY,
+                    nullptr);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &s,
+                       nullptr);
+    std::int64_t n = -1;
+    if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+  }
+
+  // Another process's hold on the store's write lock, until destroyed.
+  class WriteLock {
+   public:
+    WriteLock(const std::string& location, bool postgres) {
+      if (postgres) {
+        pg_ = std::make_unique<pqxx::connection>(location);
+        pqxx::nontransaction work(*pg_);
+        work.exec("BEGIN");
+        work.exec("SELECT pg_advisory_xact_lock(" +
+                  std::to_string(0x6d61726163) + ")");
+        return;
+      }
+      sqlite3_open(location.c_str(), &sqlite_);
+      held_ = sqlite3_exec(sqlite_, "BEGIN IMMEDIATE", nullptr, nullptr,
+                           nullptr) == SQLITE_OK;
+    }
+    ~WriteLock() {
+      if (sqlite_ != nullptr) {
+        sqlite3_exec(sqlite_, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(sqlite_);
+      }
+    }
+    bool held() const { return pg_ != nullptr || held_; }
+
+   private:
+    std::unique_ptr<pqxx::connection> pg_;
+    sqlite3* sqlite_ = nullptr;
+    bool held_ = false;
+  };
+  std::unique_ptr<WriteLock> HoldWriteLock() {
+    return std::make_unique<WriteLock>(Location(), postgres());
+  }
 
   std::filesystem::path dir_;
+
+ private:
+  // The database of store `name`: unquoted names fold to lower case.
+  std::string Database(const std::string& name) const {
+    std::string db = database_prefix_ + "_" + name;
+    for (char& c : db) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return db;
+  }
+  // Runs `sql` on the server's maintenance database: "" or the message.
+  std::string Admin(const std::string& sql) {
+    try {
+      pqxx::connection c(postgres_ + "/postgres");
+      pqxx::nontransaction work(c);
+      work.exec(sql);
+      return "";
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  }
+
+  std::string postgres_;  // The server's address; empty on SQLite.
+  std::string database_prefix_;
+  std::vector<std::string> databases_;  // Created here, dropped after.
 };
 
 inline const Actor kCoordinator{"u-017", "coordinator", "MARAC-North",
@@ -95,19 +267,6 @@ inline StoredReferral Referral(std::string id, std::string submission) {
   r.criteria = {"visible_high_risk"};
   r.children_in_household = 2;
   return r;
-}
-
-inline std::int64_t Count(const std::string& path, const std::string& table) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &s,
-                     nullptr);
-  std::int64_t n = -1;
-  if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return n;
 }
 
 }  // namespace marac::store_test

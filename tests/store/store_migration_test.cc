@@ -32,7 +32,7 @@ TEST_F(StoreTest, MigratesFromEmptyAndFromThePreviousSchema) {
   EXPECT_EQ((*back)[0].record_id_l, "V1") << "pairs stored in order";
   EXPECT_EQ((*back)[0].decided_by, "u-017");
   // And from nothing, a second file.
-  Result<std::unique_ptr<Store>> fresh = OpenSqliteStore(Path("fresh.db"));
+  Result<std::unique_ptr<Store>> fresh = OpenStore(Location("fresh"));
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ((*fresh)->SchemaVersion(), LatestSchemaVersion());
 }
@@ -113,12 +113,8 @@ TEST_F(StoreTest, MigrationToVersionFourChainsTheEntriesAlreadyThere) {
   EXPECT_TRUE(v->intact) << v->problem;
   EXPECT_EQ(v->entries, 2) << "both written at version 3";
   // Still append-only after the migration lifted and restored the trigger.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET user = 'x'", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  EXPECT_THAT(Sql("UPDATE audit_log SET \"user\" = 'x'"),
+              HasSubstr("append-only"));
 }
 
 Meeting NorthMeeting(const char* id, const char* date) {

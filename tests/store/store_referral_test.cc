@@ -43,8 +43,8 @@ TEST_F(StoreTest, AReferralsDetailsRoundTripAndAnOldStyleOneReadsEmpty) {
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].details, full.details);
   EXPECT_EQ((*all)[1].details, ReferralDetails{});
-  EXPECT_EQ(Count(Path(), "referral_children"), 2);
-  EXPECT_EQ(Count(Path(), "referral_details"), 1) << "none stored for R2";
+  EXPECT_EQ(Count("referral_children"), 2);
+  EXPECT_EQ(Count("referral_details"), 1) << "none stored for R2";
   // Only referrals the condition selects carry details: R2 alone.
   const Result<std::vector<StoredReferral>> until =
       store->Referrals(kCoordinator, "", D("2026-03-02"));
@@ -74,8 +74,8 @@ TEST_F(StoreTest, ABadDetailIsRefusedNamingItsFieldAndWritesNothing) {
   const std::vector<StoredReferral> miscount = {r};
   EXPECT_THAT(store->SubmitReferrals(kCoordinator, miscount).status().message(),
               HasSubstr("referrals[0].details.children"));
-  EXPECT_EQ(Count(Path(), "referrals"), 1) << "R0 kept, nothing added";
-  EXPECT_EQ(Count(Path(), "referral_details"), 0);
+  EXPECT_EQ(Count("referrals"), 1) << "R0 kept, nothing added";
+  EXPECT_EQ(Count("referral_details"), 0);
   // Through the writer's path too: one refused, its neighbour stored.
   StoredReferral fine = Referral("R3", "s-3");
   fine.details = Details();
@@ -129,7 +129,7 @@ TEST_F(StoreTest, OnlyACoordinatorOrChairLogsAResearchListAndEachIsAudited) {
   const Actor referrer{"u-3", "referrer", "Health", "research"};
   const Result<Circulation> denied = store->RecordCirculation(referrer, c);
   EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(Count(Path(), "circulations"), 0);
+  EXPECT_EQ(Count("circulations"), 0);
   c.format = "pdf";
   EXPECT_EQ(store->RecordCirculation(kCoordinator, c).status().code(),
             StatusCode::kInvalidArgument);

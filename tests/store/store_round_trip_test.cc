@@ -76,7 +76,7 @@ TEST_F(StoreTest, RefusalsNameTheFieldWriteNothingAndAreAudited) {
       Person("V1", "Elspeth", "Marlowe", Role::kVictim),
       Person("X1", "Corin", "Ashby", Role::kPerpetrator)};
   ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
-  const std::int64_t audit_before = Count(Path(), "audit_log");
+  const std::int64_t audit_before = Count("audit_log");
   // The second referral names a record the store does not hold: the first
   // must not be written either.
   StoredReferral unknown = Referral("R2", "sub-2");
@@ -88,8 +88,8 @@ TEST_F(StoreTest, RefusalsNameTheFieldWriteNothingAndAreAudited) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(),
               HasSubstr("referrals[1].perpetrator_record_ids[1]"));
-  EXPECT_EQ(Count(Path(), "referrals"), 0);
-  EXPECT_EQ(Count(Path(), "audit_log"), audit_before + 1) << "refusal audited";
+  EXPECT_EQ(Count("referrals"), 0);
+  EXPECT_EQ(Count("audit_log"), audit_before + 1) << "refusal audited";
 
   const std::vector<StoredReferral> no_area = {[] {
     StoredReferral x = Referral("R3", "sub-3");
@@ -260,26 +260,34 @@ TEST_F(StoreTest, ADateItCouldNotReadBackIsRefused) {
 }
 
 TEST_F(StoreTest, BadFilesAreClearErrors) {
-  std::ofstream(Path("text.db")) << "this is not a database, just some text "
-                                    "that happens to be long enough\n";
-  Result<std::unique_ptr<Store>> text = OpenSqliteStore(Path("text.db"));
-  ASSERT_FALSE(text.ok());
-  EXPECT_EQ(text.status().code(), StatusCode::kDataLoss);
-  EXPECT_THAT(text.status().message(), HasSubstr("text.db"));
-  EXPECT_THAT(text.status().message(), HasSubstr("not a database"));
+  if (!postgres()) {
+    std::ofstream(Path("text.db")) << "this is not a database, just some "
+                                      "text that happens to be long enough\n";
+    Result<std::unique_ptr<Store>> text = OpenSqliteStore(Path("text.db"));
+    ASSERT_FALSE(text.ok());
+    EXPECT_EQ(text.status().code(), StatusCode::kDataLoss);
+    EXPECT_THAT(text.status().message(), HasSubstr("text.db"));
+    EXPECT_THAT(text.status().message(), HasSubstr("not a database"));
 
-  Result<std::unique_ptr<Store>> absent =
-      OpenSqliteStore(Path("absent.db"), {.create = false});
-  ASSERT_FALSE(absent.ok());
-  EXPECT_EQ(absent.status().code(), StatusCode::kNotFound);
+    Result<std::unique_ptr<Store>> absent =
+        OpenSqliteStore(Path("absent.db"), {.create = false});
+    ASSERT_FALSE(absent.ok());
+    EXPECT_EQ(absent.status().code(), StatusCode::kNotFound);
+  } else {
+    // A server that is not there.
+    Result<std::unique_ptr<Store>> absent =
+        OpenStore("postgresql://postgres@127.0.0.1:1/none");
+    ASSERT_FALSE(absent.ok());
+    EXPECT_EQ(absent.status().code(), StatusCode::kUnavailable);
+    EXPECT_THAT(absent.status().message(), HasSubstr("cannot connect"));
+  }
 
-  // A file from a newer build.
+  // A store from a newer build.
   { std::unique_ptr<Store> store = Open(); }
-  sqlite3* db = nullptr;
-  sqlite3_open(Path().c_str(), &db);
-  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  Result<std::unique_ptr<Store>> newer = OpenSqliteStore(Path());
+  ASSERT_EQ(Sql(postgres() ? "UPDATE marac_schema SET version = 99"
+                           : "PRAGMA user_version = 99"),
+            "");
+  Result<std::unique_ptr<Store>> newer = OpenStore(Location());
   ASSERT_FALSE(newer.ok());
   EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(newer.status().message(), HasSubstr("newer"));
@@ -291,17 +299,14 @@ TEST_F(StoreTest, ALockedStoreIsUnavailableAndLosesNothing) {
       Person("V1", "Elspeth", "Marlowe", Role::kVictim)};
   ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
   // Another process holds the write lock.
-  sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open(Path().c_str(), &other), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  std::unique_ptr<WriteLock> other = HoldWriteLock();
+  ASSERT_TRUE(other->held());
   const std::vector<PersonRecord> more = {
       Person("V2", "Wren", "Ellery", Role::kVictim)};
   const Status locked = store->PutRecords(kCoordinator, more);
   EXPECT_EQ(locked.code(), StatusCode::kUnavailable);
   EXPECT_THAT(locked.message(), HasSubstr("locked"));
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
+  other.reset();
   EXPECT_EQ(store->Records(kCoordinator)->size(), 1u);
   ASSERT_TRUE(store->PutRecords(kCoordinator, more).ok()) << "works again";
 }

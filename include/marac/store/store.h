@@ -2,8 +2,9 @@
 // history, incidents, assessments with the instrument and policy versions
 // used, referrals, meetings, agendas, review decisions, and an append-only
 // audit log of every read and write made through this API (who, when,
-// what, why). SQLite is the default backend (OpenSqliteStore); the
-// interface lets another backend follow.
+// what, why). SQLite is the default backend (OpenSqliteStore); PostgreSQL
+// (OpenPostgresStore) lets several servers share one store. OpenStore
+// chooses by the location.
 //
 // Durability: a write returns OK only after its transaction committed
 // (WAL, synchronous=FULL). A write that fails changes nothing.
@@ -20,6 +21,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marac/casefile/case_file.h"
@@ -363,6 +365,27 @@ int LatestSchemaVersion();
 // fails its quick check; kFailedPrecondition when it is from a newer build.
 Result<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, const StoreOptions& options = {});
+
+// Opens the store in the PostgreSQL database at `uri`
+// ("postgresql://user@host:port/dbname", as libpq reads it), creating its
+// tables in an empty database and migrating them as OpenSqliteStore does.
+// Several processes may open one database: each call runs in a
+// transaction that first takes one advisory lock, so calls from every
+// server commit one at a time and append to one audit chain (the entry
+// before is read under the lock the new one commits with). Commits are
+// synchronous (acknowledged once on disk). busy_timeout_ms bounds the wait
+// for a lock; create and max_pages are SQLite's (max_pages > 0 is
+// kInvalidArgument). kUnavailable when the server cannot be reached.
+Result<std::unique_ptr<Store>> OpenPostgresStore(
+    const std::string& uri, const StoreOptions& options = {});
+
+// Whether `location` names a PostgreSQL store (postgresql:// or
+// postgres://) rather than a SQLite file.
+bool IsPostgresUri(std::string_view location);
+
+// OpenPostgresStore for a PostgreSQL URI, OpenSqliteStore for a path.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
+                                         const StoreOptions& options = {});
 
 }  // namespace marac
 

@@ -1,5 +1,6 @@
-// The SQLite store: every Store call as one BEGIN IMMEDIATE transaction
-// holding the change and its audit row (the schema and its migrations are
+// The store, on SQLite or PostgreSQL (lib/store/db.h): every Store call as
+// one transaction, one writer at a time, holding the change and its audit
+// row (the schema and its migrations are
 // schema.cc; the audit chain's canonical form is audit_chain.cc; each
 // table's columns are rows.cc). Longer than 700 lines because it is one
 // class, the Store interface's thirty calls, each short, sharing one
@@ -14,18 +15,18 @@
 #include <set>
 
 #include "lib/store/audit_chain.h"
+#include "lib/store/db.h"
 #include "lib/store/rows.h"
 #include "lib/store/schema.h"
 #include "lib/store/sha256.h"
-#include "lib/store/sqlite_db.h"
 #include "marac/store/store.h"
 
 namespace marac {
 namespace {
 
-using sqlite::Connection;
-using sqlite::Statement;
-using sqlite::Transaction;
+using db::Connection;
+using db::Statement;
+using db::Transaction;
 
 using rows::ActionChangeRow;
 using rows::ActionRow;
@@ -65,8 +66,8 @@ std::string NowUtc() {
   return text;
 }
 
-using sqlite::JsonList;
-using sqlite::ParseList;
+using db::JsonList;
+using db::ParseList;
 
 Status CheckActor(const Actor& actor, bool read) {
   if (actor.user.empty()) return InvalidArgument("actor.user", "empty");
@@ -106,9 +107,9 @@ Status RealDate(std::string_view field, const Date& date) {
                         : InvalidArgument(field, "not a date in years 1-9999");
 }
 
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
  public:
-  SqliteStore(Connection connection, int version)
+  SqlStore(Connection connection, int version)
       : db_(std::move(connection)), version_(version) {}
 
   int SchemaVersion() const override { return version_; }
@@ -1232,8 +1233,8 @@ class SqliteStore final : public Store {
                                                    CirculationRow::kColumns)));
           CirculationRow::Bind(put, stored);
           MARAC_RETURN_IF_ERROR(put.Run());
-          MARAC_ASSIGN_OR_RETURN(Statement last,
-                                 db_.Prepare("SELECT last_insert_rowid()"));
+          MARAC_ASSIGN_OR_RETURN(
+              Statement last, db_.Prepare(db::LastInsertIdSql(db_.engine())));
           MARAC_ASSIGN_OR_RETURN(const bool row, last.Step());
           if (row) stored.sequence = last.Int(0);
           return Status::Ok();
@@ -1690,15 +1691,18 @@ class SqliteStore final : public Store {
     MARAC_RETURN_IF_ERROR(Read(actor, "audit_log", named, [&]() -> Status {
       MARAC_ASSIGN_OR_RETURN(
           Statement select,
-          db_.Prepare(
-              std::string("SELECT ") +
-              (version_ >= 4 ? std::string(kAuditColumns)
-                             : "sequence, at, user, role, agency, purpose, "
-                               "action, object_type, object_ids, outcome, "
-                               "'', '', '', ''") +
-              " FROM audit_log WHERE sequence > ?1" +
-              (object_id.empty() ? "" : " AND instr(object_ids, ?2) > 0") +
-              " ORDER BY sequence"));
+          db_.Prepare(std::string("SELECT ") +
+                      (version_ >= 4
+                           ? std::string(kAuditColumns)
+                           : "sequence, at, \"user\", role, agency, purpose, "
+                             "action, object_type, object_ids, outcome, "
+                             "'', '', '', ''") +
+                      " FROM audit_log WHERE sequence > ?1" +
+                      (object_id.empty()
+                           ? ""
+                           : " AND " + db::ContainsSql(db_.engine(),
+                                                       "object_ids", "?2")) +
+                      " ORDER BY sequence"));
       select.Bind(1, after);
       // As stored: JSON-encoded (an id may hold a quote or a backslash).
       if (!object_id.empty()) {
@@ -1771,7 +1775,7 @@ class SqliteStore final : public Store {
                       "sequence DESC LIMIT 1"));
       MARAC_ASSIGN_OR_RETURN(
           Statement prepared,
-          db_.Prepare("INSERT INTO audit_log (sequence, at, user, role, "
+          db_.Prepare("INSERT INTO audit_log (sequence, at, \"user\", role, "
                       "agency, purpose, action, object_type, object_ids, "
                       "outcome, request_id, peer, prev_hash, row_hash) VALUES "
                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
@@ -1829,7 +1833,7 @@ class SqliteStore final : public Store {
                               std::string_view outcome) {
     MARAC_ASSIGN_OR_RETURN(
         Statement insert,
-        db_.Prepare("INSERT INTO audit_log (at, user, role, agency, "
+        db_.Prepare("INSERT INTO audit_log (at, \"user\", role, agency, "
                     "purpose, action, object_type, object_ids, outcome) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
     insert.Bind(1, NowUtc())
@@ -1904,7 +1908,7 @@ class SqliteStore final : public Store {
     {
       // Destroyed before tx: its ROLLBACK, or the COMMIT, is never
       // interrupted.
-      const sqlite::InterruptAt interrupt(db_, actor.deadline, object_type);
+      db::InterruptAt interrupt(db_, actor.deadline, object_type);
       const Status read = body();
       // A statement the deadline stopped may have failed in any way (or in
       // none the body noticed): the deadline is the reason.
@@ -1961,15 +1965,60 @@ std::string_view AuditActionName(AuditAction action) {
 
 int LatestSchemaVersion() { return kLatestSchema; }
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
-                                               const StoreOptions& options) {
+namespace {
+
+// Brings the store on `db` to options.schema_version (the latest when 0),
+// all steps in one transaction: a failed upgrade leaves it as it was.
+// `name` says which store in messages.
+Result<std::unique_ptr<Store>> Migrated(Connection db, const std::string& name,
+                                        const StoreOptions& options) {
   const int target =
       options.schema_version > 0 ? options.schema_version : kLatestSchema;
-  if (target > kLatestSchema) {
+  const std::string prefix = "store " + name + ": ";
+  const auto named = [&](Status s) {
+    return Status(s.code(), prefix + s.message());
+  };
+  Result<int> version = UserVersion(db);
+  if (!version.ok()) return named(version.status());
+  if (*version > kLatestSchema) {
+    return FailedPrecondition(
+        prefix + "schema version " + std::to_string(*version) +
+        " is newer than this build's " + std::to_string(kLatestSchema));
+  }
+  if (*version < target) {
+    Result<Transaction> tx = Transaction::Begin(db);
+    if (!tx.ok()) return named(tx.status());
+    // Another server may have migrated while this one waited for the lock.
+    version = UserVersion(db);
+    if (!version.ok()) return named(version.status());
+    if (*version < target) {
+      const Status migrated = MigrateSchema(db, *version, target);
+      if (!migrated.ok()) return named(migrated);
+      const Status set = SetUserVersion(db, target);
+      if (!set.ok()) return named(set);
+      version = target;
+    }
+    const Status committed = tx->Commit();
+    if (!committed.ok()) return named(committed);
+  }
+  return std::unique_ptr<Store>(new SqlStore(std::move(db), *version));
+}
+
+Status CheckOptions(const StoreOptions& options) {
+  if (options.schema_version > kLatestSchema) {
     return InvalidArgument("schema_version", "this build knows up to " +
                                                  std::to_string(kLatestSchema));
   }
-  MARAC_ASSIGN_OR_RETURN(Connection db, Connection::Open(path, options.create));
+  if (options.max_pages < 0) return InvalidArgument("max_pages", "negative");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const StoreOptions& options) {
+  MARAC_RETURN_IF_ERROR(CheckOptions(options));
+  MARAC_ASSIGN_OR_RETURN(Connection db, db::OpenSqlite(path, options.create));
   const std::string prefix = "store " + path + ": ";
   const auto named = [&](Status s) {
     return Status(s.code(), prefix + s.message());
@@ -1980,9 +2029,6 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
       "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
       "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;");
   if (!pragmas.ok()) return named(pragmas);
-  if (options.max_pages < 0) {
-    return InvalidArgument("max_pages", "negative");
-  }
   if (options.max_pages > 0) {
     const Status quota =
         db.Exec("PRAGMA max_page_count = " + std::to_string(options.max_pages));
@@ -1998,28 +2044,36 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                         (*row ? check.Text(0) : std::string("no answer")));
     }
   }
-  Result<int> version = UserVersion(db);
-  if (!version.ok()) return named(version.status());
-  if (*version > kLatestSchema) {
-    return FailedPrecondition(
-        prefix + "schema version " + std::to_string(*version) +
-        " is newer than this build's " + std::to_string(kLatestSchema));
+  return Migrated(std::move(db), path, options);
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri,
+                                                 const StoreOptions& options) {
+  MARAC_RETURN_IF_ERROR(CheckOptions(options));
+  if (options.max_pages > 0) {
+    return InvalidArgument("max_pages",
+                           "a quota in pages is SQLite's; PostgreSQL's space "
+                           "is the server's to limit");
   }
-  if (*version < target) {
-    // Every step in one transaction: a failed upgrade leaves the file as
-    // it was.
-    Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
-    if (!tx.ok()) return named(tx.status());
-    const Status migrated = MigrateSchema(db, *version, target);
-    if (!migrated.ok()) return named(migrated);
-    const Status set =
-        db.Exec("PRAGMA user_version = " + std::to_string(target));
-    if (!set.ok()) return named(set);
-    const Status committed = tx->Commit();
-    if (!committed.ok()) return named(committed);
-    version = target;
-  }
-  return std::unique_ptr<Store>(new SqliteStore(std::move(db), *version));
+  MARAC_ASSIGN_OR_RETURN(Connection db, db::OpenPostgres(uri));
+  // Waits for another server's transaction as SQLite waits for a writer;
+  // every commit is flushed to disk before it is acknowledged.
+  const Status session =
+      db.Exec("SET lock_timeout = " + std::to_string(options.busy_timeout_ms) +
+              "; SET synchronous_commit = on; SET client_encoding = 'UTF8'");
+  if (!session.ok()) return session;
+  return Migrated(std::move(db), "postgresql", options);
+}
+
+bool IsPostgresUri(std::string_view location) {
+  return location.starts_with("postgresql://") ||
+         location.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
+                                         const StoreOptions& options) {
+  if (IsPostgresUri(location)) return OpenPostgresStore(location, options);
+  return OpenSqliteStore(location, options);
 }
 
 }  // namespace marac
