@@ -47,7 +47,7 @@ int RunAuditVerify(const AuditVerifyCommandOptions& options, std::ostream& out,
     anchor.emplace(std::stoll(number), hash);
   }
   Result<std::unique_ptr<Store>> store =
-      OpenSqliteStore(options.store, {.create = false});
+      OpenStore(options.store, {.create = false});
   if (!store.ok()) return fail(store.status());
   const Actor actor =
       CliActor(options.user, "auditor", "verify the audit hash chain");

@@ -49,6 +49,9 @@ struct DemoCommandOptions {
   std::size_t people = 600;  // Invented people whose records are linked.
   // When set, writes assessments.jsonl and results.jsonl there.
   std::optional<std::string> out_dir;
+  // The store the borough's year goes into: a PostgreSQL URI (an empty
+  // database); when unset, marac.db in out_dir.
+  std::optional<std::string> store = {};
 };
 
 int RunDemo(const DemoCommandOptions& options, std::ostream& out,

@@ -331,9 +331,16 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
                 std::ostream& out, std::ostream& err) {
   const std::filesystem::path dir(*options.out_dir);
   const std::filesystem::path db = dir / "marac.db";
+  const std::string store_location = options.store.value_or(db.string());
+  if (options.store && !IsPostgresUri(*options.store)) {
+    err << "marac demo: --store " << *options.store
+        << ": not a postgresql:// URI (the SQLite store is marac.db in "
+           "--out)\n";
+    return kExitBadInput;
+  }
   const std::filesystem::path marker = dir / ".marac-demo";
   std::error_code ec;
-  if (std::filesystem::exists(db, ec)) {
+  if (!options.store && std::filesystem::exists(db, ec)) {
     // Never overwrite a store the demo did not make.
     if (!std::filesystem::exists(marker, ec)) {
       err << "marac demo: " << db.string()
@@ -505,7 +512,7 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
     }
   }
 
-  Result<std::unique_ptr<Store>> opened = OpenSqliteStore(db.string());
+  Result<std::unique_ptr<Store>> opened = OpenStore(store_location);
   if (!opened.ok()) {
     err << "marac demo: " << opened.status().message() << "\n";
     return kExitFailure;
@@ -513,6 +520,18 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   Store& store = **opened;
   const Actor system{"marac-demo", "coordinator", "MARAC " + borough.area,
                      "demo: load the year"};
+  if (options.store) {
+    // A database is never the demo's to overwrite: only an empty one.
+    const Result<std::vector<PersonRecord>> held = store.Records(system);
+    if (!held.ok() || !held->empty()) {
+      err << "marac demo: --store: "
+          << (held.ok() ? "the database already holds records; the demo "
+                          "loads only into an empty one"
+                        : held.status().message())
+          << "\n";
+      return kExitBadInput;
+    }
+  }
   std::vector<std::pair<std::string, std::string>> people;
   for (std::size_t k = 0; k < borough.records.size(); ++k) {
     people.emplace_back(borough.records[k].record_id, person_of[k]);
@@ -814,7 +833,8 @@ int BoroughDemo(const DemoCommandOptions& options, const Scorer& scorer,
   for (const OneStopShopYear& y : shop_report->years) {
     out << " " << y.name << " " << y.all_sites.visitors;
   }
-  out << "\nWrote " << db.string() << ", " << (dir / "agenda.md").string()
+  out << "\nWrote " << (options.store ? "the PostgreSQL store" : db.string())
+      << ", " << (dir / "agenda.md").string()
       << ", agenda.html, agenda.json (circulated view), agenda-chair.html, "
          "research-*.html, safelives-return.csv and one-stop-shops.md/.html\n";
   return kExitOk;

@@ -184,8 +184,14 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   std::string demo_out;
   CLI::App* demo = app.add_subcommand(
       "demo", "Generate synthetic assessments, score them, print a summary");
-  demo->add_option("--out", demo_out,
-                   "Folder to write assessments.jsonl and results.jsonl");
+  CLI::Option* demo_out_option = demo->add_option(
+      "--out", demo_out, "Folder to write assessments.jsonl and results.jsonl");
+  std::string demo_store;
+  demo->add_option("--store", demo_store,
+                   "With --out: load the year into this PostgreSQL store "
+                   "(postgresql://..., an empty database) instead of "
+                   "marac.db in the folder")
+      ->needs(demo_out_option);
   demo->add_option("--seed", demo_options.seed, "Seed for the synthetic data");
   demo->add_option("--count", demo_options.count, "Number of assessments")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
@@ -621,6 +627,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   }
   if (demo->parsed()) {
     if (!demo_out.empty()) demo_options.out_dir = demo_out;
+    if (!demo_store.empty()) demo_options.store = demo_store;
     return RunDemo(demo_options, out, err);
   }
   if (list->parsed()) {

@@ -51,7 +51,7 @@ inline Date Today() {
 inline Result<std::unique_ptr<Store>> OpenCommandStore(const std::string& path,
                                                        bool create = false) {
   if (path.empty()) return InvalidArgument("--store", "required (or --server)");
-  return OpenSqliteStore(path, {.create = create});
+  return OpenStore(path, {.create = create});
 }
 
 }  // namespace marac::cli

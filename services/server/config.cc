@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "lib/common/strict_json.h"
+#include "marac/store/store.h"
 
 namespace marac {
 namespace {
@@ -168,7 +169,10 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text,
       ReadStringMember(doc, "scoring_policy", config.scoring_policy));
   MARAC_RETURN_IF_ERROR(
       ReadStringMember(doc, "priority_policy", config.priority_policy));
-  config.store = Resolve(base_dir, config.store);
+  // A PostgreSQL URI is an address, not a path relative to the config.
+  if (!IsPostgresUri(config.store)) {
+    config.store = Resolve(base_dir, config.store);
+  }
   config.scoring_policy = Resolve(base_dir, config.scoring_policy);
   config.priority_policy = Resolve(base_dir, config.priority_policy);
   MARAC_RETURN_IF_ERROR(

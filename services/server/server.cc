@@ -103,7 +103,7 @@ Result<std::unique_ptr<MaracServer>> MaracServer::Start(
   server->grace_ms_ = config.shutdown_grace_ms;
   server->principals_ = std::move(principals);
   server->principals_path_ = config.principals;
-  MARAC_ASSIGN_OR_RETURN(server->store_, OpenSqliteStore(config.store));
+  MARAC_ASSIGN_OR_RETURN(server->store_, OpenStore(config.store));
   server->writer_ = std::make_unique<ReferralWriter>(
       *server->store_,
       ReferralWriter::Options{.max_batch = config.writer_max_batch,

@@ -93,6 +93,19 @@ TEST(ConfigTest, AcceptsOrNamesTheKey) {
   }
 }
 
+// A PostgreSQL store is an address: kept as written, never taken for a path
+// relative to the config's folder.
+TEST(ConfigTest, APostgresqlStoreIsKeptAsWritten) {
+  const Result<ServerConfig> config = ParseServerConfig(
+      R"({"format": "marac-server/1", "development_plaintext": true,
+          "store": "postgresql://marac@db.internal:5432/marac",
+          "principals": "p.json"})",
+      "/etc/marac");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->store, "postgresql://marac@db.internal:5432/marac");
+  EXPECT_EQ(config->principals, "/etc/marac/p.json");
+}
+
 struct AddressCase {
   const char* address;
   bool loopback;

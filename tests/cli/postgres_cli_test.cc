@@ -1,0 +1,98 @@
+// `marac` on a PostgreSQL store (MARAC_TEST_POSTGRES_DIR names the running
+// test server: scripts/test-postgres). The demo's year loaded into
+// PostgreSQL gives the agenda, the SafeLives return and the One Stop Shop
+// report the SQLite run gives, byte for byte; its audit chain verifies;
+// and a database that already holds records is never the demo's to load.
+// Every person is invented.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <string>
+
+#include "services/cli/commands.h"
+#include "tests/cli/run_cli.h"
+#include "tests/cli/temp_dir.h"
+
+namespace marac {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Read(const std::filesystem::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// A database of its own on the test server, dropped after.
+class PostgresDatabase {
+ public:
+  explicit PostgresDatabase(const std::string& server)
+      : server_(server), name_("cli_" + std::to_string(::getpid())) {
+    Admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    Admin("CREATE DATABASE " + name_);
+  }
+  ~PostgresDatabase() {
+    Admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  }
+  std::string uri() const { return server_ + "/" + name_; }
+
+ private:
+  void Admin(const std::string& sql) {
+    pqxx::connection c(server_ + "/postgres");
+    pqxx::nontransaction work(c);
+    work.exec(sql);
+  }
+  std::string server_;
+  std::string name_;
+};
+
+TEST(PostgresCliTest, TheDemoOnPostgresqlWritesWhatItWritesOnSqlite) {
+  const char* dir = std::getenv("MARAC_TEST_POSTGRES_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "no test PostgreSQL server";
+  std::string server;
+  std::getline(std::ifstream(std::filesystem::path(dir) / "uri"), server);
+  ASSERT_FALSE(server.empty());
+  const PostgresDatabase db(server);
+  const TempDir sqlite("marac-demo-sqlite");
+  const TempDir postgres("marac-demo-postgres");
+
+  const CliRun on_sqlite = RunCli({"demo", "--out", sqlite.Path("")});
+  ASSERT_EQ(on_sqlite.status, 0) << on_sqlite.err;
+  const CliRun on_postgres =
+      RunCli({"demo", "--out", postgres.Path(""), "--store", db.uri()});
+  ASSERT_EQ(on_postgres.status, 0) << on_postgres.err;
+  EXPECT_THAT(on_postgres.out, HasSubstr("Wrote the PostgreSQL store"));
+  EXPECT_FALSE(std::filesystem::exists(postgres.Path("marac.db")));
+  for (const char* file : {"agenda.json", "agenda.md", "agenda-chair.html",
+                           "safelives-return.csv", "one-stop-shops.md"}) {
+    SCOPED_TRACE(file);
+    const std::string expected = Read(sqlite.Path(file));
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(Read(postgres.Path(file)), expected);
+  }
+
+  const CliRun verified = RunCli({"audit", "verify", "--store", db.uri()});
+  EXPECT_EQ(verified.status, 0) << verified.err;
+  EXPECT_THAT(verified.out + verified.err, HasSubstr("intact"));
+
+  const CliRun again =
+      RunCli({"demo", "--out", postgres.Path(""), "--store", db.uri()});
+  EXPECT_EQ(again.status, kExitBadInput);
+  EXPECT_THAT(again.err, HasSubstr("already holds records"));
+
+  const CliRun not_postgres =
+      RunCli({"demo", "--out", postgres.Path(""), "--store", "x.db"});
+  EXPECT_EQ(not_postgres.status, kExitBadInput);
+  EXPECT_THAT(not_postgres.err, HasSubstr("not a postgresql:// URI"));
+}
+
+}  // namespace
+}  // namespace marac
