@@ -7,12 +7,21 @@
 // SIGKILL) the store must hold every acknowledged referral exactly once,
 // under the id it was acknowledged with, pass PRAGMA integrity_check, and
 // keep an intact audit chain with a row for every referral.
+//
+// With --store postgresql://... and --servers N, N servers share that
+// PostgreSQL store: each client starts on its own server and retries an
+// unacknowledged call on the next one with the same request id (a retry
+// across servers), the killer picks a server at random, and each
+// acknowledged referral checked at the end is submitted again to another
+// server than the one that acknowledged it, which must read it back as a
+// replay under the same id.
 // docs/durability.md describes the runs and their figures. Longer than 700
 // lines because it is one program: the child server, the clients, the
 // kills and the final checks.
 //
 //   kill_harness --server build/bin/marac-server [--kills 8] [--clients 6]
 //                [--min-acks 3000] [--seed 1] [--time-limit 600] [--keep]
+//                [--store postgresql://... [--servers 3]]
 //
 // Prints, last,
 //   durability: 6412 acknowledged, 0 lost, 0 duplicates, 9 kills; audit chain
@@ -68,7 +77,8 @@ constexpr const char* kUsage =
     "usage: kill_harness --server PATH [--kills N] [--clients N]\n"
     "                    [--min-acks N] [--seed N] [--time-limit SECONDS]\n"
     "                    [--min-interval-ms N] [--max-interval-ms N] "
-    "[--keep]\n";
+    "[--keep]\n"
+    "                    [--store postgresql://URI [--servers N]]\n";
 
 struct Options {
   std::string server;          // The marac-server binary.
@@ -80,6 +90,8 @@ struct Options {
   int min_interval_ms = 200;   // A server lives this long at least,
   int max_interval_ms = 2000;  // and this long at most, before its kill.
   bool keep = false;           // Keep the scratch directory.
+  std::string store;           // PostgreSQL URI; empty: a scratch SQLite file.
+  int servers = 1;             // Server processes sharing the store.
 };
 
 // ---- How to start marac-server and authenticate: the one place ----------
@@ -322,9 +334,9 @@ std::string VictimId(int i) { return "DV-V" + std::to_string(i); }
 std::string PerpetratorId(int i) { return "DV-P" + std::to_string(i); }
 
 // Invented victims and perpetrators for the referrals to name.
-bool SeedStore(const std::string& path, std::string& error) {
+bool SeedStore(const std::string& location, std::string& error) {
   marac::Result<std::unique_ptr<marac::Store>> store =
-      marac::OpenSqliteStore(path);
+      marac::OpenStore(location);
   if (!store.ok()) {
     error = store.status().ToString();
     return false;
@@ -359,6 +371,7 @@ struct Ack {
   std::string request_id;
   std::string referral_id;
   std::string incident_id;
+  std::size_t server = 0;  // Which server acknowledged it.
 };
 
 struct ClientTally {
@@ -412,7 +425,7 @@ bool Retryable(grpc::StatusCode code) {
 
 struct Shared {
   ServerAccess access;
-  int port = 0;
+  std::vector<int> ports;  // One a server.
   std::string run;
   std::atomic<bool> stop_new{false};   // Finish the current request, stop.
   std::atomic<bool> give_up{false};    // The time limit: stop at once.
@@ -420,8 +433,11 @@ struct Shared {
 };
 
 void RunClient(Shared& shared, int client, ClientTally& tally) {
-  const std::unique_ptr<marac::v1::ReferralService::Stub> stub =
-      marac::v1::ReferralService::NewStub(Channel(shared.port));
+  std::vector<std::unique_ptr<marac::v1::ReferralService::Stub>> stubs;
+  for (const int port : shared.ports) {
+    stubs.push_back(marac::v1::ReferralService::NewStub(Channel(port)));
+  }
+  std::size_t at = static_cast<std::size_t>(client) % stubs.size();
   for (std::int64_t seq = 0; !shared.stop_new.load(); ++seq) {
     const marac::v1::SubmitReferralRequest request =
         MakeRequest(shared.run, client, seq);
@@ -439,7 +455,7 @@ void RunClient(Shared& shared, int client, ClientTally& tally) {
       marac::v1::SubmitReferralResponse response;
       ++tally.attempts;
       const grpc::Status status =
-          stub->SubmitReferral(&context, request, &response);
+          stubs[at]->SubmitReferral(&context, request, &response);
       if (status.ok()) {
         const marac::v1::Referral& r = response.referral();
         if (r.referral_id().empty() || r.agency() != kAgency ||
@@ -448,7 +464,7 @@ void RunClient(Shared& shared, int client, ClientTally& tally) {
                                    ": acknowledged with another referral");
         } else {
           tally.acks.push_back(
-              {request.request_id(), r.referral_id(), r.incident_id()});
+              {request.request_id(), r.referral_id(), r.incident_id(), at});
           if (response.replayed()) ++tally.replayed;
           shared.acked.fetch_add(1);
         }
@@ -461,6 +477,8 @@ void RunClient(Shared& shared, int client, ClientTally& tally) {
         break;
       }
       ++tally.retried[status.error_code()];
+      // The same request id, on the next server (the same one when alone).
+      at = (at + 1) % stubs.size();
       std::this_thread::sleep_for(milliseconds(5));
     }
   }
@@ -471,8 +489,10 @@ void RunClient(Shared& shared, int client, ClientTally& tally) {
 std::int64_t CheckReplays(const Shared& shared, const std::vector<Ack>& acks,
                           std::size_t count, std::mt19937_64& random,
                           std::vector<std::string>& problems) {
-  const std::unique_ptr<marac::v1::ReferralService::Stub> stub =
-      marac::v1::ReferralService::NewStub(Channel(shared.port));
+  std::vector<std::unique_ptr<marac::v1::ReferralService::Stub>> stubs;
+  for (const int port : shared.ports) {
+    stubs.push_back(marac::v1::ReferralService::NewStub(Channel(port)));
+  }
   std::unordered_map<std::string, std::pair<int, std::int64_t>> origin;
   std::int64_t bad = 0;
   for (std::size_t n = 0; n < count && !acks.empty(); ++n) {
@@ -490,8 +510,10 @@ std::int64_t CheckReplays(const Shared& shared, const std::vector<Ack>& acks,
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(10));
     marac::v1::SubmitReferralResponse response;
+    // Read back through another server than the one that acknowledged it.
     const grpc::Status status =
-        stub->SubmitReferral(&context, request, &response);
+        stubs[(ack.server + 1) % stubs.size()]->SubmitReferral(
+            &context, request, &response);
     if (!status.ok() || !response.replayed() ||
         response.referral().referral_id() != ack.referral_id) {
       ++bad;
@@ -545,16 +567,18 @@ std::string IntegrityCheck(const std::string& path) {
   return result;
 }
 
-Verdict Verify(const std::string& path, const std::string& run,
+Verdict Verify(const std::string& location, const std::string& run,
                const std::vector<Ack>& acks,
                std::vector<std::string>& problems) {
   Verdict v;
-  v.integrity = IntegrityCheck(path);
-  v.integrity_ok = v.integrity == "ok";
+  // PostgreSQL checks its own pages; the harness checks what it stored.
+  v.integrity = marac::IsPostgresUri(location) ? std::string("ok (PostgreSQL)")
+                                               : IntegrityCheck(location);
+  v.integrity_ok = v.integrity.starts_with("ok");
   marac::StoreOptions options;
   options.create = false;
   marac::Result<std::unique_ptr<marac::Store>> store =
-      marac::OpenSqliteStore(path, options);
+      marac::OpenStore(location, options);
   if (!store.ok()) {
     problems.push_back("the store does not open: " + store.status().ToString());
     v.lost = static_cast<std::int64_t>(acks.size());
@@ -705,11 +729,16 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
       o.min_interval_ms = static_cast<int>(n);
     } else if (arg == "--max-interval-ms" && ParseInt(value, 1, n)) {
       o.max_interval_ms = static_cast<int>(n);
+    } else if (arg == "--store" && marac::IsPostgresUri(value)) {
+      o.store = value;
+    } else if (arg == "--servers" && ParseInt(value, 1, n) && n <= 8) {
+      o.servers = static_cast<int>(n);
     } else {
       return std::nullopt;
     }
   }
-  if (o.server.empty() || o.min_interval_ms > o.max_interval_ms) {
+  if (o.server.empty() || o.min_interval_ms > o.max_interval_ms ||
+      (o.servers > 1 && o.store.empty())) {
     return std::nullopt;
   }
   return o;
@@ -743,32 +772,51 @@ int main(int argc, char** argv) {
   const char* made = mkdtemp(pattern);
   if (made == nullptr) return Fail("cannot make a scratch directory");
   const std::string dir = made;
-  const std::string store_path = dir + "/marac.db";
+  const std::string store_path =
+      options.store.empty() ? dir + "/marac.db" : options.store;
   std::string error;
   if (!SeedStore(store_path, error)) return Fail("seeding the store: " + error);
 
   Shared shared;
-  shared.port = FreePort();
-  if (shared.port == 0) return Fail("no free loopback port");
+  for (int k = 0; k < options.servers; ++k) {
+    shared.ports.push_back(FreePort());
+    if (shared.ports.back() == 0) return Fail("no free loopback port");
+  }
   {
     std::ostringstream run;
     run << std::hex << (random() & 0xffffff);
     shared.run = run.str();
   }
-  const std::optional<ServerAccess> access =
-      PrepareServer(options.server, dir, shared.port, store_path, error);
-  if (!access) return Fail(error);
+  // One folder (config, principals, logs) a server.
+  std::optional<ServerAccess> access;
+  std::vector<std::string> server_dirs;
+  for (int k = 0; k < options.servers; ++k) {
+    server_dirs.push_back(dir + "/server-" + std::to_string(k));
+    std::filesystem::create_directories(server_dirs.back());
+    access = PrepareServer(options.server, server_dirs.back(),
+                           shared.ports[static_cast<std::size_t>(k)],
+                           store_path, error);
+    if (!access) return Fail(error);
+  }
   shared.access = *access;
   std::cout << "durability: seed " << options.seed << ", " << options.clients
-            << " clients, " << options.kills << " kills, port " << shared.port
-            << ", "
+            << " clients, " << options.kills << " kills, " << options.servers
+            << (options.servers == 1 ? " server" : " servers") << " on "
+            << (options.store.empty() ? "SQLite" : "PostgreSQL") << ", ports";
+  for (const int port : shared.ports) std::cout << " " << port;
+  std::cout << ", "
             << (access->legacy_headers ? "x-marac-* headers and bearer"
                                        : "bearer token")
             << ", scratch " << dir << std::endl;
 
-  ServerProcess server(options.server, access->config_path, dir);
-  if (!server.Start() || !server.WaitServing(milliseconds(30000), error)) {
-    return Fail("first start: " + error);
+  std::vector<std::unique_ptr<ServerProcess>> servers;
+  for (const std::string& server_dir : server_dirs) {
+    servers.push_back(std::make_unique<ServerProcess>(
+        options.server, server_dir + "/server.json", server_dir));
+    if (!servers.back()->Start() ||
+        !servers.back()->WaitServing(milliseconds(30000), error)) {
+      return Fail("first start: " + error);
+    }
   }
 
   std::vector<ClientTally> tallies(static_cast<std::size_t>(options.clients));
@@ -788,6 +836,7 @@ int main(int argc, char** argv) {
   Clock::time_point spawned = Clock::now();
   while (kills < options.kills && Clock::now() < time_limit) {
     std::this_thread::sleep_until(spawned + milliseconds(interval(random)));
+    ServerProcess& server = *servers[random() % servers.size()];
     if (std::optional<int> exited = server.Exited()) {
       problems.push_back("marac-server exited by itself (" +
                          std::to_string(*exited) + ") after " +
@@ -806,17 +855,21 @@ int main(int argc, char** argv) {
     }
     spawned = Clock::now();
   }
-  if (!server_failed && !server.WaitServing(milliseconds(30000), error)) {
-    problems.push_back("after the last kill: " + error);
-    server_failed = true;
+  for (std::unique_ptr<ServerProcess>& server : servers) {
+    if (!server_failed && !server->WaitServing(milliseconds(30000), error)) {
+      problems.push_back("after the last kill: " + error);
+      server_failed = true;
+    }
   }
-  // Keep submitting to the last server until enough are acknowledged.
+  // Keep submitting to the last servers until enough are acknowledged.
   while (!server_failed && shared.acked.load() < options.min_acks &&
          Clock::now() < time_limit) {
     std::this_thread::sleep_for(milliseconds(50));
-    if (server.Exited()) {
-      problems.push_back("marac-server exited by itself");
-      server_failed = true;
+    for (std::unique_ptr<ServerProcess>& server : servers) {
+      if (server->Exited()) {
+        problems.push_back("marac-server exited by itself");
+        server_failed = true;
+      }
     }
   }
   shared.stop_new = true;
@@ -859,8 +912,10 @@ int main(int argc, char** argv) {
     bad_replays = CheckReplays(shared, acks, 200, random, problems);
   }
   // The last stop is a kill too: the store is checked as a crash left it.
-  server.Kill();
-  ++kills;
+  for (std::unique_ptr<ServerProcess>& server : servers) {
+    server->Kill();
+    ++kills;
+  }
 
   std::vector<std::string> verify_problems;
   const Verdict v = Verify(store_path, shared.run, acks, verify_problems);
