@@ -202,8 +202,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   AgendaCommandOptions agenda_options;
   CLI::App* agenda = app.add_subcommand(
       "agenda", "The next MARAC meeting's agenda from the store");
-  agenda->add_option("--store", agenda_options.store,
-                     "The store (SQLite file); or --server");
+  agenda->add_option(
+      "--store", agenda_options.store,
+      "The store (a SQLite file or a postgresql:// URI); or --server");
   agenda
       ->add_option("--meeting", agenda_options.meeting,
                    "Meeting date, YYYY-MM-DD")
@@ -235,9 +236,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   ImportCommandOptions import_options;
   CLI::App* import =
       app.add_subcommand("import", "A coordinator's CSV files into the store");
-  import->add_option(
-      "--store", import_options.store,
-      "The store (SQLite file; created when absent); or --server");
+  import->add_option("--store", import_options.store,
+                     "The store (a SQLite file, created when absent, or a "
+                     "postgresql:// URI); or --server");
   import->add_option("--records", import_options.records,
                      "Person records, in marac link's CSV layout (repeatable)");
   import->add_option("--incidents", import_options.incidents, "Incidents CSV");
@@ -268,8 +269,9 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   ReportCommandOptions report_options;
   CLI::App* report = app.add_subcommand(
       "report", "The statistics returns for a period, from the store");
-  report->add_option("--store", report_options.store,
-                     "The store (SQLite file); or --server");
+  report->add_option(
+      "--store", report_options.store,
+      "The store (a SQLite file or a postgresql:// URI); or --server");
   report->add_option("--from", report_options.from, "First day, YYYY-MM-DD");
   report->add_option("--to", report_options.to,
                      "Last day, YYYY-MM-DD (with --one-stop-shops: the day "
@@ -297,7 +299,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       "safelives", "The quarterly MARAC data return for SafeLives (CSV, JSON)");
   return_safelives
       ->add_option("--store", safelives_options.store,
-                   "The store (SQLite file)")
+                   "The store (a SQLite file or a postgresql:// URI)")
       ->required();
   return_safelives
       ->add_option("--quarter", safelives_options.quarter,
@@ -321,7 +323,8 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   CLI::App* audit_verify = audit->add_subcommand(
       "verify", "Recompute the audit log's hash chain (exit 3 when broken)");
   audit_verify
-      ->add_option("--store", audit_options.store, "The store (SQLite file)")
+      ->add_option("--store", audit_options.store,
+                   "The store (a SQLite file or a postgresql:// URI)")
       ->required();
   audit_verify->add_option(
       "--expect-head", audit_options.expect_head,
@@ -333,7 +336,8 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       "who-saw",
       "Who has seen an object: the callers its ids were disclosed to");
   audit_who_saw->add_option("--store", who_saw_options.store,
-                            "The store (SQLite file); or --server (auditor)");
+                            "The store (a SQLite file or a postgresql:// URI); "
+                            "or --server (auditor)");
   audit_who_saw
       ->add_option("--object", who_saw_options.object,
                    "The id to look for: a referral, record or agenda id")
@@ -389,7 +393,8 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
   CLI::App* meeting_record = meeting->add_subcommand(
       "record", "Record the minutes: attendance, outcomes, actions");
   meeting_record
-      ->add_option("--store", meeting_options.store, "The store (SQLite file)")
+      ->add_option("--store", meeting_options.store,
+                   "The store (a SQLite file or a postgresql:// URI)")
       ->required();
   meeting_record
       ->add_option("--meeting", meeting_options.meeting,
@@ -410,7 +415,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       "circulated", "Which research list went to which agency, and when");
   meeting_circulated
       ->add_option("--store", circulated_options.store,
-                   "The store (SQLite file)")
+                   "The store (a SQLite file or a postgresql:// URI)")
       ->required();
   meeting_circulated
       ->add_option("--meeting", circulated_options.meeting,
@@ -430,7 +435,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       actions->add_subcommand("list", "List actions, filtered");
   actions_list
       ->add_option("--store", actions_list_options.store,
-                   "The store (SQLite file)")
+                   "The store (a SQLite file or a postgresql:// URI)")
       ->required();
   actions_list->add_option("--area", actions_list_options.area,
                            "Only the actions of this area's referrals");
@@ -450,7 +455,7 @@ int RunMain(int argc, char** argv, std::istream& in, std::ostream& out,
       "update", "Mark an action done, cancelled or open again");
   actions_update
       ->add_option("--store", actions_update_options.store,
-                   "The store (SQLite file)")
+                   "The store (a SQLite file or a postgresql:// URI)")
       ->required();
   actions_update
       ->add_option("--action", actions_update_options.action, "The action id")

@@ -354,5 +354,32 @@ TEST_F(StoreTest, OneStopShopVisitsNeedVersionNineAndReplaceByTheirId) {
   ExpectAuditIntact(*store);
 }
 
+// Servers started together on a new store: one creates the tables, the
+// others wait for its lock and find them made; none fails.
+TEST_F(StoreTest, StoresOpenedAtOnceMigrateOnce) {
+  const std::string location = Location();
+  constexpr int kOpeners = 4;
+  std::vector<Status> opened(kOpeners);
+  std::vector<std::unique_ptr<Store>> stores(kOpeners);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < kOpeners; ++k) {
+    threads.emplace_back([&, k] {
+      Result<std::unique_ptr<Store>> s = OpenStore(location);
+      opened[static_cast<std::size_t>(k)] = s.status();
+      if (s.ok()) stores[static_cast<std::size_t>(k)] = *std::move(s);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int k = 0; k < kOpeners; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    ASSERT_TRUE(opened[i].ok()) << k << ": " << opened[i];
+    EXPECT_EQ(stores[i]->SchemaVersion(), LatestSchemaVersion());
+  }
+  ASSERT_TRUE(PutVictimAndPerpetrator(*stores[0]).ok());
+  EXPECT_EQ(stores[kOpeners - 1]->Records(kCoordinator)->size(), 2u)
+      << "one store, seen from each";
+  ExpectAuditIntact(*stores[1]);
+}
+
 }  // namespace
 }  // namespace marac::store_test
