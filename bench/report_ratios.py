@@ -61,6 +61,14 @@ PAIRS = [
     Pair("store writes", "store_bench", "BM_SingleRowCommits",
          "BM_BatchedWriter", "single-row commit rate", "batched write rate",
          0, 5000),
+    # Durable referral writes on PostgreSQL: one server at least half the
+    # SQLite server's rate, two servers at least 1.5 times one.
+    Pair("store on PostgreSQL", "store_bench", "BM_BatchedWriter",
+         "BM_PostgresOneServer", "SQLite batched rate",
+         "PostgreSQL one-server rate", 0.5),
+    Pair("two servers", "store_bench", "BM_PostgresOneServer",
+         "BM_PostgresTwoServers", "PostgreSQL one-server rate",
+         "two-server rate", 1.5),
     # 1M people, 2M incidents: a repeat and a serial query p99 <= 1 ms.
     Pair("graph queries", "graph_bench", "BM_FlatMapRepeat",
          "BM_GraphRepeatAndSerial", "flat-map repeat rate",

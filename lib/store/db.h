@@ -77,7 +77,10 @@ class Statement {
 
 class InterruptAt;
 
-// One engine's connection.
+// One engine's connection. A failed statement undoes only itself on SQLite
+// but aborts the whole transaction on PostgreSQL: callers never go on
+// after a failed statement except by rolling back to a SAVEPOINT of their
+// own.
 class ConnectionImpl {
  public:
   virtual ~ConnectionImpl() = default;

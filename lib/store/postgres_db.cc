@@ -209,23 +209,14 @@ class PostgresConnection final : public ConnectionImpl {
 
   InterruptAt* interrupt() const { return interrupt_; }
 
-  // Runs `sql` with `params`. A statement that changes data runs inside a
-  // savepoint when in a transaction, so that its failure undoes only
-  // itself, as a failed statement does in SQLite, and the transaction
-  // goes on.
+  // Runs `sql` with `params`. A statement that fails aborts the
+  // transaction on PostgreSQL (SQLite undoes only the statement): the
+  // store never goes on after a failed statement but through its own
+  // SAVEPOINTs (SubmitEach), and rolls back otherwise.
   Result<pqxx::result> Run(
       const std::string& sql,
       const std::vector<std::optional<std::string>>& params) {
-    const bool guarded = in_transaction_ && params.size() > 0 &&
-                         sql.compare(0, 6, "SELECT") != 0;
-    if (guarded) MARAC_RETURN_IF_ERROR(Exec("SAVEPOINT marac_statement"));
-    Result<pqxx::result> result = RunOne(sql, params);
-    if (guarded) {
-      MARAC_RETURN_IF_ERROR(
-          Exec(result.ok() ? "RELEASE SAVEPOINT marac_statement"
-                           : "ROLLBACK TO SAVEPOINT marac_statement"));
-    }
-    return result;
+    return RunOne(sql, params);
   }
 
  private:
