@@ -11,13 +11,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <pqxx/pqxx>
 #include <sstream>
 #include <string>
 
 #include "services/cli/commands.h"
 #include "tests/cli/run_cli.h"
 #include "tests/cli/temp_dir.h"
+#include "tests/common/test_postgres.h"
 
 namespace marac {
 namespace {
@@ -36,31 +36,28 @@ class PostgresDatabase {
  public:
   explicit PostgresDatabase(const std::string& server)
       : server_(server), name_("cli_" + std::to_string(::getpid())) {
-    Admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    Admin("CREATE DATABASE " + name_);
+    PostgresAdmin(server_,
+                  "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    created_ = PostgresAdmin(server_, "CREATE DATABASE " + name_);
   }
   ~PostgresDatabase() {
-    Admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    PostgresAdmin(server_,
+                  "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
   }
   std::string uri() const { return server_ + "/" + name_; }
+  const std::string& created() const { return created_; }  // "" when made.
 
  private:
-  void Admin(const std::string& sql) {
-    pqxx::connection c(server_ + "/postgres");
-    pqxx::nontransaction work(c);
-    work.exec(sql);
-  }
   std::string server_;
   std::string name_;
+  std::string created_;
 };
 
 TEST(PostgresCliTest, TheDemoOnPostgresqlWritesWhatItWritesOnSqlite) {
-  const char* dir = std::getenv("MARAC_TEST_POSTGRES_DIR");
-  if (dir == nullptr) GTEST_SKIP() << "no test PostgreSQL server";
-  std::string server;
-  std::getline(std::ifstream(std::filesystem::path(dir) / "uri"), server);
-  ASSERT_FALSE(server.empty());
+  const std::string server = TestPostgresServer();
+  if (server.empty()) GTEST_SKIP() << "no test PostgreSQL server";
   const PostgresDatabase db(server);
+  ASSERT_EQ(db.created(), "");
   const TempDir sqlite("marac-demo-sqlite");
   const TempDir postgres("marac-demo-postgres");
 

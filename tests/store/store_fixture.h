@@ -28,6 +28,7 @@
 #include "marac/store/referral_writer.h"
 #include "marac/store/store.h"
 #include "tests/common/late_caller.h"
+#include "tests/common/test_postgres.h"
 
 namespace marac::store_test {
 
@@ -46,11 +47,10 @@ class StoreTest : public ::testing::Test {
            ("marac-store-" + std::to_string(::getpid()) + "-" + test);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    if (const char* pg = std::getenv("MARAC_TEST_POSTGRES_DIR")) {
-      std::ifstream uri(std::filesystem::path(pg) / "uri");
-      std::getline(uri, postgres_);
+    if (std::getenv("MARAC_TEST_POSTGRES_DIR") != nullptr) {
+      postgres_ = TestPostgresServer();
       ASSERT_FALSE(postgres_.empty())
-          << "no server address in " << pg << "/uri (scripts/test-postgres)";
+          << "no server address (scripts/test-postgres)";
       char tag[32];
       std::snprintf(tag, sizeof tag, "t%d_%zx", static_cast<int>(::getpid()),
                     std::hash<std::string>{}(test));
@@ -204,16 +204,8 @@ class StoreTest : public ::testing::Test {
     }
     return db;
   }
-  // Runs `sql` on the server's maintenance database: "" or the message.
   std::string Admin(const std::string& sql) {
-    try {
-      pqxx::connection c(postgres_ + "/postgres");
-      pqxx::nontransaction work(c);
-      work.exec(sql);
-      return "";
-    } catch (const std::exception& e) {
-      return e.what();
-    }
+    return PostgresAdmin(postgres_, sql);
   }
 
   std::string postgres_;  // The server's address; empty on SQLite.
