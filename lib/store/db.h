@@ -167,8 +167,13 @@ class InterruptAt {
 
 // Opens the SQLite file at `path` read-write (creating it when `create`).
 Result<Connection> OpenSqlite(const std::string& path, bool create);
-// Connects to the PostgreSQL database at `uri` (postgresql://...).
-Result<Connection> OpenPostgres(const std::string& uri);
+// Connects to the PostgreSQL database at `uri` (postgresql://...) and runs
+// `session_sql` (SET statements) in the session. A connection lost between
+// transactions is replaced at the next Begin, with the same settings; one
+// lost inside a transaction fails it (kUnavailable), and the next Begin
+// reconnects.
+Result<Connection> OpenPostgres(const std::string& uri,
+                                const std::string& session_sql);
 
 // The SQL for the id the last INSERT into a table with a generated key
 // gave, on this engine.

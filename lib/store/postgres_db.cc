@@ -90,6 +90,38 @@ std::string FirstLine(const char* what) {
   return end == std::string::npos ? s : s.substr(0, end);
 }
 
+// A new session on `uri` with `session_sql` run in it.
+Result<std::unique_ptr<pqxx::connection>> Connect(
+    const std::string& uri, const std::string& session_sql) {
+  try {
+    auto connection = std::make_unique<pqxx::connection>(uri);
+    // libpqxx 6 would otherwise reconnect by itself after a lost
+    // connection, and the store's next statement would run outside the
+    // transaction it belongs to, without the lock or the session's
+    // settings: the store reconnects itself, only between transactions.
+    // Deprecated because reactivation itself is going; until then it must
+    // be off.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    connection->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+    if (!session_sql.empty()) {
+      pqxx::nontransaction work(*connection);
+      work.exec(session_sql);
+    }
+    return connection;
+  } catch (const std::exception& e) {
+    // The message may quote the URI with its password: say only what
+    // failed, not how the server was addressed.
+    std::string why = FirstLine(e.what());
+    if (const auto at = why.find("password"); at != std::string::npos) {
+      why = "authentication failed";
+    }
+    return Status(StatusCode::kUnavailable,
+                  "cannot connect to the PostgreSQL store: " + why);
+  }
+}
+
 class PostgresConnection;
 
 class PostgresStatement final : public StatementImpl {
@@ -158,8 +190,11 @@ class PostgresStatement final : public StatementImpl {
 
 class PostgresConnection final : public ConnectionImpl {
  public:
-  explicit PostgresConnection(std::unique_ptr<pqxx::connection> connection)
-      : connection_(std::move(connection)) {}
+  PostgresConnection(std::unique_ptr<pqxx::connection> connection,
+                     std::string uri, std::string session_sql)
+      : connection_(std::move(connection)),
+        uri_(std::move(uri)),
+        session_sql_(std::move(session_sql)) {}
 
   Engine engine() const override { return Engine::kPostgres; }
 
@@ -173,7 +208,15 @@ class PostgresConnection final : public ConnectionImpl {
   }
 
   Status Begin() override {
-    MARAC_RETURN_IF_ERROR(Exec("BEGIN"));
+    // Between transactions a lost connection is replaced (a database
+    // restart or failover): nothing of a transaction is lost with it. Also
+    // when BEGIN itself finds the connection gone.
+    if (broken_) MARAC_RETURN_IF_ERROR(Reconnect());
+    if (const Status begun = Exec("BEGIN"); !begun.ok()) {
+      if (!broken_) return begun;
+      MARAC_RETURN_IF_ERROR(Reconnect());
+      MARAC_RETURN_IF_ERROR(Exec("BEGIN"));
+    }
     in_transaction_ = true;
     const Status locked = Exec("SELECT pg_advisory_xact_lock(" +
                                std::to_string(kStoreLock) + ")");
@@ -220,12 +263,22 @@ class PostgresConnection final : public ConnectionImpl {
   }
 
  private:
+  Status Reconnect() {
+    MARAC_ASSIGN_OR_RETURN(std::unique_ptr<pqxx::connection> fresh,
+                           Connect(uri_, session_sql_));
+    connection_ = std::move(fresh);
+    broken_ = false;
+    in_transaction_ = false;
+    return Status::Ok();
+  }
+
   Result<pqxx::result> RunOne(
       const std::string& sql,
       const std::vector<std::optional<std::string>>& params) {
     if (broken_) {
       return Status(StatusCode::kUnavailable,
-                    "the database connection was lost; reopen the store");
+                    "the database connection was lost; the next call "
+                    "reconnects");
     }
     try {
       pqxx::nontransaction work(*connection_);
@@ -242,6 +295,11 @@ class PostgresConnection final : public ConnectionImpl {
           StatusCode::kUnavailable,
           "the database connection was lost (" + FirstLine(e.what()) + ")");
     } catch (const pqxx::sql_error& e) {
+      // A session the server ended (57P01 on a terminated backend) is as
+      // lost as a broken socket.
+      if (!connection_->is_open() || e.sqlstate().starts_with("57P")) {
+        broken_ = true;
+      }
       if (e.sqlstate() == "57014" && interrupt_ != nullptr) {
         interrupt_->Stopped();
         return interrupt_->stopped();
@@ -253,6 +311,8 @@ class PostgresConnection final : public ConnectionImpl {
   }
 
   std::unique_ptr<pqxx::connection> connection_;
+  std::string uri_;
+  std::string session_sql_;  // Run in every new session.
   bool in_transaction_ = false;
   bool broken_ = false;
   InterruptAt* interrupt_ = nullptr;
@@ -276,29 +336,12 @@ Result<bool> PostgresStatement::Step() {
 
 }  // namespace
 
-Result<Connection> OpenPostgres(const std::string& uri) {
-  try {
-    auto connection = std::make_unique<pqxx::connection>(uri);
-    // libpqxx 6 would otherwise reconnect after a lost connection, and the
-    // store's next statement would run outside the transaction it belongs
-    // to, without the lock or the session's settings. Deprecated only
-    // because reactivation itself is going; until then it must be off.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    connection->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
-    return Connection(
-        std::make_unique<PostgresConnection>(std::move(connection)));
-  } catch (const std::exception& e) {
-    // The message may quote the URI with its password: say only what
-    // failed, not how the server was addressed.
-    std::string why = FirstLine(e.what());
-    if (const auto at = why.find("password"); at != std::string::npos) {
-      why = "authentication failed";
-    }
-    return Status(StatusCode::kUnavailable,
-                  "cannot connect to the PostgreSQL store: " + why);
-  }
+Result<Connection> OpenPostgres(const std::string& uri,
+                                const std::string& session_sql) {
+  MARAC_ASSIGN_OR_RETURN(std::unique_ptr<pqxx::connection> connection,
+                         Connect(uri, session_sql));
+  return Connection(std::make_unique<PostgresConnection>(std::move(connection),
+                                                         uri, session_sql));
 }
 
 }  // namespace marac::db

@@ -2055,13 +2055,14 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri,
                            "a quota in pages is SQLite's; PostgreSQL's space "
                            "is the server's to limit");
   }
-  MARAC_ASSIGN_OR_RETURN(Connection db, db::OpenPostgres(uri));
   // Waits for another server's transaction as SQLite waits for a writer;
   // every commit is flushed to disk before it is acknowledged.
-  const Status session =
-      db.Exec("SET lock_timeout = " + std::to_string(options.busy_timeout_ms) +
-              "; SET synchronous_commit = on; SET client_encoding = 'UTF8'");
-  if (!session.ok()) return session;
+  MARAC_ASSIGN_OR_RETURN(
+      Connection db,
+      db::OpenPostgres(
+          uri, "SET lock_timeout = " + std::to_string(options.busy_timeout_ms) +
+                   "; SET synchronous_commit = on; SET "
+                   "client_encoding = 'UTF8'"));
   return Migrated(std::move(db), "postgresql", options);
 }
 

@@ -311,5 +311,25 @@ TEST_F(StoreTest, ALockedStoreIsUnavailableAndLosesNothing) {
   ASSERT_TRUE(store->PutRecords(kCoordinator, more).ok()) << "works again";
 }
 
+// A database restart or failover between calls: the store reconnects at
+// its next call, with the session's settings, and loses nothing committed.
+TEST_F(StoreTest, ALostDatabaseConnectionIsReplacedAtTheNextCall) {
+  if (!postgres()) GTEST_SKIP() << "a SQLite store has no connection to lose";
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(PutVictimAndPerpetrator(*store).ok());
+  // Every other session on the database ends, as on a server restart.
+  ASSERT_EQ(Sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> "
+                "pg_backend_pid()"),
+            "");
+  const Result<std::vector<PersonRecord>> after = store->Records(kCoordinator);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->size(), 2u);
+  const std::vector<PersonRecord> more = {
+      Person("V2", "Wren", "Ellery", Role::kVictim)};
+  EXPECT_TRUE(store->PutRecords(kCoordinator, more).ok());
+  ExpectAuditIntact(*store);
+}
+
 }  // namespace
 }  // namespace marac::store_test
