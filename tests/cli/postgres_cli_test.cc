@@ -10,12 +10,11 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "services/cli/commands.h"
 #include "tests/cli/run_cli.h"
+#include "tests/cli/run_process.h"
 #include "tests/cli/temp_dir.h"
 #include "tests/common/test_postgres.h"
 
@@ -23,13 +22,6 @@ namespace marac {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string Read(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 // A database of its own on the test server, dropped after.
 class PostgresDatabase {
@@ -71,9 +63,9 @@ TEST(PostgresCliTest, TheDemoOnPostgresqlWritesWhatItWritesOnSqlite) {
   for (const char* file : {"agenda.json", "agenda.md", "agenda-chair.html",
                            "safelives-return.csv", "one-stop-shops.md"}) {
     SCOPED_TRACE(file);
-    const std::string expected = Read(sqlite.Path(file));
+    const std::string expected = ReadFileBytes(sqlite.Path(file));
     ASSERT_FALSE(expected.empty());
-    EXPECT_EQ(Read(postgres.Path(file)), expected);
+    EXPECT_EQ(ReadFileBytes(postgres.Path(file)), expected);
   }
 
   const CliRun verified = RunCli({"audit", "verify", "--store", db.uri()});
