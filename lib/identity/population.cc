@@ -17,8 +17,26 @@
 namespace marac {
 namespace {
 
-std::uint64_t PackPair(std::uint32_t i, std::uint32_t j) {
-  return (std::uint64_t{std::min(i, j)} << 32) | std::max(i, j);
+// The key of a pair of record ids, either way round.
+std::string PairKey(std::string_view a, std::string_view b) {
+  if (b < a) std::swap(a, b);
+  std::string key(a);
+  key += '\0';
+  key += b;
+  return key;
+}
+
+// Errors cross the API as values.
+template <typename F>
+auto Guarded(const char* what, F f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kUnavailable,
+                  std::string("out of memory ") + what);
+  } catch (const std::exception& e) {
+    return Internal(std::string(what) + ": " + e.what());
+  }
 }
 
 // One blocking rule's blocks: the batch's (hash, record) sorted, and the
@@ -38,18 +56,20 @@ struct Population::State {
   std::deque<PersonRecord> records;
   std::deque<NormalisedRecord> normalised;
   std::deque<LinkageModel::FrequencyTerms> terms;
+  std::deque<std::string> person_of;
+  std::deque<bool> current;  // False once replaced.
   LinkageModel model;
   std::vector<BlockingRule> rules;
   std::vector<RuleIndex> index;
-  std::deque<std::string> person_of;
+  // Current records only.
   std::unordered_map<std::string, std::vector<std::uint32_t>> members;
-  std::unordered_set<std::string> record_ids;
+  std::unordered_map<std::string, std::uint32_t> by_record_id;
   std::unordered_map<std::string, std::uint32_t> by_trusted_id;
-  std::unordered_set<std::uint64_t> not_same;
+  std::unordered_set<std::string> not_same;  // PairKey of record ids.
   std::uint64_t next_person = 1;
-  std::vector<std::string> keys;  // Scratch.
 
   void IndexRecord(std::uint32_t i) {
+    std::vector<std::string> keys;
     for (std::size_t r = 0; r < rules.size(); ++r) {
       keys.clear();
       rules[r].keys(normalised[i], keys);
@@ -58,46 +78,79 @@ struct Population::State {
         if (block.empty() || block.back() != i) block.push_back(i);
       }
     }
+    Join(i);
+  }
+
+  void Join(std::uint32_t i) {
     members[person_of[i]].push_back(i);
     if (!records[i].trusted_id.empty()) {
-      by_trusted_id.try_emplace(records[i].trusted_id, i);
+      by_trusted_id.insert_or_assign(records[i].trusted_id, i);
     }
   }
 
-  // Whether record `x` (not yet in any person) may join `person`: no
+  void Leave(std::uint32_t i) {
+    const auto it = members.find(person_of[i]);
+    if (it != members.end()) {
+      std::erase(it->second, i);
+      if (it->second.empty()) members.erase(it);
+    }
+    const auto trusted = by_trusted_id.find(records[i].trusted_id);
+    if (trusted != by_trusted_id.end() && trusted->second == i) {
+      by_trusted_id.erase(trusted);
+    }
+  }
+
+  // Local new ids stay above every numbered id put in.
+  void SawPerson(const std::string& person) {
+    std::uint64_t number = 0;
+    if (ParsePersonId(person, number) && number >= next_person) {
+      next_person = number + 1;
+    }
+  }
+
+  // Whether `record` (normalised `n`, terms `t`; in no person yet) may
+  // join the members `people` (less `skip`, its own present form): no
   // constraint or decision against it, and, for an automatic link, the
   // dual-role guard kept and support from every member. Nothing when it
   // may; otherwise why not.
-  std::optional<ReviewReason> Refusal(std::uint32_t x,
+  std::optional<ReviewReason> Refusal(const PersonRecord& record,
+                                      const NormalisedRecord& n,
+                                      const LinkageModel::FrequencyTerms& t,
                                       const std::vector<std::uint32_t>& people,
+                                      std::optional<std::uint32_t> skip,
                                       bool need_support) const {
-    if (people.size() + 1 > options.clustering.max_cluster_size) {
+    const std::size_t size =
+        people.size() -
+        (skip && std::find(people.begin(), people.end(), *skip) != people.end()
+             ? 1
+             : 0);
+    if (size + 1 > options.clustering.max_cluster_size) {
       return ReviewReason::kTooLarge;
     }
     const bool guard = need_support &&
                        options.clustering.dual_role_guard == DualRoleGuard::kOn;
     for (const std::uint32_t y : people) {
-      if (CannotLink(records[x], records[y]) ||
-          not_same.contains(PackPair(x, y))) {
+      if (y == skip) continue;
+      if (CannotLink(record, records[y]) ||
+          not_same.contains(PairKey(record.record_id, records[y].record_id))) {
         return ReviewReason::kCannotLink;
       }
-      if (guard && OppositeRoles(records[x], records[y])) {
+      if (guard && OppositeRoles(record, records[y])) {
         return ReviewReason::kDualRole;
       }
     }
     if (!need_support) return std::nullopt;
     double sum = 0;
     for (const std::uint32_t y : people) {
+      if (y == skip) continue;
       const double p = model.MatchProbability(
-          Compare(normalised[y], normalised[x], NicknameTable::BuiltIn()),
-          terms[y], terms[x]);
+          Compare(normalised[y], n, NicknameTable::BuiltIn()), terms[y], t);
       if (p < options.clustering.veto_threshold) {
         return ReviewReason::kWeakSupport;
       }
       sum += p;
     }
-    if (sum < options.clustering.review_threshold *
-                  static_cast<double>(people.size())) {
+    if (sum < options.clustering.review_threshold * static_cast<double>(size)) {
       return ReviewReason::kWeakSupport;
     }
     return std::nullopt;
@@ -112,22 +165,21 @@ Population::~Population() = default;
 
 Result<Population> Population::Build(std::vector<PersonRecord> records,
                                      const ResolveOptions& options) {
-  try {
+  return Guarded("building a population", [&]() -> Result<Population> {
     return BuildOrThrow(std::move(records), options);
-  } catch (const std::bad_alloc&) {
-    return Status(StatusCode::kUnavailable,
-                  "out of memory building a population");
-  } catch (const std::exception& e) {
-    return Internal(std::string("building a population: ") + e.what());
-  }
+  });
 }
 
 Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
                                             const ResolveOptions& options) {
   auto state = std::make_unique<State>();
+  State& s = *state;
+  s.by_record_id.reserve(records.size() * 3 / 2);
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (records[i].record_id.empty() ||
-        !state->record_ids.insert(records[i].record_id).second) {
+        !s.by_record_id
+             .emplace(records[i].record_id, static_cast<std::uint32_t>(i))
+             .second) {
       return InvalidArgument("records[" + std::to_string(i) + "].record_id",
                              records[i].record_id.empty()
                                  ? "empty"
@@ -139,11 +191,17 @@ Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
     return InvalidArgument("records",
                            "too few to train a model (no candidate pair)");
   }
-  State& s = *state;
   s.options = options;
-  // The caller's progress is for Build alone; what it refers to may not
-  // outlive it.
+  // The caller's progress and deadline are for Build alone; what they
+  // refer to may not outlive it.
   s.options.progress = nullptr;
+  s.options.deadline = {};
+  for (const PairDecision& d : options.decisions) {
+    if (!d.same && d.a < records.size() && d.b < records.size()) {
+      s.not_same.insert(
+          PairKey(records[d.a].record_id, records[d.b].record_id));
+    }
+  }
   s.records.assign(std::make_move_iterator(records.begin()),
                    std::make_move_iterator(records.end()));
   s.normalised.assign(std::make_move_iterator(resolution.normalised.begin()),
@@ -151,12 +209,9 @@ Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
   s.model = *std::move(resolution.model);
   s.person_of.assign(std::make_move_iterator(resolution.person_of.begin()),
                      std::make_move_iterator(resolution.person_of.end()));
+  s.current.assign(s.records.size(), true);
   // Room to grow by half before a rehash pauses an add.
-  s.record_ids.reserve(s.records.size() * 3 / 2);
   s.members.reserve(s.records.size() * 3 / 2);
-  for (const PairDecision& d : options.decisions) {
-    if (!d.same) s.not_same.insert(PackPair(d.a, d.b));
-  }
   s.terms.assign(resolution.terms.begin(), resolution.terms.end());
   s.rules = DefaultBlockingRules();
   s.index.resize(s.rules.size());
@@ -176,53 +231,65 @@ Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
                       index.batch.end());
     index.batch.shrink_to_fit();
   });
-  for (std::uint32_t i = 0; i < s.person_of.size(); ++i) {
-    s.members[s.person_of[i]].push_back(i);
-    if (!s.records[i].trusted_id.empty()) {
-      s.by_trusted_id.try_emplace(s.records[i].trusted_id, i);
-    }
-  }
+  for (std::uint32_t i = 0; i < s.person_of.size(); ++i) s.Join(i);
   // Above every id given and every earlier one, retired ones included.
   s.next_person = resolution.next_person_number;
   return Population(std::move(state));
 }
 
 Result<Population::Added> Population::Add(PersonRecord record) {
-  // Errors cross the API as values.
-  try {
-    return AddOrThrow(std::move(record));
-  } catch (const std::bad_alloc&) {
-    return Status(StatusCode::kUnavailable, "out of memory adding a record");
-  } catch (const std::exception& e) {
-    return Internal(std::string("adding a record: ") + e.what());
-  }
+  return Guarded("adding a record", [&]() -> Result<Added> {
+    State& s = *state_;
+    if (s.by_record_id.contains(record.record_id)) {
+      return InvalidArgument("record_id",
+                             "'" + record.record_id + "' is already present");
+    }
+    if (s.next_person > 9'999'999'999'999'999'999ULL) {
+      return Status(StatusCode::kOutOfRange, "person ids: no number left");
+    }
+    MARAC_ASSIGN_OR_RETURN(Added out, PlaceOrThrow(record));
+    if (out.new_person) out.person_id = PersonId(s.next_person);
+    MARAC_RETURN_IF_ERROR(PutOrThrow(std::move(record), out.person_id));
+    return out;
+  });
 }
 
-Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
-  State& s = *state_;
+Result<Population::Added> Population::Place(const PersonRecord& record) const {
+  return Guarded("placing a record",
+                 [&]() -> Result<Added> { return PlaceOrThrow(record); });
+}
+
+Status Population::Put(PersonRecord record, std::string person_id) {
+  return Guarded("putting a record", [&]() -> Status {
+    return PutOrThrow(std::move(record), std::move(person_id));
+  });
+}
+
+Result<Population::Added> Population::PlaceOrThrow(
+    const PersonRecord& record) const {
+  const State& s = *state_;
   if (record.record_id.empty()) {
     return InvalidArgument("record_id", "empty");
   }
-  if (s.next_person > 9'999'999'999'999'999'999ULL) {
-    return Status(StatusCode::kOutOfRange, "person ids: no number left");
-  }
-  if (s.record_ids.contains(record.record_id)) {
-    return InvalidArgument("record_id",
-                           "'" + record.record_id + "' is already present");
+  std::optional<std::uint32_t> present;
+  if (const auto it = s.by_record_id.find(record.record_id);
+      it != s.by_record_id.end()) {
+    present = it->second;
   }
   const std::vector<std::string_view> placeholders(
       s.options.dob_placeholders.begin(), s.options.dob_placeholders.end());
-  NormalisedRecord n = Normalise(record, placeholders);
+  const NormalisedRecord n = Normalise(record, placeholders);
   const auto x = static_cast<std::uint32_t>(s.records.size());
 
-  // Candidates: every record sharing a block with it, within each rule's
-  // cap (counting the record itself).
+  // Candidates: every current record sharing a block with it, within each
+  // rule's cap (counting the record itself).
   std::vector<std::uint32_t> candidates;
+  std::vector<std::string> keys;
   for (std::size_t r = 0; r < s.rules.size(); ++r) {
     const RuleIndex& index = s.index[r];
-    s.keys.clear();
-    s.rules[r].keys(n, s.keys);
-    for (const std::string& key : s.keys) {
+    keys.clear();
+    s.rules[r].keys(n, keys);
+    for (const std::string& key : keys) {
       const std::uint64_t hash = BlockKeyHash(key);
       const auto from = std::lower_bound(index.batch.begin(), index.batch.end(),
                                          std::make_pair(hash, 0u));
@@ -243,6 +310,8 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()),
                    candidates.end());
+  std::erase_if(candidates,
+                [&](std::uint32_t j) { return !s.current[j] || j == present; });
 
   // Score them as a batch run would: pair (earlier, new), the earlier
   // record's term weights.
@@ -263,25 +332,26 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
               return a.a < b.a;
             });
 
-  // Commit the record, then choose its person.
-  s.records.push_back(std::move(record));
-  s.normalised.push_back(std::move(n));
-  s.terms.push_back(n_terms);
-  s.record_ids.insert(s.records.back().record_id);
   Added out;
   out.candidates = candidates.size();
   if (!scored.empty()) {
     out.best_probability = scored.front().probability;
     out.best_record_id = s.records[scored.front().a].record_id;
   }
+  static const std::vector<std::uint32_t> kNobody;
+  const auto members_of =
+      [&](const std::string& person) -> const std::vector<std::uint32_t>& {
+    const auto it = s.members.find(person);
+    return it == s.members.end() ? kNobody : it->second;
+  };
   std::string chosen;
   // A shared trusted identifier joins first.
-  const std::string& trusted = s.records[x].trusted_id;
-  if (!trusted.empty()) {
-    const auto it = s.by_trusted_id.find(trusted);
-    if (it != s.by_trusted_id.end()) {
+  if (!record.trusted_id.empty()) {
+    const auto it = s.by_trusted_id.find(record.trusted_id);
+    if (it != s.by_trusted_id.end() && it->second != present) {
       const std::string& person = s.person_of[it->second];
-      if (!s.Refusal(x, s.members[person], /*need_support=*/false)) {
+      if (!s.Refusal(record, n, n_terms, members_of(person), present,
+                     /*need_support=*/false)) {
         chosen = person;
       }
     }
@@ -294,7 +364,7 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
     if (!chosen.empty() && person == chosen) continue;
     if (p.probability < s.options.clustering.link_threshold ||
         !chosen.empty()) {
-      p.reason = guard && OppositeRoles(s.records[p.a], s.records[x])
+      p.reason = guard && OppositeRoles(s.records[p.a], record)
                      ? ReviewReason::kDualRole
                      : ReviewReason::kReviewBand;
       out.review.push_back(p);
@@ -302,7 +372,8 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
     }
     if (!tried.insert(person).second) continue;  // Already refused.
     const std::optional<ReviewReason> refused =
-        s.Refusal(x, s.members[person], /*need_support=*/true);
+        s.Refusal(record, n, n_terms, members_of(person), present,
+                  /*need_support=*/true);
     if (!refused) {
       chosen = person;
     } else {
@@ -313,11 +384,52 @@ Result<Population::Added> Population::AddOrThrow(PersonRecord record) {
   std::sort(out.review.begin(), out.review.end(),
             [](const ScoredPair& a, const ScoredPair& b) { return a.a < b.a; });
   out.new_person = chosen.empty();
-  if (out.new_person) chosen = PersonId(s.next_person++);
-  s.person_of.push_back(chosen);
-  s.IndexRecord(x);
   out.person_id = chosen;
   return out;
+}
+
+Status Population::PutOrThrow(PersonRecord record, std::string person_id) {
+  State& s = *state_;
+  if (record.record_id.empty()) return InvalidArgument("record_id", "empty");
+  if (person_id.empty()) return InvalidArgument("person_id", "empty");
+  const auto present = s.by_record_id.find(record.record_id);
+  if (present != s.by_record_id.end()) {
+    const std::uint32_t i = present->second;
+    if (s.person_of[i] == person_id && s.records[i] == record) {
+      return Status::Ok();
+    }
+    s.SawPerson(person_id);
+    if (s.records[i] == record) {  // Moved only.
+      s.Leave(i);
+      s.person_of[i] = std::move(person_id);
+      s.Join(i);
+      return Status::Ok();
+    }
+    s.Leave(i);
+    s.current[i] = false;
+  }
+  s.SawPerson(person_id);
+  const std::vector<std::string_view> placeholders(
+      s.options.dob_placeholders.begin(), s.options.dob_placeholders.end());
+  const auto x = static_cast<std::uint32_t>(s.records.size());
+  s.normalised.push_back(Normalise(record, placeholders));
+  s.terms.push_back(s.model.TermsOf(s.normalised.back()));
+  s.by_record_id.insert_or_assign(record.record_id, x);
+  s.records.push_back(std::move(record));
+  s.person_of.push_back(std::move(person_id));
+  s.current.push_back(true);
+  s.IndexRecord(x);
+  return Status::Ok();
+}
+
+void Population::Decide(std::string_view record_id_a,
+                        std::string_view record_id_b, bool same) {
+  const std::string key = PairKey(record_id_a, record_id_b);
+  if (same) {
+    state_->not_same.erase(key);
+  } else {
+    state_->not_same.insert(key);
+  }
 }
 
 std::size_t Population::size() const { return state_->records.size(); }
@@ -330,6 +442,20 @@ const std::string& Population::person_of(std::size_t i) const {
   return state_->person_of[i];
 }
 
+bool Population::current(std::size_t i) const { return state_->current[i]; }
+
+std::optional<std::size_t> Population::Find(std::string_view record_id) const {
+  const auto it = state_->by_record_id.find(std::string(record_id));
+  if (it == state_->by_record_id.end()) return std::nullopt;
+  return it->second;
+}
+
 std::size_t Population::person_count() const { return state_->members.size(); }
+
+const LinkageModel& Population::model() const { return state_->model; }
+
+const NormalisedRecord& Population::normalised(std::size_t i) const {
+  return state_->normalised[i];
+}
 
 }  // namespace marac

@@ -192,5 +192,126 @@ TEST(PopulationTest, NewPeopleNeverReuseARetiredId) {
   EXPECT_GT(added->person_id, "P000900");
 }
 
+// Place says what Add would do and changes nothing; Put then gives the
+// same population as Add.
+TEST(PopulationTest, PlaceThenPutIsAddWithoutChangingAnythingBetween) {
+  const SyntheticPopulation people = SyntheticPeople(500, 21);
+  const Split split = HoldOutLastRecords(people, 60);
+  Result<Population> added = Population::Build(split.batch);
+  Result<Population> placed = Population::Build(split.batch);
+  ASSERT_TRUE(added.ok() && placed.ok());
+  std::size_t joined = 0;
+  for (const PersonRecord& r : split.later) {
+    const std::size_t size = placed->size();
+    const std::size_t count = placed->person_count();
+    const Result<Population::Added> where = placed->Place(r);
+    ASSERT_TRUE(where.ok()) << where.status().ToString();
+    EXPECT_EQ(placed->size(), size);
+    EXPECT_EQ(placed->person_count(), count);
+    EXPECT_FALSE(placed->Find(r.record_id).has_value());
+    const Result<Population::Added> a = added->Add(r);
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(where->new_person, a->new_person);
+    EXPECT_EQ(where->candidates, a->candidates);
+    if (where->new_person) {
+      EXPECT_TRUE(where->person_id.empty());
+    } else {
+      ++joined;
+      EXPECT_EQ(where->person_id, a->person_id);
+    }
+    ASSERT_TRUE(placed->Put(r, a->person_id).ok());
+    EXPECT_EQ(placed->Find(r.record_id), std::optional<std::size_t>(size));
+  }
+  EXPECT_GT(joined, 10u);
+  EXPECT_EQ(placed->person_count(), added->person_count());
+}
+
+// Put takes another's answer: a record's person moved, its details
+// replaced (the old form is never a candidate again), and a repeat of what
+// is there changes nothing.
+TEST(PopulationTest, PutMovesAndReplacesRecords) {
+  const SyntheticPopulation people = SyntheticPeople(500, 22);
+  Result<Population> population = Population::Build(people.records);
+  ASSERT_TRUE(population.ok());
+  // Two records of one person.
+  std::size_t a = 0, b = 0;
+  for (std::size_t i = 0; i < people.records.size() && b == 0; ++i) {
+    for (std::size_t j = i + 1; j < people.records.size(); ++j) {
+      if (population->person_of(i) == population->person_of(j)) {
+        a = i;
+        b = j;
+        break;
+      }
+    }
+  }
+  ASSERT_NE(b, 0u);
+  const std::string person = population->person_of(a);
+  const std::size_t size = population->size();
+  const std::size_t count = population->person_count();
+  // The same again: nothing changes.
+  ASSERT_TRUE(population->Put(people.records[b], person).ok());
+  EXPECT_EQ(population->size(), size);
+  // Moved to a person of its own.
+  ASSERT_TRUE(population->Put(people.records[b], "P900001").ok());
+  EXPECT_EQ(population->size(), size);
+  EXPECT_EQ(population->person_of(b), "P900001");
+  EXPECT_EQ(population->person_count(), count + 1);
+  // A copy of a's details now joins a's person, not b's.
+  PersonRecord copy = people.records[a];
+  copy.record_id = "COPY-1";
+  Result<Population::Added> where = population->Place(copy);
+  ASSERT_TRUE(where.ok());
+  EXPECT_EQ(where->person_id, person);
+  // Numbers minted from now on are above the one put in.
+  PersonRecord stranger;
+  stranger.record_id = "NEW-9";
+  stranger.given_name = "Quorra";
+  stranger.family_name = "Zeddicombe";
+  const Result<Population::Added> fresh = population->Add(stranger);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->person_id, "P900002");
+  // a's details replaced by the stranger's: the old form is no candidate.
+  PersonRecord replaced = stranger;
+  replaced.record_id = people.records[a].record_id;
+  ASSERT_TRUE(population->Put(replaced, fresh->person_id).ok());
+  EXPECT_FALSE(population->current(a));
+  ASSERT_TRUE(population->Find(replaced.record_id).has_value());
+  EXPECT_EQ(population->record(*population->Find(replaced.record_id)),
+            replaced);
+  where = population->Place(copy);
+  ASSERT_TRUE(where.ok());
+  EXPECT_NE(where->best_record_id, people.records[a].record_id);
+  EXPECT_FALSE(population->Put(copy, "").ok());
+  EXPECT_FALSE(population->Put(PersonRecord{}, "P1").ok());
+}
+
+// A "not same" decision keeps an added record out of the person it would
+// otherwise join; taking it back lets it join.
+TEST(PopulationTest, ADecisionKeepsARecordApart) {
+  const SyntheticPopulation people = SyntheticPeople(500, 23);
+  Result<Population> population = Population::Build(people.records);
+  ASSERT_TRUE(population.ok());
+  PersonRecord copy = people.records[0];
+  copy.record_id = "COPY-1";
+  Result<Population::Added> where = population->Place(copy);
+  ASSERT_TRUE(where.ok());
+  ASSERT_EQ(where->person_id, population->person_of(0));
+  for (std::size_t i = 0; i < population->size(); ++i) {
+    if (population->person_of(i) == population->person_of(0)) {
+      population->Decide("COPY-1", population->record(i).record_id, false);
+    }
+  }
+  where = population->Place(copy);
+  ASSERT_TRUE(where.ok());
+  EXPECT_TRUE(where->new_person);
+  population->Decide(people.records[0].record_id, "COPY-1", true);
+  for (std::size_t i = 1; i < population->size(); ++i) {
+    population->Decide(population->record(i).record_id, "COPY-1", true);
+  }
+  where = population->Place(copy);
+  ASSERT_TRUE(where.ok());
+  EXPECT_EQ(where->person_id, population->person_of(0));
+}
+
 }  // namespace
 }  // namespace marac

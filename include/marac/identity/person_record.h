@@ -43,6 +43,8 @@ struct PersonRecord {
   std::string
       incident_id;         // Victim and perpetrator of one incident never link.
   std::string trusted_id;  // E.g. a police national computer number.
+
+  friend bool operator==(const PersonRecord&, const PersonRecord&) = default;
 };
 
 struct NormalisedRecord {

@@ -11,12 +11,19 @@
 //   Result<Population> p = Population::Build(records);
 //   Result<Population::Added> a = p->Add(referral_record);
 //   // a->person_id, a->new_person, a->review
+//
+// A server that shares its store splits Add in two: Place says where a
+// record would go and changes nothing; once the record and its person are
+// stored, Put puts them in. Put also takes what another server stored,
+// replacing a record's details or moving it to another person.
 #ifndef MARAC_IDENTITY_POPULATION_H_
 #define MARAC_IDENTITY_POPULATION_H_
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marac/common/result.h"
@@ -55,17 +62,48 @@ class Population {
   // empty or already present.
   Result<Added> Add(PersonRecord record);
 
+  // Where `record` would go, changing nothing: as Add, but a new person
+  // has no id yet (person_id empty, new_person true), and a record whose
+  // id is present is placed as its replacement (its present form is
+  // neither a candidate nor a member). Review pairs name the record by
+  // the index Put would give it, size(). kInvalidArgument for an empty id.
+  Result<Added> Place(const PersonRecord& record) const;
+
+  // Puts `record` into person `person_id`: adds it, or replaces the
+  // present record with its id (a new index; the old one is retired and
+  // never a candidate again), or only moves it when its details are the
+  // same. Nothing changes when both are the same. Adding mints new ids
+  // above a number Put has seen. kInvalidArgument for an empty id.
+  Status Put(PersonRecord record, std::string person_id);
+
+  // A person's decision that two records are (not) the same, respected
+  // from now on by Place and Add. By record id: either may come later.
+  void Decide(std::string_view record_id_a, std::string_view record_id_b,
+              bool same);
+
+  // Indices: every record put in, retired ones included.
   std::size_t size() const;
   const PersonRecord& record(std::size_t i) const;
   const std::string& person_of(std::size_t i) const;
+  // False for a record replaced since.
+  bool current(std::size_t i) const;
+  // The current index of the record with this id.
+  std::optional<std::size_t> Find(std::string_view record_id) const;
   std::size_t person_count() const;
+
+  // The model trained by Build, each record's normalised form and term
+  // weights: a pair (i, j) scores as model().MatchProbability(
+  // normalised(i), normalised(j)).
+  const LinkageModel& model() const;
+  const NormalisedRecord& normalised(std::size_t i) const;
 
  private:
   struct State;
   explicit Population(std::unique_ptr<State> state);
   static Result<Population> BuildOrThrow(std::vector<PersonRecord> records,
                                          const ResolveOptions& options);
-  Result<Added> AddOrThrow(PersonRecord record);
+  Result<Added> PlaceOrThrow(const PersonRecord& record) const;
+  Status PutOrThrow(PersonRecord record, std::string person_id);
   std::unique_ptr<State> state_;
 };
 
