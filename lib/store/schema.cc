@@ -307,6 +307,38 @@ CREATE TABLE oss_sessions (
   attended_agencies TEXT NOT NULL    -- JSON array
 ) STRICT;
 )sql",
+    // 10: what changed in identity data, in commit order, so that a server
+    // holding the people in memory picks up what another server stored;
+    // and the next person number, shared by every server and re-link.
+    R"sql(
+CREATE TABLE identity_changes (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  record_id TEXT NOT NULL,
+  other_record_id TEXT  -- A review decision's second record; NULL otherwise.
+) STRICT;
+CREATE TABLE person_numbers (next INTEGER NOT NULL) STRICT;
+INSERT INTO person_numbers
+  SELECT COALESCE(MAX(CASE WHEN id GLOB 'P[0-9]*' AND length(id) <= 19
+                      THEN CAST(substr(id, 2) AS INTEGER) END), 0) + 1
+  FROM (SELECT person_id AS id FROM record_person
+        UNION ALL SELECT person_id FROM person_events
+        UNION ALL SELECT other_person_id FROM person_events);
+CREATE TRIGGER identity_record_added AFTER INSERT ON records
+BEGIN INSERT INTO identity_changes (record_id) VALUES (NEW.record_id); END;
+CREATE TRIGGER identity_record_changed AFTER UPDATE ON records
+BEGIN INSERT INTO identity_changes (record_id) VALUES (NEW.record_id); END;
+CREATE TRIGGER identity_person_added AFTER INSERT ON record_person
+BEGIN INSERT INTO identity_changes (record_id) VALUES (NEW.record_id); END;
+CREATE TRIGGER identity_person_changed AFTER UPDATE ON record_person
+  WHEN OLD.person_id IS NOT NEW.person_id
+BEGIN INSERT INTO identity_changes (record_id) VALUES (NEW.record_id); END;
+CREATE TRIGGER identity_decision_added AFTER INSERT ON review_decisions
+BEGIN INSERT INTO identity_changes (record_id, other_record_id)
+  VALUES (NEW.record_id_l, NEW.record_id_r); END;
+CREATE TRIGGER identity_decision_changed AFTER UPDATE ON review_decisions
+BEGIN INSERT INTO identity_changes (record_id, other_record_id)
+  VALUES (NEW.record_id_l, NEW.record_id_r); END;
+)sql",
 };
 
 // PostgreSQL's form of SQLite migration `version` (1-based): the same
@@ -359,6 +391,38 @@ INSERT INTO agenda_cases (agenda_id, position, referral_id)
          WITH ORDINALITY AS c(value, ordinality)
   WHERE jsonb_typeof(c.value->'referral_id') = 'string';
 DROP FUNCTION marac_try_jsonb(TEXT);
+)sql");
+  }
+  if (version == 10) {
+    const std::size_t numbers = sql.find("INSERT INTO person_numbers");
+    sql.replace(numbers, std::string::npos, R"sql(
+INSERT INTO person_numbers
+  SELECT COALESCE(MAX(CASE WHEN id ~ '^P[0-9]{1,18}$'
+                      THEN CAST(substr(id, 2) AS BIGINT) END), 0) + 1
+  FROM (SELECT person_id AS id FROM record_person
+        UNION ALL SELECT person_id FROM person_events
+        UNION ALL SELECT other_person_id FROM person_events) AS ids;
+CREATE FUNCTION identity_record_changed() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN
+  INSERT INTO identity_changes (record_id) VALUES (NEW.record_id);
+  RETURN NULL;
+END $$;
+CREATE FUNCTION identity_decision_changed() RETURNS trigger LANGUAGE plpgsql
+AS $$ BEGIN
+  INSERT INTO identity_changes (record_id, other_record_id)
+    VALUES (NEW.record_id_l, NEW.record_id_r);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER identity_record_changed AFTER INSERT OR UPDATE ON records
+  FOR EACH ROW EXECUTE FUNCTION identity_record_changed();
+CREATE TRIGGER identity_person_added AFTER INSERT ON record_person
+  FOR EACH ROW EXECUTE FUNCTION identity_record_changed();
+CREATE TRIGGER identity_person_changed AFTER UPDATE ON record_person
+  FOR EACH ROW WHEN (OLD.person_id IS DISTINCT FROM NEW.person_id)
+  EXECUTE FUNCTION identity_record_changed();
+CREATE TRIGGER identity_decision_changed
+  AFTER INSERT OR UPDATE ON review_decisions
+  FOR EACH ROW EXECUTE FUNCTION identity_decision_changed();
 )sql");
   }
   if (version == 6) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -107,6 +108,12 @@ Status RealDate(std::string_view field, const Date& date) {
                         : InvalidArgument(field, "not a date in years 1-9999");
 }
 
+// Reservations: at most this many numbers at once, and none past the
+// largest the database's integers hold.
+constexpr std::uint64_t kMaxPersonNumbersAtOnce = 100'000'000;
+constexpr std::int64_t kLastPersonNumber =
+    std::numeric_limits<std::int64_t>::max();
+
 class SqlStore final : public Store {
  public:
   SqlStore(Connection connection, int version)
@@ -181,6 +188,27 @@ class SqlStore final : public Store {
         put.Bind(1, record).Bind(2, person);
         MARAC_RETURN_IF_ERROR(put.Run());
       }
+      if (version_ >= 10) {
+        // No reservation may hand out a number already given here.
+        std::int64_t highest = 0;
+        const auto see = [&](std::string_view id) {
+          std::uint64_t number = 0;
+          if (ParsePersonId(id, number) &&
+              number < static_cast<std::uint64_t>(kLastPersonNumber)) {
+            highest = std::max(highest, static_cast<std::int64_t>(number));
+          }
+        };
+        for (const auto& pair : record_person) see(pair.second);
+        for (const PersonEvent& e : events) {
+          see(e.person);
+          see(e.other);
+        }
+        MARAC_ASSIGN_OR_RETURN(
+            Statement bump,
+            db_.Prepare("UPDATE person_numbers SET next = ?1 WHERE next < ?1"));
+        bump.Bind(1, highest + 1);
+        MARAC_RETURN_IF_ERROR(bump.Run());
+      }
       MARAC_ASSIGN_OR_RETURN(
           Statement event,
           db_.Prepare("INSERT INTO person_events (event, person_id, "
@@ -227,6 +255,104 @@ class SqlStore final : public Store {
           });
     }));
     return out;
+  }
+
+  Result<IdentityChanges> IdentityChangesAfter(const Actor& actor,
+                                               std::int64_t after,
+                                               std::size_t limit) override {
+    if (version_ < 10) {
+      return FailedPrecondition("identity changes need schema version 10");
+    }
+    if (after < 0) return InvalidArgument("after", "negative");
+    IdentityChanges out;
+    MARAC_RETURN_IF_ERROR(Read(actor, "record", {}, [&]() -> Status {
+      MARAC_ASSIGN_OR_RETURN(
+          Statement head, db_.Prepare("SELECT COALESCE(MAX(sequence), 0) FROM "
+                                      "identity_changes"));
+      MARAC_ASSIGN_OR_RETURN(const bool row, head.Step());
+      if (row) out.head = head.Int(0);
+      if (limit == 0) return Status::Ok();
+      // The record's columns first, as RecordRow reads them.
+      std::string columns;
+      for (std::size_t from = 0; from < RecordRow::kColumns.size();) {
+        std::size_t to = RecordRow::kColumns.find(", ", from);
+        if (to == std::string_view::npos) to = RecordRow::kColumns.size();
+        if (!columns.empty()) columns += ", ";
+        columns += "r.";
+        columns += RecordRow::kColumns.substr(from, to - from);
+        from = to + 2;
+      }
+      constexpr int kExtra = 16;  // Past the record's columns.
+      MARAC_ASSIGN_OR_RETURN(
+          Statement select,
+          db_.Prepare(
+              "SELECT " + columns +
+              ", c.sequence, p.person_id, c.other_record_id, d.same, "
+              "d.decided_by, d.decided_at, d.record_id_l, r.record_id IS NULL "
+              "FROM identity_changes c "
+              "LEFT JOIN records r ON c.other_record_id IS NULL AND "
+              "r.record_id = c.record_id "
+              "LEFT JOIN record_person p ON c.other_record_id IS NULL AND "
+              "p.record_id = c.record_id "
+              "LEFT JOIN review_decisions d ON d.record_id_l = c.record_id "
+              "AND d.record_id_r = c.other_record_id "
+              "WHERE c.sequence > ?1 ORDER BY c.sequence LIMIT ?2"));
+      select.Bind(1, after).Bind(
+          2, static_cast<std::int64_t>(std::min<std::size_t>(
+                 limit, std::numeric_limits<std::int64_t>::max())));
+      for (;;) {
+        MARAC_ASSIGN_OR_RETURN(const bool more, select.Step());
+        if (!more) return Status::Ok();
+        IdentityChange change;
+        change.sequence = select.Int(kExtra);
+        if (select.IsNull(kExtra + 2)) {
+          if (select.Int(kExtra + 7) != 0) continue;  // No such record.
+          change.record = RecordRow::Read(select);
+          if (!select.IsNull(kExtra + 1)) {
+            change.person_id = select.Text(kExtra + 1);
+          }
+        } else {
+          if (select.IsNull(kExtra + 6)) continue;  // No such decision.
+          change.decision =
+              ReviewDecision{select.Text(kExtra + 6), select.Text(kExtra + 2),
+                             select.Int(kExtra + 3) != 0,
+                             select.Text(kExtra + 4), select.Text(kExtra + 5)};
+        }
+        out.changes.push_back(std::move(change));
+      }
+    }));
+    return out;
+  }
+
+  Result<std::uint64_t> ReservePersonNumbers(const Actor& actor,
+                                             std::uint64_t count) override {
+    MARAC_RETURN_IF_ERROR(CheckActor(actor, false));
+    if (version_ < 10) {
+      return FailedPrecondition("person numbers need schema version 10");
+    }
+    if (count == 0 || count > kMaxPersonNumbersAtOnce) {
+      return InvalidArgument(
+          "count", "must be 1 to " + std::to_string(kMaxPersonNumbersAtOnce));
+    }
+    std::int64_t first = 0;
+    MARAC_RETURN_IF_ERROR(
+        Write(actor, AuditAction::kAlter, "person_number", {}, [&]() -> Status {
+          MARAC_ASSIGN_OR_RETURN(
+              Statement next, db_.Prepare("SELECT next FROM person_numbers"));
+          MARAC_ASSIGN_OR_RETURN(const bool row, next.Step());
+          if (!row) return Internal("store: person_numbers has no row");
+          first = next.Int(0);
+          if (first > kLastPersonNumber - static_cast<std::int64_t>(count)) {
+            return Status(StatusCode::kOutOfRange,
+                          "person ids: no number left");
+          }
+          MARAC_ASSIGN_OR_RETURN(
+              Statement take,
+              db_.Prepare("UPDATE person_numbers SET next = ?1"));
+          take.Bind(1, first + static_cast<std::int64_t>(count));
+          return take.Run();
+        }));
+    return static_cast<std::uint64_t>(first);
   }
 
   Status PutIncidents(const Actor& actor,

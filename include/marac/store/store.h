@@ -64,6 +64,23 @@ struct ReviewDecision {
   std::string decided_at;  // UTC, filled by the store.
 };
 
+// A change to identity data, as the store now holds it: a record stored,
+// replaced or given a person (`record`, with `person_id`, empty when it has
+// none), or a review decision recorded (`decision`).
+struct IdentityChange {
+  std::int64_t sequence = 0;  // Increasing in commit order.
+  std::optional<PersonRecord> record;
+  std::string person_id;
+  std::optional<ReviewDecision> decision;
+};
+
+// Identity changes after a point, oldest first, and the sequence of the
+// latest one when read (0 when none).
+struct IdentityChanges {
+  std::vector<IdentityChange> changes;
+  std::int64_t head = 0;
+};
+
 // A research list as sent: to one agency (its cases less those excluded
 // from it), or the coordinator's full list (agency empty).
 struct Circulation {
@@ -162,6 +179,19 @@ class Store {
       const Actor& actor) = 0;
   virtual Result<std::vector<PersonEvent>> PersonHistory(
       const Actor& actor) = 0;
+  // What changed in identity data after sequence `after`, at most `limit`
+  // changes (0: only the head). A server that holds the people in memory
+  // reads the head first, then the records, then follows the changes from
+  // that head: a change it already has reads again as what it has. Needs
+  // schema version 10 (kFailedPrecondition before).
+  virtual Result<IdentityChanges> IdentityChangesAfter(
+      const Actor& actor, std::int64_t after, std::size_t limit) = 0;
+  // Reserves `count` (1 or more) new person numbers for the caller: the
+  // first is returned, and no other caller, server or re-link is given any
+  // of them. SavePeople keeps the next number above every id it saves.
+  // Needs schema version 10.
+  virtual Result<std::uint64_t> ReservePersonNumbers(const Actor& actor,
+                                                     std::uint64_t count) = 0;
 
   virtual Status PutIncidents(const Actor& actor,
                               std::span<const StoredIncident> incidents) = 0;
@@ -305,10 +335,9 @@ class Store {
   // role or scope denial by the service): one audit entry with `outcome`
   // (e.g. "permission_denied"), the objects named and the actor's purpose,
   // so every attempt is on the log. kInvalidArgument for an empty outcome.
-  virtual Status AuditRefusal(const Actor& actor, AuditAction action,
-                              std::string_view object_type,
-                              std::span<const std::string> object_ids,
-                              std::string_view outcome) = 0;
+  virtual Status AuditRefusal(
+      const Actor& actor, AuditAction action, std::string_view object_type,
+      std::span<const std::string> object_ids, std::string_view outcome) = 0;
 
   // Records what a caller was given: the ids of the people's data a read
   // returned to it (a referral, a page of a list, an agenda's cases), as
@@ -320,9 +349,8 @@ class Store {
 
   // The audit log from `after` (a sequence number) on, at most `limit`
   // entries. Reading it is itself audited.
-  virtual Result<std::vector<AuditEntry>> Audit(const Actor& actor,
-                                                std::int64_t after,
-                                                std::size_t limit) = 0;
+  virtual Result<std::vector<AuditEntry>> Audit(
+      const Actor& actor, std::int64_t after, std::size_t limit) = 0;
   // The same, only the entries that name `object_id` (who has seen,
   // changed or been refused it). The read is audited naming the object.
   virtual Result<std::vector<AuditEntry>> AuditMentioning(
@@ -387,6 +415,6 @@ bool IsPostgresUri(std::string_view location);
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
                                          const StoreOptions& options = {});
 
-}  // namespace marac
+ }  // namespace marac
 
 #endif  // MARAC_STORE_STORE_H_
