@@ -452,6 +452,13 @@ std::optional<std::size_t> Population::Find(std::string_view record_id) const {
 
 std::size_t Population::person_count() const { return state_->members.size(); }
 
+std::vector<std::size_t> Population::members(
+    const std::string& person_id) const {
+  const auto it = state_->members.find(person_id);
+  if (it == state_->members.end()) return {};
+  return {it->second.begin(), it->second.end()};
+}
+
 const LinkageModel& Population::model() const { return state_->model; }
 
 const NormalisedRecord& Population::normalised(std::size_t i) const {

@@ -1,6 +1,7 @@
 #include "services/casework/people.h"
 
 #include <cstdint>
+#include <set>
 #include <unordered_map>
 
 namespace marac {
@@ -31,6 +32,42 @@ void AddDecisions(const std::vector<ReviewDecision>& decisions,
       options.decisions.push_back({l->second, r->second, d.same});
     }
   }
+}
+
+Status SaveResolvedPeople(Store& store, const Actor& actor,
+                          const std::vector<PersonRecord>& records,
+                          const ResolveOptions& options,
+                          Resolution& resolution) {
+  std::set<std::string, std::less<>> earlier;
+  for (const auto& [record, person] : options.earlier_person_of) {
+    earlier.insert(person);
+  }
+  std::vector<std::string> fresh;  // In order of first record.
+  std::set<std::string, std::less<>> seen;
+  for (const std::string& person : resolution.person_of) {
+    if (!earlier.contains(person) && seen.insert(person).second) {
+      fresh.push_back(person);
+    }
+  }
+  if (!fresh.empty()) {
+    MARAC_ASSIGN_OR_RETURN(const std::uint64_t first,
+                           store.ReservePersonNumbers(actor, fresh.size()));
+    std::unordered_map<std::string, std::string> renamed;
+    for (std::size_t k = 0; k < fresh.size(); ++k) {
+      renamed.emplace(fresh[k], PersonId(first + k));
+    }
+    const auto rename = [&](std::string& id) {
+      const auto it = renamed.find(id);
+      if (it != renamed.end()) id = it->second;
+    };
+    for (std::string& person : resolution.person_of) rename(person);
+    for (PersonEvent& e : resolution.events) {
+      rename(e.person);
+      rename(e.other);
+    }
+  }
+  return store.SavePeople(actor, RecordPerson(records, resolution),
+                          resolution.events);
 }
 
 std::vector<std::pair<std::string, std::string>> RecordPerson(

@@ -40,6 +40,16 @@ void AddDecisions(const std::vector<ReviewDecision>& decisions,
                   const std::vector<PersonRecord>& records,
                   ResolveOptions& options);
 
+// Stores the people of `resolution` (of `records`, resolved with
+// `options`) with its merges and splits. A person whose id no record had
+// before gets a number the store reserves, in order of first record, so
+// that no number another server or re-link reserved is given twice;
+// `resolution` is changed to match. The store's errors.
+Status SaveResolvedPeople(Store& store, const Actor& actor,
+                          const std::vector<PersonRecord>& records,
+                          const ResolveOptions& options,
+                          Resolution& resolution);
+
 // Record id and person id, for every record resolved.
 std::vector<std::pair<std::string, std::string>> RecordPerson(
     const std::vector<PersonRecord>& records, const Resolution& resolution);

@@ -208,11 +208,11 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   const std::vector<PersonRecord>* all = &people->records;
   AddDecisions(people->decisions, *all, people->options);
   people->options.progress = progress.Callback();
-  const Result<Resolution> resolution = Resolve(*all, people->options);
+  Result<Resolution> resolution = Resolve(*all, people->options);
   if (!resolution.ok()) return fail(resolution.status());
   progress.Update("storing people", 0, 0);
-  const Status saved = store.SavePeople(actor, RecordPerson(*all, *resolution),
-                                        resolution->events);
+  const Status saved =
+      SaveResolvedPeople(store, actor, *all, people->options, *resolution);
   if (!saved.ok()) return fail(saved);
   const std::set<std::string> distinct(resolution->person_of.begin(),
                                        resolution->person_of.end());

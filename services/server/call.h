@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "marac/v1/assessment.pb.h"
+#include "services/casework/held_people.h"
 #include "services/server/access.h"
 #include "services/server/marac_service.h"
 #include "services/server/work_queue.h"
@@ -182,10 +183,20 @@ class Core {
         instruments_(std::move(instruments)),
         options_(std::move(options)),
         work_(options_.worker_threads, options_.limits.max_queued_calls),
-        random_(std::random_device{}()) {}
+        random_(std::random_device{}()),
+        people_(store) {
+    if (options_.load_people_at_start) {
+      loader_ = std::thread([this] {
+        // A failure here is retried by the first identity call.
+        (void)people_.Load({"marac-server", "system", "",
+                            "holding the people in memory for identity calls"});
+      });
+    }
+  }
 
   Store& store() { return store_; }
   ReferralWriter& writer() { return writer_; }
+  HeldPeople& people() { return people_; }
   CommitWaiter& commits() { return commits_; }
   const ServiceOptions& options() const { return options_; }
   const ServerLimits& limits() const { return options_.limits; }
@@ -396,6 +407,8 @@ class Core {
   }
 
   void Stop() {
+    people_.Stop();
+    if (loader_.joinable()) loader_.join();
     work_.Stop();
     commits_.Stop();
   }
@@ -411,6 +424,8 @@ class Core {
   std::mutex random_mutex_;
   std::mt19937_64 random_;
   std::atomic<int> open_streams_{0};
+  HeldPeople people_;
+  std::thread loader_;
 };
 
 }  // namespace marac::server

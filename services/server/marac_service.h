@@ -91,6 +91,10 @@ struct ServiceOptions {
   // The clock a call's deadline is kept on (empty: the steady clock).
   // Tests make time pass with it exactly where they want.
   std::function<std::chrono::steady_clock::time_point()> steady_now = {};
+  // Load the stored people into memory as the service starts, on a thread
+  // of its own (identity calls meanwhile are told to retry). Off: the
+  // first identity call loads them.
+  bool load_people_at_start = true;
   // Registered on the same server beside marac.v1 (not owned; must
   // outlive it): a benchmark's baseline service, for one.
   std::vector<grpc::Service*> extra_services = {};

@@ -90,6 +90,8 @@ class Population {
   // The current index of the record with this id.
   std::optional<std::size_t> Find(std::string_view record_id) const;
   std::size_t person_count() const;
+  // The current indices of a person's records (none for an unknown id).
+  std::vector<std::size_t> members(const std::string& person_id) const;
 
   // The model trained by Build, each record's normalised form and term
   // weights: a pair (i, j) scores as model().MatchProbability(

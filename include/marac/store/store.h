@@ -184,8 +184,9 @@ class Store {
   // reads the head first, then the records, then follows the changes from
   // that head: a change it already has reads again as what it has. Needs
   // schema version 10 (kFailedPrecondition before).
-  virtual Result<IdentityChanges> IdentityChangesAfter(
-      const Actor& actor, std::int64_t after, std::size_t limit) = 0;
+  virtual Result<IdentityChanges> IdentityChangesAfter(const Actor& actor,
+                                                       std::int64_t after,
+                                                       std::size_t limit) = 0;
   // Reserves `count` (1 or more) new person numbers for the caller: the
   // first is returned, and no other caller, server or re-link is given any
   // of them. SavePeople keeps the next number above every id it saves.
@@ -335,9 +336,10 @@ class Store {
   // role or scope denial by the service): one audit entry with `outcome`
   // (e.g. "permission_denied"), the objects named and the actor's purpose,
   // so every attempt is on the log. kInvalidArgument for an empty outcome.
-  virtual Status AuditRefusal(
-      const Actor& actor, AuditAction action, std::string_view object_type,
-      std::span<const std::string> object_ids, std::string_view outcome) = 0;
+  virtual Status AuditRefusal(const Actor& actor, AuditAction action,
+                              std::string_view object_type,
+                              std::span<const std::string> object_ids,
+                              std::string_view outcome) = 0;
 
   // Records what a caller was given: the ids of the people's data a read
   // returned to it (a referral, a page of a list, an agenda's cases), as
@@ -349,8 +351,9 @@ class Store {
 
   // The audit log from `after` (a sequence number) on, at most `limit`
   // entries. Reading it is itself audited.
-  virtual Result<std::vector<AuditEntry>> Audit(
-      const Actor& actor, std::int64_t after, std::size_t limit) = 0;
+  virtual Result<std::vector<AuditEntry>> Audit(const Actor& actor,
+                                                std::int64_t after,
+                                                std::size_t limit) = 0;
   // The same, only the entries that name `object_id` (who has seen,
   // changed or been refused it). The read is audited naming the object.
   virtual Result<std::vector<AuditEntry>> AuditMentioning(
@@ -415,6 +418,6 @@ bool IsPostgresUri(std::string_view location);
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
                                          const StoreOptions& options = {});
 
- }  // namespace marac
+}  // namespace marac
 
 #endif  // MARAC_STORE_STORE_H_
