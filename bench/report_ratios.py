@@ -83,6 +83,14 @@ PAIRS = [
     Pair("score RPC p99", "server_bench", "BM_EchoAt5000PerSecond",
          "BM_ScoreAt5000PerSecond", "echo at 5k/s", "score at 5k/s", 0, 4900,
          "p99_ms", 2.0),
+    # Identity on the people a server holds, a store of ~1M records: ready
+    # to serve in at most 60 s; ResolveRecord (durable) p99 at most 5 ms.
+    Pair("identity start-up", "held_people_bench", "BM_ReadRecords",
+         "BM_StartUp", "read-records rate", "load-and-resolve rate",
+         0, 0, "seconds", 60.0),
+    Pair("resolve record", "held_people_bench", "BM_ExactKeyLookup",
+         "BM_ResolveRecord", "exact-key lookup rate", "ResolveRecord rate",
+         0, 0, "p99_ms", 5.0),
     # Durable SubmitReferral with concurrent clients: 3,000/s.
     Pair("submit referral RPC", "server_bench", "BM_WriterWithoutService",
          "BM_SubmitReferral", "writer without the service",
