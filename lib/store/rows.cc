@@ -101,7 +101,36 @@ std::string SelectSql(std::string_view columns, std::string_view rest) {
   return "SELECT " + std::string(columns) + " " + std::string(rest);
 }
 
-void RecordRow::Bind(Statement& s, const PersonRecord& r) {
+namespace {
+
+constexpr std::string_view kRecordColumns =
+    "record_id, source, given_name, middle_name, family_name, "
+    "previous_family_names, dob, gender, postcode, address_line, town, "
+    "email, other_id, role, incident_id, trusted_id";
+
+std::string Prefixed(std::string_view columns, std::string_view prefix) {
+  std::string out;
+  for (const std::string_view name : Split(columns)) {
+    if (!out.empty()) out += ", ";
+    out += prefix;
+    out += name;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RecordRow::Columns(int version, std::string_view prefix) {
+  return Prefixed(std::string(kRecordColumns) + (version >= 11 ? ", area" : ""),
+                  prefix);
+}
+
+std::string RecordRow::SelectColumns(int version, std::string_view prefix) {
+  return Prefixed(kRecordColumns, prefix) +
+         (version >= 11 ? ", " + std::string(prefix) + "area" : ", ''");
+}
+
+void RecordRow::Bind(Statement& s, const PersonRecord& r, int version) {
   s.Bind(1, r.record_id)
       .Bind(2, r.source)
       .Bind(3, r.given_name)
@@ -118,6 +147,7 @@ void RecordRow::Bind(Statement& s, const PersonRecord& r) {
       .Bind(14, RoleName(r.role))
       .Bind(15, r.incident_id)
       .Bind(16, r.trusted_id);
+  if (version >= 11) s.Bind(17, r.area);
 }
 
 PersonRecord RecordRow::Read(const Statement& s) {
@@ -138,6 +168,7 @@ PersonRecord RecordRow::Read(const Statement& s) {
   r.role = ParseRole(s.Text(13));
   r.incident_id = s.Text(14);
   r.trusted_id = s.Text(15);
+  r.area = s.Text(16);
   return r;
 }
 

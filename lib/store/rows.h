@@ -32,14 +32,16 @@ std::string InsertSql(std::string_view table, std::string_view columns,
 // "SELECT columns " + rest.
 std::string SelectSql(std::string_view columns, std::string_view rest);
 
+// Files before schema version 11 have no area column: Columns and Bind
+// leave it out there, and a SELECT reads '' in its place.
 struct RecordRow {
   static constexpr std::string_view kTable = "records";
   static constexpr std::string_view kKey = "record_id";
-  static constexpr std::string_view kColumns =
-      "record_id, source, given_name, middle_name, family_name, "
-      "previous_family_names, dob, gender, postcode, address_line, town, "
-      "email, other_id, role, incident_id, trusted_id";
-  static void Bind(db::Statement& s, const PersonRecord& r);
+  // Each column prefixed with `prefix` ("r."), for a join.
+  static std::string Columns(int version, std::string_view prefix = {});
+  static std::string SelectColumns(int version, std::string_view prefix = {});
+  static constexpr int kColumnCount = 17;  // As SelectColumns reads them.
+  static void Bind(db::Statement& s, const PersonRecord& r, int version);
   static PersonRecord Read(const db::Statement& s);
 };
 

@@ -339,6 +339,18 @@ CREATE TRIGGER identity_decision_changed AFTER UPDATE ON review_decisions
 BEGIN INSERT INTO identity_changes (record_id, other_record_id)
   VALUES (NEW.record_id_l, NEW.record_id_r); END;
 )sql",
+    // 11: each person record's MARAC area, so identity calls can be scoped
+    // by it. Records stored before take the area of the earliest referral
+    // or incident they are the victim of; others stay '' (not recorded).
+    R"sql(
+ALTER TABLE records ADD COLUMN area TEXT NOT NULL DEFAULT '';
+UPDATE records SET area = COALESCE(
+  (SELECT r.area FROM referrals r WHERE r.victim_record_id = records.record_id
+   ORDER BY r.referred_on, r.referral_id LIMIT 1),
+  (SELECT i.area FROM incidents i WHERE i.victim_record_id = records.record_id
+   ORDER BY i.occurred_on, i.incident_id LIMIT 1),
+  '');
+)sql",
 };
 
 // PostgreSQL's form of SQLite migration `version` (1-based): the same

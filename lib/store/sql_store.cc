@@ -134,29 +134,30 @@ class SqlStore final : public Store {
                                "'" + records[i].record_id + "' repeated");
       }
     }
-    return Write(
-        actor, AuditAction::kCollect, "record", Ids(records), [&]() -> Status {
-          MARAC_ASSIGN_OR_RETURN(
-              Statement insert,
-              db_.Prepare(InsertSql(RecordRow::kTable, RecordRow::kColumns,
-                                    RecordRow::kKey)));
-          for (const PersonRecord& r : records) {
-            RecordRow::Bind(insert, r);
-            MARAC_RETURN_IF_ERROR(insert.Run());
-          }
-          return Status::Ok();
-        });
+    return Write(actor, AuditAction::kCollect, "record", Ids(records),
+                 [&]() -> Status {
+                   MARAC_ASSIGN_OR_RETURN(
+                       Statement insert,
+                       db_.Prepare(InsertSql(RecordRow::kTable,
+                                             RecordRow::Columns(version_),
+                                             RecordRow::kKey)));
+                   for (const PersonRecord& r : records) {
+                     RecordRow::Bind(insert, r, version_);
+                     MARAC_RETURN_IF_ERROR(insert.Run());
+                   }
+                   return Status::Ok();
+                 });
   }
 
   Result<std::vector<PersonRecord>> Records(const Actor& actor) override {
     std::vector<PersonRecord> out;
     MARAC_RETURN_IF_ERROR(Read(actor, "record", {}, [&]() -> Status {
-      return EachRow(
-          SelectSql(RecordRow::kColumns, "FROM records ORDER BY rowid"),
-          [&](const Statement& select) -> Status {
-            out.push_back(RecordRow::Read(select));
-            return Status::Ok();
-          });
+      return EachRow(SelectSql(RecordRow::SelectColumns(version_),
+                               "FROM records ORDER BY rowid"),
+                     [&](const Statement& select) -> Status {
+                       out.push_back(RecordRow::Read(select));
+                       return Status::Ok();
+                     });
     }));
     return out;
   }
@@ -273,16 +274,8 @@ class SqlStore final : public Store {
       if (row) out.head = head.Int(0);
       if (limit == 0) return Status::Ok();
       // The record's columns first, as RecordRow reads them.
-      std::string columns;
-      for (std::size_t from = 0; from < RecordRow::kColumns.size();) {
-        std::size_t to = RecordRow::kColumns.find(", ", from);
-        if (to == std::string_view::npos) to = RecordRow::kColumns.size();
-        if (!columns.empty()) columns += ", ";
-        columns += "r.";
-        columns += RecordRow::kColumns.substr(from, to - from);
-        from = to + 2;
-      }
-      constexpr int kExtra = 16;  // Past the record's columns.
+      const std::string columns = RecordRow::SelectColumns(version_, "r.");
+      constexpr int kExtra = RecordRow::kColumnCount;
       MARAC_ASSIGN_OR_RETURN(
           Statement select,
           db_.Prepare(

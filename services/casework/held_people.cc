@@ -173,10 +173,18 @@ Status HeldPeople::Ready(const Actor& actor,
 }
 
 Result<HeldPeople::Placed> HeldPeople::Resolve(
-    const Actor& actor, const PersonRecord& record,
+    const Actor& actor, const PersonRecord& record, const InScope& in_scope,
     const std::function<Status(const Placed&)>& approve) {
+  if (!in_scope(record.area)) {
+    return Status(StatusCode::kPermissionDenied, "record.area");
+  }
   std::unique_lock<std::timed_mutex> lock;
   MARAC_RETURN_IF_ERROR(Ready(actor, lock));
+  if (const std::optional<std::size_t> present =
+          population_->Find(record.record_id);
+      present && !in_scope(population_->record(*present).area)) {
+    return Status(StatusCode::kPermissionDenied, "record.record_id");
+  }
   MARAC_ASSIGN_OR_RETURN(const Population::Added placed,
                          population_->Place(record));
   // The last point at which the call may stop: writes never look at the
@@ -188,18 +196,23 @@ Result<HeldPeople::Placed> HeldPeople::Resolve(
   // Joining records no one had linked: they are stored with it, under a
   // new number.
   std::vector<std::size_t> unlinked;
-  if (out.person_id.starts_with(kProvisional)) {
-    unlinked = population_->members(out.person_id);
-    std::erase_if(unlinked, [&](std::size_t i) {
-      return population_->record(i).record_id == record.record_id;
-    });
+  if (!out.new_person) {
+    for (const std::size_t i : population_->members(out.person_id)) {
+      if (population_->record(i).record_id == record.record_id) continue;
+      if (!in_scope(population_->record(i).area)) ++out.records_elsewhere;
+      if (out.person_id.starts_with(kProvisional)) unlinked.push_back(i);
+    }
   }
   if (out.new_person || !unlinked.empty()) {
     MARAC_ASSIGN_OR_RETURN(out.person_id, NewPersonId(actor));
   }
   for (const ScoredPair& pair : placed.review) {
-    out.review.emplace_back(population_->record(pair.a).record_id,
-                            pair.probability);
+    const PersonRecord& other = population_->record(pair.a);
+    if (in_scope(other.area)) {
+      out.review.emplace_back(other.record_id, pair.probability);
+    } else {
+      ++out.review_elsewhere;
+    }
   }
   MARAC_RETURN_IF_ERROR(approve(out));
   MARAC_RETURN_IF_ERROR(store_.PutRecords(actor, {&record, 1}));
@@ -219,14 +232,19 @@ Result<HeldPeople::Placed> HeldPeople::Resolve(
 
 Result<HeldPeople::Explanation> HeldPeople::Explain(
     const Actor& actor, std::string_view record_id_a,
-    std::string_view record_id_b) {
+    std::string_view record_id_b, const InScope& in_scope) {
   std::unique_lock<std::timed_mutex> lock;
   MARAC_RETURN_IF_ERROR(Ready(actor, lock));
-  const std::optional<std::size_t> a = population_->Find(record_id_a);
-  const std::optional<std::size_t> b = population_->Find(record_id_b);
+  const auto visible = [&](std::string_view id) -> std::optional<std::size_t> {
+    const std::optional<std::size_t> i = population_->Find(id);
+    if (!i || !in_scope(population_->record(*i).area)) return std::nullopt;
+    return i;
+  };
+  const std::optional<std::size_t> a = visible(record_id_a);
+  const std::optional<std::size_t> b = visible(record_id_b);
   if (!a || !b) {
-    return NotFound(std::string(!a ? "record_id_a" : "record_id_b") +
-                    ": no record with this id is stored");
+    return Status(StatusCode::kPermissionDenied,
+                  !a ? "record_id_a" : "record_id_b");
   }
   const LinkageModel& model = population_->model();
   const NormalisedRecord& ra = population_->normalised(*a);

@@ -68,22 +68,32 @@ class HeldPeople {
   // Records held (0 before a Load).
   std::size_t size() const;
 
+  // Whether the caller may see a record of this area (one of its areas;
+  // a record stored before areas has none).
+  using InScope = std::function<bool(std::string_view area)>;
+
   struct Placed {
     std::string person_id;
     bool new_person = false;
-    // Stored records to review against it: id and match probability.
+    // Stored records in scope to review against it: id and probability.
     std::vector<std::pair<std::string, double>> review;
+    // Out of scope: how many records of its person, and pairs for review.
+    std::size_t records_elsewhere = 0;
+    std::size_t review_elsewhere = 0;
   };
   // Resolves `record` (new, or replacing the stored record with its id):
   // catches up, places it, checks actor.deadline a last time ("before the
   // record was stored"), gives a new person a number, asks `approve` (the
   // answer's disclosure; anything but OK stops here and nothing more is
   // stored), stores the record and its person (with any records no one had
-  // linked that it joined), and holds them.
+  // linked that it joined), and holds them. kPermissionDenied naming
+  // "record.area" when the record's area is out of scope, and
+  // "record.record_id" when the record it would replace is.
   // kUnavailable when a Load running elsewhere has not finished within
   // two seconds (or the call's deadline); Load's errors when none has
   // succeeded yet; the store's.
   Result<Placed> Resolve(const Actor& actor, const PersonRecord& record,
+                         const InScope& in_scope,
                          const std::function<Status(const Placed&)>& approve);
 
   struct Explanation {
@@ -92,9 +102,11 @@ class HeldPeople {
     std::vector<WeightTerm> terms;
   };
   // Why two stored records do or do not match, under the model held.
-  // kNotFound naming "record_id_a" or "record_id_b"; as Resolve otherwise.
+  // kPermissionDenied naming "record_id_a" or "record_id_b" for a record
+  // not stored or out of scope alike; as Resolve otherwise.
   Result<Explanation> Explain(const Actor& actor, std::string_view record_id_a,
-                              std::string_view record_id_b);
+                              std::string_view record_id_b,
+                              const InScope& in_scope);
 
   // Stops a Load in progress (kCancelled) and every later one.
   void Stop();

@@ -309,6 +309,8 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
                          find(own ? "trusted_id" : "", false));
   MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_previous,
                          find(own ? "previous_family_names" : "", false));
+  MARAC_ASSIGN_OR_RETURN(const std::ptrdiff_t c_area,
+                         find(own ? "area" : "", false));
 
   std::unordered_map<std::string, std::string> seen;  // id -> where
   for (const PersonRecord& r : out) seen.emplace(r.record_id, r.source);
@@ -367,6 +369,7 @@ Status ReadRecordCsv(std::string_view csv_text, const std::string& source,
     }
     r.incident_id = get(c_incident);
     r.trusted_id = get(c_trusted);
+    r.area = get(c_area);
     std::string dob = get(c_dob);
     // YYYYMMDD only when it is eight digits: slicing other bytes could
     // split a UTF-8 character (the fuzzer's finding).

@@ -20,6 +20,13 @@ std::optional<std::uint32_t> FindRecord(const std::vector<PersonRecord>& all,
   return std::nullopt;
 }
 
+// A coordinator sees the records of its areas, and those stored before
+// records had areas.
+HeldPeople::InScope InScopeOf(const Principal& p) {
+  return
+      [&p](std::string_view area) { return area.empty() || InArea(p, area); };
+}
+
 class IdentityHandler final : public v1::IdentityService::CallbackService {
  public:
   explicit IdentityHandler(Core& core) : core_(core) {}
@@ -43,14 +50,29 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           CheckPurpose(request->purpose(), "purpose", core_.wire_limits(),
                        violations);
           if (!violations.empty()) return violations.ToStatus();
+          // The record's area: one of the caller's; none named, its one.
+          if (record->area.empty() && p.areas.size() == 1) {
+            record->area = p.areas.front();
+          }
+          if (record->area.empty()) {
+            violations.Add("record.area",
+                           "required: name the area whose record this is "
+                           "(you work in several, or none)");
+            return violations.ToStatus();
+          }
           const Actor actor = ActorFor(p, request->purpose(), deadline);
           // The answer, and its disclosure, before anything is written: a
           // call that has stored the record then fails at nothing.
           grpc::Status refused;
           const Result<HeldPeople::Placed> placed = core_.people().Resolve(
-              actor, *record, [&](const HeldPeople::Placed& answer) {
+              actor, *record, InScopeOf(p),
+              [&](const HeldPeople::Placed& answer) {
                 response->set_person_id(answer.person_id);
                 response->set_new_person(answer.new_person);
+                response->set_records_elsewhere(
+                    static_cast<std::int32_t>(answer.records_elsewhere));
+                response->set_review_elsewhere(
+                    static_cast<std::int32_t>(answer.review_elsewhere));
                 std::vector<std::string> shown;
                 for (const auto& [id, probability] : answer.review) {
                   v1::MatchCandidate* c = response->add_review();
@@ -67,6 +89,14 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
                 return Status::Ok();
               });
           if (!refused.ok()) return refused;
+          if (placed.status().code() == StatusCode::kPermissionDenied) {
+            const bool area = placed.status().message() == "record.area";
+            return core_.Deny(
+                p, Method::kResolveRecord, "record", {record->record_id},
+                area ? "record.area: not one of your areas"
+                     : "record.record_id: you may not store a record under "
+                       "this id");
+          }
           if (!placed.ok()) return ToGrpcStatus(placed.status(), "record");
           return core_.AfterCommit(Method::kResolveRecord, grpc::Status::OK);
         });
@@ -85,16 +115,16 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
                           request->purpose(), core_.wire_limits(), violations);
           if (!violations.empty()) return violations.ToStatus();
           const Actor actor = ActorFor(p, request->purpose(), deadline);
-          const Result<HeldPeople::Explanation> why = core_.people().Explain(
-              actor, request->record_id_a(), request->record_id_b());
-          if (!why.ok()) {
-            if (why.status().code() == StatusCode::kNotFound) {
-              return NotStored(why.status().message().starts_with("record_id_a")
-                                   ? "record_id_a"
-                                   : "record_id_b");
-            }
-            return ToGrpcStatus(why.status());
+          const Result<HeldPeople::Explanation> why =
+              core_.people().Explain(actor, request->record_id_a(),
+                                     request->record_id_b(), InScopeOf(p));
+          if (why.status().code() == StatusCode::kPermissionDenied) {
+            // Not stored and out of scope answer alike.
+            return core_.Deny(p, Method::kExplainMatch, "record",
+                              {request->record_id_a(), request->record_id_b()},
+                              HiddenObject(why.status().message(), "record"));
           }
+          if (!why.ok()) return ToGrpcStatus(why.status());
           response->set_match_probability(why->probability);
           response->set_match_weight(why->weight);
           for (const WeightTerm& t : why->terms) {
@@ -122,11 +152,18 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
           const Result<std::vector<PersonRecord>> records =
               core_.store().Records(actor);
           if (!records.ok()) return ToGrpcStatus(records.status());
-          const bool a =
-              FindRecord(*records, request->record_id_a()).has_value();
-          const bool b =
-              FindRecord(*records, request->record_id_b()).has_value();
-          if (!a || !b) return NotStored(!a ? "record_id_a" : "record_id_b");
+          // Not stored and out of scope answer alike.
+          const auto visible = [&](const std::string& id) {
+            const std::optional<std::uint32_t> i = FindRecord(*records, id);
+            return i && InScopeOf(p)((*records)[*i].area);
+          };
+          const bool a = visible(request->record_id_a());
+          if (!a || !visible(request->record_id_b())) {
+            return core_.Deny(
+                p, Method::kRecordReviewDecision, "record",
+                {request->record_id_a(), request->record_id_b()},
+                HiddenObject(!a ? "record_id_a" : "record_id_b", "record"));
+          }
           if (const grpc::Status late =
                   Late(deadline, "before the decision was stored");
               !late.ok()) {
@@ -147,11 +184,6 @@ class IdentityHandler final : public v1::IdentityService::CallbackService {
   }
 
  private:
-  static grpc::Status NotStored(const std::string& field) {
-    return Code(grpc::StatusCode::NOT_FOUND,
-                field + ": no record with this id is stored");
-  }
-
   Core& core_;
 };
 

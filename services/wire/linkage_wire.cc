@@ -71,6 +71,8 @@ std::optional<PersonRecord> PersonRecordFromWire(const v1::PersonRecord& r,
   out.incident_id = r.incident_id();
   CheckId(r.trusted_id(), Path(field, "trusted_id"), true, violations);
   out.trusted_id = r.trusted_id();
+  CheckLabel(r.area(), Path(field, "area"), true, violations);
+  out.area = r.area();
   if (violations.all().size() != before) return std::nullopt;
   return out;
 }
@@ -106,6 +108,7 @@ Status PersonRecordToWire(const PersonRecord& r, v1::PersonRecord* out) {
                                                : v1::PERSON_ROLE_UNSPECIFIED);
   out->set_incident_id(r.incident_id);
   out->set_trusted_id(r.trusted_id);
+  out->set_area(r.area);
   return Status::Ok();
 }
 

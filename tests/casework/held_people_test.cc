@@ -33,6 +33,8 @@ std::vector<PersonRecord> StoreLinked(Store& store) {
 }
 
 const auto kApprove = [](const HeldPeople::Placed&) { return Status::Ok(); };
+// Every area in scope.
+const HeldPeople::InScope kEverywhere = [](std::string_view) { return true; };
 
 // A copy of `r` under another id, as a second agency would record her.
 PersonRecord Again(const PersonRecord& r, const char* id) {
@@ -69,11 +71,12 @@ TEST_F(StoreTest, ARecordOneServerStoredIsACandidateOnTheOther) {
   first.family_name = "Quennell";
   first.dob = "1987-02-14";
   first.postcode = "ZZ9 4QT";
-  const Result<HeldPeople::Placed> p = a.Resolve(kCoordinator, first, kApprove);
+  const Result<HeldPeople::Placed> p =
+      a.Resolve(kCoordinator, first, kEverywhere, kApprove);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_TRUE(p->new_person);
   const Result<HeldPeople::Placed> q =
-      b.Resolve(kCoordinator, Again(first, "NEW-2"), kApprove);
+      b.Resolve(kCoordinator, Again(first, "NEW-2"), kEverywhere, kApprove);
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_FALSE(q->new_person);
   EXPECT_EQ(q->person_id, p->person_id);
@@ -90,7 +93,7 @@ TEST_F(StoreTest, ARecordOneServerStoredIsACandidateOnTheOther) {
     x.postcode = "ZZ" + std::to_string(k) + " 1AA";
     HeldPeople& server = k % 2 == 0 ? a : b;
     const Result<HeldPeople::Placed> made =
-        server.Resolve(kCoordinator, x, kApprove);
+        server.Resolve(kCoordinator, x, kEverywhere, kApprove);
     ASSERT_TRUE(made.ok());
     ASSERT_TRUE(made->new_person) << x.given_name;
     EXPECT_TRUE(ids.insert(made->person_id).second) << made->person_id;
@@ -121,8 +124,8 @@ TEST_F(StoreTest, ALoadWritesNothingAndUnlinkedRecordsAreStoredWhenJoined) {
   }
   // Her second record joins her first, which no one had linked: both are
   // stored under one new number.
-  const Result<HeldPeople::Placed> p =
-      held.Resolve(kCoordinator, Again(records[5], "NEW-5"), kApprove);
+  const Result<HeldPeople::Placed> p = held.Resolve(
+      kCoordinator, Again(records[5], "NEW-5"), kEverywhere, kApprove);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_FALSE(p->new_person);
   std::map<std::string, std::string> stored = StoredPeopleOf(*store);
@@ -139,16 +142,19 @@ TEST_F(StoreTest, ARefusedAnswerStoresNothing) {
   HeldPeople held(*store);
   ASSERT_TRUE(held.Load(kSystem).ok());
   const std::int64_t before = Count("records");
-  const Result<HeldPeople::Placed> refused = held.Resolve(
-      kCoordinator, Again(records[3], "NEW-3"), [](const HeldPeople::Placed&) {
-        return Status(StatusCode::kPermissionDenied, "no");
-      });
+  const Result<HeldPeople::Placed> refused =
+      held.Resolve(kCoordinator, Again(records[3], "NEW-3"), kEverywhere,
+                   [](const HeldPeople::Placed&) {
+                     return Status(StatusCode::kPermissionDenied, "no");
+                   });
   EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(Count("records"), before);
   // Held neither: the record is no one's yet.
   EXPECT_EQ(
-      held.Explain(kCoordinator, "NEW-3", records[3].record_id).status().code(),
-      StatusCode::kNotFound);
+      held.Explain(kCoordinator, "NEW-3", records[3].record_id, kEverywhere)
+          .status()
+          .code(),
+      StatusCode::kPermissionDenied);
 }
 
 TEST_F(StoreTest, AReLinkAndADecisionElsewhereAreFollowed) {
@@ -163,36 +169,36 @@ TEST_F(StoreTest, AReLinkAndADecisionElsewhereAreFollowed) {
   // that a new copy of her is not her.
   const std::pair<std::string, std::string> moved{v, "P900001"};
   ASSERT_TRUE(other->SavePeople(kCoordinator, {&moved, 1}, {}).ok());
-  const Result<HeldPeople::Placed> copy =
-      held.Resolve(kCoordinator, Again(records[7], "NEW-7"), kApprove);
+  const Result<HeldPeople::Placed> copy = held.Resolve(
+      kCoordinator, Again(records[7], "NEW-7"), kEverywhere, kApprove);
   ASSERT_TRUE(copy.ok());
   EXPECT_EQ(copy->person_id, "P900001");
   // Elsewhere, a person decides NEW-7 is not her: NEW-7 sent again (the
   // same details) no longer joins her.
   const ReviewDecision apart{"NEW-7", v, false, "", ""};
   ASSERT_TRUE(other->PutReviewDecisions(kCoordinator, {&apart, 1}).ok());
-  const Result<HeldPeople::Placed> again =
-      held.Resolve(kCoordinator, Again(records[7], "NEW-7"), kApprove);
+  const Result<HeldPeople::Placed> again = held.Resolve(
+      kCoordinator, Again(records[7], "NEW-7"), kEverywhere, kApprove);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->new_person);
   EXPECT_NE(again->person_id, "P900001");
-  const Result<HeldPeople::Placed> third =
-      held.Resolve(kCoordinator, Again(records[7], "NEW-8"), kApprove);
+  const Result<HeldPeople::Placed> third = held.Resolve(
+      kCoordinator, Again(records[7], "NEW-8"), kEverywhere, kApprove);
   ASSERT_TRUE(third.ok());
   // A record replaced elsewhere is scored as it is now.
   PersonRecord renamed = records[7];
   renamed.family_name = "Outhwaite-Pell";
   ASSERT_TRUE(other->PutRecords(kCoordinator, {&renamed, 1}).ok());
   const Result<HeldPeople::Explanation> before =
-      held.Explain(kCoordinator, v, "NEW-7");
+      held.Explain(kCoordinator, v, "NEW-7", kEverywhere);
   ASSERT_TRUE(before.ok());
   const Result<HeldPeople::Explanation> same_name =
-      held.Explain(kCoordinator, "NEW-7", "NEW-8");
+      held.Explain(kCoordinator, "NEW-7", "NEW-8", kEverywhere);
   ASSERT_TRUE(same_name.ok());
   EXPECT_LT(before->probability, same_name->probability);
 }
 
-TEST_F(StoreTest, ExplainNamesTheMissingRecordAndTooFewRecordsTrainNothing) {
+TEST_F(StoreTest, ExplainRefusesAMissingRecordAndTooFewRecordsTrainNothing) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   HeldPeople held(*store);
@@ -200,15 +206,79 @@ TEST_F(StoreTest, ExplainNamesTheMissingRecordAndTooFewRecordsTrainNothing) {
   const std::vector<PersonRecord> records = StoreLinked(*store);
   // The next call loads.
   const Result<HeldPeople::Explanation> missing =
-      held.Explain(kCoordinator, records[0].record_id, "NOBODY");
-  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+      held.Explain(kCoordinator, records[0].record_id, "NOBODY", kEverywhere);
+  EXPECT_EQ(missing.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(missing.status().message(), HasSubstr("record_id_b"));
-  const Result<HeldPeople::Explanation> why =
-      held.Explain(kCoordinator, records[0].record_id, records[1].record_id);
+  const Result<HeldPeople::Explanation> why = held.Explain(
+      kCoordinator, records[0].record_id, records[1].record_id, kEverywhere);
   ASSERT_TRUE(why.ok());
   double sum = 0;
   for (const WeightTerm& t : why->terms) sum += t.weight;
   EXPECT_NEAR(sum, why->weight, 1e-6);
+}
+
+// Scoped to one area: records of other areas are never named, only
+// counted; a record of another area can be neither replaced nor explained,
+// and answers as one not stored does.
+TEST_F(StoreTest, ScopedCallsCountOtherAreasButNeverNameThem) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  std::vector<PersonRecord> records = SyntheticPeople(300, kSeed).records;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].area = i % 2 == 0 ? "North" : "South";
+  }
+  ASSERT_TRUE(store->PutRecords(kCoordinator, records).ok());
+  HeldPeople held(*store);
+  ASSERT_TRUE(held.Load(kSystem).ok());
+  const HeldPeople::InScope north = [](std::string_view area) {
+    return area.empty() || area == "North";
+  };
+  // A South woman's record, now recorded in the North.
+  const PersonRecord& south = records[1];
+  PersonRecord again = Again(south, "NEW-N1");
+  again.area = "North";
+  const Result<HeldPeople::Placed> p =
+      held.Resolve(kCoordinator, again, north, kApprove);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_FALSE(p->new_person);
+  // Her person is stored across both areas; the South records counted.
+  const std::map<std::string, std::string> stored = StoredPeopleOf(*store);
+  EXPECT_EQ(stored.at("NEW-N1"), stored.at(south.record_id));
+  std::size_t in_south = 0;
+  for (const PersonRecord& r : records) {
+    const auto it = stored.find(r.record_id);
+    if (it != stored.end() && it->second == p->person_id && r.area == "South") {
+      ++in_south;
+    }
+  }
+  EXPECT_GE(in_south, 1u);
+  EXPECT_EQ(p->records_elsewhere, in_south);
+  for (const auto& [id, probability] : p->review) {
+    const auto it =
+        std::find_if(records.begin(), records.end(),
+                     [&](const PersonRecord& r) { return r.record_id == id; });
+    ASSERT_NE(it, records.end());
+    EXPECT_EQ(it->area, "North") << id;
+  }
+
+  // Out of scope: her South record cannot be replaced or explained, and
+  // answers as a record not stored does.
+  PersonRecord replace = south;
+  replace.area = "North";
+  EXPECT_EQ(held.Resolve(kCoordinator, replace, north, kApprove).status(),
+            Status(StatusCode::kPermissionDenied, "record.record_id"));
+  PersonRecord elsewhere = Again(south, "NEW-S9");  // Area South.
+  EXPECT_EQ(held.Resolve(kCoordinator, elsewhere, north, kApprove).status(),
+            Status(StatusCode::kPermissionDenied, "record.area"));
+  const Status hidden =
+      held.Explain(kCoordinator, "NEW-N1", south.record_id, north).status();
+  const Status absent =
+      held.Explain(kCoordinator, "NEW-N1", "NOT-STORED", north).status();
+  EXPECT_EQ(hidden, Status(StatusCode::kPermissionDenied, "record_id_b"));
+  EXPECT_EQ(absent, hidden);
+  EXPECT_TRUE(
+      held.Explain(kCoordinator, "NEW-N1", records[0].record_id, north).ok());
+  EXPECT_FALSE(StoredPeopleOf(*store).contains("NEW-S9"));
 }
 
 TEST_F(StoreTest, ALoadStopsAtItsDeadlineHoldingNothing) {

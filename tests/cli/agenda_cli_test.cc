@@ -505,14 +505,14 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
   const auto write = [&](const char* name, const std::string& text) {
     return dir.Write(name, text);
   };
-  const std::string records =
-      write("records.csv",
-            "record_id,given_name,family_name,dob,gender,postcode,address_line,"
-            "role,incident_id\n"
-            "V1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim,I1\n"
-            "X1,Corin,Ashby,1985-02-11,m,LS6 2AB,1 Quay Row,perpetrator,I1\n"
-            "V2,Elspeth,Marlow,1990-07-03,f,LS6 2AB,,victim,I2\n"
-            "X2,Corin,Ashby,1985-02-11,m,,,perpetrator,I2\n");
+  const std::string records = write(
+      "records.csv",
+      "record_id,given_name,family_name,dob,gender,postcode,address_line,"
+      "role,incident_id,area\n"
+      "V1,Elspeth,Marlowe,1990-07-03,f,LS6 2AB,1 Quay Row,victim,I1,North\n"
+      "X1,Corin,Ashby,1985-02-11,m,LS6 2AB,1 Quay Row,perpetrator,I1,North\n"
+      "V2,Elspeth,Marlow,1990-07-03,f,LS6 2AB,,victim,I2,North\n"
+      "X2,Corin,Ashby,1985-02-11,m,,,perpetrator,I2,\n");
   const std::string incidents = write(
       "incidents.csv",
       "incident_id,occurred_on,area,victim_record_id,perpetrator_record_ids,"
@@ -548,6 +548,13 @@ TEST(ImportTest, FilesGoIntoTheStoreAndMakeAnAgenda) {
     const std::vector<ReviewDecision> decisions = {{"V1", "V2", true, "", ""},
                                                    {"X1", "X2", true, "", ""}};
     ASSERT_TRUE((*store)->PutReviewDecisions(coordinator, decisions).ok());
+    // Each record's area as the file gave it; empty: not recorded.
+    const Result<std::vector<PersonRecord>> stored =
+        (*store)->Records(coordinator);
+    ASSERT_TRUE(stored.ok());
+    ASSERT_EQ(stored->size(), 4u);
+    EXPECT_EQ((*stored)[0].area, "North");
+    EXPECT_EQ((*stored)[3].area, "");
   }
   const CliRun linked = Main({"import", "--store", db, "--link"});
   ASSERT_EQ(linked.status, 0) << linked.err;

@@ -5,6 +5,7 @@
 
 #include "lib/synthetic/synthetic_people.h"
 #include "marac/v1/linkage.grpc.pb.h"
+#include "services/wire/linkage_wire.h"
 #include "tests/server/test_server.h"
 
 namespace marac {
@@ -171,8 +172,9 @@ TEST(IdentityServiceTest, ExplainErrors) {
   TestServer seeded(SeedPopulation);
   ASSERT_TRUE(seeded.ok()) << seeded.start_error();
   v1::ExplainMatchResponse response;
+  // Not stored answers as out of scope does.
   EXPECT_EQ(Explain(seeded.channel(), known, "nobody", &response).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+            grpc::StatusCode::PERMISSION_DENIED);
   const grpc::Status same = Explain(seeded.channel(), known, known, &response);
   EXPECT_EQ(same.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(same), Contains(std::string("record_id_b")));
@@ -196,7 +198,7 @@ TEST(IdentityServiceTest, ReviewDecisionIsRecordedForTheCaller) {
   } cases[] = {
       {"Same", "V1", "V2", v1::REVIEW_VERDICT_NOT_SAME, grpc::StatusCode::OK},
       {"UnknownRecord", "V1", "V9", v1::REVIEW_VERDICT_SAME,
-       grpc::StatusCode::NOT_FOUND},
+       grpc::StatusCode::PERMISSION_DENIED},
       {"NoVerdict", "V1", "V2", v1::REVIEW_VERDICT_UNSPECIFIED,
        grpc::StatusCode::INVALID_ARGUMENT},
       {"OneRecord", "V1", "V1", v1::REVIEW_VERDICT_SAME,
@@ -219,6 +221,76 @@ TEST(IdentityServiceTest, ReviewDecisionIsRecordedForTheCaller) {
       EXPECT_EQ(response.decided_by(), "u-coordinator-marac-north");
     }
   }
+}
+
+// 300 invented people's records, the even ones of the north, the odd ones
+// of the south.
+void SeedTwoAreas(Store& store) {
+  Actor actor;
+  actor.user = "seed";
+  actor.role = "system";
+  std::vector<PersonRecord> records = SyntheticPeople(300, kSeed).records;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].area = i % 2 == 0 ? "north" : "south";
+  }
+  (void)store.PutRecords(actor, records);
+}
+
+// A north coordinator: its records are stored in the north by default, a
+// south woman it records again is counted but never named, and south
+// records answer as records not stored do.
+TEST(IdentityServiceTest, CallsAreScopedByTheCallersAreas) {
+  const std::vector<PersonRecord> records = SyntheticPeople(300, kSeed).records;
+  TestServer t(SeedTwoAreas);
+  ASSERT_TRUE(t.ok()) << t.start_error();
+  auto stub = v1::IdentityService::NewStub(t.channel());
+  const auto resolve = [&](v1::PersonRecord record,
+                           v1::ResolveRecordResponse* response) {
+    grpc::ClientContext context;
+    AsCaller(context, "marac-north", "coordinator");
+    v1::ResolveRecordRequest request;
+    *request.mutable_record() = std::move(record);
+    request.set_purpose("new referral");
+    return stub->ResolveRecord(&context, request, response);
+  };
+  const PersonRecord& south = records[1];
+  v1::PersonRecord again;
+  ASSERT_TRUE(PersonRecordToWire(south, &again).ok());
+  again.set_record_id("NEW-N1");
+  again.clear_area();  // The caller's one area.
+  v1::ResolveRecordResponse response;
+  grpc::Status status = resolve(again, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(response.new_person());
+  EXPECT_GE(response.records_elsewhere(), 1);
+  for (const v1::MatchCandidate& c : response.review()) {
+    const auto it = std::find_if(
+        records.begin(), records.end(),
+        [&](const PersonRecord& r) { return r.record_id == c.record_id(); });
+    ASSERT_NE(it, records.end());
+    EXPECT_EQ((it - records.begin()) % 2, 0) << "a south record named";
+  }
+  // Stored in the north.
+  v1::ExplainMatchResponse explained;
+  EXPECT_TRUE(
+      Explain(t.channel(), "NEW-N1", records[0].record_id, &explained).ok());
+  // The south's record: neither replaced nor explained, as if not stored.
+  v1::PersonRecord replace;
+  ASSERT_TRUE(PersonRecordToWire(south, &replace).ok());
+  replace.set_area("north");
+  EXPECT_EQ(resolve(replace, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  again.set_record_id("NEW-S1");
+  again.set_area("south");
+  status = resolve(again, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), StartsWith("record.area"));
+  const grpc::Status hidden =
+      Explain(t.channel(), "NEW-N1", south.record_id, &explained);
+  const grpc::Status absent =
+      Explain(t.channel(), "NEW-N1", "NOT-STORED", &explained);
+  EXPECT_EQ(hidden.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(hidden.error_message(), absent.error_message());
 }
 
 }  // namespace

@@ -121,15 +121,54 @@ TEST_F(StoreTest, MigratingToTenStartsNumbersAboveEveryStoredPerson) {
     EXPECT_EQ(old->ReservePersonNumbers(kCoordinator, 1).status().code(),
               StatusCode::kFailedPrecondition);
   }
+  {
+    std::unique_ptr<Store> ten = Open({.schema_version = 10});
+    ASSERT_NE(ten, nullptr);
+    EXPECT_EQ(*ten->ReservePersonNumbers(kCoordinator, 1), 51u);
+    // The log starts at the migration: what was stored before is read
+    // whole, then followed from the head.
+    const Result<IdentityChanges> changes =
+        ten->IdentityChangesAfter(kCoordinator, 0, 10);
+    ASSERT_TRUE(changes.ok());
+    EXPECT_TRUE(changes->changes.empty());
+  }
+  // Version 11 gives records their area: a change to each, which servers
+  // holding the people then read.
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(*store->ReservePersonNumbers(kCoordinator, 1), 51u);
-  // The log starts at the migration: what was stored before is read
-  // whole, then followed from the head.
   const Result<IdentityChanges> changes =
       store->IdentityChangesAfter(kCoordinator, 0, 10);
   ASSERT_TRUE(changes.ok());
-  EXPECT_TRUE(changes->changes.empty());
+  EXPECT_THAT(Describe(*changes),
+              ::testing::ElementsAre("V1 Marlowe P000042", "X1 Ashby P000007"));
+}
+
+TEST_F(StoreTest, MigratingToElevenGivesRecordsTheAreaOfTheirFirstReferral) {
+  {
+    std::unique_ptr<Store> old = Open({.schema_version = 10});
+    ASSERT_NE(old, nullptr);
+    ASSERT_TRUE(PutVictimAndPerpetrator(*old).ok());
+    StoredReferral later = Referral("R2", "sub-2");
+    later.area = "South";
+    later.referred_on = *Date::Parse("d", "2026-05-01");
+    const std::vector<StoredReferral> referrals = {Referral("R1", "sub-1"),
+                                                   later};
+    ASSERT_TRUE(old->SubmitReferrals(kCoordinator, referrals).ok());
+    EXPECT_EQ((*old->Records(kCoordinator))[0].area, "") << "no column yet";
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  const Result<std::vector<PersonRecord>> records =
+      store->Records(kCoordinator);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].area, Referral("R1", "sub-1").area);
+  EXPECT_EQ((*records)[1].area, "") << "a perpetrator's record: not recorded";
+  // Stored with an area, read back with it; replaced, the area follows.
+  PersonRecord moved = (*records)[1];
+  moved.area = "East";
+  ASSERT_TRUE(store->PutRecords(kCoordinator, {&moved, 1}).ok());
+  EXPECT_EQ((*store->Records(kCoordinator))[1].area, "East");
 }
 
 }  // namespace

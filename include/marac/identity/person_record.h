@@ -43,6 +43,10 @@ struct PersonRecord {
   std::string
       incident_id;         // Victim and perpetrator of one incident never link.
   std::string trusted_id;  // E.g. a police national computer number.
+  // The MARAC area whose record this is; empty: not recorded (records
+  // stored before areas were). Identity calls are scoped by it; linkage
+  // ignores it (a person moves between areas).
+  std::string area;
 
   friend bool operator==(const PersonRecord&, const PersonRecord&) = default;
 };
