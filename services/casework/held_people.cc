@@ -100,6 +100,7 @@ Status HeldPeople::LoadLocked(const Actor& given, unsigned threads) {
       MARAC_RETURN_IF_ERROR(p.Put(p.record(i), person));
   }
   population_ = std::move(p);
+  ++loads_;
   seen_ = head.head;
   next_number_ = end_number_ = 0;
   return CatchUp(actor);

@@ -67,6 +67,8 @@ class HeldPeople {
   bool loading() const { return loading_.load(); }
   // Records held (0 before a Load).
   std::size_t size() const;
+  // Loads that succeeded: at start, and each reload after a bulk change.
+  std::size_t loads() const { return loads_.load(); }
 
   // Whether the caller may see a record of this area (one of its areas;
   // a record stored before areas has none).
@@ -131,6 +133,7 @@ class HeldPeople {
   StopFlag stop_;
   mutable std::timed_mutex mutex_;
   std::atomic<bool> loading_{false};
+  std::atomic<std::size_t> loads_{0};
   std::optional<Population> population_;
   std::int64_t seen_ = 0;  // The last identity change held.
   std::uint64_t next_number_ = 0, end_number_ = 0;  // Reserved, unused.

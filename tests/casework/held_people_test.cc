@@ -281,6 +281,40 @@ TEST_F(StoreTest, ScopedCallsCountOtherAreasButNeverNameThem) {
   EXPECT_FALSE(StoredPeopleOf(*store).contains("NEW-S9"));
 }
 
+// A re-link of everyone elsewhere is too many changes to follow one by one:
+// the holder loads again, and answers with the re-linked people.
+TEST_F(StoreTest, ABulkChangeElsewhereIsLoadedAgain) {
+  std::unique_ptr<Store> store = Open();
+  std::unique_ptr<Store> other = Open();
+  ASSERT_TRUE(store && other);
+  const std::vector<PersonRecord> records = StoreLinked(*store);
+  HeldPeople held(*store, {.reload_at_least = 50, .reload_share = 0.1});
+  ASSERT_TRUE(held.Load(kSystem).ok());
+  ASSERT_EQ(held.loads(), 1u);
+  // A few changes are followed one by one.
+  const std::pair<std::string, std::string> one{records[0].record_id,
+                                                "P800000"};
+  ASSERT_TRUE(other->SavePeople(kCoordinator, {&one, 1}, {}).ok());
+  ASSERT_TRUE(held.Resolve(kCoordinator, Again(records[0], "NEW-0"),
+                           kEverywhere, kApprove)
+                  .ok());
+  EXPECT_EQ(held.loads(), 1u);
+  EXPECT_EQ(StoredPeopleOf(*store).at("NEW-0"), "P800000");
+  // Everyone moved to new numbers: loaded again.
+  std::vector<std::pair<std::string, std::string>> moved;
+  for (const auto& [record, person] : StoredPeopleOf(*other)) {
+    std::uint64_t number = 0;
+    ASSERT_TRUE(ParsePersonId(person, number));
+    moved.emplace_back(record, PersonId(number + 500'000));
+  }
+  ASSERT_TRUE(other->SavePeople(kCoordinator, moved, {}).ok());
+  const Result<HeldPeople::Placed> p = held.Resolve(
+      kCoordinator, Again(records[9], "NEW-9"), kEverywhere, kApprove);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(held.loads(), 2u);
+  EXPECT_EQ(p->person_id, StoredPeopleOf(*store).at(records[9].record_id));
+}
+
 TEST_F(StoreTest, ALoadStopsAtItsDeadlineHoldingNothing) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
