@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/bench_people.h"
 #include "bench/bench_report.h"
 #include "lib/synthetic/synthetic_people.h"
 #include "services/casework/held_people.h"
@@ -47,21 +48,10 @@ struct Input {
 Input& TheInput() {
   static Input* const input = [] {
     auto* in = new Input();
-    const SyntheticPopulation people =
-        SyntheticPeople(BenchCount(1'000'000) * 2 / 3, kBenchSeed);
-    std::map<std::uint32_t, std::size_t> last;
-    for (std::size_t i = 0; i < people.records.size(); ++i) {
-      last[people.person[i]] = i;
-    }
-    std::set<std::size_t> held;
-    const std::size_t step = std::max<std::size_t>(1, last.size() / kResolved);
-    std::size_t k = 0;
-    for (const auto& [person, i] : last) {
-      if (k++ % step == 0 && held.size() < kResolved) held.insert(i);
-    }
-    for (std::size_t i = 0; i < people.records.size(); ++i) {
-      (held.contains(i) ? in->later : in->stored).push_back(people.records[i]);
-    }
+    HeldOut held = HoldOutLastRecords(
+        SyntheticPeople(BenchCount(1'000'000) * 2 / 3, kBenchSeed), kResolved);
+    in->stored = std::move(held.kept);
+    in->later = std::move(held.later);
     in->dir = std::filesystem::temp_directory_path() /
               ("marac_held_" + std::to_string(::getpid()));
     std::filesystem::create_directories(in->dir);
@@ -141,10 +131,7 @@ void BM_StartUp(benchmark::State& state) {
 void BM_ExactKeyLookup(benchmark::State& state) {
   const Input& in = TheInput();
   std::unordered_map<std::string, std::size_t> index;
-  const auto key = [](const PersonRecord& r) {
-    return NormaliseName(r.given_name) + "|" + NormaliseName(r.family_name) +
-           "|" + r.dob;
-  };
+  const auto key = ExactNameDobKey;
   for (std::size_t i = 0; i < in.stored.size(); ++i) {
     index.try_emplace(key(in.stored[i]), i);
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/bench_people.h"
 #include "bench/bench_report.h"
 #include "lib/synthetic/synthetic_people.h"
 #include "marac/identity/population.h"
@@ -35,24 +36,9 @@ struct Input {
 
 const Input& TheInput() {
   static const Input* const input = [] {
-    auto* in = new Input();
-    const SyntheticPopulation people =
-        SyntheticPeople(BenchCount(1'000'000) * 2 / 3, kBenchSeed);
-    std::map<std::uint32_t, std::size_t> last;
-    for (std::size_t i = 0; i < people.records.size(); ++i) {
-      last[people.person[i]] = i;
-    }
-    // Spread over the population, not only its first people.
-    std::set<std::size_t> held;
-    const std::size_t step = std::max<std::size_t>(1, last.size() / kAdded);
-    std::size_t k = 0;
-    for (const auto& [person, i] : last) {
-      if (k++ % step == 0 && held.size() < kAdded) held.insert(i);
-    }
-    for (std::size_t i = 0; i < people.records.size(); ++i) {
-      (held.contains(i) ? in->later : in->batch).push_back(people.records[i]);
-    }
-    return in;
+    HeldOut held = HoldOutLastRecords(
+        SyntheticPeople(BenchCount(1'000'000) * 2 / 3, kBenchSeed), kAdded);
+    return new Input{std::move(held.kept), std::move(held.later)};
   }();
   return *input;
 }
@@ -62,10 +48,7 @@ const Input& TheInput() {
 void BM_ExactIndexAdd(benchmark::State& state) {
   const Input& in = TheInput();
   std::unordered_map<std::string, std::size_t> person_of_key;
-  const auto key = [](const PersonRecord& r) {
-    return NormaliseName(r.given_name) + "|" + NormaliseName(r.family_name) +
-           "|" + r.dob;
-  };
+  const auto key = ExactNameDobKey;
   for (const PersonRecord& r : in.batch) {
     person_of_key.try_emplace(key(r), person_of_key.size());
   }

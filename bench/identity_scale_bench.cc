@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench/bench_data.h"
+#include "bench/bench_people.h"
 #include "bench/bench_report.h"
 #include "lib/synthetic/synthetic_people.h"
 #include "marac/identity/person_record.h"
@@ -79,10 +80,8 @@ void BM_ExactDedupe(benchmark::State& state) {
     std::ofstream out(in.dir / "exact.csv");
     out << "record_id,person_id\n";
     for (const PersonRecord& r : records) {
-      const std::string key = NormaliseName(r.given_name) + "|" +
-                              NormaliseName(r.family_name) + "|" + r.dob;
-      const auto [it, inserted] =
-          person_of_key.try_emplace(key, person_of_key.size() + 1);
+      const auto [it, inserted] = person_of_key.try_emplace(
+          ExactNameDobKey(r), person_of_key.size() + 1);
       out << r.record_id << ",P" << it->second << "\n";
     }
   }
