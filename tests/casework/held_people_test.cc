@@ -9,6 +9,9 @@
 namespace marac::store_test {
 namespace {
 
+// The store suite's fixture: a SQLite file, or a PostgreSQL database.
+class HeldPeopleTest : public StoreTest {};
+
 constexpr std::uint64_t kSeed = 20261207;
 const Actor kSystem{"marac-server", "system", "", "holding the people"};
 
@@ -55,7 +58,7 @@ std::map<std::string, std::string> StoredPeopleOf(Store& store) {
   return out;
 }
 
-TEST_F(StoreTest, ARecordOneServerStoredIsACandidateOnTheOther) {
+TEST_F(HeldPeopleTest, ARecordOneServerStoredIsACandidateOnTheOther) {
   std::unique_ptr<Store> one = Open();
   std::unique_ptr<Store> two = Open();
   ASSERT_TRUE(one && two);
@@ -105,7 +108,8 @@ TEST_F(StoreTest, ARecordOneServerStoredIsACandidateOnTheOther) {
   }
 }
 
-TEST_F(StoreTest, ALoadWritesNothingAndUnlinkedRecordsAreStoredWhenJoined) {
+TEST_F(HeldPeopleTest,
+       ALoadWritesNothingAndUnlinkedRecordsAreStoredWhenJoined) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   const std::vector<PersonRecord> records = StoreUnlinked(*store);
@@ -135,7 +139,7 @@ TEST_F(StoreTest, ALoadWritesNothingAndUnlinkedRecordsAreStoredWhenJoined) {
   EXPECT_TRUE(ParsePersonId(p->person_id, number)) << p->person_id;
 }
 
-TEST_F(StoreTest, ARefusedAnswerStoresNothing) {
+TEST_F(HeldPeopleTest, ARefusedAnswerStoresNothing) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   const std::vector<PersonRecord> records = StoreLinked(*store);
@@ -157,7 +161,7 @@ TEST_F(StoreTest, ARefusedAnswerStoresNothing) {
       StatusCode::kPermissionDenied);
 }
 
-TEST_F(StoreTest, AReLinkAndADecisionElsewhereAreFollowed) {
+TEST_F(HeldPeopleTest, AReLinkAndADecisionElsewhereAreFollowed) {
   std::unique_ptr<Store> store = Open();
   std::unique_ptr<Store> other = Open();
   ASSERT_TRUE(store && other);
@@ -198,7 +202,8 @@ TEST_F(StoreTest, AReLinkAndADecisionElsewhereAreFollowed) {
   EXPECT_LT(before->probability, same_name->probability);
 }
 
-TEST_F(StoreTest, ExplainRefusesAMissingRecordAndTooFewRecordsTrainNothing) {
+TEST_F(HeldPeopleTest,
+       ExplainRefusesAMissingRecordAndTooFewRecordsTrainNothing) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   HeldPeople held(*store);
@@ -220,7 +225,7 @@ TEST_F(StoreTest, ExplainRefusesAMissingRecordAndTooFewRecordsTrainNothing) {
 // Scoped to one area: records of other areas are never named, only
 // counted; a record of another area can be neither replaced nor explained,
 // and answers as one not stored does.
-TEST_F(StoreTest, ScopedCallsCountOtherAreasButNeverNameThem) {
+TEST_F(HeldPeopleTest, ScopedCallsCountOtherAreasButNeverNameThem) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   std::vector<PersonRecord> records = SyntheticPeople(300, kSeed).records;
@@ -283,7 +288,7 @@ TEST_F(StoreTest, ScopedCallsCountOtherAreasButNeverNameThem) {
 
 // A re-link of everyone elsewhere is too many changes to follow one by one:
 // the holder loads again, and answers with the re-linked people.
-TEST_F(StoreTest, ABulkChangeElsewhereIsLoadedAgain) {
+TEST_F(HeldPeopleTest, ABulkChangeElsewhereIsLoadedAgain) {
   std::unique_ptr<Store> store = Open();
   std::unique_ptr<Store> other = Open();
   ASSERT_TRUE(store && other);
@@ -315,7 +320,7 @@ TEST_F(StoreTest, ABulkChangeElsewhereIsLoadedAgain) {
   EXPECT_EQ(p->person_id, StoredPeopleOf(*store).at(records[9].record_id));
 }
 
-TEST_F(StoreTest, ALoadStopsAtItsDeadlineHoldingNothing) {
+TEST_F(HeldPeopleTest, ALoadStopsAtItsDeadlineHoldingNothing) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   StoreLinked(*store);

@@ -2,10 +2,16 @@
 // recording a review decision, and every error.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
 
 #include "lib/synthetic/synthetic_people.h"
 #include "marac/v1/linkage.grpc.pb.h"
 #include "services/wire/linkage_wire.h"
+#include "tests/common/test_postgres.h"
 #include "tests/server/test_server.h"
 
 namespace marac {
@@ -291,6 +297,80 @@ TEST(IdentityServiceTest, CallsAreScopedByTheCallersAreas) {
       Explain(t.channel(), "NEW-N1", "NOT-STORED", &explained);
   EXPECT_EQ(hidden.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(hidden.error_message(), absent.error_message());
+}
+
+// Two servers on one store, as behind a load balancer: a record one
+// stored is a candidate on the other at its next call, and their new people
+// never share an id. On a SQLite file here; on PostgreSQL in the
+// "/postgresql" run (MARAC_TEST_POSTGRES_DIR set).
+TEST(IdentityServiceTest, TwoServersOnOneStoreShareThePeople) {
+  std::string location;
+  std::string database;
+  char pattern[] = "/tmp/marac-two-servers-XXXXXX";
+  const char* made = mkdtemp(pattern);
+  ASSERT_NE(made, nullptr);
+  const std::string dir = made;
+  const std::string postgres = TestPostgresServer();
+  if (std::getenv("MARAC_TEST_POSTGRES_DIR") != nullptr) {
+    ASSERT_FALSE(postgres.empty()) << "no server address";
+    database = "two_servers_" + std::to_string(::getpid());
+    ASSERT_EQ(PostgresAdmin(postgres, "CREATE DATABASE " + database), "");
+    location = postgres + "/" + database;
+  } else {
+    location = dir + "/shared.db";
+  }
+  {
+    TestServer one(SeedPopulation, TestLimits(), DefaultPrincipals(), {}, {},
+                   location);
+    ASSERT_TRUE(one.ok()) << one.start_error();
+    TestServer two({}, TestLimits(), DefaultPrincipals(), {}, {}, location);
+    ASSERT_TRUE(two.ok()) << two.start_error();
+    const auto resolve = [](TestServer& server, v1::PersonRecord record,
+                            v1::ResolveRecordResponse* response) {
+      grpc::ClientContext context;
+      AsCaller(context, "marac-north", "coordinator");
+      v1::ResolveRecordRequest request;
+      *request.mutable_record() = std::move(record);
+      request.set_purpose("new referral");
+      return v1::IdentityService::NewStub(server.channel())
+          ->ResolveRecord(&context, request, response);
+    };
+    v1::ResolveRecordResponse first;
+    grpc::Status status = resolve(one, NewRecord(), &first);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(first.new_person());
+    v1::PersonRecord again = NewRecord();
+    again.set_record_id("NEW-2");
+    again.set_source("police");
+    v1::ResolveRecordResponse second;
+    status = resolve(two, again, &second);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_FALSE(second.new_person());
+    EXPECT_EQ(second.person_id(), first.person_id());
+    // New people alternately on each: every id different.
+    std::set<std::string> ids = {first.person_id()};
+    for (int k = 0; k < 10; ++k) {
+      v1::PersonRecord x = NewRecord();
+      x.set_record_id("SOLO-" + std::to_string(k));
+      x.set_given_name(std::string(1, static_cast<char>('A' + k)) + "urelind");
+      x.set_family_name(std::string(1, static_cast<char>('K' + k)) +
+                        "estrovane");
+      x.mutable_date_of_birth()->set_year(1960 + k);
+      x.set_postcode("ZZ" + std::to_string(k) + " 7XY");
+      v1::ResolveRecordResponse made_one;
+      status = resolve(k % 2 == 0 ? one : two, x, &made_one);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      EXPECT_TRUE(made_one.new_person());
+      EXPECT_TRUE(ids.insert(made_one.person_id()).second)
+          << made_one.person_id();
+    }
+  }
+  if (!database.empty()) {
+    EXPECT_EQ(
+        PostgresAdmin(postgres, "DROP DATABASE " + database + " WITH (FORCE)"),
+        "");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

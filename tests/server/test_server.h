@@ -151,12 +151,14 @@ class TestServer {
       ServerLimits limits = TestLimits(),
       const std::vector<TestPrincipal>& principals = DefaultPrincipals(),
       std::function<std::chrono::steady_clock::time_point()> steady_now = {},
-      std::function<bool(std::string_view)> lose_answer_after_commit = {}) {
+      std::function<bool(std::string_view)> lose_answer_after_commit = {},
+      const std::string& store = {}) {
     char pattern[] = "/tmp/marac-server-test-XXXXXX";
     const char* made = mkdtemp(pattern);
     dir_ = made != nullptr ? made : "";
     config_.listen = "127.0.0.1:0";
-    config_.store = dir_ + "/marac.db";
+    // Empty: a SQLite file of its own; else a location to share.
+    config_.store = store.empty() ? dir_ + "/marac.db" : store;
     config_.limits = limits;
     config_.worker_threads = 2;
     config_.shutdown_grace_ms = 2000;
@@ -164,8 +166,8 @@ class TestServer {
     config_.principals = dir_ + "/principals.json";
     (void)WriteTextFile(config_.principals, PrincipalsJson(principals));
     if (seed) {
-      Result<std::unique_ptr<Store>> store = OpenSqliteStore(config_.store);
-      if (store.ok()) seed(**store);
+      Result<std::unique_ptr<Store>> opened = OpenStore(config_.store);
+      if (opened.ok()) seed(**opened);
     }
     ServiceOptions options;
     options.today = [] { return kToday; };
