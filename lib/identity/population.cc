@@ -196,6 +196,9 @@ Result<Population> Population::BuildOrThrow(std::vector<PersonRecord> records,
   // refer to may not outlive it.
   s.options.progress = nullptr;
   s.options.deadline = {};
+  // What Build alone needs: a server's earlier ids are a million strings.
+  s.options.earlier_person_of.clear();
+  s.options.decisions.clear();
   for (const PairDecision& d : options.decisions) {
     if (!d.same && d.a < records.size() && d.b < records.size()) {
       s.not_same.insert(
