@@ -218,6 +218,10 @@ class PostgresConnection final : public ConnectionImpl {
       MARAC_RETURN_IF_ERROR(Exec("BEGIN"));
     }
     in_transaction_ = true;
+    // One store-wide lock per transaction, released at COMMIT: the audit
+    // chain stays linear, and identity_changes' sequence numbers commit in
+    // order, so a server following them after number N misses nothing
+    // (HeldPeople). Narrowing this lock must keep both true.
     const Status locked = Exec("SELECT pg_advisory_xact_lock(" +
                                std::to_string(kStoreLock) + ")");
     if (!locked.ok()) (void)Rollback();
