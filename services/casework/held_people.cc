@@ -15,7 +15,7 @@ constexpr std::size_t kChangesPerRead = 5'000;
 // The person of records no one has linked, held until a call links one:
 // never a stored id (those are "P" and digits).
 constexpr std::string_view kProvisional = "unlinked:";
-constexpr std::chrono::seconds kWaitForLoad{2};
+constexpr std::chrono::milliseconds kPoll{50};
 
 Status NotHeldYet(const Status& why) {
   if (why.code() == StatusCode::kInvalidArgument) {
@@ -153,20 +153,22 @@ Result<std::string> HeldPeople::NewPersonId(const Actor& actor) {
 
 Status HeldPeople::Ready(const Actor& actor,
                          std::unique_lock<std::timed_mutex>& lock) {
-  lock = std::unique_lock<std::timed_mutex>(mutex_, std::try_to_lock);
-  if (!lock.owns_lock()) {
+  lock = std::unique_lock<std::timed_mutex>(mutex_, std::defer_lock);
+  // A Load of a small store is soon done; a large one's caller is better
+  // told to retry, or to try another server. The call's deadline is on its
+  // own clock: checked between short waits.
+  const auto until = std::chrono::steady_clock::now() + options_.wait_for_load;
+  while (!lock.try_lock_for(kPoll)) {
     if (!loading_) {
       lock.lock();  // Another call's turn: short.
-    } else {
-      // A Load of a small store is soon done; a large one's caller is
-      // better told to retry, or to try another server.
-      const auto now = std::chrono::steady_clock::now();
-      const auto until = std::min(now + kWaitForLoad, actor.deadline.when());
-      if (!lock.try_lock_until(until)) {
-        return Status(StatusCode::kUnavailable,
-                      "identity: the people are being loaded from the store; "
-                      "try again shortly");
-      }
+      break;
+    }
+    MARAC_RETURN_IF_ERROR(
+        actor.deadline.Check("waiting for the people to be loaded"));
+    if (std::chrono::steady_clock::now() >= until) {
+      return Status(StatusCode::kUnavailable,
+                    "identity: the people are being loaded from the store; "
+                    "try again shortly");
     }
   }
   if (!population_) MARAC_RETURN_IF_ERROR(LoadLocked(actor, 1));

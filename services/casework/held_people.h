@@ -15,6 +15,7 @@
 #define MARAC_SERVICES_CASEWORK_HELD_PEOPLE_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -46,6 +47,9 @@ class HeldPeople {
     double reload_share = 0.1;
     // Person numbers reserved from the store at a time.
     std::uint64_t number_block = 64;
+    // How long a call waits for a Load running elsewhere before it is told
+    // to retry (kUnavailable); its own deadline may end the wait sooner.
+    std::chrono::milliseconds wait_for_load = std::chrono::seconds(2);
   };
 
   explicit HeldPeople(Store& store) : HeldPeople(store, Options{}) {}
@@ -92,8 +96,8 @@ class HeldPeople {
   // "record.area" when the record's area is out of scope, and
   // "record.record_id" when the record it would replace is.
   // kUnavailable when a Load running elsewhere has not finished within
-  // two seconds (or the call's deadline); Load's errors when none has
-  // succeeded yet; the store's.
+  // Options::wait_for_load (the call's deadline stops the wait sooner);
+  // Load's errors when none has succeeded yet; the store's.
   Result<Placed> Resolve(const Actor& actor, const PersonRecord& record,
                          const InScope& in_scope,
                          const std::function<Status(const Placed&)>& approve);

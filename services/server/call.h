@@ -184,12 +184,28 @@ class Core {
         options_(std::move(options)),
         work_(options_.worker_threads, options_.limits.max_queued_calls),
         random_(std::random_device{}()),
-        people_(store) {
+        people_(store, {.wait_for_load = options_.wait_for_people}) {
     if (options_.load_people_at_start) {
       loader_ = std::thread([this] {
-        // A failure here is retried by the first identity call.
-        (void)people_.Load({"marac-server", "system", "",
-                            "holding the people in memory for identity calls"});
+        const auto started = std::chrono::steady_clock::now();
+        const Status loaded =
+            people_.Load({"marac-server", "system", "",
+                          "holding the people in memory for identity calls"});
+        // An empty store has nothing to hold yet: nothing to say.
+        if (!options_.log || loaded.code() == StatusCode::kFailedPrecondition) {
+          return;
+        }
+        if (loaded.ok()) {
+          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::steady_clock::now() - started);
+          options_.log("identity: " + std::to_string(people_.size()) +
+                       " records held, loaded in " +
+                       std::to_string(ms.count()) + " ms");
+        } else {
+          options_.log("identity: the people could not be loaded (" +
+                       loaded.ToString() +
+                       "); the first identity call tries again");
+        }
       });
     }
   }

@@ -76,8 +76,12 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  marac::ServiceOptions options;
+  options.log = [](std::string_view line) {
+    std::cerr << "marac-server: " + std::string(line) + "\n";
+  };
   marac::Result<std::unique_ptr<marac::MaracServer>> server =
-      marac::MaracServer::Start(*config);
+      marac::MaracServer::Start(*config, std::move(options));
   if (!server.ok()) {
     std::cerr << "marac-server: " << server.status() << "\n";
     return server.status().code() == marac::StatusCode::kInvalidArgument ? 2

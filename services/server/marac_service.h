@@ -95,6 +95,12 @@ struct ServiceOptions {
   // of its own (identity calls meanwhile are told to retry). Off: the
   // first identity call loads them.
   bool load_people_at_start = true;
+  // How long an identity call waits for that load before UNAVAILABLE.
+  std::chrono::milliseconds wait_for_people = std::chrono::seconds(2);
+  // Where the service says what an operator should know, one line at a
+  // time (how the load at start went); empty: nowhere. Called from the
+  // service's own threads.
+  std::function<void(std::string_view line)> log = {};
   // Registered on the same server beside marac.v1 (not owned; must
   // outlive it): a benchmark's baseline service, for one.
   std::vector<grpc::Service*> extra_services = {};

@@ -173,6 +173,9 @@ class TestServer {
     options.today = [] { return kToday; };
     options.steady_now = std::move(steady_now);
     options.lose_answer_after_commit = std::move(lose_answer_after_commit);
+    // A sanitizer build loads even a few hundred records slowly: identity
+    // calls in tests wait for the load rather than answer UNAVAILABLE.
+    options.wait_for_people = std::chrono::minutes(2);
     Result<std::unique_ptr<MaracServer>> started =
         MaracServer::Start(config_, options);
     if (started.ok()) {
