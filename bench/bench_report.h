@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 namespace marac {
@@ -17,6 +18,20 @@ inline double PeakRssMib() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux.
 }
+
+// Seconds since it was made, on the steady clock: one operation's time.
+class Stopwatch {
+ public:
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start_)
+        .count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ =
+      std::chrono::steady_clock::now();
+};
 
 // Sets p50_ms, p99_ms and max_ms from `seconds`, one per operation.
 inline void ReportLatencies(benchmark::State& state,

@@ -92,12 +92,10 @@ void BM_ReadRecords(benchmark::State& state) {
   Input& in = TheInput();
   if (!in.store) return state.SkipWithError("the store could not be made");
   for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     const Result<std::vector<PersonRecord>> records =
         in.store->Records(kServer);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    const double seconds = watch.Seconds();
     if (!records.ok()) return state.SkipWithError("reading failed");
     state.SetIterationTime(seconds);
     state.counters["seconds"] = seconds;
@@ -111,11 +109,9 @@ void BM_StartUp(benchmark::State& state) {
   if (!in.store) return state.SkipWithError("the store could not be made");
   for (auto _ : state) {
     HeldPeople people(*in.store);
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     const Status loaded = people.Load(kServer);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    const double seconds = watch.Seconds();
     if (!loaded.ok()) return state.SkipWithError(loaded.ToString().c_str());
     state.SetIterationTime(seconds);
     state.counters["seconds"] = seconds;
@@ -138,12 +134,10 @@ void BM_ExactKeyLookup(benchmark::State& state) {
   std::vector<double> latencies;
   std::size_t next = 0;
   for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     const auto it = index.find(key(in.later[next++ % in.later.size()]));
     benchmark::DoNotOptimize(it);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    const double seconds = watch.Seconds();
     state.SetIterationTime(seconds);
     latencies.push_back(seconds);
   }
@@ -171,12 +165,10 @@ void BM_ResolveRecord(benchmark::State& state) {
     r.record_id += "-" + std::to_string(run) + "-" +
                    std::to_string(next / in.later.size());
     ++next;
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     const Result<HeldPeople::Placed> placed =
         people.Resolve(kCaller, r, everywhere, approve);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    const double seconds = watch.Seconds();
     if (!placed.ok()) {
       return state.SkipWithError(placed.status().ToString().c_str());
     }

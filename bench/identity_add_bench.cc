@@ -55,14 +55,12 @@ void BM_ExactIndexAdd(benchmark::State& state) {
   std::vector<double> latencies;
   std::size_t next = 0;
   for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     const PersonRecord& r = in.later[next++ % in.later.size()];
     const auto [it, inserted] =
         person_of_key.try_emplace(key(r), person_of_key.size());
     benchmark::DoNotOptimize(it);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    const double seconds = watch.Seconds();
     state.SetIterationTime(seconds);
     latencies.push_back(seconds);
   }
@@ -89,11 +87,9 @@ void BM_AddOneRecord(benchmark::State& state) {
       r.record_id += "-again-" + std::to_string(next / in.later.size());
     }
     ++next;
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     const Result<Population::Added> added = population->Add(std::move(r));
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    const double seconds = watch.Seconds();
     if (!added.ok()) {
       state.SkipWithError(added.status().ToString().c_str());
       return;
